@@ -1,0 +1,7 @@
+using System.CommandLine;
+using NeuralNetworks.Cli;
+
+// Each command lives in its own file and adds itself here.
+var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.");
+
+return Cli.Run(root, args);
