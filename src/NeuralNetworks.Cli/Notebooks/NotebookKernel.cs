@@ -94,9 +94,13 @@ public sealed class NotebookKernel : IDisposable
                 foreach (var result in outputs.OfType<JsonObject>().Where(o => (string?)o["output_type"] == "execute_result"))
                     result["execution_count"] = executionCount;
                 if (failed is null) return new CellResult(outputs, null, false);
-                var (ename, traceback) = failed.Exception is { } e
-                    ? (e.GetType().Name, e.ToString().Split('\n'))
-                    : ("Error", failed.Message.Split('\n'));
+                // A compile error's stack trace only shows the kernel's insides: the diagnostics say it all.
+                var (ename, traceback) = failed.Exception switch
+                {
+                    CodeSubmissionCompilationErrorException e => (e.GetType().Name, e.Message.Split('\n')),
+                    { } e => (e.GetType().Name, e.ToString().Split('\n')),
+                    null => ("Error", failed.Message.Split('\n')),
+                };
                 outputs.Add(ErrorOutput(ename, failed.Exception?.Message ?? failed.Message, traceback));
                 return new CellResult(outputs, failed.Message, false);
             }
@@ -157,6 +161,8 @@ public sealed class NotebookKernel : IDisposable
     }
 
     // Display ids are kept out of the saved JSON (nbformat keeps them in "transient", which is not written).
+    // An update whose id matches no earlier display (the C# helper's display(...).Update(...) in this kernel
+    // version publishes a different id) is appended as a new display_data.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, string> _displayIds = new();
 
     private JsonObject? FindDisplay(JsonArray outputs, string? valueId) => valueId is null

@@ -59,15 +59,11 @@ public sealed partial class WebAssets
         var missing = new List<string>();
         var katex = Package(KatexPackage, missing);
         var highlight = Package(HighlightPackage, missing);
-        string? warning = null;
-        if (missing.Count > 0)
-        {
-            warning = $"{string.Join(" and ", missing)} could not be had, so the HTML pages show "
-                      + $"{(katex is null ? "raw LaTeX" : "")}{(katex is null && highlight is null ? " and " : "")}"
-                      + $"{(highlight is null ? "unhighlighted code" : "")}. They come from the npm registry: install "
-                      + $"npm (e.g. apt-get install npm) and run again, or put the `npm pack` tarballs of "
-                      + $"{string.Join(" and ", missing)} into {CacheDirectory}.";
-        }
+        var warning = missing.Count == 0
+            ? null
+            : $"{string.Join(" and ", missing)} could not be had from the npm registry, so the HTML pages show "
+              + string.Join(" and ", new[] { katex is null ? "raw LaTeX" : null, highlight is null ? "unhighlighted code" : null }.OfType<string>())
+              + $". Install npm (e.g. apt-get install npm) and run again, or put the `npm pack` tarballs into {CacheDirectory}.";
         return new WebAssets
         {
             KatexJs = katex?.GetValueOrDefault("package/dist/katex.min.js") is { } js ? Encoding.UTF8.GetString(js) : null,
@@ -115,11 +111,21 @@ public sealed partial class WebAssets
     private static Dictionary<string, byte[]>? Package(string spec, List<string> missing)
     {
         var tarball = Path.Combine(CacheDirectory, TarballName(spec));
-        if (!File.Exists(tarball) && !NpmPack(spec))
+        try
         {
-            missing.Add(spec);
-            return null;
+            if (File.Exists(tarball) || NpmPack(spec, tarball)) return ReadTarball(tarball);
         }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // A damaged download: forget it, so the next run fetches it again.
+            File.Delete(tarball);
+        }
+        missing.Add(spec);
+        return null;
+    }
+
+    private static Dictionary<string, byte[]> ReadTarball(string tarball)
+    {
         var files = new Dictionary<string, byte[]>();
         using var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
@@ -140,12 +146,15 @@ public sealed partial class WebAssets
         return $"{spec[..at].TrimStart('@').Replace('/', '-')}-{spec[(at + 1)..]}.tgz";
     }
 
-    private static bool NpmPack(string spec)
+    // npm pack into a folder of our own, then one rename into the cache: runs started side by side
+    // never read a half-written tarball.
+    private static bool NpmPack(string spec, string tarball)
     {
+        var staging = Path.Combine(CacheDirectory, $".pack-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            Directory.CreateDirectory(CacheDirectory);
-            var start = new ProcessStartInfo("npm", ["pack", spec, "--silent", "--pack-destination", CacheDirectory])
+            Directory.CreateDirectory(staging);
+            var start = new ProcessStartInfo("npm", ["pack", spec, "--silent", "--pack-destination", staging])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -159,11 +168,18 @@ public sealed partial class WebAssets
                 return false;
             }
             Task.WaitAll(stdout, stderr);
-            return npm.ExitCode == 0 && File.Exists(Path.Combine(CacheDirectory, TarballName(spec)));
+            var packed = Path.Combine(staging, Path.GetFileName(tarball));
+            if (npm.ExitCode != 0 || !File.Exists(packed)) return false;
+            File.Move(packed, tarball, overwrite: true);
+            return true;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return false; // npm is not installed
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
     }
 
