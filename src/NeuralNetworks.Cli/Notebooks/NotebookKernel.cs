@@ -88,6 +88,12 @@ public sealed class NotebookKernel : IDisposable
                 return new CellResult(outputs, message, TimedOut: true);
             }
 
+            if (run.Exception?.GetBaseException() is { } crash)
+            {
+                lock (_gate) outputs.Add(ErrorOutput(crash.GetType().Name, crash.Message, crash.ToString().Split('\n')));
+                return new CellResult(outputs, crash.Message, false);
+            }
+
             var failed = run.Result.Events.OfType<CommandFailed>().LastOrDefault();
             lock (_gate)
             {
