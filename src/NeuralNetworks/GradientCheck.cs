@@ -44,11 +44,11 @@ public static class GradientCheck
     private const double Tiny = 1e-12;
 
     /// <summary>Checks every weight and bias for one example x with target y.</summary>
-    public static GradientCheckResult Run(Network network, Vector<double> x, Vector<double> y, double epsilon = 1e-5) =>
+    public static GradientCheckResult Run(Network network, Vector<double> x, Vector<double> y, double epsilon = 1e-4) =>
         Run(network, x.ToColumnMatrix(), y.ToColumnMatrix(), epsilon);
 
     /// <summary>Checks every weight and bias for a mini-batch (the mean cost over its columns).</summary>
-    public static GradientCheckResult Run(Network network, Matrix<double> X, Matrix<double> Y, double epsilon = 1e-5)
+    public static GradientCheckResult Run(Network network, Matrix<double> X, Matrix<double> Y, double epsilon = 1e-4)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (!(epsilon > 0)) throw new ArgumentException($"ε must be positive, not {epsilon}.", nameof(epsilon));
