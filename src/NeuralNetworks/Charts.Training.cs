@@ -178,7 +178,7 @@ public static partial class Charts
             ("active", 0),
             ("currentvalue", Obj(("prefix", "epoch "), ("font", Obj(("size", 14))))),
             ("pad", Obj(("t", 40), ("b", 10))),
-            ("x", 0.12), ("len", 0.88), ("y", 0), ("yanchor", "top"),
+            ("x", 0.24), ("len", 0.76), ("y", 0), ("yanchor", "top"),
             ("steps", frames.Select((f, i) => Obj(
                 ("label", snapshots[i].Epoch.ToString(CultureInfo.InvariantCulture)),
                 ("method", "animate"),

@@ -163,7 +163,7 @@ public class ChartsTests
         AssertRowsEqual(data.ImageMatrix(2), Z(image));
         // Output neurons carry their digit, and the prediction is ringed.
         var output = traces.Single(t => t.TryGetProperty("name", out var n) && n.GetString() == "layer 3");
-        Assert.Equal(Enumerable.Range(0, 10).Select(d => d.ToString()), output.GetProperty("text").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(Enumerable.Range(0, 10).Select(d => d.ToString()), output.GetProperty("text").EnumerateArray().Select(t => t.GetString()!.Trim()));
         Assert.Contains(traces, t => t.TryGetProperty("name", out var n) && n.GetString() == "prediction");
         Assert.Contains($"predicts {pass.PredictedClass}", Title(chart));
         var labels = Layout(chart).GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString()!).ToArray();
