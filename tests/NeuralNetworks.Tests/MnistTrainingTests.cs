@@ -1,4 +1,5 @@
 using NeuralNetworks;
+using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests;
 
