@@ -9,6 +9,13 @@ public sealed record TrainingOptions
     /// <summary>η, how far each step moves against the gradient (Nielsen: 3.0 for the quadratic cost).</summary>
     public double LearningRate { get; init; } = 3.0;
 
+    /// <summary>After each epoch η is multiplied by this factor (1: constant η). With 0.95, epoch e uses
+    /// η · 0.95^(e−1): big steps while far from a minimum, small ones to settle into it.</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1).</summary>
+    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1);
+
     /// <summary>Passes over the whole training set.</summary>
     public int Epochs { get; init; } = 30;
 
@@ -46,6 +53,8 @@ public sealed record TrainingOptions
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
             throw new ArgumentException($"The learning rate must be a positive number, not {LearningRate}.", nameof(LearningRate));
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1))
+            throw new ArgumentException($"The learning rate decay must be in (0, 1], not {LearningRateDecay}.", nameof(LearningRateDecay));
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {BatchSize}.", nameof(BatchSize));
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));
@@ -183,7 +192,7 @@ public static class Trainer
                 var forward = network.Forward(training.Images(batch));
                 var backward = network.Backward(forward, training.Targets(batch));
                 run.StepDone(epoch, step, backward.Cost);
-                network = network.Step(backward, options.LearningRate);
+                network = network.Step(backward, options.LearningRateAt(epoch));
             }
             run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds);
         }
@@ -232,7 +241,7 @@ public static class Trainer
         /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
         public void StepDone(int epoch, int step, double cost)
         {
-            if (!double.IsFinite(cost)) throw new TrainingDivergedException(epoch, step, options.LearningRate, cost);
+            if (!double.IsFinite(cost)) throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost);
             stepCosts?.Add(cost);
             epochCostSum += cost;
             epochSteps++;
@@ -249,7 +258,7 @@ public static class Trainer
                 testCost = evaluation.Cost;
                 testAccuracy = evaluation.Accuracy;
                 if (!double.IsFinite(evaluation.Cost))
-                    throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRate, evaluation.Cost);
+                    throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), evaluation.Cost);
             }
             var record = new EpochRecord(epoch, epochCostSum / epochSteps, testCost, testAccuracy, seconds);
             epochs.Add(record);

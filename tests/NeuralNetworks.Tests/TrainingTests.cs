@@ -108,6 +108,21 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_decaying_learning_rate_shrinks_each_epoch_and_changes_only_later_epochs()
+    {
+        var options = Options() with { LearningRate = 2.0, LearningRateDecay = 0.5 };
+        Assert.Equal([2.0, 1.0, 0.5], new[] { 1, 2, 3 }.Select(options.LearningRateAt));
+
+        var network = Network.Create([64, 8, 4], seed: 1);
+        var constant = Trainer.Train(network, Train, options with { LearningRateDecay = 1.0 }).History;
+        var decaying = Trainer.Train(network, Train, options).History;
+        // Epoch 1 runs at η either way; from epoch 2 on the steps differ.
+        Assert.Equal(constant.StepCosts!.Take(40), decaying.StepCosts!.Take(40));
+        Assert.NotEqual(constant.StepCosts!.Skip(41).First(), decaying.StepCosts!.Skip(41).First());
+        Assert.Throws<ArgumentException>(() => Trainer.Train(network, Train, options with { LearningRateDecay = 1.5 }));
+    }
+
+    [Fact]
     public void Cancelling_stops_training_between_steps()
     {
         using var cancel = new CancellationTokenSource();
