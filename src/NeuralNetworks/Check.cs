@@ -14,14 +14,22 @@ namespace NeuralNetworks;
 /// </remarks>
 public static class Check
 {
-    private static int passed;
-    private static int failed;
+    private static readonly Session Everywhere = new();
 
     /// <summary>Whether a ✗ throws <see cref="CheckFailedException"/> (true unless you change it).</summary>
-    public static bool ThrowOnFailure { get; set; } = true;
+    public static bool ThrowOnFailure
+    {
+        get => Current.ThrowOnFailure;
+        set => Current.ThrowOnFailure = value;
+    }
 
-    /// <summary>Where results are written in this async flow; null means <see cref="Console.Out"/> at the time of the check (which a notebook kernel redirects per cell).</summary>
-    internal static AsyncLocal<TextWriter?> Writer { get; } = new();
+    /// <summary>
+    /// A session of checks with its own output, setting and counts, for the async flow that sets it (tests use
+    /// it to run side by side); null means the one session of the process, writing to <see cref="Console.Out"/>.
+    /// </summary>
+    internal static AsyncLocal<Session?> Scoped { get; } = new();
+
+    private static Session Current => Scoped.Value ?? Everywhere;
 
     /// <summary>Checks |actual − expected| ≤ tolerance.</summary>
     /// <param name="what">What is being checked, e.g. "z¹₀".</param>
@@ -94,14 +102,16 @@ public static class Check
     /// <returns>True when none failed.</returns>
     public static bool Summary()
     {
-        var (p, f) = (Interlocked.Exchange(ref passed, 0), Interlocked.Exchange(ref failed, 0));
+        var session = Current;
+        var (p, f) = (Interlocked.Exchange(ref session.Passed, 0), Interlocked.Exchange(ref session.Failed, 0));
         Out.WriteLine(f == 0
             ? $"✓ all {p} check{(p == 1 ? "" : "s")} passed"
             : $"✗ {f} of {p + f} check{(p + f == 1 ? "" : "s")} failed");
         return f == 0;
     }
 
-    private static TextWriter Out => Writer.Value ?? Console.Out;
+    // Console.Out is read at each check, not kept: a notebook kernel points it at the running cell.
+    private static TextWriter Out => Current.Writer ?? Console.Out;
 
     private static bool Matches(double expected, double actual, double tolerance) =>
         expected.Equals(actual) || Math.Abs(actual - expected) <= tolerance;
@@ -126,24 +136,40 @@ public static class Check
 
     private static bool Pass(string what, string result)
     {
-        Interlocked.Increment(ref passed);
+        Interlocked.Increment(ref Current.Passed);
         Out.WriteLine($"✓ {what}: {result}");
         return true;
     }
 
     private static bool Fail(string what, string detail)
     {
-        Interlocked.Increment(ref failed);
+        Interlocked.Increment(ref Current.Failed);
         var line = $"✗ {what}: {detail}";
         Out.WriteLine(line);
         return ThrowOnFailure ? throw new CheckFailedException(what, line) : false;
     }
 
+    /// <summary>Where checks write, whether a ✗ throws, and how many passed and failed since the last summary.</summary>
+    internal sealed class Session
+    {
+        /// <summary>Where results go; null means <see cref="Console.Out"/> at the time of the check.</summary>
+        public TextWriter? Writer;
+
+        /// <summary>Whether a ✗ throws.</summary>
+        public bool ThrowOnFailure = true;
+
+        /// <summary>Checks passed since the last summary.</summary>
+        public int Passed;
+
+        /// <summary>Checks failed since the last summary.</summary>
+        public int Failed;
+    }
+
     private static string Shape(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";
 
-    private static string Number(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+    private static string Number(double x) => x.ToString("g6", CultureInfo.InvariantCulture);
 
-    private static string Small(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
+    private static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A "Check yourself" check that did not match; its message is the ✗ line that was printed.</summary>

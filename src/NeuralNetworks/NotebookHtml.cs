@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
 using Plotly.NET;
 
@@ -41,14 +42,18 @@ public static class NotebookHtml
         GenericChart chart => Chart(chart),
         Matrix<double> m => Matrix(m),
         Vector<double> v => Vector(v),
-        ForwardPass or BackwardPass or TrainingHistory or GradientCheckResult or EvaluationResult => Summary(value),
+        ForwardPass pass => WithSummary(pass, Charts.Layers(pass)),
+        BackwardPass pass => WithSummary(pass, Charts.Gradients(pass)),
+        TrainingHistory history => WithSummary(history, Charts.History(history)),
+        GradientCheckResult result => WithSummary(result, Charts.GradientCheck(result)),
+        EvaluationResult result => WithSummary(result, Charts.Confusion(result)),
         null => throw new ArgumentNullException(nameof(value)),
         _ => throw new ArgumentException($"NotebookHtml cannot show a {value.GetType().Name}.", nameof(value)),
     };
 
     /// <summary>A chart as a div and the script that draws it with the plotly.js of <see cref="PlotlyLoader"/>; no CDN, no require.js.</summary>
     /// <param name="chart">Any Plotly.NET chart.</param>
-    public static string Chart(GenericChart chart) => $"<div class=\"nn-chart\">{GenericChart.toChartHTML(chart)}</div>";
+    public static string Chart(GenericChart chart) => $"<div class=\"nn-chart\">{Charts.ToHtml(chart)}</div>";
 
     /// <summary>A matrix with its shape: a table of numbers up to <see cref="TableLimit"/> × <see cref="TableLimit"/>, a heatmap above.</summary>
     /// <param name="m">The matrix.</param>
@@ -58,21 +63,27 @@ public static class NotebookHtml
         var shape = $"{m.RowCount} × {m.ColumnCount} matrix";
         return m.RowCount <= TableLimit && m.ColumnCount <= TableLimit
             ? Table(shape, m.RowCount, m.ColumnCount, (i, j) => m[i, j])
-            : Captioned(shape, Chart(Heatmap(m)));
+            : Captioned(shape, Chart(Charts.Heatmap(m)));
     }
 
-    /// <summary>A vector with its length: a column of numbers up to <see cref="TableLimit"/> entries, a heatmap above.</summary>
+    /// <summary>
+    /// A vector with its length: a column of numbers up to <see cref="TableLimit"/> entries; above that a square
+    /// picture when it looks like an image (e.g. 784 entries in [0, 1]), otherwise a one-row heatmap.
+    /// </summary>
     /// <param name="v">The vector.</param>
     public static string Vector(Vector<double> v)
     {
         ArgumentNullException.ThrowIfNull(v);
         var shape = $"vector of {v.Count}";
-        return v.Count <= TableLimit
-            ? Table(shape, v.Count, 1, (i, _) => v[i])
-            : Captioned(shape, Chart(Heatmap(v.ToColumnMatrix())));
+        if (v.Count <= TableLimit) return Table(shape, v.Count, 1, (i, _) => v[i]);
+        var side = (int)Math.Round(Math.Sqrt(v.Count));
+        return side * side == v.Count && v.All(x => x is >= 0 and <= 1)
+            ? Captioned($"{shape}, drawn as a {side} × {side} image", Chart(Charts.Digit(v, "")))
+            : Captioned(shape, Chart(Charts.Heatmap(v.ToRowMatrix(), xTitle: "entry i", yTitle: "")));
     }
 
-    private static string Summary(object value) => $"<div class=\"nn-summary\">{WebUtility.HtmlEncode(value.ToString())}</div>";
+    private static string WithSummary(object value, GenericChart chart) =>
+        $"<div class=\"nn-value\"><div class=\"nn-summary\">{WebUtility.HtmlEncode(value.ToString())}</div>{Chart(chart)}</div>";
 
     private static string Captioned(string caption, string body) =>
         $"<div class=\"nn-value\"><div style=\"font-style:italic\">{caption}</div>{body}</div>";
@@ -94,21 +105,10 @@ public static class NotebookHtml
         return html.Append("</table>").ToString();
     }
 
-    private static GenericChart Heatmap(Matrix<double> m)
-    {
-        // Row 0 on top, as the matrix is written.
-        var z = Enumerable.Range(0, m.RowCount).Reverse().Select(i => m.Row(i).ToArray()).ToArray();
-        return Plotly.NET.CSharp.Chart.Heatmap<double, int, int, string>(
-            zData: z, Y: Enumerable.Range(0, m.RowCount).Reverse().ToArray(), ColorScale: StyleParam.Colorscale.RdBu);
-    }
-
     private static OfflinePlotly LoadPlotly()
     {
-        var assembly = typeof(GenericChart).Assembly;
-        var name = assembly.GetManifestResourceNames().Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
-        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-        var plotlyJs = reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-        var version = name["Plotly.NET.plotly-".Length..^".min.js".Length];
+        var plotlyJs = Charts.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+        var version = Regex.Match(plotlyJs, @"plotly\.js v(\d+\.\d+\.\d+)") is { Success: true } found ? found.Groups[1].Value : "";
         return new OfflinePlotly(version, $$"""
             <div class="nn-plotly-loader" style="font-size:smaller;color:gray">Charts: plotly.js {{version}} from Plotly.NET, no internet needed.</div>
             <script type="text/javascript">
