@@ -73,6 +73,20 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
         Assert.DoesNotContain("not reached\n", run.Log);
     }
 
+    [Fact]
+    public void A_library_that_does_not_compile_stops_the_setup_with_the_compiler_errors()
+    {
+        if (!JupyterStockKernel.IsAvailable(output)) return;
+
+        using var broken = new ScratchRepository();
+        File.WriteAllText(broken.File("src/NeuralNetworks/Broken.cs"), "namespace NeuralNetworks;\n\ninternal static class Broken\n{\n    public static int Value => \"not a number\";\n}\n");
+        var run = JupyterStockKernel.Run(broken.Notebook("broken-library", """Console.WriteLine("not reached");"""), broken.OutputFolder, output);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Building the library failed", run.Log);
+        Assert.Contains("Broken.cs(5,32): error CS0029", run.Log);
+    }
+
     private static void AssertOffline(string html)
     {
         Assert.Contains("Plotly.newPlot(", html);
@@ -96,12 +110,15 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
             var source = NotebookFiles.Root;
             CopySources(Path.Combine(source, "src", "NeuralNetworks"), Path.Combine(root, "src", "NeuralNetworks"));
             foreach (var file in Directory.GetFiles(source, "Directory.*.props").Append(Path.Combine(source, "global.json")))
-                File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
+                System.IO.File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
             Directory.CreateDirectory(Path.Combine(root, ".config"));
-            File.Copy(Path.Combine(source, ".config", "dotnet-tools.json"), Path.Combine(root, ".config", "dotnet-tools.json"));
+            System.IO.File.Copy(Path.Combine(source, ".config", "dotnet-tools.json"), Path.Combine(root, ".config", "dotnet-tools.json"));
             Directory.CreateDirectory(Path.Combine(root, "notebooks"));
             Directory.CreateDirectory(OutputFolder);
         }
+
+        /// <summary>The full path of a file of the copy, e.g. "src/NeuralNetworks/Check.cs".</summary>
+        public string File(string relativePath) => Path.Combine(root, relativePath);
 
         /// <summary>Where executed notebooks are written.</summary>
         public string OutputFolder => Path.Combine(root, "executed");
@@ -109,7 +126,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
         /// <summary>Writes notebooks/<paramref name="name"/>.ipynb: the canonical setup cells, then one code cell per source.</summary>
         public string Notebook(string name, params string[] cells)
         {
-            var canonical = JsonNode.Parse(File.ReadAllText(NotebookFiles.CanonicalNotebook))!.AsObject();
+            var canonical = JsonNode.Parse(System.IO.File.ReadAllText(NotebookFiles.CanonicalNotebook))!.AsObject();
             var setup = canonical["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").Take(2).Select(c => NotebookFiles.SourceOf(JsonDocument.Parse(c!.ToJsonString()).RootElement));
             var code = setup.Concat(cells).Select((source, i) => new JsonObject
             {
@@ -128,7 +145,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
                 ["nbformat_minor"] = 5,
             };
             var path = Path.Combine(root, "notebooks", name + ".ipynb");
-            File.WriteAllText(path, notebook.ToJsonString());
+            System.IO.File.WriteAllText(path, notebook.ToJsonString());
             return path;
         }
 
@@ -142,7 +159,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
         private static void CopySources(string from, string to)
         {
             Directory.CreateDirectory(to);
-            foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            foreach (var file in Directory.GetFiles(from)) System.IO.File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
             foreach (var folder in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
                 CopySources(folder, Path.Combine(to, Path.GetFileName(folder)));
         }
