@@ -5,4 +5,5 @@ using NeuralNetworks.Cli;
 var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.");
 root.Subcommands.Add(TrainCommand.Create());
 
+root.Subcommands.Add(NeuralNetworks.Cli.Notebooks.NotebooksCommand.Create());
 return Cli.Run(root, args);
