@@ -240,6 +240,18 @@ public sealed class Network
     /// <summary>The same weights and biases with another cost (e.g. to train a saved network with cross-entropy).</summary>
     public Network WithCost(Cost cost) => new(weights, biases, Activation, cost, OutputActivation);
 
+    /// <summary>Trains a copy of this network by mini-batch SGD (see <see cref="Trainer.Train"/>); this one is not changed.</summary>
+    public TrainingResult Train(DataSet training, TrainingOptions? options = null) => Trainer.Train(this, training, options);
+
+    /// <summary>Accuracy, cost, confusion matrix and mistakes on a data set (see <see cref="Evaluation.Evaluate"/>).</summary>
+    public EvaluationResult Evaluate(DataSet data) => Evaluation.Evaluate(this, data);
+
+    /// <summary>Saves this network as JSON (see <see cref="NetworkJson"/>).</summary>
+    public void Save(string path) => NetworkJson.Save(this, path);
+
+    /// <summary>Loads a network saved with <see cref="Save"/>.</summary>
+    public static Network Load(string path) => NetworkJson.Load(path);
+
     /// <summary>"784-16-16-10".</summary>
     public string Shape => string.Join("-", sizes);
 

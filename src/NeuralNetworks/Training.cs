@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace NeuralNetworks;
+
+/// <summary>How to train: stochastic gradient descent on shuffled mini-batches.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>η, how far each step moves against the gradient (Nielsen: 3.0 for the quadratic cost).</summary>
+    public double LearningRate { get; init; } = 3.0;
+
+    /// <summary>After each epoch η is multiplied by this factor (1: constant η). With 0.95, epoch e uses
+    /// η · 0.95^(e−1): big steps while far from a minimum, small ones to settle into it.</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1).</summary>
+    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1);
+
+    /// <summary>Passes over the whole training set.</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>m, examples per step; the gradient of a step is the mean over its mini-batch.</summary>
+    public int BatchSize { get; init; } = 10;
+
+    /// <summary>Seeds the shuffle of every epoch: the same seed and network give the same history, bit for bit.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Examples held out to measure test cost and accuracy after every epoch (optional).</summary>
+    public DataSet? TestData { get; init; }
+
+    /// <summary>Keep the cost of every step in <see cref="TrainingHistory.StepCosts"/>.</summary>
+    public bool RecordStepCosts { get; init; }
+
+    /// <summary>Keep a copy of every W and b after each epoch in <see cref="TrainingHistory.Snapshots"/> (for animations).</summary>
+    public bool RecordSnapshots { get; init; }
+
+    /// <summary>Told after every epoch (and every <see cref="ProgressEverySteps"/> steps when that is positive).</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Also report progress every this many steps within an epoch (0: only at the end of an epoch).</summary>
+    public int ProgressEverySteps { get; init; }
+
+    /// <summary>Which code does the arithmetic: see <see cref="TrainingEngine"/>.</summary>
+    public TrainingEngine Engine { get; init; } = TrainingEngine.Auto;
+
+    /// <summary>Stops training between steps; the exception is <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>A label for charts comparing histories, e.g. "784-16-16-10, η = 3".</summary>
+    public string? Label { get; init; }
+
+    internal void Validate(Network network, DataSet training)
+    {
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new ArgumentException($"The learning rate must be a positive number, not {LearningRate}.", nameof(LearningRate));
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1))
+            throw new ArgumentException($"The learning rate decay must be in (0, 1], not {LearningRateDecay}.", nameof(LearningRateDecay));
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.", nameof(Epochs));
+        if (BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {BatchSize}.", nameof(BatchSize));
+        if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));
+        CheckFits(network, training);
+        if (TestData is not null) CheckFits(network, TestData);
+    }
+
+    internal static void CheckFits(Network network, DataSet data)
+    {
+        if (data.Count == 0) throw new ArgumentException($"{data.Name} has no examples.");
+        if (data.InputSize != network.Sizes[0])
+            throw new ArgumentException($"{data.Name} has inputs of {data.InputSize} numbers but the network {network.Shape} takes {network.Sizes[0]}.");
+        if (data.ClassCount != network.Sizes[^1])
+            throw new ArgumentException($"{data.Name} has {data.ClassCount} classes but the network {network.Shape} has {network.Sizes[^1]} outputs.");
+    }
+}
+
+/// <summary>Which implementation trains.</summary>
+public enum TrainingEngine
+{
+    /// <summary>The fastest available implementation that supports the network.</summary>
+    Auto,
+
+    /// <summary>The readable implementation: <see cref="Network.Forward(Matrix{double})"/>, <see cref="Network.Backward(ForwardPass, Matrix{double})"/> and <see cref="Network.Step"/> on each mini-batch.</summary>
+    Reference,
+}
+
+/// <summary>Where training is: sent through <see cref="TrainingOptions.Progress"/>.</summary>
+/// <param name="Epoch">1…Epochs.</param>
+/// <param name="Epochs">The number of epochs asked for.</param>
+/// <param name="Step">Steps done in this epoch.</param>
+/// <param name="StepsPerEpoch">Steps in one epoch: ⌈n / m⌉.</param>
+/// <param name="Cost">Mean cost of the steps so far in this epoch.</param>
+/// <param name="Completed">The epoch's record when the epoch has just ended, else null.</param>
+public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double Cost, EpochRecord? Completed);
+
+/// <summary>What one epoch achieved.</summary>
+/// <param name="Epoch">1…Epochs.</param>
+/// <param name="TrainingCost">The mean of the mini-batch costs during the epoch (each measured just before its step).</param>
+/// <param name="TestCost">The cost on the test data after the epoch, when test data was given.</param>
+/// <param name="TestAccuracy">The fraction of test examples classified right after the epoch (0…1).</param>
+/// <param name="Seconds">Wall-clock seconds the epoch's training steps took (not the test evaluation).</param>
+public sealed record EpochRecord(int Epoch, double TrainingCost, double? TestCost, double? TestAccuracy, double Seconds);
+
+/// <summary>Every weight and bias at the end of an epoch.</summary>
+/// <param name="Epoch">0 for the starting network, then 1…Epochs.</param>
+/// <param name="Weights">W¹…Wᴸ.</param>
+/// <param name="Biases">b¹…bᴸ.</param>
+public sealed record NetworkSnapshot(int Epoch, IReadOnlyList<Matrix<double>> Weights, IReadOnlyList<Vector<double>> Biases);
+
+/// <summary>The story of a training run.</summary>
+/// <param name="Label">Names the run in charts.</param>
+/// <param name="Shape">The layer sizes, e.g. "784-16-16-10".</param>
+/// <param name="ParameterCount">Weights plus biases.</param>
+/// <param name="Options">How it was trained.</param>
+/// <param name="Epochs">One record per epoch.</param>
+/// <param name="StepCosts">The cost of every step, when <see cref="TrainingOptions.RecordStepCosts"/> was set.</param>
+/// <param name="Snapshots">Parameters before training (epoch 0) and after each epoch, when <see cref="TrainingOptions.RecordSnapshots"/> was set.</param>
+/// <param name="Engine">Which implementation did the arithmetic.</param>
+public sealed record TrainingHistory(string Label, string Shape, int ParameterCount, TrainingOptions Options,
+    IReadOnlyList<EpochRecord> Epochs, IReadOnlyList<double>? StepCosts, IReadOnlyList<NetworkSnapshot>? Snapshots, string Engine)
+{
+    /// <summary>The last epoch's record.</summary>
+    public EpochRecord Final => Epochs[^1];
+
+    /// <summary>The last epoch's test accuracy, when test data was given.</summary>
+    public double? FinalTestAccuracy => Final.TestAccuracy;
+
+    /// <summary>Training seconds summed over the epochs.</summary>
+    public double TotalSeconds => Epochs.Sum(e => e.Seconds);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Label}: {Epochs.Count} epochs, training cost {Epochs[0].TrainingCost:0.####} → {Final.TrainingCost:0.####}" +
+        (Final.TestAccuracy is double acc ? $", test accuracy {acc:P2}" : "") + $", {TotalSeconds:0.##} s ({Engine})";
+}
+
+/// <summary>A trained network and how it got there.</summary>
+/// <param name="Network">The network after the last epoch.</param>
+/// <param name="History">Per-epoch (and optionally per-step) record.</param>
+public sealed record TrainingResult(Network Network, TrainingHistory History);
+
+/// <summary>
+/// Training stopped because the cost became NaN or infinite: the learning rate is too large for this network
+/// (or the inputs are not what the network expects). Nothing was overwritten with NaN.
+/// </summary>
+public sealed class TrainingDivergedException(int epoch, int step, double learningRate, double cost)
+    : Exception($"Training diverged at epoch {epoch}, step {step}: the cost became {cost} with learning rate η = {learningRate}. " +
+                "Try a smaller learning rate.")
+{
+    /// <summary>The epoch (1-based) in which the cost blew up.</summary>
+    public int Epoch { get; } = epoch;
+
+    /// <summary>The step within that epoch (1-based).</summary>
+    public int Step { get; } = step;
+
+    /// <summary>η of the run.</summary>
+    public double LearningRate { get; } = learningRate;
+
+    /// <summary>The cost that was not finite.</summary>
+    public double Cost { get; } = cost;
+}
+
+/// <summary>Mini-batch stochastic gradient descent.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains a copy of <paramref name="network"/> on <paramref name="training"/>: each epoch shuffles the examples
+    /// (seeded), splits them into mini-batches of m, and for each takes one step W ← W − η ∂C/∂W, b ← b − η ∂C/∂b
+    /// with the gradient averaged over the batch. The network passed in is not changed.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the data does not fit the network.</exception>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(training);
+        options ??= new TrainingOptions();
+        options.Validate(network, training);
+        return TrainReference(network, training, options);
+    }
+
+    /// <summary>The readable implementation, step by step with the public passes.</summary>
+    internal static TrainingResult TrainReference(Network network, DataSet training, TrainingOptions options)
+    {
+        var run = new RunRecorder(network, training, options, "reference (MathNet, double)");
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var order = run.ShuffledOrder();
+            for (int start = 0, step = 1; start < order.Length; start += options.BatchSize, step++)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
+                var forward = network.Forward(training.Images(batch));
+                var backward = network.Backward(forward, training.Targets(batch));
+                run.StepDone(epoch, step, backward.Cost);
+                network = network.Step(backward, options.LearningRateAt(epoch));
+            }
+            run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds);
+        }
+        return run.Finish(network);
+    }
+
+    /// <summary>The bookkeeping every implementation shares: shuffles, divergence checks, history, progress.</summary>
+    internal sealed class RunRecorder
+    {
+        private readonly DataSet training;
+        private readonly TrainingOptions options;
+        private readonly Random random;
+        private readonly int[] order;
+        private readonly List<EpochRecord> epochs = [];
+        private readonly List<double>? stepCosts;
+        private readonly List<NetworkSnapshot>? snapshots;
+        private readonly string engine;
+        private readonly string shape;
+        private readonly int parameterCount;
+        private double epochCostSum;
+        private int epochSteps;
+
+        public RunRecorder(Network start, DataSet training, TrainingOptions options, string engine)
+        {
+            this.training = training;
+            this.options = options;
+            this.engine = engine;
+            random = new Random(options.Seed);
+            order = Enumerable.Range(0, training.Count).ToArray();
+            stepCosts = options.RecordStepCosts ? [] : null;
+            snapshots = options.RecordSnapshots ? [Snapshot(0, start)] : null;
+            shape = start.Shape;
+            parameterCount = start.ParameterCount;
+            StepsPerEpoch = (training.Count + options.BatchSize - 1) / options.BatchSize;
+        }
+
+        public int StepsPerEpoch { get; }
+
+        /// <summary>This epoch's order of examples: a seeded Fisher–Yates shuffle of the previous order.</summary>
+        public int[] ShuffledOrder()
+        {
+            random.Shuffle(order);
+            return order;
+        }
+
+        /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
+        public void StepDone(int epoch, int step, double cost)
+        {
+            if (!double.IsFinite(cost)) throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost);
+            stepCosts?.Add(cost);
+            epochCostSum += cost;
+            epochSteps++;
+            if (options.ProgressEverySteps > 0 && step % options.ProgressEverySteps == 0 && step < StepsPerEpoch)
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, step, StepsPerEpoch, epochCostSum / epochSteps, null));
+        }
+
+        public void EpochDone(int epoch, Network network, double seconds)
+        {
+            double? testCost = null, testAccuracy = null;
+            if (options.TestData is { } test)
+            {
+                var evaluation = Evaluation.Evaluate(network, test);
+                testCost = evaluation.Cost;
+                testAccuracy = evaluation.Accuracy;
+                if (!double.IsFinite(evaluation.Cost))
+                    throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), evaluation.Cost);
+            }
+            var record = new EpochRecord(epoch, epochCostSum / epochSteps, testCost, testAccuracy, seconds);
+            epochs.Add(record);
+            snapshots?.Add(Snapshot(epoch, network));
+            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
+            epochCostSum = 0;
+            epochSteps = 0;
+        }
+
+        public TrainingResult Finish(Network network) =>
+            new(network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
+                shape, parameterCount, options, epochs, stepCosts, snapshots, engine));
+
+        private static NetworkSnapshot Snapshot(int epoch, Network network) =>
+            new(epoch, network.Weights.Select(W => W.Clone()).ToArray(), network.Biases.Select(b => b.Clone()).ToArray());
+    }
+}
