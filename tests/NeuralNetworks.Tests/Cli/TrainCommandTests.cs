@@ -1,0 +1,263 @@
+using System.CommandLine;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using NeuralNetworks.Cli;
+
+namespace NeuralNetworks.Tests.Cli;
+
+/// <summary>These tests swap Console.Out and Console.Error, so nothing else may run beside them.</summary>
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+[Collection(nameof(ConsoleCollection))]
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("train-command-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string OutFile => Path.Combine(folder, "out", "network.json");
+
+    /// <summary>Runs <c>train</c> with <paramref name="args"/> through System.CommandLine, as Program.cs does.</summary>
+    private static (int ExitCode, string Output, string Error) Train(params string[] args)
+    {
+        var root = new RootCommand("test") { TrainCommand.Create() };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            int exitCode = NeuralNetworks.Cli.Cli.Run(root, ["train", .. args]);
+            return (exitCode, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    /// <summary>A folder with the four MNIST file names holding a few random 28×28 images in the MNIST (IDX, gzip) format.</summary>
+    private string TinyDataFolder(int trainingCount = 200, int testCount = 50)
+    {
+        string data = Path.Combine(folder, "tiny-mnist");
+        Directory.CreateDirectory(data);
+        var random = new Random(7);
+        void Write(string prefix, int count)
+        {
+            var pixels = new byte[count * 784];
+            var labels = new byte[count];
+            random.NextBytes(pixels);
+            for (int i = 0; i < count; i++) labels[i] = (byte)random.Next(10);
+            WriteGzip(Path.Combine(data, $"{prefix}-images-idx3-ubyte.gz"), Idx(0x803, [count, 28, 28], pixels));
+            WriteGzip(Path.Combine(data, $"{prefix}-labels-idx1-ubyte.gz"), Idx(0x801, [count], labels));
+        }
+        Write("train", trainingCount);
+        Write("t10k", testCount);
+        return data;
+    }
+
+    private static byte[] Idx(int magic, int[] sizes, byte[] data)
+    {
+        var bytes = new List<byte>();
+        foreach (int value in (int[])[magic, .. sizes])
+            bytes.AddRange([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
+        bytes.AddRange(data);
+        return bytes.ToArray();
+    }
+
+    private static void WriteGzip(string path, byte[] bytes)
+    {
+        using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);
+        gzip.Write(bytes);
+    }
+
+    private static void AssertOneLine(string text)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(text), "expected a message on stderr");
+        Assert.DoesNotContain('\n', text.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("--no-such-option", "--no-such-option")]
+    [InlineData("--layers 784,0,10", "layer 1 has size 0")]
+    [InlineData("--layers 784", "at least two layers")]
+    [InlineData("--layers abc", "'abc' is not a whole number")]
+    [InlineData("--layers 784,16,x", "'x' is not a whole number")]
+    [InlineData("--layers 100,16,10", "MNIST needs 784 inputs and 10 outputs")]
+    [InlineData("--layers 784,16,9", "MNIST needs 784 inputs and 10 outputs")]
+    [InlineData("--epochs 0", "--epochs must be at least 1, not 0")]
+    [InlineData("--epochs abc", "--epochs")]
+    [InlineData("--batch-size 0", "--batch-size must be at least 1, not 0")]
+    [InlineData("--learning-rate -1", "--learning-rate must be a positive number, not -1")]
+    [InlineData("--learning-rate NaN", "--learning-rate must be a positive number, not NaN")]
+    [InlineData("--learning-rate Infinity", "--learning-rate must be a positive number")]
+    [InlineData("--cost foo", "Unknown cost 'foo'")]
+    [InlineData("--activation foo", "Unknown activation 'foo'")]
+    [InlineData("--output-activation foo", "Unknown activation 'foo'")]
+    [InlineData("--init foo", "unknown initialization 'foo'")]
+    [InlineData("--init 1", "unknown initialization '1'")]
+    [InlineData("--cost cross-entropy --output-activation relu", "cross-entropy cost needs outputs in (0, 1)")]
+    public void A_bad_option_is_one_line_on_stderr_and_exit_code_2(string args, string problem)
+    {
+        var (exitCode, output, error) = Train([.. args.Split(' '), "--out", OutFile]);
+
+        Assert.Equal(2, exitCode);
+        AssertOneLine(error);
+        Assert.Contains(problem, error);
+        Assert.StartsWith("error: ", error);
+        Assert.Equal("", output);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void A_data_folder_that_does_not_exist_is_a_usage_error_naming_the_path()
+    {
+        string nowhere = Path.Combine(folder, "no", "such", "folder");
+
+        var (exitCode, _, error) = Train("--data", nowhere, "--out", OutFile);
+
+        Assert.Equal(2, exitCode);
+        AssertOneLine(error);
+        Assert.Contains(nowhere, error);
+    }
+
+    [Fact]
+    public void A_data_folder_without_the_MNIST_files_is_a_usage_error_naming_the_missing_file()
+    {
+        string empty = Directory.CreateDirectory(Path.Combine(folder, "empty")).FullName;
+
+        var (exitCode, _, error) = Train("--data", empty, "--out", OutFile);
+
+        Assert.Equal(2, exitCode);
+        AssertOneLine(error);
+        Assert.Contains(Path.Combine(empty, "train-images-idx3-ubyte.gz"), error);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_corrupt_data_file_fails_with_exit_code_1_naming_the_file(bool verifyChecksums)
+    {
+        string data = TinyDataFolder();
+        string images = Path.Combine(data, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(images, [0x1f, 0x8b, 1, 2, 3]);
+
+        var (exitCode, _, error) = Train(["--data", data, "--out", OutFile, .. verifyChecksums ? Array.Empty<string>() : ["--skip-checksums"]]);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.Contains(images, error);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void The_original_MNIST_checksums_reject_other_data_unless_told_to_skip_them()
+    {
+        string data = TinyDataFolder();
+
+        var (exitCode, _, error) = Train("--data", data, "--layers", "784,10", "--epochs", "1", "--out", OutFile);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("SHA-256", error);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void Training_on_a_small_data_folder_prints_the_epochs_the_final_accuracy_and_saves_the_network()
+    {
+        string data = TinyDataFolder(trainingCount: 200, testCount: 50);
+
+        var (exitCode, output, error) = Train("--data", data, "--skip-checksums", "--layers", "784,5,10", "--epochs", "2",
+            "--batch-size", "20", "--learning-rate", "0.5", "--init", "scaled", "--seed", "3", "--out", OutFile);
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exitCode);
+        Assert.Matches(new Regex(@"^epoch 1/2  cost \d+\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d s$", RegexOptions.Multiline), output);
+        Assert.Matches(new Regex(@"^epoch 2/2  cost ", RegexOptions.Multiline), output);
+        Assert.Contains("Training cost", output);
+        Assert.Contains("Test cost", output);
+        Assert.Matches(@"Test accuracy after 2 epochs: \d+\.\d{2}% \(\d+ / 50\)", output);
+        Assert.Contains($"Saved the network to {OutFile}", output);
+        Assert.DoesNotContain('\u001b', output);
+
+        var network = NetworkJson.Load(OutFile);
+        Assert.Equal([784, 5, 10], network.Sizes);
+    }
+
+    [Fact]
+    public void One_epoch_on_MNIST_reports_the_accuracy_out_of_ten_thousand_and_saves_a_network_that_loads_back()
+    {
+        var (exitCode, output, error) = Train("--layers", "784,10", "--epochs", "1", "--data", Mnist.FindDataDirectory(AppContext.BaseDirectory),
+            "--out", OutFile);
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("on 60,000 images, testing on 10,000", output);
+        Assert.Matches(new Regex(@"^epoch 1/1  cost \d\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d s$", RegexOptions.Multiline), output);
+        Assert.Matches(new Regex(@"│\s+1 │\s+\d\.\d{4} │\s+\d\.\d{4} │\s+\d+\.\d{2}% │\s+\d+\.\d │"), output);
+        var accuracy = Regex.Match(output, @"Test accuracy after 1 epoch: (\d+\.\d{2})% \(([\d,]+) / 10,000\)");
+        Assert.True(accuracy.Success, output);
+        Assert.Equal(double.Parse(accuracy.Groups[1].Value) * 100, double.Parse(accuracy.Groups[2].Value.Replace(",", "")), 6);
+        Assert.Matches(@"Total time: \d+\.\d s", output);
+
+        var network = NetworkJson.Load(OutFile);
+        Assert.Equal([784, 10], network.Sizes);
+        Assert.Equal("quadratic", network.Cost.Name);
+    }
+
+    [Fact]
+    public void A_learning_rate_that_makes_the_cost_blow_up_fails_with_exit_code_1_and_saves_nothing()
+    {
+        string data = TinyDataFolder();
+
+        var (exitCode, output, error) = Train("--data", data, "--skip-checksums", "--layers", "784,16,10", "--activation", "relu",
+            "--learning-rate", "1e300", "--out", OutFile);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.Contains("diverged at epoch 1, step", error);
+        Assert.Contains("η = 1E+300", error);
+        Assert.DoesNotContain("Saved", output);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void Cancelling_stops_training_with_exit_code_130_and_saves_nothing()
+    {
+        string data = TinyDataFolder();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        int exitCode = TrainCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Layers = "784,10", Out = OutFile },
+            output, error, cancellation.Token);
+
+        Assert.Equal(TrainCommand.Cancelled, exitCode);
+        Assert.Contains("cancelled", error.ToString());
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void An_out_path_that_is_a_folder_is_a_usage_error()
+    {
+        var (exitCode, _, error) = Train("--out", folder);
+
+        Assert.Equal(2, exitCode);
+        AssertOneLine(error);
+        Assert.Contains($"{folder} is a folder", error);
+    }
+
+    [Fact]
+    public void The_help_lists_every_option()
+    {
+        var (exitCode, output, _) = Train("--help");
+
+        Assert.Equal(0, exitCode);
+        foreach (var option in new[] { "--layers", "--epochs", "--batch-size", "--learning-rate", "--cost", "--activation", "--init", "--seed", "--data", "--out" })
+            Assert.Contains(option, output);
+    }
+}
