@@ -19,7 +19,8 @@ public static class Cli
         }
         try
         {
-            return result.Invoke();
+            // Our own handler below turns a UsageException into one line and exit 2; the default one would print a stack trace.
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
