@@ -31,7 +31,7 @@ public sealed class DataSet
         for (int i = 0; i < labels.Length; i++)
             if (labels[i] >= classCount)
                 throw new ArgumentException($"{name}: label {labels[i]} of example {i} is not a class 0–{classCount - 1}.", nameof(labels));
-        if (imageRows * imageColumns != 0 && imageRows * imageColumns != inputSize)
+        if (imageRows < 0 || imageColumns < 0 || ((imageRows, imageColumns) != (0, 0) && (long)imageRows * imageColumns != inputSize))
             throw new ArgumentException($"{name}: an image of {imageRows}×{imageColumns} does not hold {inputSize} inputs.", nameof(imageRows));
         this.pixels = pixels;
         this.labels = labels;
@@ -172,8 +172,8 @@ public sealed class DataSet
 
     private int CheckRange(int start, int count)
     {
-        if (start < 0 || count < 0 || start + count > Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{Name} has examples 0–{Count - 1}; [{start}, {start + count}) is outside.");
+        if (start < 0 || count < 0 || count > Count - start)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{Name} has examples 0–{Count - 1}; [{start}, {(long)start + count}) is outside.");
         return count;
     }
 }

@@ -1,0 +1,246 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using NeuralNetworks;
+
+namespace NeuralNetworks.Tests;
+
+/// <summary>Small hand-made IDX files, good and bad, written to a temporary folder that is deleted afterwards.</summary>
+public sealed class IdxTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nn-idx-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    // Three 2×3 images whose pixel k of image i is 10·i + k, and their labels.
+    private static readonly byte[] ThreePixels = Enumerable.Range(0, 3).SelectMany(i => Enumerable.Range(0, 6).Select(k => (byte)(10 * i + k))).ToArray();
+    private static readonly byte[] ThreeLabels = [7, 0, 9];
+
+    /// <summary>An IDX file: big-endian magic, big-endian sizes, then the data bytes.</summary>
+    private static byte[] IdxBytes(int magic, int[] sizes, byte[] data)
+    {
+        var bytes = new byte[4 + 4 * sizes.Length + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int d = 0; d < sizes.Length; d++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * d), sizes[d]);
+        data.CopyTo(bytes, 4 + 4 * sizes.Length);
+        return bytes;
+    }
+
+    private static byte[] ImagesBytes(int count, int rows, int columns, byte[] pixels) => IdxBytes(Idx.ImagesMagic, [count, rows, columns], pixels);
+    private static byte[] LabelsBytes(byte[] labels) => IdxBytes(Idx.LabelsMagic, [labels.Length], labels);
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize)) gzip.Write(bytes);
+        return output.ToArray();
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static InvalidDataException Rejects(Action read, string file, params string[] problem)
+    {
+        var e = Assert.Throws<InvalidDataException>(read);
+        Assert.Contains(file, e.Message);
+        foreach (var words in problem) Assert.Contains(words, e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void An_images_file_is_read_with_its_header_sizes_and_pixels()
+    {
+        var images = Idx.ReadImages(Write("images", ImagesBytes(3, 2, 3, ThreePixels)));
+
+        Assert.Equal((3, 2, 3), (images.Count, images.Rows, images.Columns));
+        Assert.Equal(ThreePixels, images.Pixels);
+    }
+
+    [Fact]
+    public void A_labels_file_is_read_byte_for_byte()
+    {
+        Assert.Equal(ThreeLabels, Idx.ReadLabels(Write("labels", LabelsBytes(ThreeLabels))));
+    }
+
+    [Fact]
+    public void Gzip_and_raw_files_give_identical_results()
+    {
+        var raw = Idx.LoadDataSet(Write("images", ImagesBytes(3, 2, 3, ThreePixels)), Write("labels", LabelsBytes(ThreeLabels)), "raw");
+        var gz = Idx.LoadDataSet(Write("images.gz", Gzip(ImagesBytes(3, 2, 3, ThreePixels))), Write("labels.gz", Gzip(LabelsBytes(ThreeLabels))), "gz");
+
+        Assert.Equal(raw.AllPixelBytes.ToArray(), gz.AllPixelBytes.ToArray());
+        Assert.Equal(raw.Labels, gz.Labels);
+        Assert.Equal((2, 3, 6), (gz.ImageRows, gz.ImageColumns, gz.InputSize));
+    }
+
+    [Fact]
+    public void Gzip_is_recognised_by_its_magic_bytes_not_by_the_file_name()
+    {
+        var fromGzipWithoutExtension = Idx.ReadLabels(Write("labels-idx1-ubyte", Gzip(LabelsBytes(ThreeLabels))));
+        var fromRawNamedGz = Idx.ReadLabels(Write("labels-idx1-ubyte.gz", LabelsBytes(ThreeLabels)));
+
+        Assert.Equal(ThreeLabels, fromGzipWithoutExtension);
+        Assert.Equal(ThreeLabels, fromRawNamedGz);
+    }
+
+    [Fact]
+    public void LoadDataSet_builds_ten_classes_with_the_image_size_from_the_header()
+    {
+        var data = Idx.LoadDataSet(Write("images", ImagesBytes(3, 2, 3, ThreePixels)), Write("labels", LabelsBytes(ThreeLabels)), "tiny");
+
+        Assert.Equal(("tiny", 3, 6, 10, 2, 3), (data.Name, data.Count, data.InputSize, data.ClassCount, data.ImageRows, data.ImageColumns));
+        Assert.Equal(9, data.Label(2));
+        Assert.Equal(25 / 255.0, data.ImageMatrix(2)[1, 2]); // image 2, pixel 3·1 + 2 = 5 holds 20 + 5
+    }
+
+    [Fact]
+    public void A_truncated_file_is_rejected_naming_the_file()
+    {
+        var bytes = ImagesBytes(3, 2, 3, ThreePixels)[..^4];
+        string path = Write("truncated-images", bytes);
+
+        Rejects(() => Idx.ReadImages(path), path, "promises 18 bytes", "holds only 14", "truncated");
+    }
+
+    [Fact]
+    public void Trailing_bytes_after_the_data_are_rejected_naming_the_file()
+    {
+        string path = Write("long-labels", [.. LabelsBytes(ThreeLabels), 1, 2]);
+
+        Rejects(() => Idx.ReadLabels(path), path, "promises 3 bytes", "holds 5", "2 trailing bytes");
+    }
+
+    [Fact]
+    public void Trailing_bytes_inside_a_gzip_file_are_rejected_naming_the_file()
+    {
+        string path = Write("long-labels.gz", Gzip([.. LabelsBytes(ThreeLabels), 1, 2]));
+
+        Rejects(() => Idx.ReadLabels(path), path, "promises 3 bytes", "2 trailing bytes");
+    }
+
+    [Fact]
+    public void A_labels_file_read_as_images_is_rejected_for_its_magic_number()
+    {
+        string path = Write("labels-not-images", LabelsBytes(ThreeLabels));
+
+        Rejects(() => Idx.ReadImages(path), path, "wrong number of dimensions", "found magic number 0x00000801 (2049)", "0x00000803 (2051)");
+    }
+
+    [Fact]
+    public void A_file_that_is_not_IDX_is_rejected_for_its_magic_number()
+    {
+        string path = Write("not-idx.png", [0x89, (byte)'P', (byte)'N', (byte)'G', 0, 0, 0, 0]);
+
+        Rejects(() => Idx.ReadLabels(path), path, "not an IDX file", "found magic number 0x89504E47", "0x00000801 (2049)");
+    }
+
+    [Fact]
+    public void A_data_type_other_than_unsigned_bytes_is_rejected()
+    {
+        string path = Write("float-labels", IdxBytes(0x00000D01, [3], new byte[12]));
+
+        Rejects(() => Idx.ReadLabels(path), path, "wrong data type", "0x00000D01");
+    }
+
+    [Fact]
+    public void A_file_too_short_for_a_magic_number_is_rejected()
+    {
+        string path = Write("two-bytes", [0, 0]);
+
+        Rejects(() => Idx.ReadLabels(path), path, "holds 2 bytes", "too few for an IDX magic number");
+    }
+
+    [Fact]
+    public void A_truncated_header_is_rejected()
+    {
+        string path = Write("short-header", ImagesBytes(3, 2, 3, [])[..10]);
+
+        Rejects(() => Idx.ReadImages(path), path, "header is truncated", "need 16 bytes", "ends after 10");
+    }
+
+    [Theory]
+    [InlineData(0, "dimension 1 (rows) is 0")]
+    [InlineData(-28, "dimension 1 (rows) is -28")]
+    public void A_zero_or_negative_dimension_is_rejected(int rows, string problem)
+    {
+        string path = Write("bad-rows", ImagesBytes(3, rows, 3, []));
+
+        Rejects(() => Idx.ReadImages(path), path, problem, "at least 1");
+    }
+
+    [Fact]
+    public void A_small_file_claiming_two_billion_images_fails_fast_without_allocating()
+    {
+        string path = Write("huge-claim", ImagesBytes(int.MaxValue, 28, 28, new byte[1000]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        Rejects(() => Idx.ReadImages(path), path, "promises 1,683,627,179,248 bytes", "holds only 1,000", "truncated");
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "the reader allocated the promised buffer");
+    }
+
+    [Fact]
+    public void A_small_gzip_file_claiming_two_billion_images_fails_fast_without_allocating()
+    {
+        string path = Write("huge-claim.gz", Gzip(ImagesBytes(int.MaxValue, 28, 28, new byte[1000])));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        Rejects(() => Idx.ReadImages(path), path, "promises 1,683,627,179,248 bytes", "decompresses to at most about", "1032:1");
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "the reader allocated the promised buffer");
+    }
+
+    [Fact]
+    public void A_truncated_gzip_file_is_reported_as_truncated()
+    {
+        // 40 images of 28×28 bytes: the header promises 31,360 bytes; cutting the compressed file in half loses most of them.
+        var random = new Random(1);
+        var pixels = new byte[40 * 28 * 28];
+        random.NextBytes(pixels);
+        var gz = Gzip(ImagesBytes(40, 28, 28, pixels));
+        string path = Write("cut.gz", gz[..(gz.Length / 2)]);
+
+        Rejects(() => Idx.ReadImages(path), path, "promises 31,360 bytes", "decompressed file holds only", "truncated");
+    }
+
+    [Fact]
+    public void A_corrupt_gzip_file_is_rejected_naming_the_file()
+    {
+        var gz = Gzip(LabelsBytes(Enumerable.Range(0, 200).Select(i => (byte)(i % 10)).ToArray()));
+        for (int k = 12; k < gz.Length - 8; k++) gz[k] ^= 0x5A; // scramble the deflate data, keep the gzip header
+        string path = Write("corrupt.gz", gz);
+
+        var e = Rejects(() => Idx.ReadLabels(path), path, "gzip data is corrupt");
+        Assert.IsType<InvalidDataException>(e.InnerException);
+    }
+
+    [Fact]
+    public void A_label_of_10_is_rejected_naming_the_example_and_the_value()
+    {
+        string labels = Write("labels", LabelsBytes([7, 0, 10]));
+
+        Rejects(() => Idx.LoadDataSet(Write("images", ImagesBytes(3, 2, 3, ThreePixels)), labels, "bad"), labels, "label 10 of example 2", "not a digit 0–9");
+    }
+
+    [Fact]
+    public void Different_numbers_of_images_and_labels_are_rejected_naming_both_files_and_counts()
+    {
+        string images = Write("three-images", ImagesBytes(3, 2, 3, ThreePixels));
+        string labels = Write("two-labels", LabelsBytes([7, 0]));
+
+        Rejects(() => Idx.LoadDataSet(images, labels, "mismatched"), images, labels, "holds 3 images", "holds 2 labels");
+    }
+
+    [Fact]
+    public void A_missing_file_is_reported_with_its_full_path()
+    {
+        string path = Path.Combine(folder, "nowhere-idx1-ubyte.gz");
+
+        var e = Assert.Throws<FileNotFoundException>(() => Idx.ReadLabels(path));
+        Assert.Contains(path, e.Message);
+        Assert.Equal(path, e.FileName);
+    }
+}
