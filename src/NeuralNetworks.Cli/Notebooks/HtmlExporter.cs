@@ -1,0 +1,215 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Markdig;
+
+namespace NeuralNetworks.Cli.Notebooks;
+
+/// <summary>
+/// Turns an executed notebook into one self-contained HTML page: markdown rendered with Markdig (pipe tables,
+/// maths), maths typeset by KaTeX, code highlighted by highlight.js, outputs shown as Jupyter shows them, and
+/// plotly.js inlined once for every chart on the page. Nothing is fetched from the network when it is viewed.
+/// </summary>
+public sealed partial class HtmlExporter(WebAssets assets)
+{
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
+        .UsePipeTables()
+        .UseMathematics()
+        .UseEmphasisExtras()
+        .UseAutoIdentifiers()
+        .UseAutoLinks()
+        .UseTaskLists()
+        .Build();
+
+    private string? _plotlyJs;
+    private bool _chartOnPage;
+
+    /// <summary>Renders markdown the way the pages do (exposed for tests).</summary>
+    public static string RenderMarkdown(string markdown) => Markdig.Markdown.ToHtml(markdown, Markdown);
+
+    /// <summary>The page for <paramref name="notebook"/>; <paramref name="title"/> is its H1 (or file name).</summary>
+    public string Export(NotebookFile notebook, string title)
+    {
+        var body = new StringBuilder();
+        var cellNumber = 0;
+        _chartOnPage = false;
+        foreach (var cell in notebook.Cells)
+        {
+            cellNumber++;
+            var source = NotebookFile.Source(cell);
+            switch (NotebookFile.CellType(cell))
+            {
+                case "markdown":
+                    body.Append($"<section class=\"cell markdown\" id=\"cell-{cellNumber}\">")
+                        .Append(RenderMarkdown(source)).Append("</section>\n");
+                    break;
+                case "code":
+                    var count = (int?)cell["execution_count"];
+                    body.Append($"<section class=\"cell code\" id=\"cell-{cellNumber}\">")
+                        .Append($"<div class=\"prompt\">In [{(count is null ? " " : count.ToString())}]:</div>")
+                        .Append("<pre class=\"source\"><code class=\"language-csharp\">")
+                        .Append(WebUtility.HtmlEncode(source)).Append("</code></pre>");
+                    foreach (var output in (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
+                        body.Append(RenderOutput(output));
+                    body.Append("</section>\n");
+                    break;
+                default:
+                    body.Append($"<section class=\"cell raw\" id=\"cell-{cellNumber}\"><pre>")
+                        .Append(WebUtility.HtmlEncode(source)).Append("</pre></section>\n");
+                    break;
+            }
+        }
+
+        if (_chartOnPage)
+        {
+            _plotlyJs ??= WebAssets.PlotlyJs();
+            PlotlyMissing |= _plotlyJs is null;
+        }
+        return Page(title, body.ToString(), _chartOnPage ? _plotlyJs : null);
+    }
+
+    /// <summary>True when a chart needed plotly.js and it could not be found (the caller warns once).</summary>
+    public bool PlotlyMissing { get; private set; }
+
+    private string Page(string title, string body, string? plotlyJs)
+    {
+        var page = new StringBuilder();
+        page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append($"<title>{WebUtility.HtmlEncode(title)}</title>\n")
+            .Append("<style>\n").Append(PageCss).Append("\n</style>\n");
+        if (assets.KatexCss is { } katexCss) page.Append("<style>\n").Append(katexCss).Append("\n</style>\n");
+        if (assets.HighlightCss is { } highlightCss) page.Append("<style>\n").Append(highlightCss).Append("\n</style>\n");
+        if (plotlyJs is not null)
+        {
+            // Chart outputs written by Plotly.NET.Interactive load plotly through require.js; answer them with the
+            // inlined copy. plotly.js registers itself with require.js when `define` exists, so hide it meanwhile.
+            page.Append("<script>\n").Append(RequireShim).Append("\n</script>\n")
+                .Append("<script>\nwindow.__defineBeforePlotly = window.define; window.define = undefined;\n</script>\n")
+                .Append("<script>\n").Append(EscapeScript(plotlyJs)).Append("\n</script>\n")
+                .Append("<script>\nwindow.define = window.__defineBeforePlotly;\n</script>\n");
+        }
+        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n");
+        if (assets.KatexJs is { } katexJs)
+        {
+            page.Append("<script>\n").Append(EscapeScript(katexJs)).Append("\n</script>\n")
+                .Append("<script>\n").Append(KatexRender).Append("\n</script>\n");
+        }
+        if (assets.HighlightJs is { } highlightJs)
+        {
+            page.Append("<script>\n").Append(EscapeScript(highlightJs)).Append("\n</script>\n")
+                .Append("<script>\nhljs.highlightAll();\n</script>\n");
+        }
+        page.Append("</body>\n</html>\n");
+        return page.ToString();
+    }
+
+    private string RenderOutput(JsonObject output)
+    {
+        switch ((string?)output["output_type"])
+        {
+            case "stream":
+                var name = (string?)output["name"] == "stderr" ? "stderr" : "stdout";
+                return $"<pre class=\"output {name}\">{WebUtility.HtmlEncode(NotebookFile.MultilineText(output["text"]))}</pre>";
+            case "error":
+                var traceback = string.Join("\n", (output["traceback"] as JsonArray ?? []).Select(l => (string?)l));
+                var text = traceback.Contains((string?)output["evalue"] ?? "", StringComparison.Ordinal)
+                    ? traceback
+                    : $"{output["ename"]}: {output["evalue"]}\n{traceback}";
+                return $"<pre class=\"output error\">{WebUtility.HtmlEncode(text.TrimEnd())}</pre>";
+            case "display_data" or "execute_result":
+                return $"<div class=\"output display\">{RenderMimeBundle(output["data"] as JsonObject ?? [])}</div>";
+            default:
+                return "";
+        }
+    }
+
+    private string RenderMimeBundle(JsonObject data)
+    {
+        string? Text(string mime) => data[mime] is { } node ? NotebookFile.MultilineText(node) : null;
+        if (Text("text/html") is { } html)
+        {
+            _chartOnPage |= html.Contains("Plotly.newPlot", StringComparison.Ordinal)
+                            || html.Contains("Plotly.react", StringComparison.Ordinal);
+            return WithoutRemotePlotly(html);
+        }
+        if (Text("image/svg+xml") is { } svg) return svg;
+        foreach (var image in new[] { "image/png", "image/jpeg", "image/gif" })
+        {
+            if (Text(image) is { } base64)
+                return $"<img src=\"data:{image};base64,{base64.Replace("\n", "")}\" alt=\"output image\">";
+        }
+        if (Text("text/markdown") is { } markdown) return RenderMarkdown(markdown);
+        if (Text("text/plain") is { } plain) return $"<pre>{WebUtility.HtmlEncode(plain)}</pre>";
+        if (data.FirstOrDefault().Value is { } other) return $"<pre>{WebUtility.HtmlEncode(other.ToJsonString())}</pre>";
+        return "";
+    }
+
+    /// <summary>
+    /// Makes chart output draw from the page's own plotly.js: drops script tags that load from a URL and any
+    /// plotly.js copy a notebook injected itself (the page has exactly one), and blanks the CDN / require.js
+    /// addresses Plotly.NET writes into its loader (the shim answers <c>require(['plotly'])</c> instead).
+    /// </summary>
+    public static string WithoutRemotePlotly(string html)
+    {
+        html = RemoteScriptTag().Replace(html, "");
+        html = InlineScript().Replace(html, m =>
+            m.Groups["body"].Length > 500_000 && m.Groups["body"].Value.Contains("plotly.js v", StringComparison.Ordinal)
+                ? ""
+                : m.Value);
+        return RemoteUrl().Replace(html, "");
+    }
+
+    // A literal "</script" inside an inlined script would end it early.
+    private static string EscapeScript(string js) => js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex("""<script\b[^>]*\bsrc\s*=\s*["']?(https?:)?//[^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
+    private static partial Regex RemoteScriptTag();
+
+    [GeneratedRegex("""<script\b[^>]*>(?<body>.*?)</script>""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex InlineScript();
+
+    // Addresses of scripts Plotly.NET's loader would fetch (plotly.js on a CDN, require.js), inside its script.
+    [GeneratedRegex("""https?://(cdn\.plot\.ly|cdnjs\.cloudflare\.com|cdn\.jsdelivr\.net|unpkg\.com)/[^"'\s)]*""", RegexOptions.IgnoreCase)]
+    private static partial Regex RemoteUrl();
+
+    private const string RequireShim = """
+        // Plotly.NET.Interactive's chart loader asks require.js for 'plotly'; answer with the inlined plotly.js.
+        (function () {
+          if (typeof window.requirejs === 'function' && typeof window.requirejs.config === 'function') return;
+          var require = function (deps, callback) {
+            callback.apply(null, deps.map(function (name) { return name === 'plotly' ? window.Plotly : undefined; }));
+          };
+          require.config = function () { return require; };
+          window.requirejs = window.require = require;
+        })();
+        """;
+
+    private const string KatexRender = """
+        // Markdig writes maths as <span class="math">\(...\)</span> and <div class="math">\[...\]</div>.
+        document.querySelectorAll('.math').forEach(function (el) {
+          var tex = el.textContent.trim().replace(/^\\[(\[]/, '').replace(/\\[)\]]$/, '');
+          try { katex.render(tex, el, { displayMode: el.tagName === 'DIV', throwOnError: false }); }
+          catch (e) { el.classList.add('math-error'); }
+        });
+        """;
+
+    private const string PageCss = """
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; line-height: 1.5; color: #1f2328; margin: 0; }
+        main { max-width: 960px; margin: 0 auto; padding: 2rem 1rem 4rem; }
+        .cell { margin: 0.75rem 0; }
+        .cell.code { border-left: 3px solid #d0d7de; padding-left: 0.75rem; }
+        .prompt { color: #57606a; font: 0.75rem monospace; }
+        pre { background: #f6f8fa; padding: 0.6rem; overflow-x: auto; border-radius: 4px; font-size: 0.85rem; }
+        pre.source { margin: 0.2rem 0; } pre.source code.hljs { padding: 0; background: transparent; }
+        .output { margin: 0.3rem 0; overflow-x: auto; }
+        pre.output { background: #fff; border: 1px solid #eaeef2; }
+        pre.stderr { background: #fff8e6; }
+        pre.error { background: #ffebe9; color: #b3261e; border-color: #ffcecb; }
+        table { border-collapse: collapse; margin: 0.5rem 0; }
+        th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.6rem; }
+        th { background: #f6f8fa; }
+        div.math { overflow-x: auto; }
+        """;
+}

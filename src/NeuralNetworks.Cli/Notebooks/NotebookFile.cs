@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NeuralNetworks.Cli.Notebooks;
+
+/// <summary>
+/// A Jupyter notebook (nbformat 4) held as JSON, so that everything the runner does not touch — cell
+/// metadata, tags, sources — survives byte for byte. Saved the way Jupyter saves: keys sorted, one-space
+/// indent, trailing newline.
+/// </summary>
+public sealed class NotebookFile
+{
+    /// <summary>The stub that replaces a solution cell in the student version.</summary>
+    public const string SolutionStub = "// Your code here — then run the check below.";
+
+    private NotebookFile(JsonObject root) => Root = root;
+
+    /// <summary>The whole document.</summary>
+    public JsonObject Root { get; }
+
+    /// <summary>The cells, in order.</summary>
+    public IReadOnlyList<JsonObject> Cells =>
+        (Root["cells"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+
+    /// <summary>Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/>.</summary>
+    public static NotebookFile Load(string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
+        }
+        if (node is not JsonObject root || root["cells"] is not JsonArray)
+            throw new InvalidDataException($"{path} is not a Jupyter notebook (no \"cells\" array)");
+        return new NotebookFile(root);
+    }
+
+    /// <summary>A cell's type: "code", "markdown" or "raw".</summary>
+    public static string CellType(JsonObject cell) => (string?)cell["cell_type"] ?? "raw";
+
+    /// <summary>A cell's source as one string (nbformat allows a string or a list of lines).</summary>
+    public static string Source(JsonObject cell) => MultilineText(cell["source"]);
+
+    /// <summary>Joins an nbformat "multiline string" (a string or an array of strings).</summary>
+    public static string MultilineText(JsonNode? node) => node switch
+    {
+        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+        JsonValue value => (string?)value ?? "",
+        _ => "",
+    };
+
+    /// <summary>Splits text into lines that keep their "\n", as Jupyter stores sources and outputs.</summary>
+    public static JsonArray Lines(string text)
+    {
+        var lines = new JsonArray();
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end + 1;
+            lines.Add(text[start..end]);
+            start = end;
+        }
+        return lines;
+    }
+
+    /// <summary>
+    /// The kernel a code cell asks for (.NET Interactive stores it in the cell metadata); C# when none is given.
+    /// </summary>
+    public static string KernelName(JsonObject cell) =>
+        (string?)cell["metadata"]?["polyglot_notebook"]?["kernelName"]
+        ?? (string?)cell["metadata"]?["dotnet_interactive"]?["language"]
+        ?? "csharp";
+
+    /// <summary>
+    /// True when the cell is tagged "solution": in Jupyter's <c>metadata.tags</c>, or in the
+    /// <c>polyglot_notebook</c> / <c>dotnet_interactive</c> metadata .NET Interactive writes.
+    /// </summary>
+    public static bool IsSolution(JsonObject cell)
+    {
+        var metadata = cell["metadata"];
+        return new[] { metadata?["tags"], metadata?["polyglot_notebook"]?["tags"], metadata?["dotnet_interactive"]?["tags"] }
+            .OfType<JsonArray>()
+            .Any(tags => tags.Any(t => t is JsonValue v && v.TryGetValue(out string? s) && s == "solution"));
+    }
+
+    /// <summary>
+    /// Makes the document nbformat 4.5: every cell has a unique id (kept where it already has a valid one,
+    /// otherwise derived from its position and source, so repeated runs give the same ids), code cells have
+    /// outputs and execution_count, and the notebook names the .NET C# kernel.
+    /// </summary>
+    public void Normalize()
+    {
+        Root["nbformat"] = 4;
+        Root["nbformat_minor"] = 5;
+        var metadata = Root["metadata"] as JsonObject ?? [];
+        Root["metadata"] = metadata;
+        metadata["kernelspec"] ??= new JsonObject
+        {
+            ["display_name"] = ".NET (C#)",
+            ["language"] = "C#",
+            ["name"] = ".net-csharp",
+        };
+        metadata["language_info"] ??= new JsonObject
+        {
+            ["file_extension"] = ".cs",
+            ["mimetype"] = "text/x-csharp",
+            ["name"] = "C#",
+            ["pygments_lexer"] = "csharp",
+            ["version"] = "13.0",
+        };
+
+        var seen = new HashSet<string>();
+        var cells = Cells;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var cell = cells[i];
+            cell["metadata"] ??= new JsonObject();
+            cell["source"] ??= "";
+            var id = (string?)cell["id"];
+            if (id is null || !IsValidId(id) || !seen.Add(id))
+            {
+                id = NewId(i, Source(cell), seen);
+                cell["id"] = id;
+            }
+            if (CellType(cell) == "code")
+            {
+                cell["outputs"] ??= new JsonArray();
+                if (!cell.ContainsKey("execution_count")) cell["execution_count"] = null;
+            }
+            else
+            {
+                cell.Remove("outputs");
+                cell.Remove("execution_count");
+            }
+        }
+    }
+
+    /// <summary>Removes every output and execution count (the committed form of a notebook).</summary>
+    public void ClearOutputs()
+    {
+        Normalize();
+        foreach (var cell in Cells.Where(c => CellType(c) == "code"))
+        {
+            cell["outputs"] = new JsonArray();
+            cell["execution_count"] = null;
+        }
+    }
+
+    /// <summary>Replaces the source of every solution cell by <see cref="SolutionStub"/>; returns how many.</summary>
+    public int ReplaceSolutions()
+    {
+        var count = 0;
+        foreach (var cell in Cells.Where(c => CellType(c) == "code" && IsSolution(c)))
+        {
+            cell["source"] = Lines(SolutionStub);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>The text of the first level-1 heading in a markdown cell, if any.</summary>
+    public string? Title() => Cells
+        .Where(c => CellType(c) == "markdown")
+        .SelectMany(c => Source(c).Split('\n'))
+        .Select(line => line.TrimEnd())
+        .FirstOrDefault(line => line.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim();
+
+    /// <summary>A deep copy.</summary>
+    public NotebookFile Clone() => new((JsonObject)Root.DeepClone());
+
+    /// <summary>Serializes as Jupyter does: keys sorted, one-space indent, non-ASCII kept, trailing newline.</summary>
+    public string ToJson()
+    {
+        var options = new JsonWriterOptions
+        {
+            Indented = true,
+            IndentSize = 1,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, options))
+            Sorted(Root)!.WriteTo(writer);
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> (UTF-8, no BOM).</summary>
+    public void Save(string path) => File.WriteAllText(path, ToJson(), new UTF8Encoding(false));
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
+    private static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string NewId(int index, string source, HashSet<string> seen)
+    {
+        for (var salt = 0; ; salt++)
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{index}:{salt}:{source}"));
+            var id = Convert.ToHexStringLower(hash)[..8];
+            if (seen.Add(id)) return id;
+        }
+    }
+}
