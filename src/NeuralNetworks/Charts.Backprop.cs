@@ -146,10 +146,10 @@ public static partial class Charts
         var chart = NewChart($"Confusion matrix, {result.DataName}: {result.Accuracy.ToString("0.00%", CultureInfo.InvariantCulture)} right",
             620, 600, trace);
         var layout = GenericChart.getLayout(chart);
-        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("predicted")), ("dtick", 1), ("side", "top"), ("constrain", "domain")));
+        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("predicted")), ("dtick", 1), ("constrain", "domain")));
         layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle("true label")), ("dtick", 1), ("autorange", "reversed"),
             ("scaleanchor", "x"), ("constrain", "domain")));
-        layout.SetProperty("margin", Obj(("t", 110)));
+        layout.SetProperty("margin", Obj(("t", 70)));
         return chart;
     }
 }

@@ -58,6 +58,8 @@ public static partial class Charts
                 ("font", Obj(("size", 14)))));
         }
         traces.AddRange(ConnectionTraces(pass, layers, inputAsImage));
+        if (inputAsImage)
+            traces.Add(InputFan(layers[1], top));
         int maxSlots = layers.Max(d => d.Slots);
         for (int l = inputAsImage ? 1 : 0; l <= L; l++)
         {
@@ -74,7 +76,7 @@ public static partial class Charts
         if (output.Shown.Contains(predicted))
             traces.Add(NewTrace("scatter", ("name", "prediction"), ("mode", "markers"),
                 ("x", new[] { (double)L }), ("y", new[] { output.Y(predicted) }),
-                ("marker", Obj(("symbol", "circle-open"), ("size", NeuronSize(maxSlots) + 12),
+                ("marker", Obj(("symbol", "circle-open"), ("size", NeuronSize(maxSlots) + 10), ("color", Highlight),
                     ("line", Obj(("color", Highlight), ("width", 4))))),
                 ("hoverinfo", "skip")));
 
@@ -83,8 +85,8 @@ public static partial class Charts
         var chart = NewChart($"{shape} network: predicts {predicted} (a = {aOut.ToString("0.00", CultureInfo.InvariantCulture)})",
             width: 260 + 180 * L + (inputAsImage ? 0 : 180), height: 620, traces.ToArray());
         var layout = GenericChart.getLayout(chart);
-        double[] networkDomain = inputAsImage ? [0.24, 1.0] : [0.0, 1.0];
-        layout.SetProperty("xaxis", Make<LinearAxis>(("domain", networkDomain), ("range", new[] { inputAsImage ? 0.5 : -0.5, L + 0.6 }),
+        double[] networkDomain = inputAsImage ? [0.2, 1.0] : [0.0, 1.0];
+        layout.SetProperty("xaxis", Make<LinearAxis>(("domain", networkDomain), ("range", new[] { inputAsImage ? 0.2 : -0.5, L + 0.6 }),
             ("visible", false), ("fixedrange", true)));
         layout.SetProperty("yaxis", Make<LinearAxis>(("range", new[] { -top - 1.3, top + 0.5 }), ("visible", false), ("fixedrange", true)));
         if (inputAsImage)
@@ -98,6 +100,30 @@ public static partial class Charts
         layout.SetProperty("margin", Obj(("l", 20), ("r", 20), ("t", 60), ("b", 20)));
         layout.SetProperty("annotations", annotations.ToArray());
         return chart;
+    }
+
+    /// <summary>
+    /// Faint grey lines from the input picture's right edge to every shown neuron of layer 1: each of its neurons
+    /// sees all the pixels (the weights themselves are in <see cref="WeightImages(Network, int, int)"/>).
+    /// </summary>
+    private static Trace InputFan(DiagramLayer first, double top)
+    {
+        // The picture fills paper heights 0.3…0.75; the network's y axis spans [−top − 1.3, top + 0.5] over the whole height.
+        double bottom = -top - 1.3, span = 2 * top + 1.8;
+        var x = new List<double?>();
+        var y = new List<double?>();
+        for (int p = 0; p < 8; p++)
+        {
+            double yFrom = bottom + (0.42 + 0.2 * p / 7.0) * span;
+            foreach (int j in first.Shown)
+            {
+                x.AddRange([0.2, 1, null]);
+                y.AddRange([yFrom, first.Y(j), null]);
+            }
+        }
+        return NewTrace("scatter", ("name", "every pixel to every neuron of layer 1"), ("mode", "lines"),
+            ("x", x.ToArray()), ("y", y.ToArray()),
+            ("line", Obj(("color", "rgb(150,150,150)"), ("width", 0.6))), ("opacity", 0.25), ("hoverinfo", "skip"));
     }
 
     /// <summary>Which neurons of a layer are drawn, and where.</summary>
@@ -154,9 +180,10 @@ public static partial class Charts
         yield return NewTrace("scatter",
             ("name", $"layer {l}"),
             ("mode", isOutput ? "markers+text" : "markers"),
+            // Output labels sit right of the circle, clear of the prediction's ring.
             ("x", shown.Select(_ => (double)l).ToArray()),
             ("y", shown.Select(layer.Y).ToArray()),
-            ("text", isOutput ? shown.Select(j => j.ToString(CultureInfo.InvariantCulture)).ToArray() : null),
+            ("text", isOutput ? shown.Select(j => "     " + j.ToString(CultureInfo.InvariantCulture)).ToArray() : null),
             ("textposition", isOutput ? "middle right" : null),
             ("textfont", isOutput ? Obj(("size", 15)) : null),
             ("customdata", shown.Select(j => new object[] { l, j, a[j], z[j] }).ToArray()),
@@ -246,6 +273,7 @@ public static partial class Charts
         {
             string n = p == 0 ? "" : (p + 1).ToString(CultureInfo.InvariantCulture);
             ((LinearAxis)layout.TryGetPropertyValue("xaxis" + n).Value).SetProperty("showticklabels", false);
+            ((LinearAxis)layout.TryGetPropertyValue("xaxis" + n).Value).SetProperty("ticks", "");
             ((LinearAxis)layout.TryGetPropertyValue("yaxis" + n).Value).SetProperty("dtick", 1);
         }
         return chart;

@@ -130,6 +130,10 @@ public static partial class Charts
             ("marker", color is null ? null : Obj(("color", color))),
             ("hovertemplate", hover + "<extra></extra>"));
 
+    /// <summary>An object serialised once, ahead of time: a frame appears twice in the figure (slider step and play
+    /// button) and Plotly.NET's own serialiser is slow on large nested arrays.</summary>
+    private static Newtonsoft.Json.Linq.JRaw Json(object value) => new(Newtonsoft.Json.JsonConvert.SerializeObject(value));
+
     /// <summary>A label as literal text inside a hovertemplate (which treats %{…} as a placeholder).</summary>
     private static string Escape(string text) => text.Replace("%{", "%\u200B{", StringComparison.Ordinal);
 
@@ -163,18 +167,18 @@ public static partial class Charts
 
         // One frame per snapshot: new z for every panel (trace j is neuron j) and the title.
         var traceIndices = Enumerable.Range(0, first.RowCount).ToArray();
-        var frames = snapshots.Select((s, i) => Obj(
+        var frames = snapshots.Select((s, i) => Json(Obj(
             ("name", $"epoch {s.Epoch}"),
             ("data", traceIndices.Select(j => Obj(("z", WeightImage(matrices[i], j, rows, cols, round: true)))).ToArray()),
             ("traces", traceIndices),
-            ("layout", Obj(("title", Obj(("text", TitleAt(s)), ("x", 0.02), ("xanchor", "left"))))))).ToArray();
+            ("layout", Obj(("title", Obj(("text", TitleAt(s)), ("x", 0.02), ("xanchor", "left")))))))).ToArray();
 
         var still = Obj(("mode", "immediate"), ("frame", Obj(("duration", 0), ("redraw", true))), ("transition", Obj(("duration", 0))));
         var slider = Obj(
             ("active", 0),
             ("currentvalue", Obj(("prefix", "epoch "), ("font", Obj(("size", 14))))),
             ("pad", Obj(("t", 40), ("b", 10))),
-            ("x", 0.12), ("len", 0.88), ("y", 0), ("yanchor", "top"),
+            ("x", 0.24), ("len", 0.76), ("y", 0), ("yanchor", "top"),
             ("steps", frames.Select((f, i) => Obj(
                 ("label", snapshots[i].Epoch.ToString(CultureInfo.InvariantCulture)),
                 ("method", "animate"),

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeuralNetworks.Tests.Setup;
+using Xunit.Abstractions;
+
+namespace NeuralNetworks.Tests.StockKernel;
+
+/// <summary>
+/// Runs notebooks the way a student's machine does: Jupyter (Debian's jupyter-nbconvert) driving the stock
+/// .NET Interactive kernel pinned in .config/dotnet-tools.json. It restores that tool and installs its Jupyter
+/// kernel spec itself (idempotent), so a machine needs only jupyter-nbconvert and the .NET SDK.
+/// </summary>
+internal static class JupyterStockKernel
+{
+    /// <summary>The Jupyter kernel name that `dotnet-interactive jupyter install` gives the C# kernel.</summary>
+    public const string KernelName = ".net-csharp";
+
+    private static readonly Lazy<string?> Unavailable = new(Prepare);
+
+    /// <summary>
+    /// True when notebooks can run here. Otherwise the test is skipped: the reason goes to the test output and the
+    /// test returns early, except under CI=true, where a missing kernel or Jupyter fails the test.
+    /// </summary>
+    public static bool IsAvailable(ITestOutputHelper output)
+    {
+        if (Unavailable.Value is not { } reason) return true;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            Assert.Fail($"CI=true and the stock kernel cannot run notebooks: {reason}");
+        output.WriteLine($"SKIPPED: {reason}");
+        return false;
+    }
+
+    /// <summary>
+    /// Executes <paramref name="notebook"/> (its folder is the kernel's working directory) and writes the executed
+    /// copy into <paramref name="outputFolder"/>; never next to the notebook.
+    /// </summary>
+    public static Execution Run(string notebook, string outputFolder, ITestOutputHelper output)
+    {
+        var name = Path.GetFileNameWithoutExtension(notebook) + ".executed.ipynb";
+        var clock = Stopwatch.StartNew();
+        var (exitCode, stdout, stderr) = Exec(Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), "jupyter",
+            "nbconvert", "--to", "notebook", "--execute", $"--ExecutePreprocessor.kernel_name={KernelName}",
+            "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.startup_timeout=180",
+            "--output-dir", outputFolder, "--output", name, notebook);
+        output.WriteLine($"jupyter nbconvert --execute {Path.GetFileName(notebook)}: exit {exitCode} after {clock.Elapsed.TotalSeconds:0} s");
+        var executed = Path.Combine(outputFolder, name);
+        return new Execution(exitCode, stdout + stderr, File.Exists(executed) ? JsonNode.Parse(File.ReadAllText(executed))!.AsObject() : null);
+    }
+
+    /// <summary>Restores the kernel tool and installs its kernel spec; returns why notebooks cannot run, or null.</summary>
+    private static string? Prepare()
+    {
+        var root = NotebookFiles.Root;
+        try
+        {
+            if (Exec(root, TimeSpan.FromMinutes(1), "jupyter", "nbconvert", "--version").ExitCode != 0)
+                return "jupyter nbconvert is not installed (Debian: apt-get install --no-install-recommends jupyter-nbconvert python3-ipykernel)";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "jupyter is not on PATH (Debian: apt-get install --no-install-recommends jupyter-nbconvert python3-ipykernel)";
+        }
+        var restore = Exec(root, TimeSpan.FromMinutes(5), "dotnet", "tool", "restore");
+        if (restore.ExitCode != 0) return $"dotnet tool restore failed: {restore.Stdout}{restore.Stderr}";
+
+        var dataDir = Exec(root, TimeSpan.FromMinutes(1), "jupyter", "--data-dir").Stdout.Trim();
+        var kernelJson = Path.Combine(dataDir, "kernels", KernelName, "kernel.json");
+        if (!File.Exists(kernelJson))
+        {
+            Directory.CreateDirectory(Path.Combine(dataDir, "kernels")); // `jupyter install` needs the folder to exist
+            var install = Exec(root, TimeSpan.FromMinutes(2), "dotnet", "tool", "run", "dotnet-interactive", "--", "jupyter", "install");
+            if (install.ExitCode != 0 || !File.Exists(kernelJson))
+                return $"dotnet-interactive jupyter install did not create {kernelJson}: {install.Stdout}{install.Stderr}";
+        }
+        ListenOnLocalhostOnly(kernelJson);
+        return null;
+    }
+
+    /// <summary>Adds --http-local-only to the kernel's arguments; without it its HTTP API listens on every interface.</summary>
+    private static void ListenOnLocalhostOnly(string kernelJson)
+    {
+        var spec = JsonNode.Parse(File.ReadAllText(kernelJson))!.AsObject();
+        var argv = spec["argv"]!.AsArray();
+        if (argv.Any(a => a!.GetValue<string>() == "--http-local-only")) return;
+        var connectionFile = argv.Select(a => a!.GetValue<string>()).ToList().IndexOf("{connection_file}");
+        argv.Insert(connectionFile < 0 ? argv.Count : connectionFile + 1, "--http-local-only");
+        File.WriteAllText(kernelJson, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Exec(string workingDirectory, TimeSpan timeout, string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // `dotnet test` leaves MSBuild settings in the environment that would steer the notebook's own `dotnet build`.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToArray())
+            start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, stdout.Result, $"{stderr.Result}\n{file} timed out after {timeout}");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>The result of executing a notebook with Jupyter.</summary>
+/// <param name="ExitCode">jupyter nbconvert's exit code: 0 when every cell ran without an error.</param>
+/// <param name="Log">What nbconvert printed (with the failing cell's error, if any).</param>
+/// <param name="Notebook">The executed notebook, when nbconvert wrote one.</param>
+internal sealed record Execution(int ExitCode, string Log, JsonObject? Notebook)
+{
+    /// <summary>Every output of every code cell, with the source of its cell.</summary>
+    public IEnumerable<(string Source, JsonObject Output)> Outputs =>
+        from cell in Notebook?["cells"]?.AsArray() ?? []
+        where (string?)cell!["cell_type"] == "code"
+        from output in cell["outputs"]!.AsArray()
+        select (NotebookFiles.SourceOf(JsonDocument.Parse(cell.ToJsonString()).RootElement), output!.AsObject());
+
+    /// <summary>The text/html of every display or result output.</summary>
+    public IEnumerable<(string Source, string Html)> Html =>
+        from o in Outputs
+        where o.Output["data"]?["text/html"] is not null
+        select (o.Source, Text(o.Output["data"]!["text/html"]!));
+
+    /// <summary>The printed (stdout/stderr) text of every cell.</summary>
+    public IEnumerable<(string Source, string Text)> Streams =>
+        from o in Outputs
+        where (string?)o.Output["output_type"] == "stream"
+        select (o.Source, Text(o.Output["text"]!));
+
+    /// <summary>Every error output, as "ename: evalue".</summary>
+    public IEnumerable<string> Errors =>
+        from o in Outputs
+        where (string?)o.Output["output_type"] == "error"
+        select $"{o.Output["ename"]}: {o.Output["evalue"]}";
+
+    private static string Text(JsonNode node) =>
+        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
+}
