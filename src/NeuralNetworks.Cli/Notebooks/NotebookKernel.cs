@@ -83,7 +83,7 @@ public sealed class NotebookKernel : IDisposable
                 // Cooperative cancellation first; a busy loop ignores it, and then the kernel is abandoned.
                 _ = _kernel.SendAsync(new Cancel());
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(2)));
-                var message = $"Cell timed out after {timeout.TotalSeconds:0.#} s and was stopped.";
+                var message = $"Cell ran past its time limit of {timeout.TotalSeconds:0.#} s (--timeout) and was stopped.";
                 lock (_gate) outputs.Add(ErrorOutput("TimeoutException", message, [message]));
                 return new CellResult(outputs, message, TimedOut: true);
             }

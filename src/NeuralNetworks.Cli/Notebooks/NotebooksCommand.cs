@@ -43,7 +43,7 @@ public static class NotebooksCommand
         {
             paths, output, timeout,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => ReportingUsageErrors(() =>
         {
             var seconds = parse.GetValue(timeout);
             if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
@@ -69,7 +69,7 @@ public static class NotebooksCommand
                 Environment.Exit(exitCode);
             }
             return exitCode;
-        });
+        }));
         return command;
     }
 
@@ -85,7 +85,7 @@ public static class NotebooksCommand
         {
             paths, student, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => ReportingUsageErrors(() =>
         {
             var studentDirectory = parse.GetValue(output);
             var forStudents = parse.GetValue(student);
@@ -110,8 +110,28 @@ public static class NotebooksCommand
                 Console.WriteLine($"  student copy {target} ({replaced} solution cell{(replaced == 1 ? "" : "s")} replaced)");
             }
             return 0;
-        });
+        }));
         return command;
+    }
+
+    // System.CommandLine's default exception handler catches exceptions thrown by an action before Cli.Run
+    // can, so a UsageException is turned into its one-line message and exit code 2 here.
+    private static int ReportingUsageErrors(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Cli.UsageError;
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Cli.UsageError;
+        }
     }
 
     /// <summary>
@@ -138,6 +158,7 @@ public static class NotebooksCommand
                 throw new UsageException($"no such notebook or folder: {path}");
         }
         if (notebooks.Count == 0) throw new UsageException($"no .ipynb files in {string.Join(", ", paths)}");
+        foreach (var notebook in notebooks) NotebookFile.Load(notebook); // a file that is not a notebook: usage error now, not halfway
         return notebooks.Select(Path.GetFullPath).Distinct().ToList();
     }
 

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+/// <summary>
+/// Opens the exported pages in headless Chromium (Debian's <c>chromium</c>) with every host name unresolvable,
+/// and checks what a reader would see: every chart drawn as SVG, maths typeset, no JavaScript error.
+/// Without Chromium the test is skipped with a message — except under CI=true, where it fails.
+/// </summary>
+[Collection("Notebooks")]
+[Trait("Category", "Notebooks")]
+public sealed partial class BrowserTests(ExportedNotebooks exported, ITestOutputHelper output)
+{
+    // Injected at the top of the page under test: collects uncaught errors into an attribute --dump-dom shows.
+    private const string ErrorCollector = """
+        <script>
+        window.__errors = [];
+        function __report(message) {
+          window.__errors.push(String(message));
+          document.documentElement.setAttribute('data-js-errors', window.__errors.join(' | '));
+        }
+        window.addEventListener('error', function (e) { __report(e.message); });
+        window.addEventListener('unhandledrejection', function (e) { __report(e.reason); });
+        </script>
+        """;
+
+    [Fact]
+    public void Chart_page_draws_every_chart_as_svg_offline_without_script_errors()
+    {
+        if (Chromium() is not { } chromium) return;
+
+        var page = exported.Read("chart.html");
+        var chartIds = NewPlot().Matches(page).Select(m => m.Groups["id"].Value).ToList();
+        Assert.NotEmpty(chartIds);
+        Assert.Empty(HtmlExportTests.RemoteReferences(page));
+
+        var dom = DumpDom(chromium, page);
+
+        Assert.DoesNotMatch(JsErrors(), dom);
+        foreach (var id in chartIds)
+        {
+            var container = dom.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
+            Assert.True(container >= 0, $"chart container {id} missing from the rendered page");
+            var next = chartIds.Select(other => dom.IndexOf($"id=\"{other}\"", container + 1, StringComparison.Ordinal))
+                .Where(i => i > container).DefaultIfEmpty(dom.Length).Min();
+            Assert.Contains("class=\"main-svg\"", dom[container..next]);
+        }
+    }
+
+    [Fact]
+    public void Maths_page_is_typeset_by_KaTeX_and_code_highlighted_without_script_errors()
+    {
+        if (Chromium() is not { } chromium) return;
+
+        var page = exported.Read("passes.html");
+        if (!page.Contains("katex.render(", StringComparison.Ordinal))
+        {
+            output.WriteLine("KaTeX was not available at export time (see the run's warning): nothing to typeset");
+            return;
+        }
+
+        var dom = DumpDom(chromium, page);
+
+        Assert.DoesNotMatch(JsErrors(), dom);
+        Assert.Equal(4 + 1, Regex.Count(dom, "class=\"katex\"") + Regex.Count(dom, "class=\"katex-display\""));
+        Assert.Contains("hljs-keyword", dom);
+    }
+
+    [Fact]
+    public void The_error_collector_sees_an_uncaught_error()
+    {
+        if (Chromium() is not { } chromium) return;
+
+        var dom = DumpDom(chromium, "<!DOCTYPE html><html><head></head><body><script>throw new Error('on purpose');</script></body></html>");
+
+        Assert.Matches(JsErrors(), dom);
+        Assert.Contains("on purpose", dom);
+    }
+
+    private string? Chromium()
+    {
+        var found = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+        if (found is not null) return found;
+        const string reason = "headless Chromium is not installed (apt-get install -y chromium): browser test skipped";
+        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(reason + " — and CI=true requires it");
+        output.WriteLine(reason);
+        return null;
+    }
+
+    private string DumpDom(string chromium, string page)
+    {
+        var work = NotebookCli.NewTempDirectory();
+        try
+        {
+            var pagePath = Path.Combine(work, "page.html");
+            File.WriteAllText(pagePath, page.Replace("<head>", "<head>\n" + ErrorCollector));
+            var start = new ProcessStartInfo(chromium)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var arg in new[]
+                     {
+                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         $"--user-data-dir={Path.Combine(work, "profile")}",
+                         "--host-resolver-rules=MAP * ~NOTFOUND", // nothing can leave the machine
+                         "--virtual-time-budget=10000", "--dump-dom", new Uri(pagePath).AbsoluteUri,
+                     })
+                start.ArgumentList.Add(arg);
+            using var browser = Process.Start(start)!;
+            var dom = browser.StandardOutput.ReadToEndAsync();
+            var log = browser.StandardError.ReadToEndAsync();
+            if (!browser.WaitForExit(TimeSpan.FromSeconds(90)))
+            {
+                browser.Kill(entireProcessTree: true);
+                Assert.Fail("chromium did not finish within 90 s");
+            }
+            browser.WaitForExit();
+            Assert.True(browser.ExitCode == 0, $"chromium exited with {browser.ExitCode}: {log.Result}");
+            return dom.Result;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("""<html[^>]*data-js-errors="[^"]*""")]
+    private static partial Regex JsErrors();
+
+    [GeneratedRegex("""Plotly\.newPlot\(\s*['"](?<id>[^'"]+)['"]""")]
+    private static partial Regex NewPlot();
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+/// <summary>What one run of the CLI printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed)
+{
+    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0}s\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
+}
+
+/// <summary>
+/// Runs the real CLI (NeuralNetworks.Cli.dll, copied next to the tests) in its own process: the runner changes
+/// the working directory and, after a time-out, ends its process — neither may happen to the test host.
+/// </summary>
+public static class NotebookCli
+{
+    public static string TestData(string name = "") => Path.Combine(AppContext.BaseDirectory, "Notebooks", "TestData", name);
+
+    public static string NewTempDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nn-notebooks-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static CliResult Run(TimeSpan limit, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the CLI did not finish within {limit.TotalSeconds} s: notebooks {string.Join(' ', args)}");
+        }
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result, watch.Elapsed);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+[Collection("Notebooks")]
+[Trait("Category", "Notebooks")]
+public sealed class NotebookRunTests(ExportedNotebooks exported)
+{
+    private static JsonObject Cell(JsonNode notebook, int number) => notebook["cells"]![number - 1]!.AsObject();
+
+    private static JsonArray Outputs(JsonNode notebook, int number) => Cell(notebook, number)["outputs"]!.AsArray();
+
+    [Fact]
+    public void Passing_notebooks_exit_0_and_report_progress_per_cell()
+    {
+        Assert.True(exported.Result.ExitCode == 0, exported.Result.ToString());
+        Assert.Contains("[passes] cell 2/7 ✓", exported.Result.StdOut);
+        Assert.Contains("[chart] cell 3/3 ✓", exported.Result.StdOut);
+        Assert.Contains("2 of 2 notebooks passed", exported.Result.StdOut);
+    }
+
+    [Fact]
+    public void Outputs_become_stream_display_and_execute_result_outputs()
+    {
+        var notebook = JsonNode.Parse(exported.Read("passes.ipynb"))!;
+
+        var printed = Assert.Single(Outputs(notebook, 2));
+        Assert.Equal("stream", (string?)printed!["output_type"]);
+        Assert.Equal("stdout", (string?)printed["name"]);
+        Assert.Equal("hello from cell 2\n", string.Concat(printed["text"]!.AsArray().Select(l => (string?)l)));
+
+        var result = Assert.Single(Outputs(notebook, 3));
+        Assert.Equal("execute_result", (string?)result!["output_type"]);
+        Assert.Equal(2, (int?)result["execution_count"]);
+        Assert.Equal(2, (int?)Cell(notebook, 3)["execution_count"]);
+        Assert.Contains("42", result["data"]!["text/html"]!.ToJsonString());
+
+        var shown = Outputs(notebook, 4);
+        Assert.Equal(["display_data", "stream"], shown.Select(o => (string?)o!["output_type"]));
+        Assert.Equal("<b>bold output</b>", (string?)shown[0]!["data"]!["text/html"]![0]);
+        Assert.Equal("stderr", (string?)shown[1]!["name"]);
+    }
+
+    [Fact]
+    public void A_throwing_second_code_cell_fails_the_run_naming_that_cell()
+    {
+        var outDirectory = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(2),
+                "notebooks", "run", NotebookCli.TestData("fails-in-cell-3.ipynb"), "--out", outDirectory);
+
+            // Cell 3 counts the markdown heading, as a reader counts cells; it is the second code cell.
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("fails-in-cell-3.ipynb cell 3: System.InvalidOperationException: boom from the second code cell", run.StdErr);
+
+            var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "fails-in-cell-3.ipynb")))!;
+            Assert.Equal("cell 2 ran\n", (string?)Assert.Single(Outputs(notebook, 2))!["text"]![0]);
+            var error = Assert.Single(Outputs(notebook, 3))!;
+            Assert.Equal("error", (string?)error["output_type"]);
+            Assert.Equal("InvalidOperationException", (string?)error["ename"]);
+            Assert.Equal("boom from the second code cell", (string?)error["evalue"]);
+            Assert.NotEmpty(error["traceback"]!.AsArray());
+            Assert.Empty(Outputs(notebook, 4));
+            Assert.Null((int?)Cell(notebook, 4)["execution_count"]);
+            var page = File.ReadAllText(Path.Combine(outDirectory, "fails-in-cell-3.html"));
+            Assert.Matches("<pre class=\"output error\">[^<]*boom from the second code cell", page); // shown in red
+        }
+        finally
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_cell_past_the_time_limit_is_stopped_and_fails_the_run_naming_that_cell()
+    {
+        var outDirectory = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromSeconds(60),
+                "notebooks", "run", NotebookCli.TestData("runs-forever.ipynb"), "--timeout", "3", "--out", outDirectory);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), run.ToString());
+            Assert.Contains("runs-forever.ipynb cell 2: Cell ran past its time limit of 3 s", run.StdErr);
+            var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "runs-forever.ipynb")))!;
+            Assert.Equal("error", (string?)Assert.Single(Outputs(notebook, 2))!["output_type"]);
+            Assert.Empty(Outputs(notebook, 3));
+        }
+        finally
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_path_that_does_not_exist_is_a_usage_error_naming_it()
+    {
+        var missing = Path.Combine(NotebookCli.TestData(), "no-such-notebook.ipynb");
+
+        var run = NotebookCli.Run(TimeSpan.FromSeconds(60), "notebooks", "run", missing);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains($"no such notebook or folder: {missing}", run.StdErr);
+    }
+}
