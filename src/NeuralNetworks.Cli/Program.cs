@@ -4,4 +4,5 @@ using NeuralNetworks.Cli;
 // Each command lives in its own file and adds itself here.
 var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.");
 
+root.Subcommands.Add(BenchCommand.Create());
 return Cli.Run(root, args);

@@ -334,7 +334,7 @@ internal sealed unsafe class FastNetwork : IDisposable
     /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
     /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
     /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
-    /// which would report a false divergence.
+    /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
     /// </summary>
     private void ActivateOutput()
     {
@@ -357,7 +357,12 @@ internal sealed unsafe class FastNetwork : IDisposable
                 {
                     delta = error;                                                     // BP1, sigmoid shortcut
                     var softplus = Vector512.Max(z, Vector512<float>.Zero) + Vector512.Log(Vector512<float>.One + Vector512.Exp(-Vector512.Abs(z)));
-                    cost += SumAsDouble((softplus - y * z) & mask);
+                    // Where the reference's double σ(z) rounds to exactly 1 (or 0) its ln(1 − a) (or ln a) is −∞ and it
+                    // stops with TrainingDivergedException; give +∞ there too, so both engines stop at the same step.
+                    var target = Vector512.Equals(y, Vector512<float>.One);
+                    var saturated = (Vector512.GreaterThan(z, Vector512.Create(DoubleSigmoidIsOne)) & ~target)
+                                  | (Vector512.LessThan(z, Vector512.Create(DoubleSigmoidIsZero)) & target);
+                    cost += SumAsDouble(Vector512.ConditionalSelect(saturated, Vector512.Create(float.PositiveInfinity), softplus - y * z) & mask);
                 }
                 else
                 {
@@ -371,6 +376,10 @@ internal sealed unsafe class FastNetwork : IDisposable
             exampleCost[x] = cost;
         }
     }
+
+    // 1 / (1 + e^(−z)) is exactly 1.0 in double from z = 36.7368005696771 on, and exactly 0 once e^(−z) overflows.
+    private const float DoubleSigmoidIsOne = 36.7368f;
+    private const float DoubleSigmoidIsZero = -709.7827f;
 
     private static double SumAsDouble(Vector512<float> v)
     {
