@@ -7,12 +7,12 @@ namespace NeuralNetworks.Tests;
 /// the same shuffles and steps, so after one epoch the weights differ only by float rounding.
 /// </summary>
 /// <remarks>
-/// Tolerance: float32 rounds each operation to a relative 6·10⁻⁸. One epoch of the tests below is 50–100
-/// steps, each a sum of up to 784 products per weighted input; the rounding differences that reach the
-/// weights are of order 10⁻⁶ and SGD does not amplify them much in so few steps (measured: under 10⁻⁴ for
-/// every combination). A real bug — a wrong sign, a missing σ′, the gradient not averaged, one step out of
-/// order — moves weights by at least η·|∂C/∂w| ≈ 10⁻² here. So max |Δw| &lt; 10⁻³ tells the two apart with
-/// an order of magnitude to spare on either side.
+/// Tolerance: float32 rounds each operation to a relative 6·10⁻⁸, and one epoch here is 100 steps, each
+/// with sums of up to 784 products. Measured on 784-16-16-10 after one epoch on 1,000 MNIST images, for
+/// every activation × cost: max |Δw| between the engines is 0.6–4·10⁻⁶, while the training itself moves
+/// the largest weight by 0.2–0.9. A real bug — a wrong sign, a missing σ′, a gradient not averaged, a step
+/// out of order — shows up at the scale of those moves. max |Δw| &lt; 10⁻³ sits more than two orders of
+/// magnitude from each side.
 /// </remarks>
 public class FastPathTests
 {
