@@ -96,7 +96,7 @@ public static partial class BenchCommand
             TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
         };
         var history = Trainer.Train(network, mnist.Training, options).History;
-        var name = engine == TrainingEngine.Fast ? $"fast: {history.Engine}" : $"reference: {history.Engine}";
+        var name = engine == TrainingEngine.Fast ? "fast (float32 SIMD)" : "reference (MathNet double)";
         foreach (var e in history.Epochs)
             AnsiConsole.WriteLine($"  {name}, m = {batchSize}, epoch {e.Epoch}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
         return new Row(name, batchSize, epochs, Median(history.Epochs.Select(x => x.Seconds)), history.FinalTestAccuracy, null);

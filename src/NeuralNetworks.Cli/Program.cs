@@ -5,4 +5,5 @@ using NeuralNetworks.Cli;
 var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.");
 
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
 return Cli.Run(root, args);
