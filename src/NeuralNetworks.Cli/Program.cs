@@ -5,4 +5,6 @@ using NeuralNetworks.Cli;
 var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.");
 
 root.Subcommands.Add(NeuralNetworks.Cli.Notebooks.NotebooksCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
 return Cli.Run(root, args);

@@ -43,6 +43,9 @@ internal sealed unsafe class FastNetwork : IDisposable
     private readonly float*[] B;           // [l] = bˡ, p[l]
     private readonly float*[] A;           // [l] = aˡ for each example of the batch (A[0] = the input X)
     private readonly float*[] D;           // [l] = σ′(zˡ) after the forward pass, δˡ after backward, −η/m·δˡ for the update
+    private readonly float*[] Wrows;      // [l ≥ 2] = Wˡ by rows j (n[l] × p[l−1]), refreshed each step for BP2
+    private readonly float* backward;      // (Wˡ)ᵀδˡ per example, before ⊙ σ′
+    private readonly float* zeros;         // a bias of 0 for BP2
     private readonly float* Zout;          // zᴸ per example (argmax for sigmoid / tanh outputs, see Predicted)
     private readonly double* exampleCost;  // Cₓ per example of the batch
     private readonly int* identity;        // 0, 1, 2, …: "every k" for layers ≥ 2
@@ -71,6 +74,9 @@ internal sealed unsafe class FastNetwork : IDisposable
         var wAt = new long[L + 1]; var bAt = new long[L + 1]; var aAt = new long[L + 1]; var dAt = new long[L + 1];
         for (int l = 1; l <= L; l++) { wAt[l] = Reserve((long)n[l - 1] * p[l], 4); bAt[l] = Reserve(p[l], 4); dAt[l] = Reserve((long)capacity * p[l], 4); }
         for (int l = 0; l <= L; l++) aAt[l] = Reserve((long)capacity * p[l], 4);
+        var rAt = new long[L + 1];
+        for (int l = 2; l <= L; l++) rAt[l] = Reserve((long)n[l] * p[l - 1], 4);
+        long eAt = Reserve((long)capacity * p.Max(), 4), zeroAt = Reserve(p.Max(), 4);
         long zAt = Reserve((long)capacity * p[L], 4), cAt = Reserve(capacity, 8), iAt = Reserve(n.Max(), 4),
              actAt = Reserve((long)groups * n[0], 4), acAt = Reserve(groups, 4), lAt = Reserve(capacity, 1);
         block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
@@ -83,6 +89,9 @@ internal sealed unsafe class FastNetwork : IDisposable
             if (l == 0) continue;
             WT[l] = (float*)(at + wAt[l]); B[l] = (float*)(at + bAt[l]); D[l] = (float*)(at + dAt[l]);
         }
+        Wrows = new float*[L + 1];
+        for (int l = 2; l <= L; l++) Wrows[l] = (float*)(at + rAt[l]);
+        backward = (float*)(at + eAt); zeros = (float*)(at + zeroAt);
         Zout = (float*)(at + zAt); exampleCost = (double*)(at + cAt); identity = (int*)(at + iAt);
         active = (int*)(at + actAt); activeCount = (int*)(at + acAt); labels = at + lAt;
         for (int k = 0; k < n.Max(); k++) identity[k] = k;
@@ -234,23 +243,28 @@ internal sealed unsafe class FastNetwork : IDisposable
     /// </summary>
     public void BackwardAndStep(double learningRate)
     {
-        // BP2, from the top down. With Wᵀ stored by rows k, ((Wˡ⁺¹)ᵀδ)[k] is the dot product of row k with δ.
+        // BP2, from the top down: (Wˡ)ᵀδˡ = Σⱼ δˡ[j]·(row j of Wˡ), the same broadcast-FMA shape as the forward
+        // pass once Wˡ is laid out by rows j (copied from Wᵀ: 16×16 numbers, cheaper than 16 horizontal sums per example).
         for (int l = L; l >= 2; l--)
         {
-            int chunks = p[l] / Lanes, below = n[l - 1];
-            for (int x = 0; x < m; x++)
+            float* W = Wrows[l];
+            for (int k = 0; k < n[l - 1]; k++)
+                for (int j = 0; j < n[l]; j++)
+                    W[(long)j * p[l - 1] + k] = WT[l][(long)k * p[l] + j];
+            int chunks = p[l - 1] / Lanes;
+            for (int g = 0, x0 = 0; x0 < m; g++)
             {
-                float* delta = D[l] + (long)x * p[l];
-                float* lower = D[l - 1] + (long)x * p[l - 1];   // holds σ′(zˡ⁻¹); becomes δˡ⁻¹
-                for (int k = 0; k < below; k++)
-                {
-                    float* row = WT[l] + (long)k * p[l];
-                    var acc = Vector512<float>.Zero;
-                    for (int c = 0; c < chunks; c++)
-                        acc = Vector512.FusedMultiplyAdd(Vector512.Load(row + c * Lanes), Vector512.Load(delta + c * Lanes), acc);
-                    lower[k] *= Vector512.Sum(acc);
-                }
+                int size = GroupSize(m, x0);
+                for (int c = 0; c < chunks; c++)
+                    WeightedSums(size, D[l] + (long)x0 * p[l], p[l], identity, n[l], W + c * Lanes, p[l - 1], zeros, backward + (long)x0 * p[l - 1] + c * Lanes);
+                x0 += size;
             }
+            for (int x = 0; x < m; x++)
+                for (int c = 0; c < chunks; c++)
+                {
+                    float* lower = D[l - 1] + (long)x * p[l - 1] + c * Lanes;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                    (Vector512.Load(lower) * Vector512.Load(backward + (long)x * p[l - 1] + c * Lanes)).Store(lower);
+                }
         }
 
         // BP3 + BP4 + step. Scale δ once by −η/m so the update is a plain sum of outer products.
@@ -334,7 +348,7 @@ internal sealed unsafe class FastNetwork : IDisposable
     /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
     /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
     /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
-    /// which would report a false divergence.
+    /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
     /// </summary>
     private void ActivateOutput()
     {
@@ -357,7 +371,12 @@ internal sealed unsafe class FastNetwork : IDisposable
                 {
                     delta = error;                                                     // BP1, sigmoid shortcut
                     var softplus = Vector512.Max(z, Vector512<float>.Zero) + Vector512.Log(Vector512<float>.One + Vector512.Exp(-Vector512.Abs(z)));
-                    cost += SumAsDouble((softplus - y * z) & mask);
+                    // Where the reference's double σ(z) rounds to exactly 1 (or 0) its ln(1 − a) (or ln a) is −∞ and it
+                    // stops with TrainingDivergedException; give +∞ there too, so both engines stop at the same step.
+                    var target = Vector512.Equals(y, Vector512<float>.One);
+                    var saturated = (Vector512.GreaterThan(z, Vector512.Create(DoubleSigmoidIsOne)) & ~target)
+                                  | (Vector512.LessThan(z, Vector512.Create(DoubleSigmoidIsZero)) & target);
+                    cost += SumAsDouble(Vector512.ConditionalSelect(saturated, Vector512.Create(float.PositiveInfinity), softplus - y * z) & mask);
                 }
                 else
                 {
@@ -371,6 +390,10 @@ internal sealed unsafe class FastNetwork : IDisposable
             exampleCost[x] = cost;
         }
     }
+
+    // 1 / (1 + e^(−z)) is exactly 1.0 in double from z = 36.7368005696771 on, and exactly 0 once e^(−z) overflows.
+    private const float DoubleSigmoidIsOne = 36.7368f;
+    private const float DoubleSigmoidIsZero = -709.7827f;
 
     private static double SumAsDouble(Vector512<float> v)
     {
