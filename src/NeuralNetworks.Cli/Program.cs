@@ -6,4 +6,6 @@ var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit net
 root.Subcommands.Add(TrainCommand.Create());
 
 root.Subcommands.Add(NeuralNetworks.Cli.Notebooks.NotebooksCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
 return Cli.Run(root, args);

@@ -114,6 +114,9 @@ public sealed class DataSet
         return new ReadOnlySpan<byte>(pixels, checked(i * InputSize), InputSize);
     }
 
+    /// <summary>All labels as stored, for the fast training path.</summary>
+    internal ReadOnlySpan<byte> AllLabels => labels;
+
     /// <summary>All stored pixel bytes, example after example.</summary>
     public ReadOnlySpan<byte> AllPixelBytes => pixels;
 

@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Spectre.Console;
+
+namespace NeuralNetworks.Cli;
+
+/// <summary>
+/// <c>bench</c>: seconds per epoch of the 784-16-16-10 network on MNIST (Nielsen's recipe: sigmoid, quadratic
+/// cost, η = 3, N(0, 1) initialisation) on the fast and the reference path, and with <c>--peers</c> the NumPy
+/// and PyTorch scripts of ../shared/bench/peers in the same run, as ratios. Medians, because the machine is shared.
+/// </summary>
+public static partial class BenchCommand
+{
+    /// <summary>One measured implementation at one batch size.</summary>
+    /// <param name="Name">What ran.</param>
+    /// <param name="BatchSize">m.</param>
+    /// <param name="Epochs">Epochs timed.</param>
+    /// <param name="MedianSeconds">Median training seconds per epoch.</param>
+    /// <param name="TestAccuracy">Test accuracy after the last epoch, when measured.</param>
+    /// <param name="PeakMegabytes">Peak memory of the process that ran it, when known.</param>
+    public sealed record Row(string Name, int BatchSize, int Epochs, double MedianSeconds, double? TestAccuracy, double? PeakMegabytes);
+
+    /// <summary>Builds the <c>bench</c> command.</summary>
+    public static Command Create()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of the fast path per batch size (median over them).", DefaultValueFactory = _ => 7 };
+        var referenceEpochs = new Option<int>("--reference-epochs") { Description = "Epochs of the reference path per batch size (0 skips it).", DefaultValueFactory = _ => 2 };
+        var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,100" };
+        var peers = new Option<bool>("--peers") { Description = "Also run the NumPy and PyTorch peer scripts (needs /usr/bin/python3 with numpy and torch)." };
+        var peerEpochs = new Option<int>("--peer-epochs") { Description = "Epochs of each peer script per batch size.", DefaultValueFactory = _ => 3 };
+        var peersDir = new Option<string?>("--peers-dir") { Description = "Folder of np_mlp.py, torch_mlp.py and prep_data.py (default: shared/bench/peers found upward from here)." };
+        var data = new Option<string?>("--data") { Description = "Folder of the MNIST .gz files (default: data/mnist found upward from here)." };
+        var endToEnd = new Option<string?>("--end-to-end")
+        {
+            Description = "Instead of the table: load MNIST, train 784-16-16-10 for --epochs epochs at batch 10 (test accuracy after each), save the network as JSON to this path, and exit; time the whole process from outside.",
+        };
+        var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch.")
+        {
+            epochs, referenceEpochs, batchSizes, peers, peerEpochs, peersDir, data, endToEnd,
+        };
+        command.SetAction(parse =>
+        {
+            var sizes = ParseSizes(parse.GetValue(batchSizes)!);
+            int e = parse.GetValue(epochs), r = parse.GetValue(referenceEpochs), pe = parse.GetValue(peerEpochs);
+            if (e < 1) throw new UsageException($"--epochs must be at least 1, not {e}");
+            if (r < 0 || pe < 1) throw new UsageException("--reference-epochs must be 0 or more and --peer-epochs at least 1");
+            if (parse.GetValue(endToEnd) is { } path) return EndToEnd(path, e, parse.GetValue(data));
+            return Run(sizes, e, r, parse.GetValue(peers), pe, parse.GetValue(peersDir), parse.GetValue(data));
+        });
+        return command;
+    }
+
+    private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? peersDir, string? dataDir)
+    {
+        var machine = $"{CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}";
+        AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {machine}");
+        var clock = Stopwatch.StartNew();
+        var mnist = Mnist.Load(dataDir);
+        AnsiConsole.WriteLine($"MNIST loaded in {clock.Elapsed.TotalSeconds:0.00} s ({mnist.Training.Count:N0} training, {mnist.Test.Count:N0} test images)");
+
+        var rows = new List<Row>();
+        foreach (int m in batchSizes)
+        {
+            rows.Add(Measure(mnist, m, epochs, TrainingEngine.Fast));
+            if (referenceEpochs > 0) rows.Add(Measure(mnist, m, referenceEpochs, TrainingEngine.Reference));
+        }
+        var process = Process.GetCurrentProcess();
+        double peak = process.PeakWorkingSet64 / 1e6;
+
+        if (peers)
+        {
+            var peerRows = RunPeers(batchSizes, peerEpochs, peersDir, dataDir);
+            rows.AddRange(peerRows);
+        }
+
+        var table = new Table().AddColumns("implementation", "batch", "epochs", "median s/epoch", "× slower than fast", "test accuracy", "peak MB");
+        foreach (var row in rows.OrderBy(r => r.BatchSize))
+        {
+            var fast = rows.First(f => f.BatchSize == row.BatchSize && f.Name.StartsWith("fast", StringComparison.Ordinal));
+            table.AddRow(Markup.Escape(row.Name), $"{row.BatchSize}", $"{row.Epochs}", $"{row.MedianSeconds:0.000}",
+                $"{row.MedianSeconds / fast.MedianSeconds:0.0}", row.TestAccuracy is double a ? $"{a:P2}" : "—",
+                row.PeakMegabytes is double mb ? $"{mb:0}" : "—");
+        }
+        AnsiConsole.Write(table);
+        var gc = GC.GetGCMemoryInfo();
+        AnsiConsole.WriteLine($"this process (loading, fast and reference runs): peak working set {peak:0} MB, " +
+            $"GC heap now {GC.GetTotalMemory(false) / 1e6:0} MB, peak GC heap committed {gc.TotalCommittedBytes / 1e6:0} MB, " +
+            $"{GC.GetTotalAllocatedBytes() / 1e6:0} MB allocated in all, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        AnsiConsole.WriteLine($"load average at the end: {LoadAverage()}");
+        return 0;
+    }
+
+    private static int EndToEnd(string path, int epochs, string? dataDir)
+    {
+        var clock = Stopwatch.StartNew();
+        var mnist = Mnist.Load(dataDir);
+        double loaded = clock.Elapsed.TotalSeconds;
+        var result = Network.Create([784, 16, 16, 10], seed: 1).Train(mnist.Training, new TrainingOptions { Epochs = epochs, BatchSize = 10, TestData = mnist.Test });
+        double trained = clock.Elapsed.TotalSeconds;
+        result.Network.Save(path);
+        Console.WriteLine($"loaded in {loaded:0.00} s, {epochs} epochs in {trained - loaded:0.00} s ({result.History.Engine}), saved in {clock.Elapsed.TotalSeconds - trained:0.00} s; " +
+            $"test accuracy {result.History.FinalTestAccuracy:P2}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
+        return 0;
+    }
+
+    private static Row Measure(MnistData mnist, int batchSize, int epochs, TrainingEngine engine)
+    {
+        var network = Network.Create([784, 16, 16, 10], seed: 1);
+        var options = new TrainingOptions
+        {
+            Epochs = epochs, BatchSize = batchSize, LearningRate = 3.0, Seed = 1, Engine = engine,
+            TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
+        };
+        var history = Trainer.Train(network, mnist.Training, options).History;
+        var name = engine == TrainingEngine.Fast ? "fast (float32 SIMD)" : "reference (MathNet double)";
+        foreach (var e in history.Epochs)
+            AnsiConsole.WriteLine($"  {name}, m = {batchSize}, epoch {e.Epoch}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
+        return new Row(name, batchSize, epochs, Median(history.Epochs.Select(x => x.Seconds)), history.FinalTestAccuracy, null);
+    }
+
+    private static List<Row> RunPeers(int[] batchSizes, int epochs, string? peersDir, string? dataDir)
+    {
+        var rows = new List<Row>();
+        var dir = peersDir ?? FindUpward(Path.Combine("shared", "bench", "peers"));
+        const string python = "/usr/bin/python3";
+        if (dir is null || !File.Exists(Path.Combine(dir, "np_mlp.py")))
+        {
+            AnsiConsole.WriteLine("peers: shared/bench/peers not found (give --peers-dir); skipped");
+            return rows;
+        }
+        if (!File.Exists(python) || Python(python, dir, ["-c", "import numpy"], null, out _) != 0)
+        {
+            AnsiConsole.WriteLine("peers: /usr/bin/python3 with numpy not found (apt-get install python3-numpy python3-torch); skipped");
+            return rows;
+        }
+        bool torch = Python(python, dir, ["-c", "import torch"], null, out _) == 0;
+        var peerData = Path.Combine(Path.GetTempPath(), $"nn-bench-peer-data-{Environment.ProcessId}");
+        try
+        {
+            var mnistDir = dataDir ?? Mnist.FindDataDirectory();
+            if (Python(python, dir, ["prep_data.py", mnistDir], peerData, out var prep) != 0)
+                throw new InvalidOperationException($"prep_data.py failed: {prep}");
+            foreach (int m in batchSizes)
+            {
+                var runs = new List<(string Name, string[] Args)>
+                {
+                    ($"NumPy vectorised (float64)", ["np_mlp.py", "vec", $"{m}", $"{epochs}", $"{epochs}"]),
+                };
+                if (torch) runs.Add(($"PyTorch CPU, 1 thread", ["torch_mlp.py", $"{m}", $"{epochs}", "1", $"{epochs}"]));
+                if (m == batchSizes[0]) runs.Add(("NumPy per-sample (network.py)", ["np_mlp.py", "nielsen", $"{m}", "1"]));
+                foreach (var (name, args) in runs)
+                {
+                    int exit = Python(python, dir, args, peerData, out var output);
+                    var result = ResultLine().Match(output);
+                    if (exit != 0 || !result.Success)
+                    {
+                        AnsiConsole.WriteLine($"peers: {string.Join(' ', args)} failed: {output.Trim()}");
+                        continue;
+                    }
+                    foreach (var line in output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)))
+                        AnsiConsole.WriteLine($"  {name}, m = {m}: {line.Trim()}");
+                    var accuracy = AccuracyLine().Matches(output).LastOrDefault() is { } acc ? int.Parse(acc.Groups[1].Value, CultureInfo.InvariantCulture) / 10000.0 : (double?)null;
+                    rows.Add(new Row(name, m, int.Parse(args[0] == "np_mlp.py" ? args[3] : args[2], CultureInfo.InvariantCulture),
+                        double.Parse(result.Groups[1].Value, CultureInfo.InvariantCulture), accuracy,
+                        double.Parse(result.Groups[2].Value, CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(peerData)) Directory.Delete(peerData, recursive: true);
+        }
+        return rows;
+    }
+
+    private static int Python(string python, string dir, string[] args, string? peerData, out string output)
+    {
+        var info = new ProcessStartInfo(python) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        if (peerData is not null) info.Environment["PEER_DATA"] = peerData;
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        output += stderr.Result;
+        return process.ExitCode;
+    }
+
+    [GeneratedRegex(@"median_epoch_s=([0-9.]+).*maxrss_MB=([0-9.]+)")]
+    private static partial Regex ResultLine();
+
+    [GeneratedRegex(@"acc (\d+)/10000")]
+    private static partial Regex AccuracyLine();
+
+    private static int[] ParseSizes(string text)
+    {
+        try
+        {
+            var sizes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new FormatException();
+            return sizes;
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--batch-sizes must be positive integers separated by commas, not '{text}'");
+        }
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string? FindUpward(string relative)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
+        return null;
+    }
+
+    internal static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using NeuralNetworks.Cli;
+
+namespace NeuralNetworks.Tests;
+
+public class SweepTests
+{
+    private static readonly DataSet training = FastPathTests.Synthetic(600, 20, 4, seed: 1);
+    private static readonly DataSet test = FastPathTests.Synthetic(200, 20, 4, seed: 2);
+
+    [Fact]
+    public void Sweep_returns_one_row_per_configuration_in_order_each_as_if_trained_alone()
+    {
+        int[][] configurations = [[20, 8, 4], [20, 4], [20, 16, 8, 4]];
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 10, LearningRate = 1.0, Seed = 3 };
+
+        var rows = Sweep.Run(configurations, training, test, options, parallelism: 2);
+
+        Assert.Equal(["20-8-4", "20-4", "20-16-8-4"], rows.Select(r => r.Shape));
+        Assert.Equal([20 * 8 + 8 + 8 * 4 + 4, 20 * 4 + 4, 20 * 16 + 16 + 16 * 8 + 8 + 8 * 4 + 4], rows.Select(r => r.Parameters));
+        foreach (var (row, sizes) in rows.Zip(configurations))
+        {
+            var alone = Trainer.Train(Network.Create(sizes, options.Seed), training, options with { TestData = test }).History;
+            Assert.Equal(alone.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)), row.History.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)));
+            Assert.Equal(alone.FinalTestAccuracy, row.TestAccuracy);
+            Assert.Equal(row.Shape, row.History.Label);
+            Assert.True(row.Seconds > 0);
+        }
+    }
+
+    [Fact]
+    public void A_configuration_that_does_not_fit_the_data_is_rejected_before_anything_trains()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Sweep.Run([[20, 4], [21, 4]], training, test, new TrainingOptions { Epochs = 1 }));
+        Assert.Contains("21", e.Message);
+    }
+
+    [Fact]
+    public void The_layers_option_reads_configurations_separated_by_semicolons()
+    {
+        Assert.Equal([[784, 16, 16, 10], [784, 32, 10]], SweepCommand.ParseLayers(" 784,16,16,10 ; 784, 32, 10;"));
+        Assert.Throws<UsageException>(() => SweepCommand.ParseLayers("784,0,10"));
+        Assert.Throws<UsageException>(() => SweepCommand.ParseLayers("784"));
+        Assert.Throws<UsageException>(() => SweepCommand.ParseLayers(";"));
+    }
+}
