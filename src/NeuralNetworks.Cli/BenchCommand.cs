@@ -54,6 +54,7 @@ public static partial class BenchCommand
 
     private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? peersDir, string? dataDir)
     {
+        if (AnsiConsole.Profile.Width < 120) AnsiConsole.Profile.Width = 120;   // keep the table readable in logs
         var machine = $"{CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}";
         AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {machine}");
         var clock = Stopwatch.StartNew();

@@ -118,7 +118,7 @@ public sealed record NetworkSnapshot(int Epoch, IReadOnlyList<Matrix<double>> We
 /// <param name="Epochs">One record per epoch.</param>
 /// <param name="StepCosts">The cost of every step, when <see cref="TrainingOptions.RecordStepCosts"/> was set.</param>
 /// <param name="Snapshots">Parameters before training (epoch 0) and after each epoch, when <see cref="TrainingOptions.RecordSnapshots"/> was set.</param>
-/// <param name="Engine">Which implementation did the arithmetic.</param>
+/// <param name="Engine">Which implementation did the arithmetic; when <see cref="TrainingEngine.Auto"/> fell back to the reference, also why.</param>
 public sealed record TrainingHistory(string Label, string Shape, int ParameterCount, TrainingOptions Options,
     IReadOnlyList<EpochRecord> Epochs, IReadOnlyList<double>? StepCosts, IReadOnlyList<NetworkSnapshot>? Snapshots, string Engine)
 {
