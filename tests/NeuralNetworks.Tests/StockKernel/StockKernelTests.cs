@@ -12,6 +12,7 @@ namespace NeuralNetworks.Tests.StockKernel;
 /// Slow (a kernel start and a library build each); skipped where Jupyter or the kernel is missing, except under CI=true.
 /// </summary>
 [Trait("Category", "Notebooks")]
+[Collection("Course notebooks")]
 public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.ScratchRepository scratch)
     : IClassFixture<StockKernelTests.ScratchRepository>
 {

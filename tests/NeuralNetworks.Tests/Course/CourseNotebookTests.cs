@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeuralNetworks.Tests.Notebooks;
+using NeuralNetworks.Tests.Setup;
+using NeuralNetworks.Tests.StockKernel;
+using Xunit.Abstractions;
+
+namespace NeuralNetworks.Tests.Course;
+
+/// <summary>Course notebooks build the library into artifacts/ and run kernels: one at a time, alone.</summary>
+[CollectionDefinition("Course notebooks", DisableParallelization = true)]
+public sealed class CourseNotebooksCollection;
+
+/// <summary>
+/// Every notebook of the course is part of the test suite: it runs top to bottom in the project's runner and in
+/// the stock kernel (through Jupyter) with no error output, every "Check yourself" line is a ✓, and it is committed
+/// without outputs. Slow by design: each run starts a kernel.
+/// </summary>
+[Collection("Course notebooks")]
+[Trait("Category", "Notebooks")]
+public sealed class CourseNotebookTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in NotebookFiles.All) data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Fact]
+    public void The_course_has_its_ten_notebooks_in_order()
+    {
+        var names = NotebookFiles.All.Select(p => Path.GetFileName(p)!).ToArray();
+        Assert.Equal(
+            ["00-setup-check.ipynb", "01-neurons.ipynb", "02-weights.ipynb", "03-bias.ipynb", "04-sigmoid.ipynb",
+             "05-the-network-as-a-function.ipynb", "06-cost.ipynb", "07-gradient-descent.ipynb", "08-backpropagation.ipynb",
+             "09-training-on-mnist.ipynb", "10-experiments.ipynb"],
+            names);
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_is_committed_without_outputs(string name)
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(NotebookFiles.NotebooksFolder, name)))!;
+        foreach (var cell in notebook["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code"))
+        {
+            Assert.Empty(cell!["outputs"]!.AsArray());
+            Assert.Null(cell["execution_count"]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_links_only_to_notebooks_that_exist(string name)
+    {
+        var text = File.ReadAllText(Path.Combine(NotebookFiles.NotebooksFolder, name));
+        var links = System.Text.RegularExpressions.Regex.Matches(text, @"\]\((?:\./)?([0-9][^)\s#]*\.ipynb)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.NotEmpty(links);
+        Assert.All(links, link => Assert.True(File.Exists(Path.Combine(NotebookFiles.NotebooksFolder, link)), $"{name} links to {link}, which does not exist"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_in_the_projects_runner_with_every_check_passing(string name)
+    {
+        var outFolder = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), "notebooks", "run",
+                Path.Combine(NotebookFiles.NotebooksFolder, name), "--out", outFolder);
+            output.WriteLine($"{name}: exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outFolder, Path.ChangeExtension(name, ".ipynb"))))!;
+            var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
+                .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
+            Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
+            AssertChecksPassed(name, string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!))));
+            Assert.True(File.Exists(Path.Combine(outFolder, Path.ChangeExtension(name, ".html"))), "no exported page");
+        }
+        finally
+        {
+            Directory.Delete(outFolder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_in_the_stock_kernel_with_every_check_passing(string name)
+    {
+        if (!JupyterStockKernel.IsAvailable(output)) return;
+        var outFolder = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = JupyterStockKernel.Run(Path.Combine(NotebookFiles.NotebooksFolder, name), outFolder, output);
+            Assert.True(run.ExitCode == 0, run.Log);
+            Assert.Empty(run.Errors);
+            AssertChecksPassed(name, string.Concat(run.Streams.Select(s => s.Text)));
+        }
+        finally
+        {
+            Directory.Delete(outFolder, recursive: true);
+        }
+    }
+
+    private void AssertChecksPassed(string name, string printed)
+    {
+        int passed = printed.Split('\n').Count(line => line.StartsWith('✓'));
+        output.WriteLine($"{name}: {passed} checks passed");
+        Assert.DoesNotContain("✗", printed);
+        Assert.True(passed > 0, $"{name} printed no ✓: its checks did not run");
+    }
+
+    private static string Text(JsonNode node) =>
+        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
+}
