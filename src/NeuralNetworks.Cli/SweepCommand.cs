@@ -24,9 +24,10 @@ public static class SweepCommand
         var seed = new Option<int>("--seed") { Description = "Seeds the starting weights and the shuffles.", DefaultValueFactory = _ => 1 };
         var parallelism = new Option<int>("--parallelism") { Description = "Runs at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var data = new Option<string?>("--data") { Description = "Folder of the MNIST .gz files (default: data/mnist found upward from here)." };
+        var chart = new Option<string>("--chart") { Description = "Where to write the comparison chart (a self-contained HTML page).", DefaultValueFactory = _ => Path.Combine("artifacts", "sweep.html") };
         var command = new Command("sweep", "Train several network shapes on MNIST, one per core, and compare their test accuracy.")
         {
-            layers, epochs, batchSize, learningRate, cost, activation, init, seed, parallelism, data,
+            layers, epochs, batchSize, learningRate, cost, activation, init, seed, parallelism, data, chart,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +60,11 @@ public static class SweepCommand
                 table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.TestAccuracy:P2}", $"{row.Seconds:0.00}", Markup.Escape(row.History.Engine.Split(' ')[0]));
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"{rows.Count} configurations × {options.Epochs} epochs, {runs} at a time: {clock.Elapsed.TotalSeconds:0.0} s including loading MNIST");
+
+            var chartPath = Path.GetFullPath(parse.GetValue(chart)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(chartPath)!);
+            Charts.SaveHtml(Charts.Compare(rows.Select(r => r.History)), chartPath);
+            AnsiConsole.WriteLine($"Comparison chart (test accuracy per epoch): {chartPath}");
             return 0;
         });
         return command;

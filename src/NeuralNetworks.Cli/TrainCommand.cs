@@ -20,6 +20,9 @@ public sealed record TrainArguments
     /// <summary>η, the step size.</summary>
     public double LearningRate { get; init; } = 3.0;
 
+    /// <summary>η is multiplied by this after every epoch (1: constant).</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
     /// <summary>The cost's name: quadratic or cross-entropy.</summary>
     public string Cost { get; init; } = "quadratic";
 
@@ -75,6 +78,7 @@ public static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per gradient step (m)", DefaultValueFactory = _ => defaults.BatchSize };
         var learningRate = new Option<double>("--learning-rate") { Description = "η, the step size", DefaultValueFactory = _ => defaults.LearningRate };
+        var learningRateDecay = new Option<double>("--learning-rate-decay") { Description = "Multiply η by this after every epoch (1: constant)", DefaultValueFactory = _ => defaults.LearningRateDecay };
         var cost = new Option<string>("--cost") { Description = "quadratic or cross-entropy", DefaultValueFactory = _ => defaults.Cost };
         var activation = new Option<string>("--activation") { Description = "σ of the hidden layers: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.Activation };
         var outputActivation = new Option<string>("--output-activation") { Description = "σ of the output layer: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.OutputActivation };
@@ -85,7 +89,7 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Where to save the trained network as JSON", DefaultValueFactory = _ => defaults.Out };
 
         var command = new Command("train", "Train a network on MNIST with mini-batch gradient descent and save it as JSON.");
-        foreach (var option in new Option[] { layers, epochs, batchSize, learningRate, cost, activation, outputActivation, init, seed, data, skipChecksums, output })
+        foreach (var option in new Option[] { layers, epochs, batchSize, learningRate, learningRateDecay, cost, activation, outputActivation, init, seed, data, skipChecksums, output })
             command.Options.Add(option);
 
         command.SetAction(parseResult =>
@@ -96,6 +100,7 @@ public static class TrainCommand
                 Epochs = parseResult.GetValue(epochs),
                 BatchSize = parseResult.GetValue(batchSize),
                 LearningRate = parseResult.GetValue(learningRate),
+                LearningRateDecay = parseResult.GetValue(learningRateDecay),
                 Cost = parseResult.GetValue(cost) ?? defaults.Cost,
                 Activation = parseResult.GetValue(activation) ?? defaults.Activation,
                 OutputActivation = parseResult.GetValue(outputActivation) ?? defaults.OutputActivation,
@@ -176,6 +181,7 @@ public static class TrainCommand
             Epochs = arguments.Epochs,
             BatchSize = arguments.BatchSize,
             LearningRate = arguments.LearningRate,
+            LearningRateDecay = arguments.LearningRateDecay,
             Seed = arguments.Seed,
             TestData = data.Test,
             ProgressEverySteps = Math.Max(0, arguments.ProgressEverySteps),
@@ -186,7 +192,8 @@ public static class TrainCommand
         var console = CreateConsole(output, live);
         string layers = network.LayerCount > 1 ? $"{network.Activation} hidden, {network.OutputActivation} output" : $"{network.OutputActivation} output";
         output.WriteLine($"Training {network.Shape} ({network.ParameterCount:N0} weights and biases) on {data.Training.Count:N0} images, testing on {data.Test.Count:N0}");
-        output.WriteLine($"  {arguments.Epochs} epoch{(arguments.Epochs == 1 ? "" : "s")}, mini-batches of {arguments.BatchSize}, η = {arguments.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
+        output.WriteLine($"  {arguments.Epochs} epoch{(arguments.Epochs == 1 ? "" : "s")}, mini-batches of {arguments.BatchSize}, η = {arguments.LearningRate.ToString(CultureInfo.InvariantCulture)}" +
+            (arguments.LearningRateDecay == 1 ? ", " : $" × {arguments.LearningRateDecay.ToString(CultureInfo.InvariantCulture)} per epoch, ") +
             $"{network.Cost} cost, {layers}, {setup.Initialization.ToString().ToLowerInvariant()} start, seed {arguments.Seed}");
         output.Flush();
 
@@ -247,6 +254,8 @@ public static class TrainCommand
         if (a.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, not {a.BatchSize}.");
         if (!(a.LearningRate > 0) || double.IsInfinity(a.LearningRate))
             throw new UsageException($"--learning-rate must be a positive number, not {a.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
+        if (!(a.LearningRateDecay > 0 && a.LearningRateDecay <= 1))
+            throw new UsageException($"--learning-rate-decay must be in (0, 1], not {a.LearningRateDecay.ToString(CultureInfo.InvariantCulture)}.");
         var cost = Parse("--cost", () => NeuralNetworks.Cost.Parse(a.Cost));
         var activation = Parse("--activation", () => NeuralNetworks.Activation.Parse(a.Activation));
         var outputActivation = Parse("--output-activation", () => NeuralNetworks.Activation.Parse(a.OutputActivation));

@@ -17,8 +17,7 @@ public sealed class MnistTrainingTests(ITestOutputHelper output)
     public void Nielsens_recipe_reaches_93_percent_within_30_epochs()
     {
         // Quadratic cost, N(0, 1) initialisation, η = 3.0, mini-batches of 10: Nielsen's chapter 1.
-        var network = Recipes.NielsenNetwork(seed: 1);
-        var history = network.Train(Data.Training, Recipes.Nielsen with { TestData = Data.Test }).History;
+        var history = TrainingRecipe.Nielsen.Train(Data.Training, Data.Test, seed: 1).History;
 
         Report(history);
         Assert.True(history.Epochs.Max(e => e.TestAccuracy) >= 0.93, $"best test accuracy {history.Epochs.Max(e => e.TestAccuracy):P2}");
@@ -29,8 +28,7 @@ public sealed class MnistTrainingTests(ITestOutputHelper output)
     public void The_documented_better_recipe_reaches_95_percent()
     {
         // ReLU hidden layers, cross-entropy, weights scaled by 1/√n_in, a decaying η: the recipe the README documents.
-        var network = Recipes.BetterNetwork(seed: 1);
-        var history = network.Train(Data.Training, Recipes.Better with { TestData = Data.Test }).History;
+        var history = TrainingRecipe.Better.Train(Data.Training, Data.Test, seed: 1).History;
 
         Report(history);
         Assert.True(history.FinalTestAccuracy >= 0.95, $"final test accuracy {history.FinalTestAccuracy:P2}");

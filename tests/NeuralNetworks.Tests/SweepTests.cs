@@ -42,4 +42,28 @@ public class SweepTests
         Assert.Throws<UsageException>(() => SweepCommand.ParseLayers("784"));
         Assert.Throws<UsageException>(() => SweepCommand.ParseLayers(";"));
     }
+
+    [Fact]
+    [Trait("Category", "Mnist")]
+    public void The_sweep_command_trains_every_shape_and_writes_a_comparison_chart_with_one_line_each()
+    {
+        var folder = Directory.CreateTempSubdirectory("nn-sweep-").FullName;
+        try
+        {
+            var chart = Path.Combine(folder, "sweep.html");
+            var root = new System.CommandLine.RootCommand { NeuralNetworks.Cli.SweepCommand.Create() };
+            int exit = NeuralNetworks.Cli.Cli.Run(root, ["sweep", "--layers", "784,10;784,16,10", "--epochs", "1",
+                "--data", Mnist.FindDataDirectory(AppContext.BaseDirectory), "--chart", chart]);
+
+            Assert.Equal(0, exit);
+            var html = File.ReadAllText(chart);
+            Assert.Contains("\"name\":\"784-10\"", html);
+            Assert.Contains("\"name\":\"784-16-10\"", html);
+            Assert.DoesNotContain("<script src", html);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -94,6 +94,8 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--learning-rate -1", "--learning-rate must be a positive number, not -1")]
     [InlineData("--learning-rate NaN", "--learning-rate must be a positive number, not NaN")]
     [InlineData("--learning-rate Infinity", "--learning-rate must be a positive number")]
+    [InlineData("--learning-rate-decay 1.5", "--learning-rate-decay must be in (0, 1], not 1.5")]
+    [InlineData("--learning-rate-decay 0", "--learning-rate-decay must be in (0, 1], not 0")]
     [InlineData("--cost foo", "Unknown cost 'foo'")]
     [InlineData("--activation foo", "Unknown activation 'foo'")]
     [InlineData("--output-activation foo", "Unknown activation 'foo'")]

@@ -1,0 +1,43 @@
+namespace NeuralNetworks;
+
+/// <summary>
+/// A way to train the 784-16-16-10 network that this project documents: the network to start from and the
+/// options to train it with. The README and notebook 09 report what each recipe reached.
+/// </summary>
+/// <param name="Name">A short description for tables and chart legends.</param>
+/// <param name="CreateNetwork">Makes the starting network for a seed.</param>
+/// <param name="Options">How to train it (add <c>TestData</c> to measure each epoch).</param>
+public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwork, TrainingOptions Options)
+{
+    /// <summary>The layer sizes of 3Blue1Brown's network: 784 pixels in, two hidden layers of 16, 10 digits out.</summary>
+    public static IReadOnlyList<int> Layers { get; } = [784, 16, 16, 10];
+
+    /// <summary>Nielsen's chapter 1: sigmoid neurons, quadratic cost, every weight and bias from N(0, 1);
+    /// η = 3.0, mini-batches of 10, 30 epochs.</summary>
+    public static TrainingRecipe Nielsen { get; } = new(
+        "Nielsen: sigmoid, quadratic, N(0,1), η = 3",
+        seed => NeuralNetworks.Network.Create(Layers, seed),
+        new TrainingOptions { LearningRate = 3.0, BatchSize = 10, Epochs = 30, Label = "Nielsen: sigmoid, quadratic, N(0,1), η = 3" });
+
+    /// <summary>
+    /// The same shape with ReLU hidden neurons (they do not saturate), a sigmoid output layer with the cross-entropy
+    /// cost (no learning slowdown when an output is badly wrong) and weights from N(0, 1/n_in) (weighted sums start
+    /// near N(0, 1)); η = 0.05 shrinking by 5% an epoch, mini-batches of 10, 60 epochs.
+    /// </summary>
+    public static TrainingRecipe Better { get; } = new(
+        "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
+        seed => NeuralNetworks.Network.Create(Layers, seed, Activation.ReLU, Cost.CrossEntropy, Initialization.Scaled, Activation.Sigmoid),
+        new TrainingOptions
+        {
+            LearningRate = 0.05, LearningRateDecay = 0.95, BatchSize = 10, Epochs = 60,
+            Label = "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
+        });
+
+    /// <summary>The starting network for <paramref name="seed"/>.</summary>
+    public Network Network(int seed = 1) => CreateNetwork(seed);
+
+    /// <summary>Trains this recipe's network for <paramref name="seed"/> on <paramref name="training"/>, measuring each
+    /// epoch on <paramref name="test"/> when given.</summary>
+    public TrainingResult Train(DataSet training, DataSet? test = null, int seed = 1) =>
+        Network(seed).Train(training, Options with { Seed = seed, TestData = test });
+}
