@@ -228,8 +228,8 @@ public static class TrainCommand
             $"{Percent(final.TestAccuracy ?? 0)} ({correct:N0} / {testCount:N0})");
         double total = clock.Elapsed.TotalSeconds, trainingSeconds = result.History.TotalSeconds;
         output.WriteLine(
-            $"Total time: {total:0.0} s (loading {loadSeconds:0.0} s, training {trainingSeconds:0.0} s, " +
-            $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.0} s)");
+            $"Total time: {total:0.00} s (loading {loadSeconds:0.00} s, training {trainingSeconds:0.00} s, " +
+            $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s)");
 
         try
         {
@@ -332,7 +332,7 @@ public static class TrainCommand
         {
             if (p.Completed is not { } epoch) return;
             output.WriteLine(
-                $"epoch {epoch.Epoch}/{p.Epochs}  cost {epoch.TrainingCost:0.0000}  test accuracy {Percent(epoch.TestAccuracy ?? 0)}  {epoch.Seconds:0.0} s");
+                $"epoch {epoch.Epoch}/{p.Epochs}  cost {epoch.TrainingCost:0.0000}  test accuracy {Percent(epoch.TestAccuracy ?? 0)}  {epoch.Seconds:0.000} s");
             output.Flush();
         });
         return Trainer.Train(network, training, options with { Progress = progress });
@@ -382,7 +382,7 @@ public static class TrainCommand
                 e.TrainingCost.ToString("0.0000", CultureInfo.InvariantCulture),
                 e.TestCost is double c ? c.ToString("0.0000", CultureInfo.InvariantCulture) : "–",
                 e.TestAccuracy is double a ? Percent(a) : "–",
-                e.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+                e.Seconds.ToString("0.000", CultureInfo.InvariantCulture));
         }
         return table;
     }

@@ -177,7 +177,7 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal("", error);
         Assert.Equal(0, exitCode);
-        Assert.Matches(new Regex(@"^epoch 1/2  cost \d+\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d s$", RegexOptions.Multiline), output);
+        Assert.Matches(new Regex(@"^epoch 1/2  cost \d+\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d{3} s$", RegexOptions.Multiline), output);
         Assert.Matches(new Regex(@"^epoch 2/2  cost ", RegexOptions.Multiline), output);
         Assert.Contains("Training cost", output);
         Assert.Contains("Test cost", output);
@@ -198,12 +198,12 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("", error);
         Assert.Equal(0, exitCode);
         Assert.Contains("on 60,000 images, testing on 10,000", output);
-        Assert.Matches(new Regex(@"^epoch 1/1  cost \d\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d s$", RegexOptions.Multiline), output);
-        Assert.Matches(new Regex(@"│\s+1 │\s+\d\.\d{4} │\s+\d\.\d{4} │\s+\d+\.\d{2}% │\s+\d+\.\d │"), output);
+        Assert.Matches(new Regex(@"^epoch 1/1  cost \d\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d{3} s$", RegexOptions.Multiline), output);
+        Assert.Matches(new Regex(@"│\s+1 │\s+\d\.\d{4} │\s+\d\.\d{4} │\s+\d+\.\d{2}% │\s+\d+\.\d{3} │"), output);
         var accuracy = Regex.Match(output, @"Test accuracy after 1 epoch: (\d+\.\d{2})% \(([\d,]+) / 10,000\)");
         Assert.True(accuracy.Success, output);
         Assert.Equal(double.Parse(accuracy.Groups[1].Value) * 100, double.Parse(accuracy.Groups[2].Value.Replace(",", "")), 6);
-        Assert.Matches(@"Total time: \d+\.\d s", output);
+        Assert.Matches(@"Total time: \d+\.\d\d s", output);
 
         var network = NetworkJson.Load(OutFile);
         Assert.Equal([784, 10], network.Sizes);
