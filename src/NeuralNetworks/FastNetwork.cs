@@ -37,9 +37,9 @@ internal static class FastNetwork
 /// The fast twin of <see cref="Network"/> used by <see cref="FastTrainer"/>: the same maths in float32 with
 /// hand-fused SIMD kernels, one thread, no allocation per step. Students read <see cref="Network"/>;
 /// this class exists only to make training quick and is proved equal to it by FastPathTests.
-/// The kernels are written once over <typeparamref name="V"/>, a register of float lanes:
-/// <see cref="Floats512"/> (16 lanes, AVX-512) or <see cref="Floats256"/> (8 lanes, AVX2), chosen by
-/// <see cref="FastTrainer"/>; the JIT compiles each width separately.
+/// The kernels are written once over <typeparamref name="V"/>, 16 float lanes: <see cref="Floats512"/> (one
+/// Vector512, AVX-512) or <see cref="Floats256"/> (two Vector256, AVX2), chosen by <see cref="FastTrainer"/>;
+/// the JIT compiles each width separately.
 /// </summary>
 /// <remarks>
 /// Layout (why it looks like this):
@@ -413,7 +413,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     private const float DoubleSigmoidIsOne = 36.7368f;
     private const float DoubleSigmoidIsZero = -709.7827f;
 
-    /// <summary>a = σ(z) and σ′(z) for one register of lanes, as <see cref="Activation"/> defines them.</summary>
+    /// <summary>a = σ(z) and σ′(z) for 16 lanes, as <see cref="Activation"/> defines them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Activate(Kind kind, V z, out V derivative)
     {
@@ -442,7 +442,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// z = b + Σₖ a[k]·(row k of Wᵀ) for a group of up to 8 examples and one register of neurons: each row of Wᵀ is
+    /// z = b + Σₖ a[k]·(row k of Wᵀ) for a group of up to 8 examples and 16 neurons: each row of Wᵀ is
     /// loaded once and used by every example of the group (one accumulator register per example).
     /// </summary>
     private static void WeightedSums(int size, float* input, int inStride, int* ks, int kc, float* w, int wStride, float* bias, float* output)

@@ -5,10 +5,11 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralNetworks;
 
 /// <summary>
-/// One SIMD register of float lanes, the type the fast kernels are written over so that each kernel exists once:
-/// <see cref="Floats512"/> (Vector512, 16 lanes: AVX-512) or <see cref="Floats256"/> (Vector256, 8 lanes: AVX2).
+/// 16 float lanes, the type the fast kernels are written over so that each kernel exists once:
+/// <see cref="Floats512"/> (one Vector512: AVX-512) or <see cref="Floats256"/> (two Vector256: AVX2).
 /// <see cref="FastNetwork{V}"/> takes it as a type parameter; the JIT compiles the kernels separately for each
-/// struct and inlines these one-line members, so the abstraction costs nothing at run time.
+/// struct and inlines these one-line members, so the abstraction costs nothing at run time (measured: the
+/// Vector512 path is as fast as when it was written with Vector512 directly).
 /// </summary>
 /// <remarks>
 /// Every operation works lane by lane, the same in both widths (the same FMA, the same exp), so both give the
@@ -17,7 +18,7 @@ namespace NeuralNetworks;
 /// </remarks>
 internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
 {
-    /// <summary>Floats per register: 16 or 8.</summary>
+    /// <summary>Floats per value: 16 in both widths (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
     static abstract int Count { get; }
 
     /// <summary>"Vector512" or "Vector256", for <see cref="TrainingHistory.Engine"/>.</summary>
@@ -29,7 +30,7 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>All lanes 1.</summary>
     static abstract V One { get; }
 
-    /// <summary>Lane i holds i (0, 1, 2, …) as a float.</summary>
+    /// <summary>Lane i holds i (0, 1, 2, …, 15) as a float.</summary>
     static abstract V Indices { get; }
 
     /// <summary>Every lane <paramref name="value"/> (a broadcast).</summary>
@@ -158,50 +159,57 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     public static Floats512 operator ~(Floats512 value) => new(~value.v);
 }
 
-/// <summary>8 float lanes in a <see cref="Vector256{T}"/> (AVX2); the fast path's 16-float rows are two of them.</summary>
-internal readonly unsafe struct Floats256(Vector256<float> v) : ISimdFloats<Floats256>
+/// <summary>
+/// 16 float lanes as two <see cref="Vector256{T}"/> halves (AVX2): the same 16-float chunks as <see cref="Floats512"/>,
+/// so each input broadcast in the kernels feeds two FMAs. (Measured with AVX-512 disabled: 8-lane chunks, which
+/// load every broadcast twice per 16 neurons, took 0.055 s per epoch at batch 10 against 0.048 s for this.)
+/// </summary>
+internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> hi) : ISimdFloats<Floats256>
 {
-    private readonly Vector256<float> v = v;
+    private readonly Vector256<float> lo = lo, hi = hi;
 
-    public static int Count => Vector256<float>.Count;
+    public static int Count => 16;
     public static string Name => "Vector256";
-    public static Floats256 Zero => new(Vector256<float>.Zero);
-    public static Floats256 One => new(Vector256<float>.One);
-    public static Floats256 Indices => new(Vector256<float>.Indices);
+    public static Floats256 Zero => new(Vector256<float>.Zero, Vector256<float>.Zero);
+    public static Floats256 One => new(Vector256<float>.One, Vector256<float>.One);
+    public static Floats256 Indices => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Create(float value) => new(Vector256.Create(value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Load(float* at) => new(Vector256.Load(at));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) => v.Store(at);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Create(float value) { var v = Vector256.Create(value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Load(float* at) => new(Vector256.Load(at), Vector256.Load(at + 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) { lo.Store(at); hi.Store(at + 8); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Floats256 LoadBytes(byte* at)
     {
-        if (Avx2.IsSupported) return new(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(at)));
-        float* lanes = stackalloc float[8];
-        for (int i = 0; i < 8; i++) lanes[i] = at[i];
+        if (Avx2.IsSupported)
+            return new(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(at)), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(at + 8)));
+        float* lanes = stackalloc float[16];
+        for (int i = 0; i < 16; i++) lanes[i] = at[i];
         return Load(lanes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 FusedMultiplyAdd(Floats256 left, Floats256 right, Floats256 addend) => new(Vector256.FusedMultiplyAdd(left.v, right.v, addend.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Exp(Floats256 x) => new(Vector256.Exp(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Log(Floats256 x) => new(Vector256.Log(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Abs(Floats256 x) => new(Vector256.Abs(x.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Max(Floats256 left, Floats256 right) => new(Vector256.Max(left.v, right.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 GreaterThan(Floats256 left, Floats256 right) => new(Vector256.GreaterThan(left.v, right.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 LessThan(Floats256 left, Floats256 right) => new(Vector256.LessThan(left.v, right.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 EqualTo(Floats256 left, Floats256 right) => new(Vector256.Equals(left.v, right.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 ConditionalSelect(Floats256 mask, Floats256 whenTrue, Floats256 whenFalse) => new(Vector256.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 FusedMultiplyAdd(Floats256 left, Floats256 right, Floats256 addend) => new(Vector256.FusedMultiplyAdd(left.lo, right.lo, addend.lo), Vector256.FusedMultiplyAdd(left.hi, right.hi, addend.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Exp(Floats256 x) => new(Vector256.Exp(x.lo), Vector256.Exp(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Log(Floats256 x) => new(Vector256.Log(x.lo), Vector256.Log(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Abs(Floats256 x) => new(Vector256.Abs(x.lo), Vector256.Abs(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Max(Floats256 left, Floats256 right) => new(Vector256.Max(left.lo, right.lo), Vector256.Max(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 GreaterThan(Floats256 left, Floats256 right) => new(Vector256.GreaterThan(left.lo, right.lo), Vector256.GreaterThan(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 LessThan(Floats256 left, Floats256 right) => new(Vector256.LessThan(left.lo, right.lo), Vector256.LessThan(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 EqualTo(Floats256 left, Floats256 right) => new(Vector256.Equals(left.lo, right.lo), Vector256.Equals(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 ConditionalSelect(Floats256 mask, Floats256 whenTrue, Floats256 whenFalse) => new(Vector256.ConditionalSelect(mask.lo, whenTrue.lo, whenFalse.lo), Vector256.ConditionalSelect(mask.hi, whenTrue.hi, whenFalse.hi));
 
     public double SumAsDouble()
     {
-        var (lo, hi) = Vector256.Widen(v);
-        return Vector256.Sum(lo + hi);
+        var (a, b) = Vector256.Widen(lo);
+        var (c, d) = Vector256.Widen(hi);
+        return Vector256.Sum((a + b) + (c + d));
     }
 
     public double SumOfSquaresAsDouble()
     {
-        var (lo, hi) = Vector256.Widen(v);
-        return Vector256.Sum(lo * lo + hi * hi);
+        var (a, b) = Vector256.Widen(lo);
+        var (c, d) = Vector256.Widen(hi);
+        return Vector256.Sum((a * a + b * b) + (c * c + d * d));
     }
 
     public static ulong NonZeroBytes64(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int k)
@@ -218,12 +226,12 @@ internal readonly unsafe struct Floats256(Vector256<float> v) : ISimdFloats<Floa
         return ~zero;
     }
 
-    public static Floats256 operator +(Floats256 left, Floats256 right) => new(left.v + right.v);
-    public static Floats256 operator -(Floats256 left, Floats256 right) => new(left.v - right.v);
-    public static Floats256 operator *(Floats256 left, Floats256 right) => new(left.v * right.v);
-    public static Floats256 operator /(Floats256 left, Floats256 right) => new(left.v / right.v);
-    public static Floats256 operator -(Floats256 value) => new(-value.v);
-    public static Floats256 operator &(Floats256 left, Floats256 right) => new(left.v & right.v);
-    public static Floats256 operator |(Floats256 left, Floats256 right) => new(left.v | right.v);
-    public static Floats256 operator ~(Floats256 value) => new(~value.v);
+    public static Floats256 operator +(Floats256 left, Floats256 right) => new(left.lo + right.lo, left.hi + right.hi);
+    public static Floats256 operator -(Floats256 left, Floats256 right) => new(left.lo - right.lo, left.hi - right.hi);
+    public static Floats256 operator *(Floats256 left, Floats256 right) => new(left.lo * right.lo, left.hi * right.hi);
+    public static Floats256 operator /(Floats256 left, Floats256 right) => new(left.lo / right.lo, left.hi / right.hi);
+    public static Floats256 operator -(Floats256 value) => new(-value.lo, -value.hi);
+    public static Floats256 operator &(Floats256 left, Floats256 right) => new(left.lo & right.lo, left.hi & right.hi);
+    public static Floats256 operator |(Floats256 left, Floats256 right) => new(left.lo | right.lo, left.hi | right.hi);
+    public static Floats256 operator ~(Floats256 value) => new(~value.lo, ~value.hi);
 }
