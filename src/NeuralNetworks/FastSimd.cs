@@ -21,8 +21,8 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>Floats per value: 16 in both widths (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
     static abstract int Count { get; }
 
-    /// <summary>"Vector512" or "Vector256", for <see cref="TrainingHistory.Engine"/>.</summary>
-    static abstract string Name { get; }
+    /// <summary>The width of the hardware vectors in bits: 512 or 256 (for <see cref="TrainingHistory.Engine"/>).</summary>
+    static abstract int Width { get; }
 
     /// <summary>All lanes 0.</summary>
     static abstract V Zero { get; }
@@ -102,7 +102,7 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     private readonly Vector512<float> v = v;
 
     public static int Count => Vector512<float>.Count;
-    public static string Name => "Vector512";
+    public static int Width => 512;
     public static Floats512 Zero => new(Vector512<float>.Zero);
     public static Floats512 One => new(Vector512<float>.One);
     public static Floats512 Indices => new(Vector512<float>.Indices);
@@ -169,7 +169,7 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     private readonly Vector256<float> lo = lo, hi = hi;
 
     public static int Count => 16;
-    public static string Name => "Vector256";
+    public static int Width => 256;
     public static Floats256 Zero => new(Vector256<float>.Zero, Vector256<float>.Zero);
     public static Floats256 One => new(Vector256<float>.One, Vector256<float>.One);
     public static Floats256 Indices => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f));

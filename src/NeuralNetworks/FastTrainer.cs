@@ -35,7 +35,7 @@ internal static class FastTrainer
 
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options) where V : struct, ISimdFloats<V>
     {
-        var run = new Trainer.RunRecorder(network, training, options, EngineName(V.Count * 32));
+        var run = new Trainer.RunRecorder(network, training, options, EngineName(V.Width));
         int m = options.BatchSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         using var fast = new FastNetwork<V>(network, capacity: Math.Max(Math.Min(m, training.Count), 64));
