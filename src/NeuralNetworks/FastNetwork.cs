@@ -6,16 +6,46 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNetworks;
 
+/// <summary>What every width of <see cref="FastNetwork{V}"/> shares: which networks it supports, which width this CPU runs.</summary>
+internal static class FastNetwork
+{
+    /// <summary>Examples sharing each loaded row of Wᵀ.</summary>
+    public const int MaxGroup = 8;
+
+    /// <summary>Floats per padded row: 16, one Vector512 or two Vector256.</summary>
+    public const int Padding = 16;
+
+    /// <summary>The widest SIMD width this CPU runs in hardware, in bits (512 with AVX-512, 256 with AVX2), or null.</summary>
+    public static int? AcceleratedWidth =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : null;
+
+    /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
+    public static string? Unsupported(Network network)
+    {
+        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy)
+            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy)";
+        if (network.Cost == Cost.CrossEntropy && network.OutputActivation != Activation.Sigmoid)
+            return "cross-entropy without a sigmoid output";
+        foreach (var a in new[] { network.Activation, network.OutputActivation })
+            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU)
+                return $"the activation '{a.Name}' has no fast kernel";
+        return null;
+    }
+}
+
 /// <summary>
 /// The fast twin of <see cref="Network"/> used by <see cref="FastTrainer"/>: the same maths in float32 with
-/// hand-fused Vector512 kernels, one thread, no allocation per step. Students read <see cref="Network"/>;
+/// hand-fused SIMD kernels, one thread, no allocation per step. Students read <see cref="Network"/>;
 /// this class exists only to make training quick and is proved equal to it by FastPathTests.
+/// The kernels are written once over <typeparamref name="V"/>, 16 float lanes: <see cref="Floats512"/> (one
+/// Vector512, AVX-512) or <see cref="Floats256"/> (two Vector256, AVX2), chosen by <see cref="FastTrainer"/>;
+/// the JIT compiles each width separately.
 /// </summary>
 /// <remarks>
 /// Layout (why it looks like this):
 /// <list type="bullet">
-/// <item>Wˡ is stored TRANSPOSED, as nˡ⁻¹ rows of pˡ floats, pˡ = nˡ rounded up to 16 (one Vector512 per
-/// 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k of Wˡᵀ) is a broadcast-FMA
+/// <item>Wˡ is stored TRANSPOSED, as nˡ⁻¹ rows of pˡ floats, pˡ = nˡ rounded up to 16 (one Vector512 or two
+/// Vector256 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k of Wˡᵀ) is a broadcast-FMA
 /// per input k with no horizontal sums, and the update row k += Σₓ aₓ[k]·δₓ has the same shape.</item>
 /// <item>Examples go through in groups of up to 8, one accumulator register each, so every row of Wᵀ loaded
 /// from memory feeds up to 8 FMAs.</item>
@@ -24,12 +54,12 @@ namespace NeuralNetworks;
 /// <item>Every buffer is allocated once (aligned native memory) and reused: no GC work per step.</item>
 /// </list>
 /// Arithmetic order is fixed (no threads, no reductions whose order depends on timing), so the same seed
-/// gives the same result bit for bit on the same machine.
+/// gives the same result bit for bit on the same machine. Both widths do the same operations lane by lane, so
+/// they give the same weights; only the cost's horizontal sums may differ in the last bit.
 /// </remarks>
-internal sealed unsafe class FastNetwork : IDisposable
+internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISimdFloats<V>
 {
-    private const int Lanes = 16;          // floats per Vector512
-    public const int MaxGroup = 8;         // examples sharing each loaded row of Wᵀ
+    private const int MaxGroup = FastNetwork.MaxGroup;
 
     private enum Kind { Sigmoid, Tanh, ReLU }
 
@@ -52,7 +82,7 @@ internal sealed unsafe class FastNetwork : IDisposable
     private readonly int* active;          // per group: the inputs k not 0 in some example of the group
     private readonly int* activeCount;
     private readonly byte* labels;         // label of each example of the batch
-    private readonly Vector512<float>[][] laneMask; // [l][chunk]: all-ones on real neurons, 0 on padding
+    private readonly V[][] laneMask;       // [l][chunk]: all-ones on real neurons, 0 on padding
     private readonly void* block;
     private int m;                         // examples in the current batch
 
@@ -96,27 +126,14 @@ internal sealed unsafe class FastNetwork : IDisposable
         active = (int*)(at + actAt); activeCount = (int*)(at + acAt); labels = at + lAt;
         for (int k = 0; k < n.Max(); k++) identity[k] = k;
 
-        laneMask = new Vector512<float>[L + 1][];
+        laneMask = new V[L + 1][];
         for (int l = 1; l <= L; l++)
         {
-            laneMask[l] = new Vector512<float>[p[l] / Lanes];
+            laneMask[l] = new V[p[l] / V.Count];
             for (int c = 0; c < laneMask[l].Length; c++)
-                laneMask[l][c] = Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(c * Lanes), Vector512.Create(n[l])).AsSingle();
+                laneMask[l][c] = V.LessThan(V.Indices + V.Create(c * V.Count), V.Create(n[l]));   // neuron index < n (exact in float)
         }
         SetParameters(network);
-    }
-
-    /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
-    public static string? Unsupported(Network network)
-    {
-        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy)
-            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy)";
-        if (network.Cost == Cost.CrossEntropy && network.OutputActivation != Activation.Sigmoid)
-            return "cross-entropy without a sigmoid output";
-        foreach (var a in new[] { network.Activation, network.OutputActivation })
-            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU)
-                return $"the activation '{a.Name}' has no fast kernel";
-        return null;
     }
 
     /// <summary>Copies W and b of <paramref name="network"/> (rounded to float) into the transposed layout.</summary>
@@ -161,16 +178,15 @@ internal sealed unsafe class FastNetwork : IDisposable
         m = rows.Length;
         int n0 = n[0];
         float* X = A[0];
-        var scale = Vector512.Create(1f / 255f);
+        var scale = V.Create(1f / 255f);
         for (int x = 0; x < m; x++)
         {
             byte* src = pixels + (long)rows[x] * n0;
             float* dst = X + (long)x * p[0];
             labels[x] = allLabels[rows[x]];
             int k = 0;
-            if (Avx512F.IsSupported)
-                for (; k + Lanes <= n0; k += Lanes)
-                    Vector512.Store(Vector512.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(src + k))), scale), dst + k);
+            for (; k + V.Count <= n0; k += V.Count)
+                (V.LoadBytes(src + k) * scale).Store(dst + k);
             for (; k < n0; k++) dst[k] = src[k] * (1f / 255f);
         }
         if (Sse.IsSupported)
@@ -189,9 +205,7 @@ internal sealed unsafe class FastNetwork : IDisposable
             int count = 0, k = 0;
             for (; k + 64 <= n0; k += 64)
             {
-                var any = Vector512<byte>.Zero;
-                for (int x = x0; x < x0 + size; x++) any |= Vector512.Load(pixels + (long)rows[x] * n0 + k);
-                ulong bits = ~Vector512.Equals(any, Vector512<byte>.Zero).ExtractMostSignificantBits();
+                ulong bits = V.NonZeroBytes64(pixels, rows.Slice(x0, size), n0, k);
                 while (bits != 0)
                 {
                     list[count++] = k + System.Numerics.BitOperations.TrailingZeroCount(bits);
@@ -218,7 +232,7 @@ internal sealed unsafe class FastNetwork : IDisposable
     {
         for (int l = 1; l <= L; l++)
         {
-            int chunks = p[l] / Lanes;
+            int chunks = p[l] / V.Count;
             for (int g = 0, x0 = 0; x0 < m; g++)
             {
                 int size = GroupSize(m, x0);
@@ -226,7 +240,7 @@ internal sealed unsafe class FastNetwork : IDisposable
                 int kc = l == 1 ? activeCount[g] : n[l - 1];
                 float* input = A[l - 1] + (long)x0 * p[l - 1];
                 for (int c = 0; c < chunks; c++)
-                    WeightedSums(size, input, p[l - 1], ks, kc, WT[l] + c * Lanes, p[l], B[l] + c * Lanes, A[l] + (long)x0 * p[l] + c * Lanes);
+                    WeightedSums(size, input, p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], B[l] + c * V.Count, A[l] + (long)x0 * p[l] + c * V.Count);
                 x0 += size;
             }
             if (l < L) ActivateHidden(l);
@@ -254,34 +268,34 @@ internal sealed unsafe class FastNetwork : IDisposable
             for (int k = 0; k < n[l - 1]; k++)
                 for (int j = 0; j < n[l]; j++)
                     W[(long)j * p[l - 1] + k] = WT[l][(long)k * p[l] + j];
-            int chunks = p[l - 1] / Lanes;
+            int chunks = p[l - 1] / V.Count;
             for (int g = 0, x0 = 0; x0 < m; g++)
             {
                 int size = GroupSize(m, x0);
                 for (int c = 0; c < chunks; c++)
-                    WeightedSums(size, D[l] + (long)x0 * p[l], p[l], identity, n[l], W + c * Lanes, p[l - 1], zeros, backward + (long)x0 * p[l - 1] + c * Lanes);
+                    WeightedSums(size, D[l] + (long)x0 * p[l], p[l], identity, n[l], W + c * V.Count, p[l - 1], zeros, backward + (long)x0 * p[l - 1] + c * V.Count);
                 x0 += size;
             }
             for (int x = 0; x < m; x++)
                 for (int c = 0; c < chunks; c++)
                 {
-                    float* lower = D[l - 1] + (long)x * p[l - 1] + c * Lanes;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
-                    (Vector512.Load(lower) * Vector512.Load(backward + (long)x * p[l - 1] + c * Lanes)).Store(lower);
+                    float* lower = D[l - 1] + (long)x * p[l - 1] + c * V.Count;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                    (V.Load(lower) * V.Load(backward + (long)x * p[l - 1] + c * V.Count)).Store(lower);
                 }
         }
 
         // BP3 + BP4 + step. Scale δ once by −η/m so the update is a plain sum of outer products.
-        var scale = Vector512.Create((float)(-learningRate / m));
+        var scale = V.Create((float)(-learningRate / m));
         for (int l = 1; l <= L; l++)
         {
-            int chunks = p[l] / Lanes;
+            int chunks = p[l] / V.Count;
             for (int x = 0; x < m; x++)
                 for (int c = 0; c < chunks; c++)
                 {
-                    float* d = D[l] + (long)x * p[l] + c * Lanes;
-                    var scaled = Vector512.Load(d) * scale;
+                    float* d = D[l] + (long)x * p[l] + c * V.Count;
+                    var scaled = V.Load(d) * scale;
                     scaled.Store(d);
-                    (Vector512.Load(B[l] + c * Lanes) + scaled).Store(B[l] + c * Lanes);   // BP3: bˡ += −η/m δˡₓ
+                    (V.Load(B[l] + c * V.Count) + scaled).Store(B[l] + c * V.Count);   // BP3: bˡ += −η/m δˡₓ
                 }
             for (int g = 0, x0 = 0; x0 < m; g++)
             {
@@ -290,7 +304,7 @@ internal sealed unsafe class FastNetwork : IDisposable
                 int kc = l == 1 ? activeCount[g] : n[l - 1];
                 float* input = A[l - 1] + (long)x0 * p[l - 1];
                 for (int c = 0; c < chunks; c++)
-                    AddOuterProducts(size, input, p[l - 1], ks, kc, WT[l] + c * Lanes, p[l], D[l] + (long)x0 * p[l] + c * Lanes);
+                    AddOuterProducts(size, input, p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], D[l] + (long)x0 * p[l] + c * V.Count);
                 x0 += size;
             }
         }
@@ -334,15 +348,15 @@ internal sealed unsafe class FastNetwork : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
     private void ActivateHidden(int l)
     {
-        int chunks = p[l] / Lanes;
+        int chunks = p[l] / V.Count;
         for (int x = 0; x < m; x++)
             for (int c = 0; c < chunks; c++)
             {
-                float* z = A[l] + (long)x * p[l] + c * Lanes;
+                float* z = A[l] + (long)x * p[l] + c * V.Count;
                 var mask = laneMask[l][c];
-                var a = Activate(kind[l], Vector512.Load(z), out var derivative);
+                var a = Activate(kind[l], V.Load(z), out var derivative);
                 (a & mask).Store(z);
-                (derivative & mask).Store(D[l] + (long)x * p[l] + c * Lanes);
+                (derivative & mask).Store(D[l] + (long)x * p[l] + c * V.Count);
             }
     }
 
@@ -357,37 +371,36 @@ internal sealed unsafe class FastNetwork : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
     private void ActivateOutput()
     {
-        int chunks = p[L] / Lanes;
+        int chunks = p[L] / V.Count;
         for (int x = 0; x < m; x++)
         {
             double cost = 0;
-            var label = Vector512.Create((int)labels[x]);
+            var label = V.Create(labels[x]);
             for (int c = 0; c < chunks; c++)
             {
-                long at = (long)x * p[L] + c * Lanes;
+                long at = (long)x * p[L] + c * V.Count;
                 var mask = laneMask[L][c];
-                var z = Vector512.Load(A[L] + at);
+                var z = V.Load(A[L] + at);
                 z.Store(Zout + at);
                 var a = Activate(kind[L], z, out var derivative) & mask;
-                var y = Vector512.Equals(Vector512<int>.Indices + Vector512.Create(c * Lanes), label).AsSingle() & Vector512<float>.One;
+                var y = V.EqualTo(V.Indices + V.Create(c * V.Count), label) & V.One;   // one-hot: neuron index = label
                 var error = (a - y) & mask;
-                Vector512<float> delta;
+                V delta;
                 if (crossEntropy)
                 {
                     delta = error;                                                     // BP1, sigmoid shortcut
-                    var softplus = Vector512.Max(z, Vector512<float>.Zero) + Vector512.Log(Vector512<float>.One + Vector512.Exp(-Vector512.Abs(z)));
+                    var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
                     // Where the reference's double σ(z) rounds to exactly 1 (or 0) its ln(1 − a) (or ln a) is −∞ and it
                     // stops with TrainingDivergedException; give +∞ there too, so both engines stop at the same step.
-                    var target = Vector512.Equals(y, Vector512<float>.One);
-                    var saturated = (Vector512.GreaterThan(z, Vector512.Create(DoubleSigmoidIsOne)) & ~target)
-                                  | (Vector512.LessThan(z, Vector512.Create(DoubleSigmoidIsZero)) & target);
-                    cost += SumAsDouble(Vector512.ConditionalSelect(saturated, Vector512.Create(float.PositiveInfinity), softplus - y * z) & mask);
+                    var target = V.EqualTo(y, V.One);
+                    var saturated = (V.GreaterThan(z, V.Create(DoubleSigmoidIsOne)) & ~target)
+                                  | (V.LessThan(z, V.Create(DoubleSigmoidIsZero)) & target);
+                    cost += (V.ConditionalSelect(saturated, V.Create(float.PositiveInfinity), softplus - y * z) & mask).SumAsDouble();
                 }
                 else
                 {
                     delta = error * (derivative & mask);                              // BP1
-                    var (lo, hi) = Vector512.Widen(error);
-                    cost += 0.5 * Vector512.Sum(lo * lo + hi * hi);
+                    cost += 0.5 * error.SumOfSquaresAsDouble();
                 }
                 a.Store(A[L] + at);
                 delta.Store(D[L] + at);
@@ -400,34 +413,28 @@ internal sealed unsafe class FastNetwork : IDisposable
     private const float DoubleSigmoidIsOne = 36.7368f;
     private const float DoubleSigmoidIsZero = -709.7827f;
 
-    private static double SumAsDouble(Vector512<float> v)
-    {
-        var (lo, hi) = Vector512.Widen(v);
-        return Vector512.Sum(lo + hi);
-    }
-
     /// <summary>a = σ(z) and σ′(z) for 16 lanes, as <see cref="Activation"/> defines them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Activate(Kind kind, Vector512<float> z, out Vector512<float> derivative)
+    private static V Activate(Kind kind, V z, out V derivative)
     {
-        var one = Vector512<float>.One;
+        var one = V.One;
         switch (kind)
         {
             case Kind.Sigmoid:
             {
-                var s = one / (one + Vector512.Exp(-z));                            // σ(z) = 1 / (1 + e^(−z))
+                var s = one / (one + V.Exp(-z));                            // σ(z) = 1 / (1 + e^(−z))
                 derivative = s * (one - s);                                         // σ′ = σ(1 − σ)
                 return s;
             }
             case Kind.Tanh:
             {
-                var t = one - Vector512.Create(2f) / (Vector512.Exp(z + z) + one);  // tanh z = 1 − 2 / (e^(2z) + 1)
+                var t = one - V.Create(2f) / (V.Exp(z + z) + one);  // tanh z = 1 − 2 / (e^(2z) + 1)
                 derivative = one - t * t;
                 return t;
             }
             default:
             {
-                var positive = Vector512.GreaterThan(z, Vector512<float>.Zero);     // like z > 0 ? z : 0 (NaN → 0)
+                var positive = V.GreaterThan(z, V.Zero);     // like z > 0 ? z : 0 (NaN → 0)
                 derivative = positive & one;
                 return positive & z;
             }
@@ -459,22 +466,22 @@ internal sealed unsafe class FastNetwork : IDisposable
         where TSize : struct, IGroupSize
     {
         // TSize.Value is a JIT-time constant: the ifs below vanish and the accumulators live in registers.
-        var b = Vector512.Load(bias);
-        Vector512<float> z0 = b, z1 = b, z2 = b, z3 = b, z4 = b, z5 = b, z6 = b, z7 = b;
+        var b = V.Load(bias);
+        V z0 = b, z1 = b, z2 = b, z3 = b, z4 = b, z5 = b, z6 = b, z7 = b;
         float* i0 = input, i1 = i0 + inStride, i2 = i1 + inStride, i3 = i2 + inStride,
                i4 = i3 + inStride, i5 = i4 + inStride, i6 = i5 + inStride, i7 = i6 + inStride;
         for (int t = 0; t < kc; t++)
         {
             int k = ks[t];
-            var row = Vector512.Load(w + (long)k * wStride);
-            z0 = Vector512.FusedMultiplyAdd(Vector512.Create(i0[k]), row, z0);
-            if (TSize.Value > 1) z1 = Vector512.FusedMultiplyAdd(Vector512.Create(i1[k]), row, z1);
-            if (TSize.Value > 2) z2 = Vector512.FusedMultiplyAdd(Vector512.Create(i2[k]), row, z2);
-            if (TSize.Value > 3) z3 = Vector512.FusedMultiplyAdd(Vector512.Create(i3[k]), row, z3);
-            if (TSize.Value > 4) z4 = Vector512.FusedMultiplyAdd(Vector512.Create(i4[k]), row, z4);
-            if (TSize.Value > 5) z5 = Vector512.FusedMultiplyAdd(Vector512.Create(i5[k]), row, z5);
-            if (TSize.Value > 6) z6 = Vector512.FusedMultiplyAdd(Vector512.Create(i6[k]), row, z6);
-            if (TSize.Value > 7) z7 = Vector512.FusedMultiplyAdd(Vector512.Create(i7[k]), row, z7);
+            var row = V.Load(w + (long)k * wStride);
+            z0 = V.FusedMultiplyAdd(V.Create(i0[k]), row, z0);
+            if (TSize.Value > 1) z1 = V.FusedMultiplyAdd(V.Create(i1[k]), row, z1);
+            if (TSize.Value > 2) z2 = V.FusedMultiplyAdd(V.Create(i2[k]), row, z2);
+            if (TSize.Value > 3) z3 = V.FusedMultiplyAdd(V.Create(i3[k]), row, z3);
+            if (TSize.Value > 4) z4 = V.FusedMultiplyAdd(V.Create(i4[k]), row, z4);
+            if (TSize.Value > 5) z5 = V.FusedMultiplyAdd(V.Create(i5[k]), row, z5);
+            if (TSize.Value > 6) z6 = V.FusedMultiplyAdd(V.Create(i6[k]), row, z6);
+            if (TSize.Value > 7) z7 = V.FusedMultiplyAdd(V.Create(i7[k]), row, z7);
         }
         z0.Store(output);
         if (TSize.Value > 1) z1.Store(output + wStride);
@@ -510,30 +517,30 @@ internal sealed unsafe class FastNetwork : IDisposable
     private static void AddOuterProducts<TSize>(float* input, int inStride, int* ks, int kc, float* w, int wStride, float* delta)
         where TSize : struct, IGroupSize
     {
-        var d0 = Vector512.Load(delta);
-        Vector512<float> d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
-        if (TSize.Value > 1) d1 = Vector512.Load(delta + wStride);
-        if (TSize.Value > 2) d2 = Vector512.Load(delta + 2 * wStride);
-        if (TSize.Value > 3) d3 = Vector512.Load(delta + 3 * wStride);
-        if (TSize.Value > 4) d4 = Vector512.Load(delta + 4 * wStride);
-        if (TSize.Value > 5) d5 = Vector512.Load(delta + 5 * wStride);
-        if (TSize.Value > 6) d6 = Vector512.Load(delta + 6 * wStride);
-        if (TSize.Value > 7) d7 = Vector512.Load(delta + 7 * wStride);
+        var d0 = V.Load(delta);
+        V d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
+        if (TSize.Value > 1) d1 = V.Load(delta + wStride);
+        if (TSize.Value > 2) d2 = V.Load(delta + 2 * wStride);
+        if (TSize.Value > 3) d3 = V.Load(delta + 3 * wStride);
+        if (TSize.Value > 4) d4 = V.Load(delta + 4 * wStride);
+        if (TSize.Value > 5) d5 = V.Load(delta + 5 * wStride);
+        if (TSize.Value > 6) d6 = V.Load(delta + 6 * wStride);
+        if (TSize.Value > 7) d7 = V.Load(delta + 7 * wStride);
         float* i0 = input, i1 = i0 + inStride, i2 = i1 + inStride, i3 = i2 + inStride,
                i4 = i3 + inStride, i5 = i4 + inStride, i6 = i5 + inStride, i7 = i6 + inStride;
         for (int t = 0; t < kc; t++)
         {
             int k = ks[t];
             float* at = w + (long)k * wStride;
-            var row = Vector512.Load(at);
-            row = Vector512.FusedMultiplyAdd(Vector512.Create(i0[k]), d0, row);
-            if (TSize.Value > 1) row = Vector512.FusedMultiplyAdd(Vector512.Create(i1[k]), d1, row);
-            if (TSize.Value > 2) row = Vector512.FusedMultiplyAdd(Vector512.Create(i2[k]), d2, row);
-            if (TSize.Value > 3) row = Vector512.FusedMultiplyAdd(Vector512.Create(i3[k]), d3, row);
-            if (TSize.Value > 4) row = Vector512.FusedMultiplyAdd(Vector512.Create(i4[k]), d4, row);
-            if (TSize.Value > 5) row = Vector512.FusedMultiplyAdd(Vector512.Create(i5[k]), d5, row);
-            if (TSize.Value > 6) row = Vector512.FusedMultiplyAdd(Vector512.Create(i6[k]), d6, row);
-            if (TSize.Value > 7) row = Vector512.FusedMultiplyAdd(Vector512.Create(i7[k]), d7, row);
+            var row = V.Load(at);
+            row = V.FusedMultiplyAdd(V.Create(i0[k]), d0, row);
+            if (TSize.Value > 1) row = V.FusedMultiplyAdd(V.Create(i1[k]), d1, row);
+            if (TSize.Value > 2) row = V.FusedMultiplyAdd(V.Create(i2[k]), d2, row);
+            if (TSize.Value > 3) row = V.FusedMultiplyAdd(V.Create(i3[k]), d3, row);
+            if (TSize.Value > 4) row = V.FusedMultiplyAdd(V.Create(i4[k]), d4, row);
+            if (TSize.Value > 5) row = V.FusedMultiplyAdd(V.Create(i5[k]), d5, row);
+            if (TSize.Value > 6) row = V.FusedMultiplyAdd(V.Create(i6[k]), d6, row);
+            if (TSize.Value > 7) row = V.FusedMultiplyAdd(V.Create(i7[k]), d7, row);
             row.Store(at);
         }
     }
@@ -547,7 +554,7 @@ internal sealed unsafe class FastNetwork : IDisposable
         return g < large ? small + 1 : small;
     }
 
-    private static int RoundUp(int count) => (count + Lanes - 1) / Lanes * Lanes;
+    private static int RoundUp(int count) => (count + FastNetwork.Padding - 1) / FastNetwork.Padding * FastNetwork.Padding;
 
     private static Kind KindOf(Activation a) =>
         a == Activation.Sigmoid ? Kind.Sigmoid : a == Activation.Tanh ? Kind.Tanh : a == Activation.ReLU ? Kind.ReLU

@@ -1,10 +1,15 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNetworks.Tests;
 
 /// <summary>
 /// The fast path (float32, fused SIMD kernels) is proved equal to the readable reference (MathNet, double):
-/// the same shuffles and steps, so after one epoch the weights differ only by float rounding.
+/// the same shuffles and steps, so after one epoch the weights differ only by float rounding. Both widths of
+/// the kernels are proved, whatever this CPU has: 512 (AVX-512) and 256 (AVX2), chosen with
+/// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?)"/>'s internal width (a width the CPU lacks runs in
+/// software: slower, same results).
 /// </summary>
 /// <remarks>
 /// Tolerance: float32 rounds each operation to a relative 6·10⁻⁸, and one epoch here is 100 steps, each
@@ -43,9 +48,19 @@ public class FastPathTests
         return new DataSet(pixels, labels, inputs, classes, $"synthetic {inputs}→{classes}");
     }
 
-    private static (TrainingResult Reference, TrainingResult Fast) TrainBoth(Network network, DataSet data, TrainingOptions options) =>
-        (Trainer.Train(network, data, options with { Engine = TrainingEngine.Reference }),
-         Trainer.Train(network, data, options with { Engine = TrainingEngine.Fast }));
+    /// <summary>The widths of the fast kernels, in bits.</summary>
+    public static TheoryData<int> Widths => [512, 256];
+
+    /// <summary>The fast path with the kernels of <paramref name="width"/> bits (null: as Auto picks), validated as <see cref="Trainer.Train"/> does.</summary>
+    private static TrainingResult TrainFast(Network network, DataSet data, TrainingOptions options, int? width)
+    {
+        options = options with { Engine = TrainingEngine.Fast };
+        options.Validate(network, data);
+        return FastTrainer.Train(network, data, options, width);
+    }
+
+    private static (TrainingResult Reference, TrainingResult Fast) TrainBoth(Network network, DataSet data, TrainingOptions options, int? width = null) =>
+        (Trainer.Train(network, data, options with { Engine = TrainingEngine.Reference }), TrainFast(network, data, options, width));
 
     private static double MaxWeightDifference(Network a, Network b)
     {
@@ -58,14 +73,27 @@ public class FastPathTests
         return max;
     }
 
+    private static IEnumerable<(string Hidden, string Output, string Cost)> ActivationsAndCosts()
+    {
+        foreach (var hidden in Activation.All)
+        {
+            foreach (var output in Activation.All) yield return (hidden.Name, output.Name, Cost.Quadratic.Name);
+            yield return (hidden.Name, Activation.Sigmoid.Name, Cost.CrossEntropy.Name);   // cross-entropy needs a sigmoid output
+        }
+    }
+
     public static TheoryData<string, string, string> EveryActivationAndCost()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var hidden in Activation.All)
-        {
-            foreach (var output in Activation.All) data.Add(hidden.Name, output.Name, Cost.Quadratic.Name);
-            data.Add(hidden.Name, Activation.Sigmoid.Name, Cost.CrossEntropy.Name);   // cross-entropy needs a sigmoid output
-        }
+        foreach (var (hidden, output, cost) in ActivationsAndCosts()) data.Add(hidden, output, cost);
+        return data;
+    }
+
+    public static TheoryData<string, string, string, int> EveryActivationAndCostInEveryWidth()
+    {
+        var data = new TheoryData<string, string, string, int>();
+        foreach (int width in Widths)
+            foreach (var (hidden, output, cost) in ActivationsAndCosts()) data.Add(hidden, output, cost, width);
         return data;
     }
 
@@ -74,17 +102,17 @@ public class FastPathTests
         hidden == Activation.Sigmoid && output == Activation.Sigmoid ? (cost == Cost.CrossEntropy ? 0.5 : 3.0) : 0.1;
 
     [Theory]
-    [MemberData(nameof(EveryActivationAndCost))]
-    public void One_epoch_of_784_16_16_10_on_1000_MNIST_images_matches_the_reference(string hiddenName, string outputName, string costName)
+    [MemberData(nameof(EveryActivationAndCostInEveryWidth))]
+    public void One_epoch_of_784_16_16_10_on_1000_MNIST_images_matches_the_reference(string hiddenName, string outputName, string costName, int width)
     {
         var (hidden, output, cost) = (Activation.Parse(hiddenName), Activation.Parse(outputName), Cost.Parse(costName));
         var network = Network.Create([784, 16, 16, 10], seed: 3, hidden, cost, Initialization.Scaled, output);
         var test = mnist.Value.Test.Take(500);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = LearningRateFor(hidden, output, cost), Seed = 5, TestData = test };
 
-        var (reference, fast) = TrainBoth(network, MnistSample(1000), options);
+        var (reference, fast) = TrainBoth(network, MnistSample(1000), options, width);
 
-        Assert.StartsWith("fast", fast.History.Engine);
+        Assert.Equal(FastTrainer.EngineName(width), fast.History.Engine);
         Assert.InRange(MaxWeightDifference(reference.Network, fast.Network), 0, WeightTolerance);
         Assert.Equal(test.Count, Enumerable.Range(0, test.Count).Count(i => reference.Network.Predict(test.Image(i)) == fast.Network.Predict(test.Image(i))));
         Assert.Equal(reference.History.Final.TrainingCost, fast.History.Final.TrainingCost, 1e-4);
@@ -93,14 +121,14 @@ public class FastPathTests
     }
 
     [Theory]
-    [MemberData(nameof(EveryActivationAndCost))]
-    public void Two_epochs_of_a_tiny_5_4_3_network_match_the_reference(string hiddenName, string outputName, string costName)
+    [MemberData(nameof(EveryActivationAndCostInEveryWidth))]
+    public void Two_epochs_of_a_tiny_5_4_3_network_match_the_reference(string hiddenName, string outputName, string costName, int width)
     {
         var (hidden, output, cost) = (Activation.Parse(hiddenName), Activation.Parse(outputName), Cost.Parse(costName));
         var network = Network.Create([5, 4, 3], seed: 2, hidden, cost, Initialization.Standard, output);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 4, LearningRate = 0.5, Seed = 9, RecordStepCosts = true };
 
-        var (reference, fast) = TrainBoth(network, Synthetic(60, 5, 3, seed: 1), options);
+        var (reference, fast) = TrainBoth(network, Synthetic(60, 5, 3, seed: 1), options, width);
 
         Assert.InRange(MaxWeightDifference(reference.Network, fast.Network), 0, 1e-5);
         for (int s = 0; s < reference.History.StepCosts!.Count; s++)
@@ -108,47 +136,53 @@ public class FastPathTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(13)]
-    [InlineData(100)]
-    public void Odd_sizes_and_any_batch_size_match_the_reference(int batchSize)
+    [InlineData(1, 512)]
+    [InlineData(7, 512)]
+    [InlineData(13, 512)]
+    [InlineData(100, 512)]
+    [InlineData(1, 256)]
+    [InlineData(7, 256)]
+    [InlineData(13, 256)]
+    [InlineData(100, 256)]
+    public void Odd_sizes_and_any_batch_size_match_the_reference(int batchSize, int width)
     {
         // 37 inputs (not a multiple of 16), 33 hidden neurons (three SIMD chunks), 150 examples: the last batch is short.
         var network = Network.Create([37, 33, 7], seed: 4, Activation.Tanh, Cost.Quadratic, Initialization.Scaled);
         var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, LearningRate = 0.3, Seed = 2 };
 
-        var (reference, fast) = TrainBoth(network, Synthetic(150, 37, 7, seed: 3), options);
+        var (reference, fast) = TrainBoth(network, Synthetic(150, 37, 7, seed: 3), options, width);
 
         Assert.InRange(MaxWeightDifference(reference.Network, fast.Network), 0, 1e-4);
     }
 
-    [Fact]
-    public void The_same_seed_gives_the_same_history_bit_for_bit()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void The_same_seed_gives_the_same_history_bit_for_bit(int width)
     {
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 10, Seed = 7, TestData = mnist.Value.Test.Take(300), RecordStepCosts = true };
 
-        var first = Trainer.Train(network, MnistSample(1000), options);
-        var second = Trainer.Train(network, MnistSample(1000), options);
+        var first = TrainFast(network, MnistSample(1000), options, width);
+        var second = TrainFast(network, MnistSample(1000), options, width);
 
         Assert.Equal(first.History.StepCosts, second.History.StepCosts);
         Assert.Equal(first.History.Epochs.Select(e => (e.TrainingCost, e.TestCost, e.TestAccuracy)),
                      second.History.Epochs.Select(e => (e.TrainingCost, e.TestCost, e.TestAccuracy)));
         Assert.Equal(0, MaxWeightDifference(first.Network, second.Network));
-        var third = Trainer.Train(network, MnistSample(1000), options with { Seed = 8 });
+        var third = TrainFast(network, MnistSample(1000), options with { Seed = 8 }, width);
         Assert.NotEqual(first.History.StepCosts, third.History.StepCosts);
     }
 
-    [Fact]
-    public void Divergence_is_caught_on_the_fast_path_at_the_same_step_as_on_the_reference()
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Divergence_is_caught_on_the_fast_path_at_the_same_step_as_on_the_reference(int width)
     {
         // With η = 1000 the first step drives some sigmoid outputs so far (z > 36.7) that ln(1 − a) is −∞ in double.
         var network = Network.Create([784, 16, 16, 10], seed: 1, cost: Cost.CrossEntropy);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = 1000 };
 
         var reference = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(network, MnistSample(1000), options with { Engine = TrainingEngine.Reference }));
-        var fast = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(network, MnistSample(1000), options with { Engine = TrainingEngine.Fast }));
+        var fast = Assert.Throws<TrainingDivergedException>(() => TrainFast(network, MnistSample(1000), options, width));
 
         Assert.Equal((reference.Epoch, reference.Step, reference.LearningRate, reference.Cost), (fast.Epoch, fast.Step, fast.LearningRate, fast.Cost));
         Assert.Contains($"epoch 1, step {fast.Step}", fast.Message);
@@ -186,7 +220,7 @@ public class FastPathTests
         var reference = Trainer.Train(network, MnistSample(400), options with { Engine = TrainingEngine.Reference, Progress = new ListProgress(progress[0]) }).History;
         var fast = Trainer.Train(network, MnistSample(400), options with { Engine = TrainingEngine.Auto, Progress = new ListProgress(progress[1]) }).History;
 
-        Assert.Equal(FastTrainer.EngineName, fast.Engine);
+        Assert.Equal(FastTrainer.EngineName(FastNetwork.AcceleratedWidth ?? 0), fast.Engine);
         Assert.Equal(Trainer.ReferenceEngineName, reference.Engine);
         Assert.Equal((reference.Label, reference.Shape, reference.ParameterCount), (fast.Label, fast.Shape, fast.ParameterCount));
         Assert.Equal(reference.Epochs.Select(e => e.Epoch), fast.Epochs.Select(e => e.Epoch));
@@ -240,6 +274,58 @@ public class FastPathTests
         Assert.Contains("half-quadratic", history.Engine);
         var forced = Assert.Throws<NotSupportedException>(() => Trainer.Train(network, data, new TrainingOptions { Epochs = 1, Engine = TrainingEngine.Fast }));
         Assert.Contains("half-quadratic", forced.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryActivationAndCost))]
+    public void The_256_bit_kernels_give_the_same_weights_as_the_512_bit_kernels_bit_for_bit(string hiddenName, string outputName, string costName)
+    {
+        // Both widths do the same operations lane by lane (FMA, exp, log), in the same order; only the cost's
+        // horizontal sums add in another order, so the costs may differ in the last bits, the weights not at all.
+        var (hidden, output, cost) = (Activation.Parse(hiddenName), Activation.Parse(outputName), Cost.Parse(costName));
+        var network = Network.Create([784, 16, 16, 10], seed: 3, hidden, cost, Initialization.Scaled, output);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = LearningRateFor(hidden, output, cost), Seed = 5, RecordStepCosts = true };
+
+        var wide = TrainFast(network, MnistSample(1000), options, 512);
+        var narrow = TrainFast(network, MnistSample(1000), options, 256);
+
+        Assert.Equal(0, MaxWeightDifference(wide.Network, narrow.Network));
+        Assert.Equal(wide.History.StepCosts!.Count, narrow.History.StepCosts!.Count);
+        for (int s = 0; s < wide.History.StepCosts.Count; s++)
+            Assert.Equal(wide.History.StepCosts[s], narrow.History.StepCosts[s], 1e-12);
+    }
+
+    [Fact]
+    public async Task Without_AVX_512_Auto_trains_with_the_256_bit_kernels()
+    {
+        // A child process of the CLI with AVX-512 switched off in the runtime (DOTNET_EnableAVX512 from .NET 10 on,
+        // DOTNET_EnableAVX512F before): Vector512 is then not hardware accelerated and Auto must pick Vector256.
+        var output = Path.Combine(Path.GetTempPath(), $"nn-avx2-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"), "bench", "--end-to-end", output, "--epochs", "1", "--data", Mnist.FindDataDirectory() })
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_EnableAVX512"] = "0";
+        start.Environment["DOTNET_EnableAVX512F"] = "0";
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            try { await process.WaitForExitAsync(limit.Token); }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail("bench --end-to-end did not finish within 2 minutes");
+            }
+            string printed = await stdout, errors = await stderr;
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{printed}\n{errors}");
+            Assert.Contains(Vector256.IsHardwareAccelerated ? $"({FastTrainer.EngineName(256)})" : "fast path not used", printed);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
     }
 
     [Fact]

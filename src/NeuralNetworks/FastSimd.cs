@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNetworks;
+
+/// <summary>
+/// 16 float lanes, the type the fast kernels are written over so that each kernel exists once:
+/// <see cref="Floats512"/> (one Vector512: AVX-512) or <see cref="Floats256"/> (two Vector256: AVX2).
+/// <see cref="FastNetwork{V}"/> takes it as a type parameter; the JIT compiles the kernels separately for each
+/// struct and inlines these one-line members, so the abstraction costs nothing at run time (measured: the
+/// Vector512 path is as fast as when it was written with Vector512 directly).
+/// </summary>
+/// <remarks>
+/// Every operation works lane by lane, the same in both widths (the same FMA, the same exp), so both give the
+/// same weights bit for bit; only the horizontal sums of the cost (<see cref="SumAsDouble"/>,
+/// <see cref="SumOfSquaresAsDouble"/>) add in a width-dependent order.
+/// </remarks>
+internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
+{
+    /// <summary>Floats per value: 16 in both widths (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
+    static abstract int Count { get; }
+
+    /// <summary>The width of the hardware vectors in bits: 512 or 256 (for <see cref="TrainingHistory.Engine"/>).</summary>
+    static abstract int Width { get; }
+
+    /// <summary>All lanes 0.</summary>
+    static abstract V Zero { get; }
+
+    /// <summary>All lanes 1.</summary>
+    static abstract V One { get; }
+
+    /// <summary>Lane i holds i (0, 1, 2, …, 15) as a float.</summary>
+    static abstract V Indices { get; }
+
+    /// <summary>Every lane <paramref name="value"/> (a broadcast).</summary>
+    static abstract V Create(float value);
+
+    /// <summary><see cref="Count"/> floats from <paramref name="at"/>.</summary>
+    static abstract V Load(float* at);
+
+    /// <summary><see cref="Count"/> bytes from <paramref name="at"/>, each converted to a float exactly.</summary>
+    static abstract V LoadBytes(byte* at);
+
+    /// <summary>Writes the lanes to <paramref name="at"/>.</summary>
+    void Store(float* at);
+
+    /// <summary>left · right + addend, rounded once.</summary>
+    static abstract V FusedMultiplyAdd(V left, V right, V addend);
+
+    /// <summary>eˣ per lane.</summary>
+    static abstract V Exp(V x);
+
+    /// <summary>ln x per lane.</summary>
+    static abstract V Log(V x);
+
+    /// <summary>|x| per lane.</summary>
+    static abstract V Abs(V x);
+
+    /// <summary>The larger of the two per lane.</summary>
+    static abstract V Max(V left, V right);
+
+    /// <summary>All-ones lanes where left &gt; right, zero elsewhere.</summary>
+    static abstract V GreaterThan(V left, V right);
+
+    /// <summary>All-ones lanes where left &lt; right, zero elsewhere.</summary>
+    static abstract V LessThan(V left, V right);
+
+    /// <summary>All-ones lanes where left = right, zero elsewhere.</summary>
+    static abstract V EqualTo(V left, V right);
+
+    /// <summary>Per lane: <paramref name="whenTrue"/> where <paramref name="mask"/> is all ones, else <paramref name="whenFalse"/>.</summary>
+    static abstract V ConditionalSelect(V mask, V whenTrue, V whenFalse);
+
+    /// <summary>The lanes widened to double and summed.</summary>
+    double SumAsDouble();
+
+    /// <summary>The squares of the lanes, in double, summed.</summary>
+    double SumOfSquaresAsDouble();
+
+    /// <summary>
+    /// Bit i (0 ≤ i &lt; 64) set when byte k + i is not 0 in at least one of <paramref name="rows"/>, each row
+    /// <paramref name="rowLength"/> bytes from <paramref name="pixels"/>.
+    /// </summary>
+    static abstract ulong NonZeroBytes64(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int k);
+
+#pragma warning disable CS1591   // the arithmetic operators mean what they say, lane by lane
+    static abstract V operator +(V left, V right);
+    static abstract V operator -(V left, V right);
+    static abstract V operator *(V left, V right);
+    static abstract V operator /(V left, V right);
+    static abstract V operator -(V value);
+    static abstract V operator &(V left, V right);
+    static abstract V operator |(V left, V right);
+    static abstract V operator ~(V value);
+#pragma warning restore CS1591
+}
+
+/// <summary>16 float lanes in a <see cref="Vector512{T}"/> (AVX-512).</summary>
+internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floats512>
+{
+    private readonly Vector512<float> v = v;
+
+    public static int Count => Vector512<float>.Count;
+    public static int Width => 512;
+    public static Floats512 Zero => new(Vector512<float>.Zero);
+    public static Floats512 One => new(Vector512<float>.One);
+    public static Floats512 Indices => new(Vector512<float>.Indices);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Create(float value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Load(float* at) => new(Vector512.Load(at));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) => v.Store(at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Floats512 LoadBytes(byte* at)
+    {
+        if (Avx512F.IsSupported) return new(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(at))));
+        float* lanes = stackalloc float[16];
+        for (int i = 0; i < 16; i++) lanes[i] = at[i];
+        return Load(lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 FusedMultiplyAdd(Floats512 left, Floats512 right, Floats512 addend) => new(Vector512.FusedMultiplyAdd(left.v, right.v, addend.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Exp(Floats512 x) => new(Vector512.Exp(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Log(Floats512 x) => new(Vector512.Log(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Abs(Floats512 x) => new(Vector512.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Max(Floats512 left, Floats512 right) => new(Vector512.Max(left.v, right.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 GreaterThan(Floats512 left, Floats512 right) => new(Vector512.GreaterThan(left.v, right.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 LessThan(Floats512 left, Floats512 right) => new(Vector512.LessThan(left.v, right.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 EqualTo(Floats512 left, Floats512 right) => new(Vector512.Equals(left.v, right.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 ConditionalSelect(Floats512 mask, Floats512 whenTrue, Floats512 whenFalse) => new(Vector512.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
+
+    public double SumAsDouble()
+    {
+        var (lo, hi) = Vector512.Widen(v);
+        return Vector512.Sum(lo + hi);
+    }
+
+    public double SumOfSquaresAsDouble()
+    {
+        var (lo, hi) = Vector512.Widen(v);
+        return Vector512.Sum(lo * lo + hi * hi);
+    }
+
+    public static ulong NonZeroBytes64(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int k)
+    {
+        var any = Vector512<byte>.Zero;
+        foreach (int row in rows) any |= Vector512.Load(pixels + (long)row * rowLength + k);
+        return ~Vector512.Equals(any, Vector512<byte>.Zero).ExtractMostSignificantBits();
+    }
+
+    public static Floats512 operator +(Floats512 left, Floats512 right) => new(left.v + right.v);
+    public static Floats512 operator -(Floats512 left, Floats512 right) => new(left.v - right.v);
+    public static Floats512 operator *(Floats512 left, Floats512 right) => new(left.v * right.v);
+    public static Floats512 operator /(Floats512 left, Floats512 right) => new(left.v / right.v);
+    public static Floats512 operator -(Floats512 value) => new(-value.v);
+    public static Floats512 operator &(Floats512 left, Floats512 right) => new(left.v & right.v);
+    public static Floats512 operator |(Floats512 left, Floats512 right) => new(left.v | right.v);
+    public static Floats512 operator ~(Floats512 value) => new(~value.v);
+}
+
+/// <summary>
+/// 16 float lanes as two <see cref="Vector256{T}"/> halves (AVX2): the same 16-float chunks as <see cref="Floats512"/>,
+/// so each input broadcast in the kernels feeds two FMAs. (Measured with AVX-512 disabled: 8-lane chunks, which
+/// load every broadcast twice per 16 neurons, took 0.055 s per epoch at batch 10 against 0.048 s for this.)
+/// </summary>
+internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> hi) : ISimdFloats<Floats256>
+{
+    private readonly Vector256<float> lo = lo, hi = hi;
+
+    public static int Count => 16;
+    public static int Width => 256;
+    public static Floats256 Zero => new(Vector256<float>.Zero, Vector256<float>.Zero);
+    public static Floats256 One => new(Vector256<float>.One, Vector256<float>.One);
+    public static Floats256 Indices => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Create(float value) { var v = Vector256.Create(value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Load(float* at) => new(Vector256.Load(at), Vector256.Load(at + 8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) { lo.Store(at); hi.Store(at + 8); }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Floats256 LoadBytes(byte* at)
+    {
+        if (Avx2.IsSupported)
+            return new(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(at)), Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(at + 8)));
+        float* lanes = stackalloc float[16];
+        for (int i = 0; i < 16; i++) lanes[i] = at[i];
+        return Load(lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 FusedMultiplyAdd(Floats256 left, Floats256 right, Floats256 addend) => new(Vector256.FusedMultiplyAdd(left.lo, right.lo, addend.lo), Vector256.FusedMultiplyAdd(left.hi, right.hi, addend.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Exp(Floats256 x) => new(Vector256.Exp(x.lo), Vector256.Exp(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Log(Floats256 x) => new(Vector256.Log(x.lo), Vector256.Log(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Abs(Floats256 x) => new(Vector256.Abs(x.lo), Vector256.Abs(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Max(Floats256 left, Floats256 right) => new(Vector256.Max(left.lo, right.lo), Vector256.Max(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 GreaterThan(Floats256 left, Floats256 right) => new(Vector256.GreaterThan(left.lo, right.lo), Vector256.GreaterThan(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 LessThan(Floats256 left, Floats256 right) => new(Vector256.LessThan(left.lo, right.lo), Vector256.LessThan(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 EqualTo(Floats256 left, Floats256 right) => new(Vector256.Equals(left.lo, right.lo), Vector256.Equals(left.hi, right.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 ConditionalSelect(Floats256 mask, Floats256 whenTrue, Floats256 whenFalse) => new(Vector256.ConditionalSelect(mask.lo, whenTrue.lo, whenFalse.lo), Vector256.ConditionalSelect(mask.hi, whenTrue.hi, whenFalse.hi));
+
+    public double SumAsDouble()
+    {
+        var (a, b) = Vector256.Widen(lo);
+        var (c, d) = Vector256.Widen(hi);
+        return Vector256.Sum((a + b) + (c + d));
+    }
+
+    public double SumOfSquaresAsDouble()
+    {
+        var (a, b) = Vector256.Widen(lo);
+        var (c, d) = Vector256.Widen(hi);
+        return Vector256.Sum((a * a + b * b) + (c * c + d * d));
+    }
+
+    public static ulong NonZeroBytes64(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int k)
+    {
+        Vector256<byte> low = Vector256<byte>.Zero, high = Vector256<byte>.Zero;
+        foreach (int row in rows)
+        {
+            byte* at = pixels + (long)row * rowLength + k;
+            low |= Vector256.Load(at);
+            high |= Vector256.Load(at + 32);
+        }
+        ulong zero = Vector256.Equals(low, Vector256<byte>.Zero).ExtractMostSignificantBits()
+                   | (ulong)Vector256.Equals(high, Vector256<byte>.Zero).ExtractMostSignificantBits() << 32;
+        return ~zero;
+    }
+
+    public static Floats256 operator +(Floats256 left, Floats256 right) => new(left.lo + right.lo, left.hi + right.hi);
+    public static Floats256 operator -(Floats256 left, Floats256 right) => new(left.lo - right.lo, left.hi - right.hi);
+    public static Floats256 operator *(Floats256 left, Floats256 right) => new(left.lo * right.lo, left.hi * right.hi);
+    public static Floats256 operator /(Floats256 left, Floats256 right) => new(left.lo / right.lo, left.hi / right.hi);
+    public static Floats256 operator -(Floats256 value) => new(-value.lo, -value.hi);
+    public static Floats256 operator &(Floats256 left, Floats256 right) => new(left.lo & right.lo, left.hi & right.hi);
+    public static Floats256 operator |(Floats256 left, Floats256 right) => new(left.lo | right.lo, left.hi | right.hi);
+    public static Floats256 operator ~(Floats256 value) => new(~value.lo, ~value.hi);
+}
