@@ -105,7 +105,7 @@ public sealed class DataSet
     }
 
     /// <summary>All labels, in order.</summary>
-    public IReadOnlyList<byte> Labels => labels;
+    public IReadOnlyList<byte> Labels => Array.AsReadOnly(labels);   // a view: callers cannot write into the data set
 
     /// <summary>The stored bytes of example i (pixel values 0–255), for code that reads the data without copying.</summary>
     public ReadOnlySpan<byte> PixelBytes(int i)

@@ -109,4 +109,13 @@ public sealed class DataSetTests
         Assert.Equal((2, 3), (new DataSet(new byte[6], [0], inputSize: 6, imageRows: 2, imageColumns: 3) is var d ? (d.ImageRows, d.ImageColumns) : default));
         Assert.Equal((2, 2), (Twenty().ImageRows, Twenty().ImageColumns));
     }
+
+    [Fact]
+    public void Labels_cannot_be_changed_through_the_list_they_are_read_from()
+    {
+        var data = new DataSet([0, 0, 0, 0], [1, 2], inputSize: 2, classCount: 3);
+        Assert.False(data.Labels is byte[]);
+        Assert.Throws<NotSupportedException>(() => ((IList<byte>)data.Labels)[0] = 0);
+        Assert.Equal(1, data.Label(0));
+    }
 }
