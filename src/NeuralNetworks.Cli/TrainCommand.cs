@@ -75,39 +75,18 @@ public static class TrainCommand
     {
         var defaults = new TrainArguments();
         var layers = new Option<string>("--layers") { Description = "Layer sizes, input first, comma separated", DefaultValueFactory = _ => defaults.Layers };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per gradient step (m)", DefaultValueFactory = _ => defaults.BatchSize };
-        var learningRate = new Option<double>("--learning-rate") { Description = "η, the step size", DefaultValueFactory = _ => defaults.LearningRate };
-        var learningRateDecay = new Option<double>("--learning-rate-decay") { Description = "Multiply η by this after every epoch (1: constant)", DefaultValueFactory = _ => defaults.LearningRateDecay };
-        var cost = new Option<string>("--cost") { Description = "quadratic or cross-entropy", DefaultValueFactory = _ => defaults.Cost };
-        var activation = new Option<string>("--activation") { Description = "σ of the hidden layers: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.Activation };
-        var outputActivation = new Option<string>("--output-activation") { Description = "σ of the output layer: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.OutputActivation };
-        var init = new Option<string>("--init") { Description = "Starting weights: standard (N(0,1)) or scaled (N(0,1/fan-in))", DefaultValueFactory = _ => defaults.Initialization };
-        var seed = new Option<int>("--seed") { Description = "Seeds the starting weights and the shuffles", DefaultValueFactory = _ => defaults.Seed };
-        var data = new Option<string?>("--data") { Description = "Folder with the four MNIST .gz files [default: data/mnist, found upward from here]" };
-        var skipChecksums = new Option<bool>("--skip-checksums") { Description = "Do not check the data files against the MNIST SHA-256 hashes (for other data in the MNIST format)" };
+        var shared = new TrainingCommandOptions(defaults);
         var output = new Option<string>("--out") { Description = "Where to save the trained network as JSON", DefaultValueFactory = _ => defaults.Out };
 
         var command = new Command("train", "Train a network on MNIST with mini-batch gradient descent and save it as JSON.");
-        foreach (var option in new Option[] { layers, epochs, batchSize, learningRate, learningRateDecay, cost, activation, outputActivation, init, seed, data, skipChecksums, output })
+        foreach (var option in shared.All.Prepend(layers).Append(output))
             command.Options.Add(option);
 
         command.SetAction(parseResult =>
         {
-            var arguments = new TrainArguments
+            var arguments = shared.Read(parseResult) with
             {
                 Layers = parseResult.GetValue(layers) ?? defaults.Layers,
-                Epochs = parseResult.GetValue(epochs),
-                BatchSize = parseResult.GetValue(batchSize),
-                LearningRate = parseResult.GetValue(learningRate),
-                LearningRateDecay = parseResult.GetValue(learningRateDecay),
-                Cost = parseResult.GetValue(cost) ?? defaults.Cost,
-                Activation = parseResult.GetValue(activation) ?? defaults.Activation,
-                OutputActivation = parseResult.GetValue(outputActivation) ?? defaults.OutputActivation,
-                Initialization = parseResult.GetValue(init) ?? defaults.Initialization,
-                Seed = parseResult.GetValue(seed),
-                DataDirectory = parseResult.GetValue(data),
-                VerifyChecksums = !parseResult.GetValue(skipChecksums),
                 Out = parseResult.GetValue(output) ?? defaults.Out,
             };
             var config = parseResult.InvocationConfiguration;
@@ -245,7 +224,7 @@ public static class TrainCommand
     }
 
     /// <summary>The arguments turned into a network and paths, or a <see cref="UsageException"/> naming the first problem.</summary>
-    private static Setup Check(TrainArguments a)
+    internal static Setup Check(TrainArguments a)
     {
         var sizes = ParseLayers(a.Layers);
         if (sizes[0] != MnistInputs || sizes[^1] != MnistClasses)
@@ -421,11 +400,49 @@ public static class TrainCommand
     private static string OneLine(string message) =>
         string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private sealed record Setup(Network Network, Initialization Initialization, string? DataDirectory, string OutPath);
+    internal sealed record Setup(Network Network, Initialization Initialization, string? DataDirectory, string OutPath);
 
     /// <summary>Calls back on the training thread, in order (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
     }
+}
+
+/// <summary>
+/// The training options <c>train</c> and <c>sweep</c> share, so both read them the same way and mean the same by
+/// them: everything in <see cref="TrainArguments"/> but the layers and the output file.
+/// </summary>
+internal sealed class TrainingCommandOptions(TrainArguments defaults)
+{
+    private readonly Option<int> epochs = new("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
+    private readonly Option<int> batchSize = new("--batch-size") { Description = "Examples per gradient step (m)", DefaultValueFactory = _ => defaults.BatchSize };
+    private readonly Option<double> learningRate = new("--learning-rate") { Description = "η, the step size", DefaultValueFactory = _ => defaults.LearningRate };
+    private readonly Option<double> learningRateDecay = new("--learning-rate-decay") { Description = "Multiply η by this after every epoch (1: constant)", DefaultValueFactory = _ => defaults.LearningRateDecay };
+    private readonly Option<string> cost = new("--cost") { Description = "quadratic or cross-entropy", DefaultValueFactory = _ => defaults.Cost };
+    private readonly Option<string> activation = new("--activation") { Description = "σ of the hidden layers: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.Activation };
+    private readonly Option<string> outputActivation = new("--output-activation") { Description = "σ of the output layer: sigmoid, tanh or relu", DefaultValueFactory = _ => defaults.OutputActivation };
+    private readonly Option<string> init = new("--init") { Description = "Starting weights: standard (N(0,1)) or scaled (N(0,1/fan-in))", DefaultValueFactory = _ => defaults.Initialization };
+    private readonly Option<int> seed = new("--seed") { Description = "Seeds the starting weights and the shuffles", DefaultValueFactory = _ => defaults.Seed };
+    private readonly Option<string?> data = new("--data") { Description = "Folder with the four MNIST .gz files [default: data/mnist, found upward from here]" };
+    private readonly Option<bool> skipChecksums = new("--skip-checksums") { Description = "Do not check the data files against the MNIST SHA-256 hashes (for other data in the MNIST format)" };
+
+    /// <summary>The options, in the order --help lists them.</summary>
+    public IEnumerable<Option> All => [epochs, batchSize, learningRate, learningRateDecay, cost, activation, outputActivation, init, seed, data, skipChecksums];
+
+    /// <summary>What the command line said, on top of the defaults (layers and output file left as they are).</summary>
+    public TrainArguments Read(ParseResult parseResult) => defaults with
+    {
+        Epochs = parseResult.GetValue(epochs),
+        BatchSize = parseResult.GetValue(batchSize),
+        LearningRate = parseResult.GetValue(learningRate),
+        LearningRateDecay = parseResult.GetValue(learningRateDecay),
+        Cost = parseResult.GetValue(cost) ?? defaults.Cost,
+        Activation = parseResult.GetValue(activation) ?? defaults.Activation,
+        OutputActivation = parseResult.GetValue(outputActivation) ?? defaults.OutputActivation,
+        Initialization = parseResult.GetValue(init) ?? defaults.Initialization,
+        Seed = parseResult.GetValue(seed),
+        DataDirectory = parseResult.GetValue(data),
+        VerifyChecksums = !parseResult.GetValue(skipChecksums),
+    };
 }

@@ -2,6 +2,7 @@ using NeuralNetworks.Cli;
 
 namespace NeuralNetworks.Tests;
 
+[Collection("ConsoleCollection")]
 public class SweepTests
 {
     private static readonly DataSet training = FastPathTests.Synthetic(600, 20, 4, seed: 1);
@@ -65,5 +66,27 @@ public class SweepTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("--cost foo", "Unknown cost 'foo'")]
+    [InlineData("--learning-rate-decay 2", "--learning-rate-decay must be in (0, 1], not 2")]
+    [InlineData("--cost cross-entropy --output-activation relu", "cross-entropy cost needs outputs in (0, 1)")]
+    public void The_sweep_command_checks_its_training_options_as_train_does(string options, string expected)
+    {
+        var root = new System.CommandLine.RootCommand { NeuralNetworks.Cli.SweepCommand.Create() };
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            int exit = NeuralNetworks.Cli.Cli.Run(root, ["sweep", "--layers", "784,10;784,16,10", .. options.Split(' ')]);
+            Assert.Equal(NeuralNetworks.Cli.Cli.UsageError, exit);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        Assert.Contains(expected, error.ToString());
     }
 }
