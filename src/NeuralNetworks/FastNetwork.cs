@@ -12,12 +12,15 @@ internal static class FastNetwork
     /// <summary>Examples sharing each loaded row of Wᵀ.</summary>
     public const int MaxGroup = 8;
 
-    /// <summary>Floats per padded row: 16, one Vector512 or two Vector256.</summary>
+    /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
     public const int Padding = 16;
 
-    /// <summary>The widest SIMD width this CPU runs in hardware, in bits (512 with AVX-512, 256 with AVX2), or null.</summary>
+    /// <summary>
+    /// The widest SIMD width this CPU runs in hardware, in bits (512 with AVX-512, 256 with AVX2, 128 with NEON on
+    /// ARM64 or with SSE alone on x64), or null.
+    /// </summary>
     public static int? AcceleratedWidth =>
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : null;
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : null;
 
     /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
     public static string? Unsupported(Network network)
@@ -38,15 +41,15 @@ internal static class FastNetwork
 /// hand-fused SIMD kernels, one thread, no allocation per step. Students read <see cref="Network"/>;
 /// this class exists only to make training quick and is proved equal to it by FastPathTests.
 /// The kernels are written once over <typeparamref name="V"/>, 16 float lanes: <see cref="Floats512"/> (one
-/// Vector512, AVX-512) or <see cref="Floats256"/> (two Vector256, AVX2), chosen by <see cref="FastTrainer"/>;
-/// the JIT compiles each width separately.
+/// Vector512, AVX-512), <see cref="Floats256"/> (two Vector256, AVX2) or <see cref="Floats128"/> (four Vector128,
+/// NEON or SSE), chosen by <see cref="FastTrainer"/>; the JIT compiles each width separately.
 /// </summary>
 /// <remarks>
 /// Layout (why it looks like this):
 /// <list type="bullet">
-/// <item>Wˡ is stored TRANSPOSED, as nˡ⁻¹ rows of pˡ floats, pˡ = nˡ rounded up to 16 (one Vector512 or two
-/// Vector256 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k of Wˡᵀ) is a broadcast-FMA
-/// per input k with no horizontal sums, and the update row k += Σₓ aₓ[k]·δₓ has the same shape.</item>
+/// <item>Wˡ is stored TRANSPOSED, as nˡ⁻¹ rows of pˡ floats, pˡ = nˡ rounded up to 16 (one Vector512, two
+/// Vector256 or four Vector128 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k
+/// of Wˡᵀ) is a broadcast-FMA per input k with no horizontal sums, and the update row k += Σₓ aₓ[k]·δₓ has the same shape.</item>
 /// <item>Examples go through in groups of up to 8, one accumulator register each, so every row of Wᵀ loaded
 /// from memory feeds up to 8 FMAs.</item>
 /// <item>Layer 1 skips the inputs k that are 0 in every example of a group (MNIST is ~80 % black): adding
@@ -54,8 +57,8 @@ internal static class FastNetwork
 /// <item>Every buffer is allocated once (aligned native memory) and reused: no GC work per step.</item>
 /// </list>
 /// Arithmetic order is fixed (no threads, no reductions whose order depends on timing), so the same seed
-/// gives the same result bit for bit on the same machine. Both widths do the same operations lane by lane, so
-/// they give the same weights; only the cost's horizontal sums may differ in the last bit.
+/// gives the same result bit for bit on the same machine. Every width does the same operations lane by lane, so
+/// they all give the same weights; only the cost's horizontal sums may differ in the last bit.
 /// </remarks>
 internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISimdFloats<V>
 {

@@ -6,22 +6,23 @@ namespace NeuralNetworks;
 
 /// <summary>
 /// 16 float lanes, the type the fast kernels are written over so that each kernel exists once:
-/// <see cref="Floats512"/> (one Vector512: AVX-512) or <see cref="Floats256"/> (two Vector256: AVX2).
+/// <see cref="Floats512"/> (one Vector512: AVX-512), <see cref="Floats256"/> (two Vector256: AVX2) or
+/// <see cref="Floats128"/> (four Vector128: NEON on ARM64, SSE on x64).
 /// <see cref="FastNetwork{V}"/> takes it as a type parameter; the JIT compiles the kernels separately for each
 /// struct and inlines these one-line members, so the abstraction costs nothing at run time (measured: the
 /// Vector512 path is as fast as when it was written with Vector512 directly).
 /// </summary>
 /// <remarks>
-/// Every operation works lane by lane, the same in both widths (the same FMA, the same exp), so both give the
+/// Every operation works lane by lane, the same in every width (the same FMA, the same exp), so all give the
 /// same weights bit for bit; only the horizontal sums of the cost (<see cref="SumAsDouble"/>,
 /// <see cref="SumOfSquaresAsDouble"/>) add in a width-dependent order.
 /// </remarks>
 internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
 {
-    /// <summary>Floats per value: 16 in both widths (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
+    /// <summary>Floats per value: 16 in every width (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
     static abstract int Count { get; }
 
-    /// <summary>The width of the hardware vectors in bits: 512 or 256 (for <see cref="TrainingHistory.Engine"/>).</summary>
+    /// <summary>The width of the hardware vectors in bits: 512, 256 or 128 (for <see cref="TrainingHistory.Engine"/>).</summary>
     static abstract int Width { get; }
 
     /// <summary>All lanes 0.</summary>
@@ -234,4 +235,97 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     public static Floats256 operator &(Floats256 left, Floats256 right) => new(left.lo & right.lo, left.hi & right.hi);
     public static Floats256 operator |(Floats256 left, Floats256 right) => new(left.lo | right.lo, left.hi | right.hi);
     public static Floats256 operator ~(Floats256 value) => new(~value.lo, ~value.hi);
+}
+
+/// <summary>
+/// 16 float lanes as four <see cref="Vector128{T}"/> quarters (NEON on ARM64, e.g. Apple Silicon; SSE on x64): the
+/// same 16-float chunks as <see cref="Floats512"/> and <see cref="Floats256"/>, so each input broadcast in the
+/// kernels feeds four FMAs and the weights come out the same bit for bit.
+/// </summary>
+internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) : ISimdFloats<Floats128>
+{
+    private readonly Vector128<float> a = a, b = b, c = c, d = d;
+
+    public static int Count => 16;
+    public static int Width => 128;
+    public static Floats128 Zero => Create(0f);
+    public static Floats128 One => Create(1f);
+    public static Floats128 Indices
+    {
+        get
+        {
+            var i = Vector128<float>.Indices;
+            return new(i, i + Vector128.Create(4f), i + Vector128.Create(8f), i + Vector128.Create(12f));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Create(float value) { var v = Vector128.Create(value); return new(v, v, v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Load(float* at) => new(Vector128.Load(at), Vector128.Load(at + 4), Vector128.Load(at + 8), Vector128.Load(at + 12));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) { a.Store(at); b.Store(at + 4); c.Store(at + 8); d.Store(at + 12); }
+
+    /// <summary>Portable widening (bytes → ushort → uint, then int → float, exact below 2²⁴): NEON and SSE alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Floats128 LoadBytes(byte* at)
+    {
+        var (low, high) = Vector128.Widen(Vector128.Load(at));
+        var (q0, q1) = Vector128.Widen(low);
+        var (q2, q3) = Vector128.Widen(high);
+        return new(Vector128.ConvertToSingle(q0.AsInt32()), Vector128.ConvertToSingle(q1.AsInt32()),
+                   Vector128.ConvertToSingle(q2.AsInt32()), Vector128.ConvertToSingle(q3.AsInt32()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 FusedMultiplyAdd(Floats128 left, Floats128 right, Floats128 addend) => new(Vector128.FusedMultiplyAdd(left.a, right.a, addend.a), Vector128.FusedMultiplyAdd(left.b, right.b, addend.b), Vector128.FusedMultiplyAdd(left.c, right.c, addend.c), Vector128.FusedMultiplyAdd(left.d, right.d, addend.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Exp(Floats128 x) => new(Vector128.Exp(x.a), Vector128.Exp(x.b), Vector128.Exp(x.c), Vector128.Exp(x.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Log(Floats128 x) => new(Vector128.Log(x.a), Vector128.Log(x.b), Vector128.Log(x.c), Vector128.Log(x.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Abs(Floats128 x) => new(Vector128.Abs(x.a), Vector128.Abs(x.b), Vector128.Abs(x.c), Vector128.Abs(x.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Max(Floats128 left, Floats128 right) => new(Vector128.Max(left.a, right.a), Vector128.Max(left.b, right.b), Vector128.Max(left.c, right.c), Vector128.Max(left.d, right.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 GreaterThan(Floats128 left, Floats128 right) => new(Vector128.GreaterThan(left.a, right.a), Vector128.GreaterThan(left.b, right.b), Vector128.GreaterThan(left.c, right.c), Vector128.GreaterThan(left.d, right.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 LessThan(Floats128 left, Floats128 right) => new(Vector128.LessThan(left.a, right.a), Vector128.LessThan(left.b, right.b), Vector128.LessThan(left.c, right.c), Vector128.LessThan(left.d, right.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 EqualTo(Floats128 left, Floats128 right) => new(Vector128.Equals(left.a, right.a), Vector128.Equals(left.b, right.b), Vector128.Equals(left.c, right.c), Vector128.Equals(left.d, right.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 ConditionalSelect(Floats128 mask, Floats128 whenTrue, Floats128 whenFalse) => new(Vector128.ConditionalSelect(mask.a, whenTrue.a, whenFalse.a), Vector128.ConditionalSelect(mask.b, whenTrue.b, whenFalse.b), Vector128.ConditionalSelect(mask.c, whenTrue.c, whenFalse.c), Vector128.ConditionalSelect(mask.d, whenTrue.d, whenFalse.d));
+
+    public double SumAsDouble()
+    {
+        var (a0, a1) = Vector128.Widen(a);
+        var (b0, b1) = Vector128.Widen(b);
+        var (c0, c1) = Vector128.Widen(c);
+        var (d0, d1) = Vector128.Widen(d);
+        return Vector128.Sum(((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)));
+    }
+
+    public double SumOfSquaresAsDouble()
+    {
+        var (a0, a1) = Vector128.Widen(a);
+        var (b0, b1) = Vector128.Widen(b);
+        var (c0, c1) = Vector128.Widen(c);
+        var (d0, d1) = Vector128.Widen(d);
+        return Vector128.Sum(((a0 * a0 + a1 * a1) + (b0 * b0 + b1 * b1)) + ((c0 * c0 + c1 * c1) + (d0 * d0 + d1 * d1)));
+    }
+
+    public static ulong NonZeroBytes64(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int k)
+    {
+        Vector128<byte> q0 = Vector128<byte>.Zero, q1 = Vector128<byte>.Zero, q2 = Vector128<byte>.Zero, q3 = Vector128<byte>.Zero;
+        foreach (int row in rows)
+        {
+            byte* at = pixels + (long)row * rowLength + k;
+            q0 |= Vector128.Load(at);
+            q1 |= Vector128.Load(at + 16);
+            q2 |= Vector128.Load(at + 32);
+            q3 |= Vector128.Load(at + 48);
+        }
+        ulong zero = Vector128.Equals(q0, Vector128<byte>.Zero).ExtractMostSignificantBits()
+                   | (ulong)Vector128.Equals(q1, Vector128<byte>.Zero).ExtractMostSignificantBits() << 16
+                   | (ulong)Vector128.Equals(q2, Vector128<byte>.Zero).ExtractMostSignificantBits() << 32
+                   | (ulong)Vector128.Equals(q3, Vector128<byte>.Zero).ExtractMostSignificantBits() << 48;
+        return ~zero;
+    }
+
+    public static Floats128 operator +(Floats128 left, Floats128 right) => new(left.a + right.a, left.b + right.b, left.c + right.c, left.d + right.d);
+    public static Floats128 operator -(Floats128 left, Floats128 right) => new(left.a - right.a, left.b - right.b, left.c - right.c, left.d - right.d);
+    public static Floats128 operator *(Floats128 left, Floats128 right) => new(left.a * right.a, left.b * right.b, left.c * right.c, left.d * right.d);
+    public static Floats128 operator /(Floats128 left, Floats128 right) => new(left.a / right.a, left.b / right.b, left.c / right.c, left.d / right.d);
+    public static Floats128 operator -(Floats128 value) => new(-value.a, -value.b, -value.c, -value.d);
+    public static Floats128 operator &(Floats128 left, Floats128 right) => new(left.a & right.a, left.b & right.b, left.c & right.c, left.d & right.d);
+    public static Floats128 operator |(Floats128 left, Floats128 right) => new(left.a | right.a, left.b | right.b, left.c | right.c, left.d | right.d);
+    public static Floats128 operator ~(Floats128 value) => new(~value.a, ~value.b, ~value.c, ~value.d);
 }

@@ -17,20 +17,21 @@ internal static class FastTrainer
     public static string? WhyNotAuto(Network network) =>
         FastNetwork.Unsupported(network)
         ?? (FastNetwork.AcceleratedWidth is null
-            ? "this CPU accelerates neither Vector512 (AVX-512) nor Vector256 (AVX2), so the SIMD kernels would run in software"
+            ? "this CPU accelerates none of Vector512 (AVX-512), Vector256 (AVX2) and Vector128 (NEON, SSE), so the SIMD kernels would run in software"
             : null);
 
     /// <summary>
     /// Trains as <see cref="Trainer.TrainReference"/> does, in float32, with the kernels of <paramref name="width"/>
-    /// bits (512 or 256; null: the widest this CPU accelerates, else 256). Tests pass 256 to prove that variant
-    /// on an AVX-512 machine.
+    /// bits (512, 256 or 128; null: the widest this CPU accelerates, else 256). Tests pass 256 and 128 to prove
+    /// those variants on an AVX-512 machine.
     /// </summary>
     public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
             512 => Train<Floats512>(network, training, options),
             256 => Train<Floats256>(network, training, options),
-            var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512 and 256 bits."),
+            128 => Train<Floats128>(network, training, options),
+            var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options) where V : struct, ISimdFloats<V>

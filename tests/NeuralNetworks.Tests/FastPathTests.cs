@@ -6,8 +6,8 @@ namespace NeuralNetworks.Tests;
 
 /// <summary>
 /// The fast path (float32, fused SIMD kernels) is proved equal to the readable reference (MathNet, double):
-/// the same shuffles and steps, so after one epoch the weights differ only by float rounding. Both widths of
-/// the kernels are proved, whatever this CPU has: 512 (AVX-512) and 256 (AVX2), chosen with
+/// the same shuffles and steps, so after one epoch the weights differ only by float rounding. Every width of
+/// the kernels is proved, whatever this CPU has: 512 (AVX-512), 256 (AVX2) and 128 (NEON, SSE), chosen with
 /// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?)"/>'s internal width (a width the CPU lacks runs in
 /// software: slower, same results).
 /// </summary>
@@ -49,7 +49,7 @@ public class FastPathTests
     }
 
     /// <summary>The widths of the fast kernels, in bits.</summary>
-    public static TheoryData<int> Widths => [512, 256];
+    public static TheoryData<int> Widths => [512, 256, 128];
 
     /// <summary>The fast path with the kernels of <paramref name="width"/> bits (null: as Auto picks), validated as <see cref="Trainer.Train"/> does.</summary>
     private static TrainingResult TrainFast(Network network, DataSet data, TrainingOptions options, int? width)
@@ -82,17 +82,14 @@ public class FastPathTests
         }
     }
 
-    public static TheoryData<string, string, string> EveryActivationAndCost()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (hidden, output, cost) in ActivationsAndCosts()) data.Add(hidden, output, cost);
-        return data;
-    }
+    public static TheoryData<string, string, string, int> EveryActivationAndCostInEveryWidth() => EveryActivationAndCostIn(Widths);
 
-    public static TheoryData<string, string, string, int> EveryActivationAndCostInEveryWidth()
+    public static TheoryData<string, string, string, int> EveryActivationAndCostInTheNarrowerWidths() => EveryActivationAndCostIn([256, 128]);
+
+    private static TheoryData<string, string, string, int> EveryActivationAndCostIn(IEnumerable<int> widths)
     {
         var data = new TheoryData<string, string, string, int>();
-        foreach (int width in Widths)
+        foreach (int width in widths)
             foreach (var (hidden, output, cost) in ActivationsAndCosts()) data.Add(hidden, output, cost, width);
         return data;
     }
@@ -144,6 +141,10 @@ public class FastPathTests
     [InlineData(7, 256)]
     [InlineData(13, 256)]
     [InlineData(100, 256)]
+    [InlineData(1, 128)]
+    [InlineData(7, 128)]
+    [InlineData(13, 128)]
+    [InlineData(100, 128)]
     public void Odd_sizes_and_any_batch_size_match_the_reference(int batchSize, int width)
     {
         // 37 inputs (not a multiple of 16), 33 hidden neurons (three SIMD chunks), 150 examples: the last batch is short.
@@ -277,17 +278,17 @@ public class FastPathTests
     }
 
     [Theory]
-    [MemberData(nameof(EveryActivationAndCost))]
-    public void The_256_bit_kernels_give_the_same_weights_as_the_512_bit_kernels_bit_for_bit(string hiddenName, string outputName, string costName)
+    [MemberData(nameof(EveryActivationAndCostInTheNarrowerWidths))]
+    public void The_256_and_128_bit_kernels_give_the_same_weights_as_the_512_bit_kernels_bit_for_bit(string hiddenName, string outputName, string costName, int width)
     {
-        // Both widths do the same operations lane by lane (FMA, exp, log), in the same order; only the cost's
+        // All widths do the same operations lane by lane (FMA, exp, log), in the same order; only the cost's
         // horizontal sums add in another order, so the costs may differ in the last bits, the weights not at all.
         var (hidden, output, cost) = (Activation.Parse(hiddenName), Activation.Parse(outputName), Cost.Parse(costName));
         var network = Network.Create([784, 16, 16, 10], seed: 3, hidden, cost, Initialization.Scaled, output);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = LearningRateFor(hidden, output, cost), Seed = 5, RecordStepCosts = true };
 
         var wide = TrainFast(network, MnistSample(1000), options, 512);
-        var narrow = TrainFast(network, MnistSample(1000), options, 256);
+        var narrow = TrainFast(network, MnistSample(1000), options, width);
 
         Assert.Equal(0, MaxWeightDifference(wide.Network, narrow.Network));
         Assert.Equal(wide.History.StepCosts!.Count, narrow.History.StepCosts!.Count);
