@@ -7,7 +7,7 @@ namespace NeuralNetworks;
 /// <summary>
 /// 16 float lanes, the type the fast kernels are written over so that each kernel exists once:
 /// <see cref="Floats512"/> (one Vector512: AVX-512), <see cref="Floats256"/> (two Vector256: AVX2) or
-/// <see cref="Floats128"/> (four Vector128: NEON on ARM64, SSE on x64).
+/// <see cref="Floats128"/> (four Vector128: NEON on ARM64).
 /// <see cref="FastNetwork{V}"/> takes it as a type parameter; the JIT compiles the kernels separately for each
 /// struct and inlines these one-line members, so the abstraction costs nothing at run time (measured: the
 /// Vector512 path is as fast as when it was written with Vector512 directly).
@@ -238,9 +238,10 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
 }
 
 /// <summary>
-/// 16 float lanes as four <see cref="Vector128{T}"/> quarters (NEON on ARM64, e.g. Apple Silicon; SSE on x64): the
-/// same 16-float chunks as <see cref="Floats512"/> and <see cref="Floats256"/>, so each input broadcast in the
-/// kernels feeds four FMAs and the weights come out the same bit for bit.
+/// 16 float lanes as four <see cref="Vector128{T}"/> quarters (NEON on ARM64, e.g. Apple Silicon; on x64 it runs
+/// with FMA3 when Vector256 is off, e.g. <c>DOTNET_PreferredVectorBitWidth=128</c>): the same 16-float chunks as
+/// <see cref="Floats512"/> and <see cref="Floats256"/>, so each input broadcast in the kernels feeds four FMAs and
+/// the weights come out the same bit for bit.
 /// </summary>
 internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) : ISimdFloats<Floats128>
 {
@@ -263,7 +264,7 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Load(float* at) => new(Vector128.Load(at), Vector128.Load(at + 4), Vector128.Load(at + 8), Vector128.Load(at + 12));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* at) { a.Store(at); b.Store(at + 4); c.Store(at + 8); d.Store(at + 12); }
 
-    /// <summary>Portable widening (bytes → ushort → uint, then int → float, exact below 2²⁴): NEON and SSE alike.</summary>
+    /// <summary>Portable widening (bytes → ushort → uint, then int → float, exact below 2²⁴): NEON and x64 alike.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Floats128 LoadBytes(byte* at)
     {

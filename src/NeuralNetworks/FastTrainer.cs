@@ -17,7 +17,7 @@ internal static class FastTrainer
     public static string? WhyNotAuto(Network network) =>
         FastNetwork.Unsupported(network)
         ?? (FastNetwork.AcceleratedWidth is null
-            ? "this CPU accelerates none of Vector512 (AVX-512), Vector256 (AVX2) and Vector128 (NEON, SSE), so the SIMD kernels would run in software"
+            ? "this CPU accelerates none of Vector512 (AVX-512), Vector256 (AVX2) and Vector128 with fused multiply-add (NEON), so the SIMD kernels would run in software"
             : null);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNetworks.Tests;
@@ -299,14 +300,40 @@ public class FastPathTests
     [Fact]
     public async Task Without_AVX_512_Auto_trains_with_the_256_bit_kernels()
     {
-        // A child process of the CLI with AVX-512 switched off in the runtime (DOTNET_EnableAVX512 from .NET 10 on,
-        // DOTNET_EnableAVX512F before): Vector512 is then not hardware accelerated and Auto must pick Vector256.
-        var output = Path.Combine(Path.GetTempPath(), $"nn-avx2-{Guid.NewGuid():N}.json");
+        // AVX-512 switched off in the runtime (DOTNET_EnableAVX512 from .NET 10 on, DOTNET_EnableAVX512F before):
+        // Vector512 is then not hardware accelerated and Auto must pick Vector256.
+        string printed = await BenchEndToEndInAChildProcess(("DOTNET_EnableAVX512", "0"), ("DOTNET_EnableAVX512F", "0"));
+        Assert.Contains(Vector256.IsHardwareAccelerated ? $"({FastTrainer.EngineName(256)})" : "fast path not used", printed);
+    }
+
+    [Fact]
+    public async Task With_only_Vector128_accelerated_Auto_trains_with_the_128_bit_kernels()
+    {
+        // As on an ARM64 laptop (NEON): DOTNET_PreferredVectorBitWidth=128 makes Vector512 and Vector256 report not
+        // accelerated while FMA3 stays on, so Auto must pick Vector128 (on ARM64 it picks it anyway).
+        string printed = await BenchEndToEndInAChildProcess(("DOTNET_PreferredVectorBitWidth", "128"));
+        Assert.Contains(FastNetwork.Vector128HasFusedMultiplyAdd ? $"({FastTrainer.EngineName(128)})" : "fast path not used", printed);
+    }
+
+    [Fact]
+    public async Task Without_hardware_FMA_Auto_does_not_take_the_128_bit_kernels()
+    {
+        // .NET 10 on x64 switches FMA3 off with DOTNET_EnableAVX2=0: Vector128 is still accelerated but its
+        // FusedMultiplyAdd runs in software, slower than the reference, so Auto must fall back and say why.
+        if (!Fma.IsSupported) return;   // not x64 with FMA3: nothing to switch off
+        string printed = await BenchEndToEndInAChildProcess(("DOTNET_EnableAVX2", "0"), ("DOTNET_EnableAVX512", "0"));
+        Assert.Contains("fast path not used", printed);
+        Assert.Contains("fused multiply-add", printed);
+    }
+
+    /// <summary>`bench --end-to-end --epochs 1` in a child process of the CLI with these runtime switches; what it printed.</summary>
+    private static async Task<string> BenchEndToEndInAChildProcess(params (string Name, string Value)[] environment)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"nn-simd-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"), "bench", "--end-to-end", output, "--epochs", "1", "--data", Mnist.FindDataDirectory() })
             start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_EnableAVX512"] = "0";
-        start.Environment["DOTNET_EnableAVX512F"] = "0";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         try
         {
             using var process = Process.Start(start)!;
@@ -321,7 +348,7 @@ public class FastPathTests
             }
             string printed = await stdout, errors = await stderr;
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{printed}\n{errors}");
-            Assert.Contains(Vector256.IsHardwareAccelerated ? $"({FastTrainer.EngineName(256)})" : "fast path not used", printed);
+            return printed;
         }
         finally
         {
