@@ -65,7 +65,11 @@ public abstract class Cost
     {
         public override string Name => "quadratic";
         public override string Formula => "C = ½‖a − y‖²";
-        public override double Of(Vector<double> a, Vector<double> y) => 0.5 * (a - y).DotProduct(a - y);
+        public override double Of(Vector<double> a, Vector<double> y)
+        {
+            var difference = a - y;
+            return 0.5 * difference.DotProduct(difference);
+        }
         public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) => a - y;
     }
 

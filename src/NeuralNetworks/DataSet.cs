@@ -38,8 +38,10 @@ public sealed class DataSet
         InputSize = inputSize;
         ClassCount = classCount;
         Name = name;
-        ImageRows = imageRows == 0 ? (int)Math.Sqrt(inputSize) is var s && s * s == inputSize ? s : 1 : imageRows;
-        ImageColumns = imageColumns == 0 ? inputSize / ImageRows : imageColumns;
+        // Without a shape, a square number of inputs is a square image (784 → 28×28); anything else one row.
+        int side = (int)Math.Sqrt(inputSize);
+        ImageRows = imageRows != 0 ? imageRows : side * side == inputSize ? side : 1;
+        ImageColumns = imageColumns != 0 ? imageColumns : inputSize / ImageRows;
     }
 
     /// <summary>A short name for messages and chart titles, e.g. "MNIST training".</summary>

@@ -15,9 +15,6 @@ internal static class TestNetworks
         [V.Dense([0.5, -0.6]), V.Dense([0.9])],
         cost: cost);
 
-    /// <summary>Random inputs in [0, 1], one column per example.</summary>
-    public static Matrix<double> RandomInputs(int n, int m, int seed) => M.Dense(n, m, (_, _) => 0);
-
     /// <summary>A data set of <paramref name="count"/> random "images" whose label is decided by which quarter of
     /// the image is brightest, so a network can learn it.</summary>
     public static DataSet Quadrants(int count, int seed, int side = 8)
