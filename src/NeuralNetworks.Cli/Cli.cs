@@ -26,6 +26,18 @@ public static class Cli
         "Exit codes: 0 done; 1 the run failed (bad data, training diverged, a file could not be written); " +
         "2 the command line is wrong; 130 cancelled with Ctrl+C.";
 
+    /// <summary>The root command with every command: the same for the program and the tests.</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.\n" +
+                                   "Numbers take a decimal point (0.5), whatever the language settings.\n" + ExitCodes);
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(Notebooks.NotebooksCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        return root;
+    }
+
     /// <summary>Parses and runs <paramref name="args"/>: a parse error prints one line to stderr and returns 2;
     /// whatever the command throws is turned into one line and an exit code by <see cref="Report"/>.</summary>
     public static int Run(RootCommand root, string[] args)
@@ -56,7 +68,7 @@ public static class Cli
         {
             UsageException => (UsageError, e.Message),
             // A missing data file or folder: the command line (--data) points at the wrong place.
-            FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message + " Pass the data folder with --data."),
+            FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message),
             InvalidDataException => (RunFailed, $"could not read the data: {e.Message}"),
             TrainingDivergedException => (RunFailed, $"{e.Message} Nothing was saved."),
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),

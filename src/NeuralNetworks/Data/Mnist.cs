@@ -140,8 +140,8 @@ public static class Mnist
             {
                 if (!File.Exists(file))
                     throw new FileNotFoundException(
-                        $"MNIST file not found: {file}. The four MNIST files ({string.Join(", ", Sha256.Keys)}) are expected in the " +
-                        $"repository's {RelativeDataDirectory} folder; see data/README.md.", file);
+                        $"MNIST file not found: {file}. A data folder holds four IDX files under the MNIST names ({string.Join(", ", Sha256.Keys)}); " +
+                        $"the original ones ship in the repository's {RelativeDataDirectory} folder, see data/README.md.", file);
             }
             // The same files (same length, same time written) are not read twice.
             string key = $"{images}|{Stamp(images)}|{Stamp(labels)}";
