@@ -360,4 +360,42 @@ public sealed class IdxTests : IDisposable
         Assert.Equal(Path.GetFileName(folder), data.Name);
         Rejects(() => Idx.LoadDataSet(images, labels, "digits", classCount: 10), labels, "label 25 of example 2", "not a digit 0–9");
     }
+
+    private string MnistNamedFolder(string path, int count = 4)
+    {
+        Directory.CreateDirectory(path);
+        var pixels = new byte[count * 6];
+        var labels = Enumerable.Range(0, count).Select(i => (byte)i).ToArray();
+        foreach (var (images, labelsFile) in new[] { (Mnist.TrainingImagesFile, Mnist.TrainingLabelsFile), (Mnist.TestImagesFile, Mnist.TestLabelsFile) })
+        {
+            File.WriteAllBytes(Path.Combine(path, images), Gzip(ImagesBytes(count, 2, 3, pixels)));
+            File.WriteAllBytes(Path.Combine(path, labelsFile), Gzip(LabelsBytes(labels)));
+        }
+        return path;
+    }
+
+    [Fact]
+    public void Mnist_Load_of_a_folder_of_other_IDX_data_names_it_after_the_folder_and_says_it_is_not_the_original()
+    {
+        string digits = MnistNamedFolder(Path.Combine(folder, "my-digits"));
+
+        var data = Mnist.Load(digits);
+
+        Assert.False(data.IsOriginal);
+        Assert.Equal("my-digits", data.Name);
+        Assert.Equal(("my-digits training", 4, 6), (data.Training.Name, data.Training.Count, data.Training.InputSize));
+        Assert.Equal("my-digits test", data.Test.Name);
+    }
+
+    [Fact]
+    public void A_folder_named_data_mnist_is_the_bundled_copy_and_must_hold_the_original_files()
+    {
+        string bundled = MnistNamedFolder(Path.Combine(folder, "data", "mnist"));
+
+        var e = Assert.Throws<InvalidDataException>(() => Mnist.Load(bundled));
+
+        Assert.Contains(Path.Combine(bundled, Mnist.TrainingImagesFile), e.Message);
+        Assert.Contains("SHA-256 mismatch", e.Message);
+        Assert.Contains("bundled MNIST copy", e.Message);
+    }
 }
