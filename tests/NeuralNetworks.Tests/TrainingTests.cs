@@ -34,6 +34,34 @@ public class TrainingTests
         Assert.Equal(history.StepCosts.Take(40).Average(), history.Epochs[0].TrainingCost, 1e-12);
     }
 
+    [Theory]
+    [InlineData(TrainingEngine.Reference)]
+    [InlineData(TrainingEngine.Auto)]
+    public void Validation_data_is_measured_after_every_epoch_like_the_test_data(TrainingEngine engine)
+    {
+        var (training, validation) = Train.Split(300, "training", "validation");
+        var network = Network.Create([64, 8, 4], seed: 1, initialization: Initialization.Scaled);
+
+        var (trained, history) = Trainer.Train(network, training, Options(engine) with { ValidationData = validation });
+
+        Assert.All(history.Epochs, e => Assert.NotNull(e.ValidationAccuracy));
+        var measured = trained.Evaluate(validation);
+        Assert.Equal(measured.Accuracy, history.FinalValidationAccuracy!.Value, 1e-12);
+        Assert.Equal(measured.Cost, history.Final.ValidationCost!.Value, engine == TrainingEngine.Reference ? 1e-12 : 1e-5);
+        Assert.NotEqual(history.Final.TestCost, history.Final.ValidationCost);
+        var best = history.BestValidationEpoch!;
+        Assert.Equal(history.Epochs.Max(e => e.ValidationAccuracy), best.ValidationAccuracy);
+        Assert.Contains("validation accuracy", history.ToString());
+    }
+
+    [Fact]
+    public void Without_validation_data_there_is_no_best_validation_epoch()
+    {
+        var (_, history) = Trainer.Train(Network.Create([64, 8, 4], seed: 1), Train, Options() with { Epochs = 1 });
+        Assert.Null(history.Final.ValidationAccuracy);
+        Assert.Null(history.BestValidationEpoch);
+    }
+
     [Fact]
     public void Training_is_reproducible_for_a_seed_bit_for_bit()
     {

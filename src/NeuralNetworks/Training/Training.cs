@@ -28,6 +28,11 @@ public sealed record TrainingOptions
     /// <summary>Examples held out to measure test cost and accuracy after every epoch (optional).</summary>
     public DataSet? TestData { get; init; }
 
+    /// <summary>Examples held out to choose models and recipes on (optional): cost and accuracy after every epoch go
+    /// into <see cref="EpochRecord.ValidationCost"/> and <see cref="EpochRecord.ValidationAccuracy"/>. See
+    /// <see cref="DataSet.Split"/>.</summary>
+    public DataSet? ValidationData { get; init; }
+
     /// <summary>Keep the cost of every step in <see cref="TrainingHistory.StepCosts"/>.</summary>
     public bool RecordStepCosts { get; init; }
 
@@ -60,6 +65,7 @@ public sealed record TrainingOptions
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));
         CheckFits(network, training);
         if (TestData is not null) CheckFits(network, TestData);
+        if (ValidationData is not null) CheckFits(network, ValidationData);
     }
 
     internal static void CheckFits(Network network, DataSet data)
@@ -102,7 +108,10 @@ public sealed record TrainingProgress(int Epoch, int Epochs, int Step, int Steps
 /// <param name="TestCost">The cost on the test data after the epoch, when test data was given.</param>
 /// <param name="TestAccuracy">The fraction of test examples classified right after the epoch (0…1).</param>
 /// <param name="Seconds">Wall-clock seconds the epoch's training steps took (not the test evaluation).</param>
-public sealed record EpochRecord(int Epoch, double TrainingCost, double? TestCost, double? TestAccuracy, double Seconds);
+/// <param name="ValidationCost">The cost on the validation data after the epoch, when validation data was given.</param>
+/// <param name="ValidationAccuracy">The fraction of validation examples classified right after the epoch (0…1).</param>
+public sealed record EpochRecord(int Epoch, double TrainingCost, double? TestCost, double? TestAccuracy, double Seconds,
+    double? ValidationCost = null, double? ValidationAccuracy = null);
 
 /// <summary>Every weight and bias at the end of an epoch.</summary>
 /// <param name="Epoch">0 for the starting network, then 1…Epochs.</param>
@@ -128,13 +137,22 @@ public sealed record TrainingHistory(string Label, string Shape, int ParameterCo
     /// <summary>The last epoch's test accuracy, when test data was given.</summary>
     public double? FinalTestAccuracy => Final.TestAccuracy;
 
+    /// <summary>The last epoch's validation accuracy, when validation data was given.</summary>
+    public double? FinalValidationAccuracy => Final.ValidationAccuracy;
+
+    /// <summary>The epoch with the highest validation accuracy (the first of equals), when validation data was given:
+    /// where early stopping would have stopped.</summary>
+    public EpochRecord? BestValidationEpoch =>
+        Epochs.Any(e => e.ValidationAccuracy is not null) ? Epochs.MaxBy(e => e.ValidationAccuracy ?? double.MinValue) : null;
+
     /// <summary>Training seconds summed over the epochs.</summary>
     public double TotalSeconds => Epochs.Sum(e => e.Seconds);
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Label}: {Epochs.Count} epochs, training cost {Epochs[0].TrainingCost:0.####} → {Final.TrainingCost:0.####}" +
-        (Final.TestAccuracy is double acc ? $", test accuracy {acc:P2}" : "") + $", {TotalSeconds:0.##} s ({Engine})";
+        (Final.ValidationAccuracy is double v ? $", validation accuracy {v:P2}" : "") +
+        (Final.TestAccuracy is double acc ? $", test accuracy {acc:P2}" : "") + $", {TotalSeconds:0.##} s";
 }
 
 /// <summary>A trained network and how it got there.</summary>
@@ -278,16 +296,18 @@ public static class Trainer
         /// <param name="evaluate">Mean cost and accuracy on the test data, when an implementation measures them itself (same definitions as <see cref="Evaluation.Evaluate"/>).</param>
         public void EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
         {
-            double? testCost = null, testAccuracy = null;
-            if (options.TestData is { } test)
+            (double Cost, double Accuracy)? Measured(DataSet? data)
             {
-                var (cost, accuracy) = evaluate is null ? Measure(network(), test) : evaluate(test);
-                testCost = cost;
-                testAccuracy = accuracy;
+                if (data is null) return null;
+                var (cost, accuracy) = evaluate is null ? Measure(network(), data) : evaluate(data);
                 if (!double.IsFinite(cost))
                     throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), cost);
+                return (cost, accuracy);
             }
-            var record = new EpochRecord(epoch, epochCostSum / epochSteps, testCost, testAccuracy, seconds);
+            var validation = Measured(options.ValidationData);
+            var test = Measured(options.TestData);
+            var record = new EpochRecord(epoch, epochCostSum / epochSteps, test?.Cost, test?.Accuracy, seconds,
+                validation?.Cost, validation?.Accuracy);
             epochs.Add(record);
             if (snapshots is not null) snapshots.Add(Snapshot(epoch, network()));
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
