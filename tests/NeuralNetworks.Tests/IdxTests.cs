@@ -398,4 +398,14 @@ public sealed class IdxTests : IDisposable
         Assert.Contains("SHA-256 mismatch", e.Message);
         Assert.Contains("bundled MNIST copy", e.Message);
     }
+
+    [Fact]
+    public void The_CRC_32_is_the_one_gzip_uses()
+    {
+        // The standard check value of CRC-32 (the ASCII digits 1–9), and the trailer a real gzip writer puts after its data.
+        Assert.Equal(0xCBF43926u, Crc32.Append(0, "123456789"u8));
+        Assert.Equal(Crc32.Append(Crc32.Append(0, "12345"u8), "6789"u8), Crc32.Append(0, "123456789"u8));
+        var gz = Gzip(SomeLabels);
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(gz.AsSpan(^8)), Crc32.Append(0, SomeLabels));
+    }
 }

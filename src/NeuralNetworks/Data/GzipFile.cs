@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 
 namespace NeuralNetworks;
 
@@ -20,7 +19,7 @@ internal sealed class GzipFile : Stream
 {
     private readonly byte[] compressed;
     private readonly string file;
-    private readonly Crc32 crc = new();
+    private uint crc;                // CRC-32 of what the current member inflated so far
     private DeflateStream? member;   // the member being inflated, null between members
     private int memberStart;         // where that member's header starts
     private int dataStart;           // where its deflate data starts
@@ -58,7 +57,7 @@ internal sealed class GzipFile : Stream
             }
             if (got > 0)
             {
-                crc.Append(buffer[..got]);
+                crc = Crc32.Append(crc, buffer[..got]);
                 memberLength += got;
                 return got;
             }
@@ -76,7 +75,7 @@ internal sealed class GzipFile : Stream
         memberStart = next;
         memberNumber++;
         memberLength = 0;
-        crc.Reset();
+        crc = 0;
         var bytes = compressed.AsSpan();
         int p = memberStart;
         string where = memberNumber == 1 ? "the gzip header" : $"the header of gzip member {memberNumber} (at byte {memberStart:N0})";
@@ -113,7 +112,7 @@ internal sealed class GzipFile : Stream
         if ((flags & 0x02) != 0)   // FHCRC: the low 16 bits of the header's CRC-32
         {
             Need(2);
-            uint headerCrc = Crc32.HashToUInt32(bytes[memberStart..p]) & 0xFFFF;
+            uint headerCrc = Crc32.Append(0, bytes[memberStart..p]) & 0xFFFF;
             if (BinaryPrimitives.ReadUInt16LittleEndian(bytes[p..]) != headerCrc)
                 throw Invalid($"the CRC-16 of {where} does not match: it is damaged");
             p += 2;
@@ -129,7 +128,7 @@ internal sealed class GzipFile : Stream
         member!.Dispose();
         member = null;
         Span<byte> trailer = stackalloc byte[8];
-        uint actualCrc = crc.GetCurrentHashAsUInt32();
+        uint actualCrc = crc;
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, actualCrc);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)memberLength);
         string name = memberNumber == 1 ? "the gzip data" : $"gzip member {memberNumber}";
@@ -206,4 +205,24 @@ internal sealed class GzipFile : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>CRC-32 as gzip (and zip, PNG, Ethernet) computes it: polynomial 0xEDB88320 (reflected), start and end
+/// inverted; a table of the 256 one-byte remainders makes it one lookup per byte.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
+    {
+        uint c = (uint)n;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    /// <summary>The CRC-32 of the bytes whose CRC-32 is <paramref name="crc"/> followed by <paramref name="bytes"/> (start from 0).</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        uint c = ~crc;
+        foreach (byte b in bytes) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
+        return ~c;
+    }
 }
