@@ -11,7 +11,8 @@ public static partial class Charts
     public static GenericChart ActivationFunctions()
     {
         var z = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
-        string[] colours = [Positive, Negative, "rgb(40,160,70)"];
+        // Not blue and red: those mean "positive" and "negative" in every chart of the course; here colour only names the curve.
+        string[] colours = ["rgb(40,40,40)", "rgb(230,120,0)", "rgb(40,160,70)"];
         var functions = Activation.All.Select((f, i) => CurveTrace(f.Name, z, z.Select(f.Apply).ToArray(), colours[i],
             $"{f.Name}(%{{x:.2f}}) = %{{y:.3f}}")).ToArray();
         var derivatives = Activation.All.Select((f, i) => CurveTrace(f.Name + "′", z, z.Select(f.Derivative).ToArray(), colours[i],
