@@ -73,6 +73,8 @@ public static class Cli
             TrainingDivergedException => (RunFailed, $"{e.Message} Nothing was saved."),
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),
             UnauthorizedAccessException or IOException => (RunFailed, e.Message),
+            // The library refused a value the command passed on: an option the command line gave.
+            ArgumentException a => (UsageError, WithoutParameterName(a)),
             OutOfMemoryException => (RunFailed, "ran out of memory; try a smaller network or data set."),
             _ => (RunFailed, $"unexpected {e.GetType().Name}: {e.Message} (a bug: please report it with the command line)"),
         };

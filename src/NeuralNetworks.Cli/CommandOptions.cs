@@ -143,14 +143,15 @@ internal static class CommandOptions
 /// The training options <c>train</c> and <c>sweep</c> share (and <c>bench</c> takes its <c>--data</c> from), so
 /// every command reads them the same way and means the same by them.
 /// </summary>
-internal sealed class TrainingOptionSet
+/// <param name="defaultEpochs">The epochs when --epochs is not given, for the help text (train 30, sweep 10).</param>
+internal sealed class TrainingOptionSet(int defaultEpochs = 30)
 {
     private readonly Option<string?> recipe = new("--recipe")
     {
         Description = "Train a documented recipe (its network and options; options given beside it override its η, decay, batch size and epochs): " +
-                      string.Join("; ", TrainingRecipe.All.Select(r => $"{r.Key}: {r.Value.Name}, m = {r.Value.Options.BatchSize}, {r.Value.Options.Epochs} epochs")),
+                      string.Join("; ", TrainingRecipe.All.Select(r => $"{r.Key} ({r.Value.Name}, m = {r.Value.Options.BatchSize}, {r.Value.Options.Epochs} epochs)")),
     };
-    private readonly Option<int?> epochs = CommandOptions.Int("--epochs", "Passes over the training set [default: 30; sweep 10]");
+    private readonly Option<int?> epochs = CommandOptions.Int("--epochs", $"Passes over the training set [default: {defaultEpochs}]");
     private readonly Option<int?> batchSize = CommandOptions.Int("--batch-size", "Examples per gradient step, m [default: 10]");
     private readonly Option<double?> learningRate = CommandOptions.Double("--learning-rate", "η, the step size, with a decimal point [default: 3.0]");
     private readonly Option<double?> learningRateDecay = CommandOptions.Double("--learning-rate-decay", "Multiply η by this after every epoch, in (0, 1] [default: 1, constant]");

@@ -97,6 +97,10 @@ public static class Mnist
         var training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
         var test = LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums);
         bool original = training.Original && test.Original;
+        // Other data: both sets get the same classes, so that one network fits both.
+        int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
+        if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);
+        if (test.Data.ClassCount != classes) test.Data = WithClasses(test.Data, classes);
         return new MnistData(training.Data, test.Data)
         {
             IsOriginal = original,
@@ -126,6 +130,9 @@ public static class Mnist
         var folder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         return folder.Name == "mnist" && folder.Parent?.Name == "data";
     }
+
+    private static DataSet WithClasses(DataSet data, int classes) =>
+        new(data.AllPixelBytes.ToArray(), data.Labels.ToArray(), data.InputSize, classes, data.Name, data.ImageRows, data.ImageColumns);
 
     private static string FolderName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
