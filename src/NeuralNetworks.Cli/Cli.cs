@@ -194,6 +194,25 @@ public static class OutputFile
         return full;
     }
 
+    /// <summary>The full path of the folder <paramref name="path"/> after creating it and checking that files can be
+    /// written in it. Throws a <see cref="UsageException"/> naming <paramref name="option"/> otherwise.</summary>
+    public static string CheckFolder(string? path, string option)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a folder name.");
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full)) throw new UsageException($"{option} {path}: {full} is a file; give a folder.");
+        try
+        {
+            Directory.CreateDirectory(full);
+            using (File.Create(Path.Combine(full, $".{Environment.ProcessId}.probe"), 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new UsageException($"{option} {path}: cannot write in {full} ({Cli.OneLine(e.Message)}); choose another place.");
+        }
+        return full;
+    }
+
     /// <summary>Calls <paramref name="write"/> with a temporary path beside <paramref name="path"/>, then moves the
     /// result over <paramref name="path"/>; if writing fails the temporary file is removed and <paramref name="path"/>
     /// is left as it was.</summary>
