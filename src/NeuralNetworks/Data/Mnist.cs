@@ -47,15 +47,19 @@ public static class Mnist
     /// <summary>
     /// Finds the <c>data/mnist</c> folder: looks for <c>data/mnist/train-images-idx3-ubyte.gz</c> in
     /// <paramref name="start"/> and each folder above it. Without a start it tries the current directory and
-    /// its parents, then the application's folder (<see cref="AppContext.BaseDirectory"/>) and its parents.
+    /// its parents (inside the repository: its data/mnist), then this library's own folder and its parents (the
+    /// NeuralNetworks NuGet package carries data/mnist beside lib/, so a notebook finds the data from any folder),
+    /// then the application's folder (<see cref="AppContext.BaseDirectory"/>) and its parents.
     /// </summary>
     /// <returns>The full path of the folder holding the MNIST files.</returns>
     /// <exception cref="DirectoryNotFoundException">No such folder was found; the message lists where it looked.</exception>
     public static string FindDataDirectory(string? start = null)
     {
-        string[] starts = start is null ? [Directory.GetCurrentDirectory(), AppContext.BaseDirectory] : [start];
+        string[] starts = start is null
+            ? [Directory.GetCurrentDirectory(), Path.GetDirectoryName(typeof(Mnist).Assembly.Location) ?? "", AppContext.BaseDirectory]
+            : [start];
         var looked = new List<string>();
-        foreach (var from in starts)
+        foreach (var from in starts.Where(s => s.Length > 0))
         {
             for (var dir = new DirectoryInfo(Path.GetFullPath(from)); dir is not null; dir = dir.Parent)
             {
@@ -67,7 +71,7 @@ public static class Mnist
         throw new DirectoryNotFoundException(
             $"Could not find the MNIST data: no {RelativeDataDirectory}/{TrainingImagesFile} in any of these folders:{Environment.NewLine}  " +
             string.Join(Environment.NewLine + "  ", looked) + Environment.NewLine +
-            "The files ship in the repository's data/mnist folder; start from inside the repository or pass the folder, e.g. Mnist.Load(\"/path/to/data/mnist\").");
+            "The files ship in the repository's data/mnist folder and in the NeuralNetworks package; start from inside the repository or pass the folder, e.g. Mnist.Load(\"/path/to/data/mnist\").");
     }
 
     /// <summary>Loads the training and the test set.</summary>
