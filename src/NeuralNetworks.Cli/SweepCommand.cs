@@ -15,7 +15,7 @@ public static class SweepCommand
     public static Command Create()
     {
         var layers = new Option<string>("--layers") { Description = "Configurations separated by ';', layer sizes by ',', e.g. \"784,16,16,10;784,32,10\".", Required = true };
-        var shared = new TrainingOptionSet { WithRecipe = false };
+        var shared = new TrainingOptionSet(defaultEpochs: 10) { WithRecipe = false };
         var parallelism = CommandOptions.Int("--parallelism", "Runs at once [default: one per core]");
         var chart = new Option<string>("--chart") { Description = "Where to write the comparison chart (a self-contained HTML page; checked before training).", DefaultValueFactory = _ => Path.Combine("artifacts", "sweep.html") };
         var command = new Command("sweep", "Train several network shapes on MNIST (or your own IDX data), one per core, and compare their test accuracy.");

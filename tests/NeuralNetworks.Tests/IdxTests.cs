@@ -408,4 +408,16 @@ public sealed class IdxTests : IDisposable
         var gz = Gzip(SomeLabels);
         Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(gz.AsSpan(^8)), Crc32.Append(0, SomeLabels));
     }
+
+    [Fact]
+    public void Training_and_test_sets_of_other_data_get_the_same_classes_when_their_labels_reach_different_heights()
+    {
+        string letters = MnistNamedFolder(Path.Combine(folder, "letters"));
+        File.WriteAllBytes(Path.Combine(letters, Mnist.TrainingLabelsFile), Gzip(LabelsBytes([0, 25, 3, 7])));
+
+        var data = Mnist.Load(letters);
+
+        Assert.Equal((26, 26), (data.Training.ClassCount, data.Test.ClassCount));
+        Assert.Equal(25, data.Training.Label(1));
+    }
 }

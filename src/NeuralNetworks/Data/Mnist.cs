@@ -3,21 +3,6 @@ using System.Security.Cryptography;
 
 namespace NeuralNetworks;
 
-/// <summary>A training and a test set loaded from a folder with the four MNIST file names: the MNIST digits
-/// (60,000 training and 10,000 test examples of 28×28 = 784 pixels, labels 0–9), or a data set of the user's
-/// own in the same IDX format.</summary>
-/// <param name="Training">The training examples, e.g. "MNIST training".</param>
-/// <param name="Test">The test examples, e.g. "MNIST test".</param>
-public sealed record MnistData(DataSet Training, DataSet Test)
-{
-    /// <summary>True when both sets are the original MNIST files (their SHA-256 hashes say so, or were not checked);
-    /// false for other data under the MNIST file names.</summary>
-    public bool IsOriginal { get; init; } = true;
-
-    /// <summary>"MNIST", or the name of the folder the other data came from.</summary>
-    public string Name { get; init; } = "MNIST";
-}
-
 /// <summary>
 /// Loads the four MNIST files bundled in the repository's <c>data/mnist</c> folder (see data/README.md),
 /// after checking their SHA-256 hashes, and keeps what it loaded so later calls return at once. A folder of
@@ -101,6 +86,10 @@ public static class Mnist
         var training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
         var test = LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums);
         bool original = training.Original && test.Original;
+        // Other data: both sets get the same classes, so that one network fits both.
+        int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
+        if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);
+        if (test.Data.ClassCount != classes) test.Data = WithClasses(test.Data, classes);
         return new MnistData(training.Data, test.Data)
         {
             IsOriginal = original,
@@ -130,6 +119,9 @@ public static class Mnist
         var folder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         return folder.Name == "mnist" && folder.Parent?.Name == "data";
     }
+
+    private static DataSet WithClasses(DataSet data, int classes) =>
+        new(data.AllPixelBytes.ToArray(), data.Labels.ToArray(), data.InputSize, classes, data.Name, data.ImageRows, data.ImageColumns);
 
     private static string FolderName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 

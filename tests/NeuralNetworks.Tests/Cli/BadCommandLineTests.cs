@@ -60,6 +60,7 @@ public sealed class BadCommandLineTests : IDisposable
         { "notebooks rnu", 2, "unknown command 'rnu' for 'notebooks'; did you mean 'run'?" },
         { "notebooks run --timeout 0", 2, "--timeout must be a positive number of seconds, not 0" },
         { "notebooks run --timeout soon", 2, "soon" },
+        { "notebooks run --out /proc/no/such/folder", 2, "--out /proc/no/such/folder: cannot write in /proc/no/such/folder" },
         { "notebooks clear --bogus", 2, "no such notebook or folder: --bogus" },
     };
 
