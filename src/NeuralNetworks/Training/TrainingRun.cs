@@ -27,7 +27,7 @@ internal sealed class TrainingRun
         snapshots = options.RecordSnapshots ? [Snapshot(0, start)] : null;
         shape = start.Shape;
         parameterCount = start.ParameterCount;
-        StepsPerEpoch = (training.Count + options.BatchSize - 1) / options.BatchSize;
+        StepsPerEpoch = (int)(((long)training.Count + options.BatchSize - 1) / options.BatchSize);   // ⌈n / m⌉ without overflow
     }
 
     public int StepsPerEpoch { get; }
