@@ -62,6 +62,16 @@ public class TrainingTests
         Assert.Null(history.BestValidationEpoch);
     }
 
+    [Theory]
+    [InlineData(TrainingEngine.Reference)]
+    [InlineData(TrainingEngine.Auto)]
+    public void A_batch_larger_than_the_data_is_one_step_per_epoch_even_at_int_MaxValue(TrainingEngine engine)
+    {
+        var (_, history) = Trainer.Train(Network.Create([64, 8, 4], seed: 1), Train.Take(50),
+            Options(engine) with { BatchSize = int.MaxValue, Epochs = 2 });
+        Assert.Equal(2, history.StepCosts!.Count);
+    }
+
     [Fact]
     public void Training_is_reproducible_for_a_seed_bit_for_bit()
     {
