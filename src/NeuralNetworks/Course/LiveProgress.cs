@@ -50,19 +50,20 @@ public sealed class LiveProgress : IProgress<TrainingProgress>
     public void Report(TrainingProgress value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        var line = value.Completed is { } e ? Line(e, value.Epochs) : null;
+        if (line is not null) _epochLines.Add(line);
         if (!_started)
         {
             _started = true;
             _update = _display(Text(value));
             _sinceUpdate.Start();
+            if (_update is not null) return;   // the first display already shows this report
         }
-        if (value.Completed is { } e)
+        if (_update is null)
         {
-            var line = Line(e, value.Epochs);
-            _epochLines.Add(line);
-            if (_update is null) (_writer ?? Console.Out).WriteLine(line);
+            if (line is not null) (_writer ?? Console.Out).WriteLine(line);
         }
-        if (_update is not null && (value.Completed is not null || _sinceUpdate.Elapsed >= MinimumInterval))
+        else if (line is not null || _sinceUpdate.Elapsed >= MinimumInterval)
         {
             _update(Text(value));
             _sinceUpdate.Restart();

@@ -41,7 +41,8 @@ public class LiveProgressTests
 
         Assert.True(progress.IsLive);
         Assert.Equal("", printed.ToString());
-        Assert.Equal(1 + 3, shown.Count);   // the first display, then one rewrite per finished epoch (no step reports asked for)
+        Assert.Equal(3, shown.Count);   // the first display (after epoch 1: no step reports asked for), then one rewrite per later epoch
+        Assert.Equal(["training: 1 of 3 epochs done", progress.EpochLines[0]], shown[0].Split('\n'));
         var final = shown[^1].Split('\n');
         Assert.Equal("training: 3 of 3 epochs done", final[0]);
         Assert.Equal(progress.EpochLines, final[1..]);
