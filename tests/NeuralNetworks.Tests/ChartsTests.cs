@@ -342,6 +342,22 @@ public class ChartsTests
     }
 
     [Fact]
+    public void Compare_draws_the_validation_accuracy_and_says_how_to_get_it_when_it_is_missing()
+    {
+        var data = SyntheticDigits(20);
+        var (first, second) = data.Split(12, "training", "validation");
+        var history = Network.Create([784, 16, 16, 10], seed: 5).Train(first, new TrainingOptions
+        {
+            Epochs = 2, BatchSize = 4, LearningRate = 1, ValidationData = second, Label = "validated",
+        }).History;
+        var chart = Charts.Compare([history], "validation accuracy");
+        Assert.Equal(history.Epochs.Select(e => e.ValidationAccuracy!.Value).ToArray(), Numbers(Data(chart)[0].GetProperty("y")));
+        Assert.Contains("Validation accuracy", Title(chart));
+        var e = Assert.Throws<ArgumentException>(() => Charts.Compare([SmallHistory("no validation")], "validation accuracy"));
+        Assert.Contains("ValidationData", e.Message);
+    }
+
+    [Fact]
     public void Deltas_and_Gradients_show_one_zero_centred_panel_per_layer()
     {
         var data = SyntheticDigits();

@@ -94,7 +94,8 @@ public static partial class Charts
 
     /// <summary>
     /// Several runs side by side, one line per history labelled by <see cref="TrainingHistory.Label"/>.
-    /// <paramref name="metric"/>: "accuracy" (test accuracy), "test cost", "cost" (training cost) or "seconds".
+    /// <paramref name="metric"/>: "accuracy" (test accuracy), "test cost", "validation accuracy", "validation cost",
+    /// "cost" (training cost) or "seconds".
     /// </summary>
     public static GenericChart Compare(IEnumerable<TrainingHistory> histories, string metric = "accuracy")
     {
@@ -102,16 +103,19 @@ public static partial class Charts
         var (axisTitle, value, format) = (metric ?? "").Trim().ToLowerInvariant() switch
         {
             "accuracy" or "test accuracy" => ("test accuracy", (Func<EpochRecord, double?>)(e => e.TestAccuracy), ".2%"),
+            "validation accuracy" => ("validation accuracy", e => e.ValidationAccuracy, ".2%"),
+            "validation cost" => ("validation cost", e => e.ValidationCost, ".4f"),
             "test cost" => ("test cost", e => e.TestCost, ".4f"),
             "cost" or "training cost" => ("training cost", e => e.TrainingCost, ".4f"),
             "seconds" => ("seconds per epoch", e => e.Seconds, ".2f"),
-            _ => throw new ArgumentException($"Unknown metric '{metric}': choose accuracy, test cost, cost or seconds.", nameof(metric)),
+            _ => throw new ArgumentException($"Unknown metric '{metric}': choose accuracy, test cost, validation accuracy, validation cost, cost or seconds.", nameof(metric)),
         };
         var traces = histories.Select(h =>
         {
             var epochs = h.Epochs.Where(e => value(e) is not null).ToArray();
             if (epochs.Length == 0)
-                throw new ArgumentException($"'{h.Label}' has no {axisTitle}" + (metric == "cost" ? "." : ": train with TestData to measure it."), nameof(histories));
+                throw new ArgumentException($"'{h.Label}' has no {axisTitle}" + (metric == "cost" ? "." : axisTitle.StartsWith("validation", StringComparison.Ordinal)
+                    ? ": train with ValidationData to measure it." : ": train with TestData to measure it."), nameof(histories));
             return LineTrace(h.Label, epochs.Select(e => e.Epoch).ToArray(), epochs.Select(e => value(e)!.Value).ToArray(), null,
                 $"{Escape(h.Label)}<br>epoch %{{x}}: {axisTitle} %{{y:{format}}}");
         }).ToArray();
