@@ -7,16 +7,21 @@ namespace NeuralNetworks.Tests.Course;
 /// The course as a class gets it: <c>notebooks handout</c> written to a folder outside the repository, on a
 /// "student's machine" — a fresh HOME and an empty NuGet package folder — made ready with the handout README's one
 /// step, <c>dotnet restore install-package.proj</c>. The course notebooks are tested from here, once per host.
-/// Written with the worked solutions kept, so that every "Check yourself" and exercise check can pass.
+/// Written with the worked solutions kept (the teacher's copy), so that every "Check yourself" and exercise check can
+/// pass; <see cref="StudentHandout"/> is the class's copy, without them.
 /// </summary>
-public sealed class CourseHandout : IDisposable
+public class CourseHandout : IDisposable
 {
-    public CourseHandout()
+    public CourseHandout() : this(solutions: true) { }
+
+    protected CourseHandout(bool solutions)
     {
         Root = NotebookCli.NewTempDirectory();
         Folder = Path.Combine(Root, "handout");
         Environment = JupyterStockKernel.IsolatedEnvironment(Path.Combine(Root, "machine"));
-        Written = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", Folder, "--solutions");
+        Written = solutions
+            ? NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", Folder, "--solutions")
+            : NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", Folder);
         if (Written.ExitCode == 0)
             Installed = JupyterStockKernel.Exec(Folder, TimeSpan.FromMinutes(5), Environment, "dotnet", "restore", "install-package.proj");
     }
@@ -45,7 +50,11 @@ public sealed class CourseHandout : IDisposable
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         try { Directory.Delete(Root, recursive: true); }
         catch (IOException) { /* a kernel may still hold a file; the temp folder is cleaned up by the OS */ }
     }
 }
+
+/// <summary>The handout exactly as a class gets it: the solution cells removed, every exercise unanswered.</summary>
+public sealed class StudentHandout() : CourseHandout(solutions: false);

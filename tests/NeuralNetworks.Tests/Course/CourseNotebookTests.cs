@@ -112,8 +112,95 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         int passed = printed.Split('\n').Count(line => line.StartsWith('✓'));
         output.WriteLine($"{name}: {passed} checks passed");
         Assert.DoesNotContain("✗", printed);
+        Assert.DoesNotContain(Check.NotAnsweredYet, printed);   // the teacher's copy answers every exercise
         Assert.True(passed > 0, $"{name} printed no ✓: its checks did not run");
     }
+
+    private static string Text(JsonNode node) =>
+        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
+}
+
+/// <summary>
+/// The student's copy of every notebook (<see cref="StudentHandout"/>: solution cells removed) runs with Run All in the
+/// project's runner and in the stock kernel without a compiler error or any other error and without a ✗, and every
+/// exercise check says "not answered yet": one ◌ line for each <c>Check.Answer</c> in the notebook.
+/// </summary>
+[Collection("Course notebooks")]
+[Trait("Category", "Notebooks")]
+public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout handout) : IClassFixture<StudentHandout>
+{
+    public static TheoryData<string> Notebooks() => CourseNotebookTests.Notebooks();
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Student_copy_runs_in_the_projects_runner_with_every_exercise_not_answered_yet(string name)
+    {
+        handout.AssertReady();
+        var outFolder = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), handout.Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
+                "notebooks", "run", Path.Combine(handout.Folder, name), "--out", outFolder);
+            output.WriteLine($"{name} (student copy): exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outFolder, Path.ChangeExtension(name, ".ipynb"))))!;
+            var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
+                .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
+            Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
+            AssertUnanswered(name, string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!))));
+        }
+        finally
+        {
+            Directory.Delete(outFolder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Student_copy_runs_in_the_stock_kernel_with_every_exercise_not_answered_yet(string name)
+    {
+        if (!JupyterStockKernel.IsAvailable(output)) return;
+        handout.AssertReady();
+        var outFolder = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = JupyterStockKernel.Run(Path.Combine(handout.Folder, name), outFolder, output, handout.Environment);
+            Assert.True(run.ExitCode == 0, run.Log);
+            Assert.Empty(run.Errors);
+            AssertUnanswered(name, string.Concat(run.Streams.Select(s => s.Text)));
+        }
+        finally
+        {
+            Directory.Delete(outFolder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Student_copy_has_no_solution_cells_and_keeps_every_other_cell(string name)
+    {
+        handout.AssertReady();
+        var teacher = Cells(Path.Combine(NotebookFiles.NotebooksFolder, name));
+        var student = Cells(Path.Combine(handout.Folder, name));
+        Assert.DoesNotContain(student, IsSolution);
+        Assert.Equal(teacher.Where(c => !IsSolution(c)).Select(c => (string?)c["id"]), student.Select(c => (string?)c["id"]));
+    }
+
+    private void AssertUnanswered(string name, string printed)
+    {
+        var source = File.ReadAllText(Path.Combine(NotebookFiles.NotebooksFolder, name));
+        int exercises = System.Text.RegularExpressions.Regex.Matches(source, @"Check\.Answer\(").Count;
+        int unanswered = printed.Split('\n').Count(line => line.StartsWith('◌') && line.Contains(Check.NotAnsweredYet));
+        output.WriteLine($"{name} (student copy): {exercises} exercises, {unanswered} said not answered yet");
+        Assert.DoesNotContain("✗", printed);
+        Assert.Equal(exercises, unanswered);
+    }
+
+    private static JsonObject[] Cells(string path) =>
+        JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray().Select(c => c!.AsObject()).ToArray();
+
+    private static bool IsSolution(JsonObject cell) =>
+        cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "solution");
 
     private static string Text(JsonNode node) =>
         node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
