@@ -124,7 +124,8 @@
     this.target = Number(root.querySelector('select.pg-target').value);
     this.drawDiagram(json('script.nn-diagram'));
     this.listen();
-    this.loadDigit(0);
+    var linked = /[#&]digit=(\d+)/.exec(location.hash);   // playground.html#digit=42 opens on test digit 42
+    this.loadDigit(linked ? Number(linked[1]) % this.digits.length : 0);
     root.setAttribute('data-ready', 'true');
   }
 
@@ -175,6 +176,7 @@
     });
     this.root.querySelector('select.pg-target').addEventListener('change', function (e) {
       self.target = Number(e.target.value);
+      self.targetChosen = true;
       self.show(self.input);
     });
   };
@@ -220,6 +222,11 @@
     answer.textContent = empty ? '?' : String(predicted);
     answer.setAttribute('data-digit', empty ? '' : String(predicted));
     root.querySelector('.pg-confidence').textContent = empty ? 'draw a digit' : 'a = ' + outputs[predicted].toFixed(3);
+    if (!this.targetChosen) {   // until the student picks a digit, ask about the runner-up
+      var ranked = outputs.map(function (a, j) { return [a, j]; }).sort(function (p, q) { return q[0] - p[0]; });
+      this.target = ranked[1][1];
+      root.querySelector('select.pg-target').value = String(this.target);
+    }
     this.showGradient(pixels);
     this.updateDiagram(result, predicted);
   };
