@@ -54,8 +54,8 @@ public static partial class Charts
         var slider = Obj(
             ("active", active),
             ("currentvalue", Obj(("prefix", prefix), ("font", Obj(("size", 14))))),
-            ("pad", Obj(("t", 45), ("b", 10))),
-            ("x", play ? 0.2 : 0.0), ("len", play ? 0.8 : 1.0), ("y", 0), ("yanchor", "top"),
+            ("pad", Obj(("t", 55), ("b", 10))),
+            ("x", play ? 0.3 : 0.0), ("len", play ? 0.7 : 1.0), ("y", 0), ("yanchor", "top"),
             ("steps", frames.Select((f, i) => Obj(
                 ("label", labels[i]), ("value", (string)f["name"]), ("method", "animate"),
                 ("args", new object[] { new[] { (string)f["name"] }, still }))).ToArray()));
@@ -110,9 +110,11 @@ public static partial class Charts
         var biases = Enumerable.Range(0, (int)Math.Floor((maxBias - minBias) / step + 1e-9) + 1).Select(i => minBias + i * step).ToArray();
         var sigma = Activation.Sigmoid;
 
+        // Each group as a percentage of itself, in the same bins: 1,135 ones would vanish beside 8,865 other digits.
         Trace Histogram(string name, double[] values, string colour) => NewTrace("histogram", ("name", name), ("x", values),
-            ("nbinsx", 60), ("marker", Obj(("color", colour))), ("opacity", 0.6),
-            ("hovertemplate", $"{name}: %{{y}} with w·a in %{{x}}<extra></extra>"));
+            ("histnorm", "percent"), ("xbins", Obj(("start", lo), ("end", hi), ("size", (hi - lo) / 60))),
+            ("marker", Obj(("color", colour))), ("opacity", 0.6),
+            ("hovertemplate", $"%{{y:.1f}} % of the {name} have w·a in %{{x}}<extra></extra>"));
         object[] Moving(double b) =>
         [
             Obj(("x", curveX), ("y", curveX.Select(s => Math.Round(sigma.Apply(s + b), 4)).ToArray())),
@@ -134,7 +136,7 @@ public static partial class Charts
         var layout = GenericChart.getLayout(chart);
         layout.SetProperty("barmode", "overlay");
         layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("weighted sum w·a (before the bias)")), ("range", new[] { lo, hi })));
-        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle("digits"))));
+        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle("% of the group"))));
         layout.SetProperty("yaxis2", Make<LinearAxis>(("title", AxisTitle("σ(w·a + b)")), ("overlaying", "y"), ("side", "right"),
             ("range", new[] { -0.02, 1.02 }), ("showgrid", false)));
         layout.SetProperty("legend", Obj(("x", 1.08), ("y", 1)));
@@ -252,7 +254,7 @@ public static partial class Charts
                 : end <= 0.01 * c0 ? (zigzags ? "about right (zig-zagging in)" : "about right")
                 : zigzags ? "too large: zig-zags"
                 : "too small: still far from the minimum";
-            return $"η = {Number(eta, "0.###")}: {verdict} (C from {Number(c0, "0.###")} to {Number(end, "0.####E+0")} in {steps} steps)";
+            return $"η = {Number(eta, "0.###")}: {verdict} (C from {Number(c0, "0.###")} to {Number(end, end == 0 || Math.Abs(end) >= 0.001 ? "0.####" : "0.##E+0")} in {steps} steps)";
         }
 
         int start = Array.IndexOf(rates, rates.MinBy(eta => Math.Abs(eta - 0.1)));
