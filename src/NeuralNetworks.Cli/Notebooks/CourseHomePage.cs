@@ -68,7 +68,7 @@ public static partial class CourseHomePage
         var network = trained?.Network;
         var diagram = trained is { } t ? NotebookHtml.Chart(Charts.NetworkDiagram(t.Network, t.FirstTestDigit)) : "";
         var playground = network is null
-            ? "<p>The playground was not written: the MNIST data was not found (see the run's warning).</p>"
+            ? "<p>The playground was not written this time (the run's output says why).</p>"
             : $"<p><a class=\"button\" href=\"{PlaygroundFile}\">Open the playground: draw a digit and watch every neuron →</a></p>";
 
         var page = new StringBuilder();

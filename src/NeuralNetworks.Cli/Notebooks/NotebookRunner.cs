@@ -56,7 +56,8 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         if (exporter.PlotlyMissing)
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
-        var trained = CourseHomePage.WritePlayground(outDirectory, log);
+        // Not while a runaway cell still holds a thread: the caller ends the process at once.
+        var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log);
         File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets), new UTF8Encoding(false));
         return outcomes;
     }
