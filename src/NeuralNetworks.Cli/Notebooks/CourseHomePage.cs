@@ -183,7 +183,7 @@ public static partial class CourseHomePage
         table.notebooks { border-collapse: collapse; width: 100%; }
         table.notebooks th, table.notebooks td { border-bottom: 1px solid #d0d7de; padding: 0.45rem 0.5rem; text-align: left; vertical-align: top; }
         td.title { width: 15rem; } .file { color: #57606a; font: 0.75rem monospace; }
-        td.time, td.status { white-space: nowrap; } td.time { text-align: right; }
+        td.time, td.status, table.notebooks th { white-space: nowrap; } td.time { text-align: right; }
         details summary { color: #57606a; font-size: 0.85rem; cursor: pointer; } details ul { margin: 0.2rem 0; padding-left: 1.2rem; }
         .nn-chart { max-width: 100%; overflow-x: auto; }
         code { background: #f6f8fa; padding: 0 0.25rem; border-radius: 3px; }
