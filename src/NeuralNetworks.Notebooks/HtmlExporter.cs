@@ -101,6 +101,7 @@ public sealed partial class HtmlExporter(WebAssets assets)
             page.Append("<script>\n").Append(EscapeScript(highlightJs)).Append("\n</script>\n")
                 .Append("<script>\nhljs.highlightAll();\n</script>\n");
         }
+        if (plotlyJs is not null) page.Append("<script>\n").Append(FitCharts).Append("\n</script>\n");
         page.Append("</body>\n</html>\n");
         return page.ToString();
     }
@@ -184,6 +185,16 @@ public sealed partial class HtmlExporter(WebAssets assets)
           require.config = function () { return require; };
           window.requirejs = window.require = require;
         })();
+        """;
+
+    private const string FitCharts = """
+        // A chart keeps the width it was made with; one wider than the page's column is redrawn at the column's width.
+        window.addEventListener('load', function () {
+          document.querySelectorAll('.js-plotly-plot').forEach(function (plot) {
+            var room = (plot.closest('.output') || plot.parentElement).clientWidth;
+            if (plot.layout && plot.layout.width > room) { plot.style.width = room + 'px'; Plotly.relayout(plot, { width: room }); }
+          });
+        });
         """;
 
     private const string KatexRender = """

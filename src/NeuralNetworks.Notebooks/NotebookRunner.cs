@@ -14,6 +14,9 @@ public sealed record NotebookOutcome(string Name, string Title, int? FailedCell,
 {
     /// <summary>True when every cell ran without error.</summary>
     public bool Passed => FailedCell is null && !Skipped;
+
+    /// <summary>How long the notebook took to run, kernel start included.</summary>
+    public TimeSpan Elapsed { get; init; }
 }
 
 /// <summary>
@@ -52,7 +55,9 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         if (exporter.PlotlyMissing)
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
-        File.WriteAllText(Path.Combine(outDirectory, "index.html"), Index(outcomes), new UTF8Encoding(false));
+        // Not while a runaway cell still holds a thread: the caller ends the process at once.
+        var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log);
+        File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets), new UTF8Encoding(false));
         return outcomes;
     }
 
@@ -102,42 +107,10 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"
             : $"[{name}] FAILED at cell {failedCell}: {FirstLine(error)}");
-        return new NotebookOutcome(name, title, failedCell, error, Skipped: false);
+        return new NotebookOutcome(name, title, failedCell, error, Skipped: false) { Elapsed = total.Elapsed };
     }
 
     /// <summary>The first non-empty line of a message (error messages can run to many lines).</summary>
     public static string FirstLine(string? message) =>
         message?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-
-    private static string Index(IReadOnlyList<NotebookOutcome> outcomes)
-    {
-        var items = new StringBuilder();
-        foreach (var o in outcomes)
-        {
-            var status = o.Skipped ? "not run" : o.Passed ? "✓" : $"✗ failed at cell {o.FailedCell}";
-            var link = o.Skipped
-                ? WebUtility.HtmlEncode(o.Title)
-                : $"<a href=\"{Uri.EscapeDataString(o.Name)}.html\">{WebUtility.HtmlEncode(o.Title)}</a>";
-            items.Append($"<li>{link} <span class=\"file\">{WebUtility.HtmlEncode(o.Name)}.ipynb</span> <span class=\"status\">{status}</span></li>\n");
-        }
-        return $$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>Notebooks</title>
-            <style>
-            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 760px; margin: 2rem auto; padding: 0 1rem; }
-            li { margin: 0.4rem 0; } .file { color: #57606a; font: 0.8rem monospace; } .status { margin-left: 0.5rem; }
-            </style>
-            </head>
-            <body>
-            <h1>Notebooks</h1>
-            <ol>
-            {{items}}</ol>
-            </body>
-            </html>
-
-            """;
-    }
 }

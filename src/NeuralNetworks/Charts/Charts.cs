@@ -28,8 +28,13 @@ public static partial class Charts
 {
     // ───────────────────────────── output: HTML and plotly.js ─────────────────────────────
 
-    /// <summary>The chart as HTML: a div and the script that draws it, without plotly.js (load <see cref="PlotlyJs"/> once per page).</summary>
-    public static string ToHtml(GenericChart chart) => GenericChart.toChartHTML(chart);
+    /// <summary>The chart as HTML: a div and the script that draws it, without plotly.js (load <see cref="PlotlyJs"/> once per page);
+    /// a slider chart's frames are registered right after it is drawn.</summary>
+    public static string ToHtml(GenericChart chart)
+    {
+        var html = GenericChart.toChartHTML(chart);
+        return html + FramesScript(chart, html);
+    }
 
     /// <summary>The text of plotly.js 2.28.0 as embedded in Plotly.NET.dll, for pages and notebooks that have no internet.</summary>
     public static string PlotlyJs => plotlyJs.Value;

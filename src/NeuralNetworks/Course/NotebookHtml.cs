@@ -26,6 +26,7 @@ public static class NotebookHtml
     [
         typeof(OfflinePlotly), typeof(GenericChart), typeof(Matrix<double>), typeof(Vector<double>),
         typeof(ForwardPass), typeof(BackwardPass), typeof(TrainingHistory), typeof(GradientCheckResult), typeof(EvaluationResult),
+        typeof(Playground),
     ];
 
     /// <summary>
@@ -47,6 +48,7 @@ public static class NotebookHtml
         TrainingHistory history => WithSummary(history, Charts.History(history)),
         GradientCheckResult result => WithSummary(result, Charts.GradientCheck(result)),
         EvaluationResult result => WithSummary(result, Charts.Confusion(result)),
+        Playground playground => playground.InlineHtml,
         null => throw new ArgumentNullException(nameof(value)),
         _ => throw new ArgumentException($"NotebookHtml cannot show a {value.GetType().Name}.", nameof(value)),
     };
