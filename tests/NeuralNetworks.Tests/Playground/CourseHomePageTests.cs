@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using NeuralNetworks.Cli.Notebooks;
+using NeuralNetworks.Notebooks;
 using NeuralNetworks.Tests.Notebooks;
 using NeuralNetworks.Tests.Setup;
 

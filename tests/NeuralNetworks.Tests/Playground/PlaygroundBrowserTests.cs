@@ -22,7 +22,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     [Fact]
     public void The_page_embeds_the_network_in_the_library_save_format_and_no_remote_reference()
     {
-        var page = exported.Read(NeuralNetworks.Cli.Notebooks.CourseHomePage.PlaygroundFile);
+        var page = exported.Read(NeuralNetworks.Notebooks.CourseHomePage.PlaygroundFile);
 
         var network = NetworkFromPage(page);
 
@@ -35,7 +35,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     public void Classify_in_the_page_gives_the_library_Forward_outputs_for_300_test_digits()
     {
         if (!HasChromium()) return;
-        var page = exported.Read(NeuralNetworks.Cli.Notebooks.CourseHomePage.PlaygroundFile);
+        var page = exported.Read(NeuralNetworks.Notebooks.CourseHomePage.PlaygroundFile);
         var network = NetworkFromPage(page);
         var test = Mnist.LoadTest();
         const int count = 300;

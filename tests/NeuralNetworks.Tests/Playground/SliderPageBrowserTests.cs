@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using NeuralNetworks.Cli.Notebooks;
+using NeuralNetworks.Notebooks;
 using NeuralNetworks.Tests.Notebooks;
 using Plotly.NET;
 using Xunit.Abstractions;

@@ -11,8 +11,8 @@ namespace NeuralNetworks.Tests.Browser;
 /// </summary>
 [Trait("Category", "Notebooks")]
 [Collection("Course notebooks")]
-public sealed class StockKernelSliderTests(ITestOutputHelper output, StockKernelTests.ScratchRepository scratch)
-    : IClassFixture<StockKernelTests.ScratchRepository>
+public sealed class StockKernelSliderTests(ITestOutputHelper output, StockKernelTests.ScratchFolder scratch)
+    : IClassFixture<StockKernelTests.ScratchFolder>
 {
     [Fact]
     public void Slider_charts_and_the_playground_show_offline_in_the_stock_kernel()

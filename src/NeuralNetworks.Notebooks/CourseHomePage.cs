@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>
 /// The course's front door, <c>index.html</c>, and its playground, <c>playground.html</c>: what the course is and for
