@@ -33,12 +33,13 @@ internal static class FastNetwork
     /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
     public static string? Unsupported(Network network)
     {
-        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy)
-            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy)";
+        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy && network.Cost != Cost.LogLikelihood)
+            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy, log-likelihood)";
         if (network.Cost == Cost.CrossEntropy && network.OutputActivation != Activation.Sigmoid)
             return "cross-entropy without a sigmoid output";
+        if (network.Activation == Activation.Softmax) return "softmax in a hidden layer";
         foreach (var a in new[] { network.Activation, network.OutputActivation })
-            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU)
+            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU && a != Activation.Softmax)
                 return $"the activation '{a.Name}' has no fast kernel";
         return null;
     }
@@ -72,18 +73,23 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
 {
     private const int MaxGroup = FastNetwork.MaxGroup;
 
-    private enum Kind { Sigmoid, Tanh, ReLU }
+    private enum Kind { Sigmoid, Tanh, ReLU, Softmax }
 
     private readonly int L;
     private readonly int[] n;              // n⁰…nᴸ
     private readonly int[] p;              // p[l]: row stride of layer l's buffers (n rounded up to 16)
     private readonly Kind[] kind;          // σ of layer l (index l ≥ 1)
     private readonly bool crossEntropy;
+    private readonly bool logLikelihood;   // softmax output with C = −ln a_y
     private readonly int capacity;         // most examples a batch buffer holds
     private readonly float*[] WT;          // [l] = (Wˡ)ᵀ, n[l−1] × p[l]
     private readonly float*[] B;           // [l] = bˡ, p[l]
     private readonly float*[] A;           // [l] = aˡ for each example of the batch (A[0] = the input X)
     private readonly float*[] D;           // [l] = σ′(zˡ) after the forward pass, δˡ after backward, −η/m·δˡ for the update
+    private readonly float*[] GW;          // [l] = ∂C/∂Wˡ transposed like WT, when the step needs the gradient itself (momentum, weight decay)
+    private readonly float*[] GB;          // [l] = ∂C/∂bˡ
+    private readonly float*[] VW;          // [l] = the velocity of Wˡ (momentum), transposed like WT
+    private readonly float*[] VB;          // [l] = the velocity of bˡ
     private readonly float*[] Wrows;      // [l ≥ 2] = Wˡ by rows j (n[l] × p[l−1]), refreshed each step for BP2
     private readonly float* backward;      // (Wˡ)ᵀδˡ per example, before ⊙ σ′
     private readonly float* zeros;         // a bias of 0 for BP2
@@ -106,6 +112,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         kind = new Kind[L + 1];
         for (int l = 1; l <= L; l++) kind[l] = KindOf(network.ActivationOf(l));
         crossEntropy = network.Cost == Cost.CrossEntropy;
+        logLikelihood = network.Cost == Cost.LogLikelihood;
         this.capacity = capacity;
         int groups = (capacity + MaxGroup - 1) / MaxGroup + 1;
 
@@ -113,7 +120,13 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         long bytes = 0;
         long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
         var wAt = new long[L + 1]; var bAt = new long[L + 1]; var aAt = new long[L + 1]; var dAt = new long[L + 1];
+        var gwAt = new long[L + 1]; var gbAt = new long[L + 1]; var vwAt = new long[L + 1]; var vbAt = new long[L + 1];
         for (int l = 1; l <= L; l++) { wAt[l] = Reserve((long)n[l - 1] * p[l], 4); bAt[l] = Reserve(p[l], 4); dAt[l] = Reserve((long)capacity * p[l], 4); }
+        for (int l = 1; l <= L; l++)
+        {
+            gwAt[l] = Reserve((long)n[l - 1] * p[l], 4); gbAt[l] = Reserve(p[l], 4);
+            vwAt[l] = Reserve((long)n[l - 1] * p[l], 4); vbAt[l] = Reserve(p[l], 4);
+        }
         for (int l = 0; l <= L; l++) aAt[l] = Reserve((long)capacity * p[l], 4);
         var rAt = new long[L + 1];
         for (int l = 2; l <= L; l++) rAt[l] = Reserve((long)n[l] * p[l - 1], 4);
@@ -124,11 +137,13 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         NativeMemory.Clear(block, (nuint)bytes);
         byte* at = (byte*)block;
         WT = new float*[L + 1]; B = new float*[L + 1]; A = new float*[L + 1]; D = new float*[L + 1];
+        GW = new float*[L + 1]; GB = new float*[L + 1]; VW = new float*[L + 1]; VB = new float*[L + 1];
         for (int l = 0; l <= L; l++)
         {
             A[l] = (float*)(at + aAt[l]);
             if (l == 0) continue;
             WT[l] = (float*)(at + wAt[l]); B[l] = (float*)(at + bAt[l]); D[l] = (float*)(at + dAt[l]);
+            GW[l] = (float*)(at + gwAt[l]); GB[l] = (float*)(at + gbAt[l]); VW[l] = (float*)(at + vwAt[l]); VB[l] = (float*)(at + vbAt[l]);
         }
         Wrows = new float*[L + 1];
         for (int l = 2; l <= L; l++) Wrows[l] = (float*)(at + rAt[l]);
@@ -269,8 +284,17 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     /// straight into the weights (no gradient buffer).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    public void BackwardAndStep(double learningRate)
+    public void BackwardAndStep(double learningRate) => BackwardAndStep(learningRate, 0, false, 0);
+
+    /// <summary>
+    /// As <see cref="BackwardAndStep(double)"/>, with the update rule of <see cref="Momentum"/>: g = ∂C/∂W + λW
+    /// (weights only), v ← μv + g, W ← W − η·v (classical) or W ← W − η·(g + μv) (Nesterov); biases alike with
+    /// g = ∂C/∂b. With μ = 0 and λ = 0 it is plain SGD, done by adding −η/m·δ(a)ᵀ straight into the weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BackwardAndStep(double learningRate, double momentum, bool nesterov, double weightDecay)
     {
+        bool plain = momentum == 0 && weightDecay == 0;
         // BP2, from the top down: (Wˡ)ᵀδˡ = Σⱼ δˡ[j]·(row j of Wˡ), the same broadcast-FMA shape as the forward
         // pass once Wˡ is laid out by rows j (copied from Wᵀ: 16×16 numbers, cheaper than 16 horizontal sums per example).
         for (int l = L; l >= 2; l--)
@@ -295,18 +319,26 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 }
         }
 
-        // BP3 + BP4 + step. Scale δ once by −η/m so the update is a plain sum of outer products.
-        var scale = V.Create((float)(-learningRate / m));
+        // BP3 + BP4 + step. Plain SGD: scale δ once by −η/m so the update is a plain sum of outer products added
+        // straight into W and b. Otherwise: scale by 1/m, sum the outer products into the gradient GW, GB, then update.
+        var scale = V.Create(plain ? (float)(-learningRate / m) : 1f / m);
         for (int l = 1; l <= L; l++)
         {
             int chunks = p[l] / V.Count;
+            float* bTarget = plain ? B[l] : GB[l];
+            float* wTarget = plain ? WT[l] : GW[l];
+            if (!plain)
+            {
+                NativeMemory.Clear(GB[l], (nuint)p[l] * 4);
+                NativeMemory.Clear(GW[l], (nuint)((long)n[l - 1] * p[l] * 4));
+            }
             for (int x = 0; x < m; x++)
                 for (int c = 0; c < chunks; c++)
                 {
                     float* d = D[l] + (long)x * p[l] + c * V.Count;
                     var scaled = V.Load(d) * scale;
                     scaled.Store(d);
-                    (V.Load(B[l] + c * V.Count) + scaled).Store(B[l] + c * V.Count);   // BP3: bˡ += −η/m δˡₓ
+                    (V.Load(bTarget + c * V.Count) + scaled).Store(bTarget + c * V.Count);   // BP3: bˡ += −η/m δˡₓ
                 }
             for (int g = 0, x0 = 0; x0 < m; g++)
             {
@@ -315,9 +347,32 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 int kc = l == 1 ? activeCount[g] : n[l - 1];
                 float* input = A[l - 1] + (long)x0 * p[l - 1];
                 for (int c = 0; c < chunks; c++)
-                    AddOuterProducts(size, input, p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], D[l] + (long)x0 * p[l] + c * V.Count);
+                    AddOuterProducts(size, input, p[l - 1], ks, kc, wTarget + c * V.Count, p[l], D[l] + (long)x0 * p[l] + c * V.Count);
                 x0 += size;
             }
+            if (!plain)
+            {
+                Update(WT[l], GW[l], VW[l], (long)n[l - 1] * p[l], learningRate, momentum, nesterov, weightDecay);
+                Update(B[l], GB[l], VB[l], p[l], learningRate, momentum, nesterov, 0);
+            }
+        }
+    }
+
+    /// <summary>g = G + λw, v ← μv + g, w ← w − η·v (or w − η·(g + μv) with Nesterov), for <paramref name="count"/>
+    /// floats (a multiple of 16; padding lanes hold 0 in w and G and so stay 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Update(float* w, float* gradient, float* velocity, long count, double learningRate, double momentum, bool nesterov, double weightDecay)
+    {
+        var eta = V.Create((float)learningRate);
+        var mu = V.Create((float)momentum);
+        var lambda = V.Create((float)weightDecay);
+        for (long i = 0; i < count; i += V.Count)
+        {
+            var W = V.Load(w + i);
+            var g = V.Load(gradient + i) + lambda * W;
+            var v = mu * V.Load(velocity + i) + g;
+            v.Store(velocity + i);
+            (W - eta * (nesterov ? g + mu * v : v)).Store(w + i);
         }
     }
 
@@ -385,6 +440,12 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         int chunks = p[L] / V.Count;
         for (int x = 0; x < m; x++)
         {
+            if (logLikelihood)
+            {
+                for (int c = 0; c < chunks; c++) V.Load(A[L] + (long)x * p[L] + c * V.Count).Store(Zout + (long)x * p[L] + c * V.Count);
+                exampleCost[x] = SoftmaxOutput(x);
+                continue;
+            }
             double cost = 0;
             var label = V.Create(labels[x]);
             for (int c = 0; c < chunks; c++)
@@ -418,6 +479,27 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             }
             exampleCost[x] = cost;
         }
+    }
+
+    /// <summary>
+    /// A softmax output with the log-likelihood cost, for example x whose zᴸ is in <see cref="Zout"/>:
+    /// aⱼ = e^(zⱼ − max z) / Σₖ e^(zₖ − max z) (the same value as e^zⱼ / Σₖ e^zₖ, without overflow), BP1 δᴸ = aᴸ − y,
+    /// and Cₓ = −ln a_y = ln Σₖ e^(zₖ − max z) − (z_y − max z), from z so that it stays finite when a_y rounds to 0.
+    /// </summary>
+    private double SoftmaxOutput(int x)
+    {
+        float* z = Zout + (long)x * p[L], a = A[L] + (long)x * p[L], delta = D[L] + (long)x * p[L];
+        float max = z[0];
+        for (int j = 1; j < n[L]; j++) max = Math.Max(max, z[j]);
+        double sum = 0;
+        for (int j = 0; j < n[L]; j++) { a[j] = MathF.Exp(z[j] - max); sum += a[j]; }
+        for (int j = 0; j < n[L]; j++)
+        {
+            a[j] = (float)(a[j] / sum);
+            delta[j] = a[j] - (j == labels[x] ? 1f : 0f);
+        }
+        for (int j = n[L]; j < p[L]; j++) { a[j] = 0; delta[j] = 0; }
+        return Math.Log(sum) - (z[labels[x]] - max);
     }
 
     // 1 / (1 + e^(−z)) is exactly 1.0 in double from z = 36.7368005696771 on, and exactly 0 once e^(−z) overflows.
@@ -569,6 +651,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
 
     private static Kind KindOf(Activation a) =>
         a == Activation.Sigmoid ? Kind.Sigmoid : a == Activation.Tanh ? Kind.Tanh : a == Activation.ReLU ? Kind.ReLU
+        : a == Activation.Softmax ? Kind.Softmax
         : throw new NotSupportedException($"No fast kernel for the activation '{a.Name}'.");
 
     private bool disposed;

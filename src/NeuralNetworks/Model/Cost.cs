@@ -14,8 +14,12 @@ public abstract class Cost
     /// <summary>The cross-entropy cost C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], for outputs in (0, 1).</summary>
     public static Cost CrossEntropy { get; } = new CrossEntropyCost();
 
-    /// <summary>Both costs.</summary>
-    public static IReadOnlyList<Cost> All { get; } = [Quadratic, CrossEntropy];
+    /// <summary>The log-likelihood cost C = −Σⱼ yⱼ ln aⱼ (= −ln a_y for a one-hot y), for a <see cref="Activation.Softmax"/>
+    /// output layer: the cross-entropy between the target and the probabilities the softmax gives. Its BP1 is δᴸ = aᴸ − y.</summary>
+    public static Cost LogLikelihood { get; } = new LogLikelihoodCost();
+
+    /// <summary>Every cost.</summary>
+    public static IReadOnlyList<Cost> All { get; } = [Quadratic, CrossEntropy, LogLikelihood];
 
     /// <summary>The short name used on the command line and in saved networks: quadratic or cross-entropy.</summary>
     public abstract string Name { get; }
@@ -46,11 +50,11 @@ public abstract class Cost
         return GradientWithRespectToOutput(aL, y).PointwiseMultiply(sigma.Derivative(zL));
     }
 
-    /// <summary>The cost called <paramref name="name"/> (quadratic or cross-entropy; any case).</summary>
+    /// <summary>The cost called <paramref name="name"/> (quadratic, cross-entropy or log-likelihood; any case).</summary>
     /// <exception cref="ArgumentException">No cost has that name.</exception>
     public static Cost Parse(string name) =>
         All.FirstOrDefault(c => string.Equals(c.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown cost '{name}': choose quadratic or cross-entropy.", nameof(name));
+        ?? throw new ArgumentException($"Unknown cost '{name}': choose quadratic, cross-entropy or log-likelihood.", nameof(name));
 
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -96,5 +100,29 @@ public abstract class Cost
         /// <summary>With a sigmoid output, σ′(z) = a(1 − a) cancels the denominator of ∇ₐC: δᴸ = aᴸ − y.</summary>
         public override Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma) =>
             sigma == Activation.Sigmoid ? aL - y : base.OutputError(zL, aL, y, sigma);
+    }
+
+    private sealed class LogLikelihoodCost : Cost
+    {
+        public override string Name => "log-likelihood";
+        public override string Formula => "C = −Σⱼ yⱼ ln aⱼ";
+
+        public override double Of(Vector<double> a, Vector<double> y)
+        {
+            double sum = 0;
+            for (int j = 0; j < a.Count; j++)
+                if (y[j] != 0) sum -= y[j] * Math.Log(a[j]);   // 0 · ln 0 counts as 0
+            return sum;
+        }
+
+        public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) => -y.PointwiseDivide(a);
+
+        /// <summary>
+        /// With a softmax output, ∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ), so ∂C/∂zⱼ = −Σᵢ (yᵢ/aᵢ) aᵢ(δᵢⱼ − aⱼ) = −yⱼ + aⱼ Σᵢ yᵢ = aⱼ − yⱼ
+        /// (the targets add up to 1): BP1 is δᴸ = aᴸ − y, as for cross-entropy with a sigmoid output.
+        /// </summary>
+        public override Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma) =>
+            sigma == Activation.Softmax ? aL - y
+            : throw new InvalidOperationException($"The log-likelihood cost needs a softmax output layer, not {sigma}.");
     }
 }

@@ -63,6 +63,12 @@ public sealed class Network
         Cost = cost ?? Cost.Quadratic;
         if (Cost == Cost.CrossEntropy && OutputActivation != Activation.Sigmoid)
             throw new ArgumentException($"The cross-entropy cost needs outputs in (0, 1): use a sigmoid output layer, not {OutputActivation}.", nameof(outputActivation));
+        if (Activation == Activation.Softmax)
+            throw new ArgumentException("Softmax is for the output layer only: choose sigmoid, tanh or relu for the hidden layers.", nameof(activation));
+        if ((Cost == Cost.LogLikelihood) != (OutputActivation == Activation.Softmax))
+            throw new ArgumentException(Cost == Cost.LogLikelihood
+                ? $"The log-likelihood cost needs a softmax output layer, not {OutputActivation}."
+                : $"A softmax output layer is trained with the log-likelihood cost, not {Cost}.", nameof(cost));
     }
 
     /// <summary>

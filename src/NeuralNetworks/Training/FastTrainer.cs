@@ -37,11 +37,18 @@ internal static class FastTrainer
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options) where V : struct, ISimdFloats<V>
     {
         var run = new Trainer.RunRecorder(network, training, options, EngineName(V.Width));
-        int m = options.BatchSize;
+        int m = options.BatchSize, n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
-        using var fast = new FastNetwork<V>(network, capacity: Math.Max(Math.Min(m, training.Count), 64));
+        int capacity = Math.Max(Math.Min(m, training.Count), 64);
+        using var fast = new FastNetwork<V>(network, capacity);
+        // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
+        var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
+        var shiftedLabels = new byte[capacity];
+        var firstRows = Enumerable.Range(0, capacity).ToArray();
         fixed (byte* pixels = training.AllPixelBytes)
         fixed (byte* labels = training.AllLabels)
+        fixed (byte* movedPixels = shifted)
+        fixed (byte* movedLabels = shiftedLabels)
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
@@ -50,14 +57,26 @@ internal static class FastTrainer
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     int count = Math.Min(m, order.Length - start), after = start + count;
-                    var next = order.AsSpan(after, Math.Min(m, order.Length - after));
-                    fast.Load(pixels, labels, order.AsSpan(start, count), next);
+                    var rows = order.AsSpan(start, count);
+                    if (options.MaxShift > 0)
+                    {
+                        var shifts = run.Shifts(count);
+                        for (int x = 0; x < count; x++)
+                        {
+                            Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
+                                shifted.AsSpan(x * n0, n0));
+                            shiftedLabels[x] = labels[rows[x]];
+                        }
+                        fast.Load(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                    }
+                    else
+                        fast.Load(pixels, labels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
                     double cost = fast.Forward();
                     run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                    fast.BackwardAndStep(options.LearningRateAt(epoch));
+                    fast.BackwardAndStep(options.LearningRateAt(epoch), options.Momentum, options.Nesterov, options.WeightDecay);
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
-                run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate);
+                if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
             }
         return run.Finish(fast.ToNetwork(network));
     }

@@ -13,8 +13,32 @@ public sealed record TrainingOptions
     /// η · 0.95^(e−1): big steps while far from a minimum, small ones to settle into it.</summary>
     public double LearningRateDecay { get; init; } = 1.0;
 
-    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1).</summary>
-    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1);
+    /// <summary>How η changes over the epochs besides <see cref="LearningRateDecay"/>: epoch e uses η · f(e), e.g.
+    /// <see cref="LearningRateSchedule.Cosine"/> f(e) = ½(1 + cos(π(e − 1)/E)) or <see cref="LearningRateSchedule.Step"/>
+    /// f(e) = factor^⌊(e − 1)/every⌋ (default <see cref="LearningRateSchedule.Constant"/>, f = 1).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1) · f(e), f being <see cref="Schedule"/>.</summary>
+    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1) * Schedule.Factor(epoch, Epochs);
+
+    /// <summary>μ ∈ [0, 1), momentum: each step moves by the velocity v ← μv + ∂C/∂W, W ← W − ηv, so steps keep going
+    /// where gradients agree and cancel where they zigzag (0: plain SGD). See <see cref="Momentum"/>.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>With <see cref="Momentum"/>: Nesterov's form, W ← W − η(g + μv), which looks ahead along the velocity.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>λ ≥ 0, L2 weight decay: training minimises C + (λ/2) Σ w² over the weights (not the biases), so each step
+    /// uses ∂C/∂W + λW and shrinks every weight a little towards 0 (0: none).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>N, early stopping (needs <see cref="ValidationData"/>): stop once the validation accuracy has not improved for
+    /// N epochs, and return the network of the best epoch rather than the last (0: train every epoch, return the last).</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>s, data augmentation: every training image, every time it is used, is first moved by (dx, dy) pixels with
+    /// dx, dy drawn uniformly from {−s, …, s} (empty pixels are black; see <see cref="Augmentation"/>). 0: images as they are.</summary>
+    public int MaxShift { get; init; }
 
     /// <summary>Passes over the whole training set.</summary>
     public int Epochs { get; init; } = 30;
@@ -63,6 +87,16 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {BatchSize}.", nameof(BatchSize));
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum μ must be in [0, 1), not {Momentum}.", nameof(Momentum));
+        if (Nesterov && Momentum == 0) throw new ArgumentException("Nesterov momentum needs a momentum μ above 0.", nameof(Nesterov));
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"Weight decay λ must be 0 or more, not {WeightDecay}.", nameof(WeightDecay));
+        if (EarlyStoppingPatience < 0) throw new ArgumentException($"Early stopping patience must be 0 (off) or more, not {EarlyStoppingPatience}.", nameof(EarlyStoppingPatience));
+        if (EarlyStoppingPatience > 0 && ValidationData is null)
+            throw new ArgumentException("Early stopping needs validation data: set ValidationData (see DataSet.Split).", nameof(EarlyStoppingPatience));
+        if (MaxShift < 0) throw new ArgumentException($"The largest shift must be 0 (off) or more pixels, not {MaxShift}.", nameof(MaxShift));
+        if (MaxShift > 0 && (MaxShift >= training.ImageRows || MaxShift >= training.ImageColumns))
+            throw new ArgumentException($"A shift of up to {MaxShift} pixels leaves nothing of {training.Name}'s {training.ImageRows}×{training.ImageColumns} images.", nameof(MaxShift));
         CheckFits(network, training);
         if (TestData is not null) CheckFits(network, TestData);
         if (ValidationData is not null) CheckFits(network, ValidationData);
@@ -219,6 +253,7 @@ public static class Trainer
     internal static TrainingResult TrainReference(Network network, DataSet training, TrainingOptions options, string engine = ReferenceEngineName)
     {
         var run = new RunRecorder(network, training, options, engine);
+        var velocity = Velocity.Zero(network);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -227,12 +262,16 @@ public static class Trainer
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
-                var forward = network.Forward(training.Images(batch));
+                var X = options.MaxShift > 0
+                    ? Augmentation.ShiftedImages(training, batch, run.Shifts(batch.Length))   // moved copies, drawn afresh each time
+                    : training.Images(batch);
+                var forward = network.Forward(X);
                 var backward = network.Backward(forward, training.Targets(batch));
                 run.StepDone(epoch, step, backward.Cost);
-                network = network.Step(backward, options.LearningRateAt(epoch));
+                (network, velocity) = Momentum.Step(network, backward, velocity, options.LearningRateAt(epoch),
+                    options.Momentum, options.Nesterov, options.WeightDecay);
             }
-            run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds);
+            if (run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds)) break;   // early stopping
         }
         return run.Finish(network);
     }
@@ -250,6 +289,8 @@ public static class Trainer
         private readonly string engine;
         private readonly string shape;
         private readonly int parameterCount;
+        private readonly Random shiftRandom;
+        private readonly EarlyStopping? earlyStopping;
         private double epochCostSum;
         private int epochSteps;
 
@@ -259,6 +300,8 @@ public static class Trainer
             this.options = options;
             this.engine = engine;
             random = new Random(options.Seed);
+            shiftRandom = new Random(unchecked(options.Seed * 7919 + 17));   // its own generator: shifts do not change the shuffles
+            earlyStopping = options.EarlyStoppingPatience > 0 ? new EarlyStopping(options.EarlyStoppingPatience) : null;
             order = Enumerable.Range(0, training.Count).ToArray();
             stepCosts = options.RecordStepCosts ? [] : null;
             snapshots = options.RecordSnapshots ? [Snapshot(0, start)] : null;
@@ -276,6 +319,9 @@ public static class Trainer
             return order;
         }
 
+        /// <summary>The next <paramref name="count"/> random shifts for <see cref="TrainingOptions.MaxShift"/>, one per example in batch order.</summary>
+        public Shift[] Shifts(int count) => Augmentation.RandomShifts(shiftRandom, count, options.MaxShift);
+
         /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
         public void StepDone(int epoch, int step, double cost)
         {
@@ -287,14 +333,14 @@ public static class Trainer
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, step, StepsPerEpoch, epochCostSum / epochSteps, null));
         }
 
-        public void EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
+        public bool EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
 
-        /// <summary>Ends an epoch: test cost and accuracy, record, snapshot, progress.</summary>
+        /// <summary>Ends an epoch: test cost and accuracy, record, snapshot, progress. True when early stopping says stop.</summary>
         /// <param name="epoch">1…Epochs.</param>
         /// <param name="seconds">Time the epoch's steps took.</param>
         /// <param name="network">The network now; asked only when a snapshot is kept or the test data must be evaluated by <see cref="Evaluation.Evaluate"/>.</param>
         /// <param name="evaluate">Mean cost and accuracy on the test data, when an implementation measures them itself (same definitions as <see cref="Evaluation.Evaluate"/>).</param>
-        public void EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
+        public bool EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
         {
             (double Cost, double Accuracy)? Measured(DataSet? data)
             {
@@ -313,10 +359,12 @@ public static class Trainer
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
             epochCostSum = 0;
             epochSteps = 0;
+            return earlyStopping is not null && earlyStopping.ShouldStop(epoch, validation!.Value.Accuracy, network);
         }
 
+        /// <summary>The result: the last network, or with early stopping the best one on the validation data.</summary>
         public TrainingResult Finish(Network network) =>
-            new(network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
+            new(earlyStopping?.BestNetwork ?? network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
                 shape, parameterCount, options, epochs, stepCosts, snapshots, engine));
 
         private static (double Cost, double Accuracy) Measure(Network network, DataSet test)
