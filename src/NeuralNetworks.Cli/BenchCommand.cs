@@ -115,7 +115,7 @@ public static partial class BenchCommand
             TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
         };
         var history = Trainer.Train(network, mnist.Training, options).History;
-        var name = history.Engine;   // e.g. "fast (float32, Vector256, 1 thread)": which kernels this CPU ran
+        var name = history.Engine.ToString();   // e.g. "fast (float32, Vector256, 1 thread)": which kernels this CPU ran
         foreach (var e in history.Epochs)
             AnsiConsole.WriteLine($"  {name}, m = {batchSize}, epoch {e.Epoch}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
         return new Row(name, batchSize, epochs, Median(history.Epochs.Select(x => x.Seconds)), history.FinalTestAccuracy, null);

@@ -45,7 +45,7 @@ public static class SweepCommand
 
             var table = new Table().AddColumns("layers", "parameters", "test accuracy", "seconds", "engine");
             foreach (var row in rows)
-                table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.TestAccuracy:P2}", $"{row.Seconds:0.00}", Markup.Escape(row.History.Engine.Split(' ')[0]));
+                table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.TestAccuracy:P2}", $"{row.Seconds:0.00}", Markup.Escape(row.History.Engine.Engine.ToString().ToLowerInvariant()));
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"{rows.Count} configurations × {options.Epochs} epochs, {runs} at a time: {clock.Elapsed.TotalSeconds:0.0} s including loading MNIST");
 

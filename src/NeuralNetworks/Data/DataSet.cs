@@ -180,6 +180,16 @@ public sealed class DataSet
         return y;
     }
 
+    /// <summary>Throws unless this data set has examples and their inputs and classes fit <paramref name="network"/>.</summary>
+    internal void CheckFits(Network network)
+    {
+        if (Count == 0) throw new ArgumentException($"{Name} has no examples.");
+        if (InputSize != network.Sizes[0])
+            throw new ArgumentException($"{Name} has inputs of {InputSize} numbers but the network {network.Shape} takes {network.Sizes[0]}.");
+        if (ClassCount != network.Sizes[^1])
+            throw new ArgumentException($"{Name} has {ClassCount} classes but the network {network.Shape} has {network.Sizes[^1]} outputs.");
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name}: {Count} examples of {InputSize} inputs, {ClassCount} classes";
 
