@@ -51,10 +51,9 @@ internal static class FastTrainer
                     options.CancellationToken.ThrowIfCancellationRequested();
                     int count = Math.Min(m, order.Length - start), after = start + count;
                     var next = order.AsSpan(after, Math.Min(m, order.Length - after));
-                    fast.Load(pixels, labels, order.AsSpan(start, count), next);
-                    double cost = fast.Forward();
+                    double cost = fast.Gradient(pixels, labels, order.AsSpan(start, count), next);
                     run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                    fast.BackwardAndStep(options.LearningRateAt(epoch));
+                    fast.Step(options.LearningRateAt(epoch));
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
                 run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate);
