@@ -9,7 +9,7 @@ namespace NeuralNetworks.Tests;
 /// The fast path (float32, fused SIMD kernels) is proved equal to the readable reference (MathNet, double):
 /// the same shuffles and steps, so after one epoch the weights differ only by float rounding. Every width of
 /// the kernels is proved, whatever this CPU has: 512 (AVX-512), 256 (AVX2) and 128 (NEON, SSE), chosen with
-/// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?)"/>'s internal width (a width the CPU lacks runs in
+/// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?, int?)"/>'s internal width (a width the CPU lacks runs in
 /// software: slower, same results).
 /// </summary>
 /// <remarks>
@@ -226,6 +226,33 @@ public class FastPathTests
         Assert.Equal(0, MaxWeightDifference(first.Network, second.Network));
         var third = TrainFast(network, MnistSample(1000), options with { Seed = 8 }, width);
         Assert.NotEqual(first.History.StepCosts, third.History.StepCosts);
+    }
+
+    [Theory]
+    [InlineData(32, 512)]
+    [InlineData(100, 512)]
+    [InlineData(57, 256)]
+    [InlineData(100, 128)]
+    public void Batches_split_over_two_threads_give_the_same_weights_bit_for_bit_as_on_one(int batchSize, int width)
+    {
+        // From 32 examples a batch is split into two shards whose gradients are added in a fixed order: the thread
+        // count must not change a bit. 1,000 images at 57 also end with a short batch (31) that is not split.
+        var network = Network.Create([784, 16, 16, 10], seed: 1);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, Seed = 7, TestData = mnist.Value.Test.Take(300), RecordStepCosts = true };
+        options = options with { Engine = TrainingEngine.Fast };
+        options.Validate(network, MnistSample(1000));
+
+        var one = FastTrainer.Train(network, MnistSample(1000), options, width, threads: 1);
+        var two = FastTrainer.Train(network, MnistSample(1000), options, width, threads: 2);
+
+        Assert.Equal(FastTrainer.EngineName(width, 1), one.History.Engine);
+        Assert.Equal(FastTrainer.EngineName(width, 2), two.History.Engine);
+        Assert.Equal(0, MaxWeightDifference(one.Network, two.Network));
+        Assert.Equal(one.History.StepCosts, two.History.StepCosts);
+        Assert.Equal(one.History.Epochs.Select(e => (e.TrainingCost, e.TestCost, e.TestAccuracy)),
+                     two.History.Epochs.Select(e => (e.TrainingCost, e.TestCost, e.TestAccuracy)));
+        var reference = Trainer.Train(network, MnistSample(1000), options with { Engine = TrainingEngine.Reference });
+        Assert.InRange(MaxWeightDifference(reference.Network, two.Network), 0, WeightTolerance);
     }
 
     [Theory]

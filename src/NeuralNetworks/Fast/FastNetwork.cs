@@ -152,7 +152,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         int shardsNeeded = FastNetwork.ShardsFor(capacity);
         shards = new Shard[shardsNeeded];
         for (int s = 0; s < shardsNeeded; s++) shards[s] = new Shard(this, (capacity + shardsNeeded - 1) / shardsNeeded);
-        if (shardsNeeded > 1 && threads > 1) partner = new Partner();
+        if (shardsNeeded > 1 && threads > 1) partner = new Partner();   // a thread of its own for shard 1
         SetParameters(network);
     }
 
