@@ -5,7 +5,8 @@ namespace NeuralNetworks;
 /// <summary>
 /// Mini-batch stochastic gradient descent, written to be read beside notebooks 07 and 08: for every epoch, shuffle
 /// the examples; for every mini-batch of m of them, a forward pass, a backward pass, and one step
-/// Wˡ ← Wˡ − η ∂C/∂Wˡ, bˡ ← bˡ − η ∂C/∂bˡ. <c>network.Train(...)</c> runs the same algorithm, on a fast
+/// Wˡ ← Wˡ − η ∂C/∂Wˡ, bˡ ← bˡ − η ∂C/∂bˡ — or, with momentum or weight decay, the step of <c>Momentum.Step</c>;
+/// shifted inputs, schedules and early stopping as the options say (notebook 11). <c>network.Train(...)</c> runs the same algorithm, on a fast
 /// float32 path when it can (the tests prove the two agree).
 /// </summary>
 public static class GradientDescent
