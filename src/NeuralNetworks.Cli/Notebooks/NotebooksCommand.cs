@@ -1,22 +1,25 @@
 using System.CommandLine;
 
+using NeuralNetworks.Notebooks;
+
 namespace NeuralNetworks.Cli.Notebooks;
 
 /// <summary>
 /// <c>notebooks run</c> executes notebooks and exports them (ipynb with outputs, HTML, index);
-/// <c>notebooks clear</c> strips outputs in place and can write the student version.
+/// <c>notebooks clear</c> strips outputs in place; <c>notebooks handout</c> writes the student handout.
 /// </summary>
 public static class NotebooksCommand
 {
     /// <summary>Exit code when a notebook failed.</summary>
     public const int NotebookFailed = 1;
 
-    /// <summary>Builds the <c>notebooks</c> command with its <c>run</c> and <c>clear</c> subcommands.</summary>
+    /// <summary>Builds the <c>notebooks</c> command with its <c>run</c>, <c>clear</c> and <c>handout</c> subcommands.</summary>
     public static Command Create()
     {
-        var command = new Command("notebooks", "Run, export and clear the teaching notebooks.");
+        var command = new Command("notebooks", "Run, export and clear the teaching notebooks, and write the student handout.");
         command.Subcommands.Add(RunCommand());
         command.Subcommands.Add(ClearCommand());
+        command.Subcommands.Add(HandoutCommand());
         return command;
     }
 
@@ -49,7 +52,7 @@ public static class NotebooksCommand
             if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
-            var runner = new NotebookRunner(Path.GetFullPath(parse.GetValue(output)!), TimeSpan.FromSeconds(seconds), log);
+            var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log);
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
 
             var failed = outcomes.Where(o => !o.Passed).ToList();
@@ -76,39 +79,57 @@ public static class NotebooksCommand
     private static Command ClearCommand()
     {
         var paths = PathsArgument();
-        var student = new Option<bool>("--student")
-        {
-            Description = "Also write exercise copies (cells tagged \"solution\" replaced by a stub) into --out.",
-        };
-        var output = new Option<string?>("--out") { Description = "Folder for the student copies (with --student)." };
         var command = new Command("clear", "Strip outputs and execution counts in place, so committed notebooks stay small.")
         {
-            paths, student, output,
+            paths,
         };
         command.SetAction(parse =>
         {
-            var studentDirectory = parse.GetValue(output);
-            var forStudents = parse.GetValue(student);
-            if (forStudents && string.IsNullOrEmpty(studentDirectory))
-                throw new UsageException("--student needs --out DIR for the student copies");
-            if (!forStudents && studentDirectory is not null)
-                throw new UsageException("--out is only used with --student (clear works in place)");
-
             foreach (var path in FindNotebooks(parse.GetValue(paths) ?? []))
             {
                 var notebook = NotebookFile.Load(path);
                 notebook.ClearOutputs();
                 notebook.Save(path);
                 Console.WriteLine($"cleared {path}");
-                if (!forStudents) continue;
-
-                Directory.CreateDirectory(studentDirectory!);
-                var copy = notebook.Clone();
-                var replaced = copy.ReplaceSolutions();
-                var target = Path.Combine(studentDirectory!, Path.GetFileName(path));
-                copy.Save(target);
-                Console.WriteLine($"  student copy {target} ({replaced} solution cell{(replaced == 1 ? "" : "s")} replaced)");
             }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command HandoutCommand()
+    {
+        var paths = PathsArgument();
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder for the handout (notebooks, the library package, README, licences).",
+            Required = true,
+        };
+        var solutions = new Option<bool>("--solutions")
+        {
+            Description = "Keep the worked solutions (cells tagged \"solution\"); by default they are deleted.",
+        };
+        var command = new Command("handout", "Write the student handout: a folder to zip and give to a class, which runs anywhere with only the .NET SDK.")
+        {
+            paths, output, solutions,
+        };
+        command.SetAction(parse =>
+        {
+            var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
+            var root = FindUpward("NeuralNetworks.slnx", AppContext.BaseDirectory) ?? FindUpward("NeuralNetworks.slnx", Directory.GetCurrentDirectory())
+                       ?? throw new UsageException("the handout is made from the repository (it takes LICENSE and artifacts/package from it): run this command inside it");
+            var outDirectory = Path.GetFullPath(parse.GetValue(output)!);
+            Handout.Result result;
+            try
+            {
+                result = Handout.Write(notebooks, outDirectory, Path.GetDirectoryName(root)!, parse.GetValue(solutions));
+            }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+            {
+                throw new UsageException(e.Message);
+            }
+            Console.WriteLine($"wrote {result.Notebooks.Count} notebooks and the {Handout.PackageId} {result.PackageVersion} package to {outDirectory}"
+                              + (parse.GetValue(solutions) ? " (solutions kept)" : $" ({result.SolutionsRemoved} solution cells removed)"));
             return 0;
         });
         return command;
@@ -123,7 +144,7 @@ public static class NotebooksCommand
     {
         if (paths.Count == 0)
         {
-            var folder = FindUpward("notebooks")
+            var folder = FindUpward("notebooks", Directory.GetCurrentDirectory())
                          ?? throw new UsageException($"no notebooks/ folder in {Directory.GetCurrentDirectory()} or above; pass notebook paths");
             paths = [folder];
         }
@@ -152,12 +173,12 @@ public static class NotebooksCommand
         return notebooks.Select(Path.GetFullPath).Distinct().ToList();
     }
 
-    private static string? FindUpward(string name)
+    private static string? FindUpward(string name, string start)
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, name);
-            if (Directory.Exists(candidate)) return candidate;
+            if (Directory.Exists(candidate) || File.Exists(candidate)) return candidate;
         }
         return null;
     }

@@ -48,6 +48,15 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
             Label = "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, m = 64, shifts ±1",
         });
 
+    /// <summary>Every recipe by its short name (<c>nielsen</c>, <c>better</c>, …): the one list the CLI's
+    /// <c>--recipe</c> option and its help read, so a recipe added here appears there.</summary>
+    public static IReadOnlyDictionary<string, TrainingRecipe> All { get; } = new Dictionary<string, TrainingRecipe>
+    {
+        ["nielsen"] = Nielsen,
+        ["better"] = Better,
+        ["best"] = Best,
+    };
+
     /// <summary>The starting network for <paramref name="seed"/>.</summary>
     public Network Network(int seed = 1) => CreateNetwork(seed);
 

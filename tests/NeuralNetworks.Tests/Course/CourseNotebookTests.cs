@@ -7,18 +7,19 @@ using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests.Course;
 
-/// <summary>Course notebooks build the library into artifacts/ and run kernels: one at a time, alone.</summary>
+/// <summary>Course notebooks run kernels: one at a time, alone.</summary>
 [CollectionDefinition("Course notebooks", DisableParallelization = true)]
 public sealed class CourseNotebooksCollection;
 
 /// <summary>
-/// Every notebook of the course is part of the test suite: it runs top to bottom in the project's runner and in
-/// the stock kernel (through Jupyter) with no error output, every "Check yourself" line is a ✓, and it is committed
-/// without outputs. Slow by design: each run starts a kernel.
+/// Every notebook of the course is part of the test suite: copied into a student handout outside the repository
+/// (<see cref="CourseHandout"/>: fresh HOME, empty NuGet package folder), it runs top to bottom once in the project's
+/// runner and once in the stock kernel (through Jupyter) with no error output, every "Check yourself" line is a ✓;
+/// and it is committed without outputs. Slow by design: each run starts a kernel.
 /// </summary>
 [Collection("Course notebooks")]
 [Trait("Category", "Notebooks")]
-public sealed class CourseNotebookTests(ITestOutputHelper output)
+public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout handout) : IClassFixture<CourseHandout>
 {
     public static TheoryData<string> Notebooks()
     {
@@ -64,11 +65,12 @@ public sealed class CourseNotebookTests(ITestOutputHelper output)
     [MemberData(nameof(Notebooks))]
     public void Notebook_runs_in_the_projects_runner_with_every_check_passing(string name)
     {
+        handout.AssertReady();
         var outFolder = NotebookCli.NewTempDirectory();
         try
         {
-            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), "notebooks", "run",
-                Path.Combine(NotebookFiles.NotebooksFolder, name), "--out", outFolder);
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), handout.Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
+                "notebooks", "run", Path.Combine(handout.Folder, name), "--out", outFolder);
             output.WriteLine($"{name}: exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
             Assert.True(run.ExitCode == 0, run.ToString());
 
@@ -90,10 +92,11 @@ public sealed class CourseNotebookTests(ITestOutputHelper output)
     public void Notebook_runs_in_the_stock_kernel_with_every_check_passing(string name)
     {
         if (!JupyterStockKernel.IsAvailable(output)) return;
+        handout.AssertReady();
         var outFolder = NotebookCli.NewTempDirectory();
         try
         {
-            var run = JupyterStockKernel.Run(Path.Combine(NotebookFiles.NotebooksFolder, name), outFolder, output);
+            var run = JupyterStockKernel.Run(Path.Combine(handout.Folder, name), outFolder, output, handout.Environment);
             Assert.True(run.ExitCode == 0, run.Log);
             Assert.Empty(run.Errors);
             AssertChecksPassed(name, string.Concat(run.Streams.Select(s => s.Text)));

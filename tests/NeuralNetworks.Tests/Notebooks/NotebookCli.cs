@@ -23,14 +23,22 @@ public static class NotebookCli
         return dir;
     }
 
-    public static CliResult Run(TimeSpan limit, params string[] args)
+    public static CliResult Run(TimeSpan limit, params string[] args) => Run(limit, null, args);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> changed (a null value removes the variable).</summary>
+    public static CliResult Run(TimeSpan limit, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
 

@@ -11,7 +11,7 @@ internal static class NotebookFiles
     /// <summary>The folder of the numbered notebooks.</summary>
     public static string NotebooksFolder => Path.Combine(Root, "notebooks");
 
-    /// <summary>The notebook whose two setup cells every notebook repeats verbatim.</summary>
+    /// <summary>The notebook whose setup cell every notebook repeats verbatim.</summary>
     public static string CanonicalNotebook => Path.Combine(NotebooksFolder, "00-setup-check.ipynb");
 
     /// <summary>Every notebook in notebooks/.</summary>
@@ -26,9 +26,8 @@ internal static class NotebookFiles
             .ToArray();
     }
 
-    /// <summary>The first two code cells of a notebook: its setup.</summary>
-    public static IReadOnlyList<string> SetupCells(string path) =>
-        Cells(path).Where(c => c.Kind == "code").Take(2).Select(c => c.Source).ToArray();
+    /// <summary>The first code cell of a notebook: its setup.</summary>
+    public static string SetupCell(string path) => Cells(path).First(c => c.Kind == "code").Source;
 
     /// <summary>A cell's source, which .ipynb stores either as one string or as a list of lines.</summary>
     public static string SourceOf(JsonElement cell)

@@ -1,86 +1,118 @@
+using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace NeuralNetworks.Tests.Setup;
 
-/// <summary>The setup cells every notebook shares: the same text everywhere, and the package versions of the build.</summary>
+/// <summary>
+/// The one-line setup every notebook shares — <c>#r "nuget: NeuralNetworks, x.y.z"</c> — and what it relies on:
+/// the package's kernel extension script (extension.dib) and the package the build writes.
+/// </summary>
 public sealed partial class SetupCellsTests
 {
-    private static IReadOnlyList<string> Canonical => NotebookFiles.SetupCells(NotebookFiles.CanonicalNotebook);
+    private static string Canonical => NotebookFiles.SetupCell(NotebookFiles.CanonicalNotebook);
 
-    [GeneratedRegex("""^#r "nuget:\s*(?<name>[^,"]+?)\s*,\s*(?<version>[^"]+?)\s*"\s*$""", RegexOptions.Multiline)]
-    private static partial Regex NugetReference();
+    private static string ExtensionScript => File.ReadAllText(Path.Combine(NotebookFiles.Root, "src", "NeuralNetworks", "Course", "extension.dib"));
 
-    private static Dictionary<string, string> CentralVersions() =>
-        XDocument.Load(Path.Combine(NotebookFiles.Root, "Directory.Packages.props"))
-            .Descendants("PackageVersion")
-            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
+    /// <summary>The package version the build packs (src/NeuralNetworks/Course/Package.targets).</summary>
+    private static string PackageVersion =>
+        XDocument.Load(Path.Combine(NotebookFiles.Root, "src", "NeuralNetworks", "Course", "Package.targets"))
+            .Descendants("Version").Single().Value;
 
-    private static Dictionary<string, string> SetupPackages() =>
-        NugetReference().Matches(string.Concat(Canonical))
-            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["version"].Value);
+    private static string[] CodeLines(string cell) =>
+        cell.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal)).ToArray();
+
+    [GeneratedRegex("""^#!csharp\s*$""", RegexOptions.Multiline)]
+    private static partial Regex CSharpCellMarker();
 
     [Fact]
-    public void Every_notebook_starts_with_the_canonical_setup_cells()
+    public void Every_notebook_starts_with_the_one_line_setup_cell()
     {
-        Assert.Equal(2, Canonical.Count);
-        Assert.StartsWith("// Setup 1/2", Canonical[0]);
-        Assert.StartsWith("// Setup 2/2", Canonical[1]);
+        Assert.Equal([$"#r \"nuget: NeuralNetworks, {PackageVersion}\""], CodeLines(Canonical));
         foreach (var notebook in NotebookFiles.All)
         {
             var cells = NotebookFiles.Cells(notebook);
             var firstCode = cells.Select((c, i) => (c, i)).First(x => x.c.Kind == "code").i;
-            Assert.True(cells.Take(firstCode).All(c => c.Kind == "markdown"), $"{Path.GetFileName(notebook)}: only markdown may come before the setup cells.");
-            var setup = NotebookFiles.SetupCells(notebook);
-            Assert.True(setup.SequenceEqual(Canonical),
-                $"{Path.GetFileName(notebook)}: its first two code cells differ from the setup cells of {Path.GetFileName(NotebookFiles.CanonicalNotebook)}; copy them verbatim.");
+            Assert.True(cells.Take(firstCode).All(c => c.Kind == "markdown"), $"{Path.GetFileName(notebook)}: only markdown may come before the setup cell.");
+            Assert.True(NotebookFiles.SetupCell(notebook) == Canonical,
+                $"{Path.GetFileName(notebook)}: its first code cell differs from the setup cell of {Path.GetFileName(NotebookFiles.CanonicalNotebook)} (scripts/one-line-setup.py writes it).");
         }
     }
 
     [Fact]
-    public void Setup_cells_pin_the_versions_of_Directory_Packages_props()
+    public void No_notebook_builds_hooks_loads_or_registers_anything_itself()
     {
-        var central = CentralVersions();
-        var setup = SetupPackages();
-        Assert.Equal(["MathNet.Numerics", "Plotly.NET", "Plotly.NET.CSharp", "Plotly.NET.Interactive"], setup.Keys.Order(StringComparer.Ordinal));
-        foreach (var (name, version) in setup)
+        string[] plumbing = ["Process", "AssemblyResolve", "AssemblyLoadContext", "Formatter.Register", "../"];
+        foreach (var notebook in NotebookFiles.All)
         {
-            Assert.True(central.TryGetValue(name, out var pinned), $"{name} is referenced by the setup cell but not pinned in Directory.Packages.props.");
-            Assert.True(pinned == version, $"{name}: the setup cell loads {version}, Directory.Packages.props pins {pinned}.");
+            foreach (var (kind, source) in NotebookFiles.Cells(notebook).Where(c => c.Kind == "code"))
+            {
+                var found = plumbing.Where(word => source.Contains(word, StringComparison.Ordinal)).ToArray();
+                Assert.True(found.Length == 0, $"{Path.GetFileName(notebook)}: a code cell uses {string.Join(", ", found)}:\n{source}");
+            }
         }
     }
 
     [Fact]
-    public void Setup_cells_load_every_package_the_library_is_built_against()
+    public void The_extension_script_hands_over_FSharp_Core_in_a_cell_before_anything_touches_Plotly()
     {
-        var library = XDocument.Load(Path.Combine(NotebookFiles.Root, "src", "NeuralNetworks", "NeuralNetworks.csproj"));
-        var references = library.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!)
-            .Where(name => name != "FSharp.Core"); // the kernel brings its own; the setup cell hands it to Plotly.NET
-        Assert.All(references, name => Assert.Contains(name, SetupPackages().Keys));
+        var cells = CSharpCellMarker().Split(ExtensionScript).Skip(1).ToArray();
+        Assert.Equal(2, cells.Length);
+        Assert.Contains("AppDomain.CurrentDomain.AssemblyResolve", cells[0]);
+        Assert.DoesNotContain("Plotly", CodeLines(cells[0]).Aggregate("", string.Concat));
+        Assert.DoesNotContain("NeuralNetworks", CodeLines(cells[0]).Aggregate("", string.Concat));
+        Assert.StartsWith("#!meta", ExtensionScript);
+        Assert.Contains("\"defaultKernelName\":\"csharp\"", ExtensionScript);
     }
 
     [Fact]
-    public void Setup_installs_the_FSharp_Core_resolver_before_any_Plotly_package_loads()
+    public void The_extension_script_adds_the_usings_registers_the_formatters_and_loads_plotly_last()
     {
-        Assert.Contains("AppDomain.CurrentDomain.AssemblyResolve", Canonical[0]);
-        Assert.DoesNotContain(Canonical[0].Split('\n'), line => line.TrimStart().StartsWith("#r", StringComparison.Ordinal));
-        Assert.Contains("#r \"nuget: Plotly.NET,", Canonical[1]);
-    }
-
-    [Fact]
-    public void Setup_builds_and_loads_the_library_from_a_path_that_does_not_depend_on_the_configuration()
-    {
-        Assert.Contains("build ../src/NeuralNetworks/NeuralNetworks.csproj -c Release -o ../artifacts/notebook-lib", Canonical[0]);
-        Assert.Contains("#r \"../artifacts/notebook-lib/NeuralNetworks.dll\"", Canonical[1]);
-        Assert.Contains("artifacts/", File.ReadAllText(Path.Combine(NotebookFiles.Root, ".gitignore")));
-    }
-
-    [Fact]
-    public void Setup_registers_the_formatters_after_the_Plotly_NET_Interactive_reference()
-    {
-        var cell = Canonical[1];
-        Assert.True(cell.IndexOf("#r \"nuget: Plotly.NET.Interactive", StringComparison.Ordinal) < cell.IndexOf("Formatter.Register", StringComparison.Ordinal));
+        var cell = CSharpCellMarker().Split(ExtensionScript)[^1];
+        Assert.Contains("using NeuralNetworks;", cell);
+        Assert.Contains("using MathNet.Numerics.LinearAlgebra;", cell);
+        Assert.Contains("Formatter.Register(type, (value, writer) => writer.Write(NotebookHtml.Of(value)), \"text/html\")", cell);
+        Assert.Contains("foreach (var type in NotebookHtml.FormattedTypes)", cell);
         Assert.EndsWith("NotebookHtml.PlotlyLoader", cell.TrimEnd());
+    }
+
+    [Fact]
+    public void The_built_package_carries_the_library_the_extension_script_the_data_and_the_licences()
+    {
+        var nupkg = Path.Combine(NotebookFiles.Root, "artifacts", "package", $"NeuralNetworks.{PackageVersion}.nupkg");
+        Assert.True(File.Exists(nupkg), $"{nupkg} is missing: building the library packs it.");
+        using var zip = ZipFile.OpenRead(nupkg);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        string[] expected =
+        [
+            "lib/net10.0/NeuralNetworks.dll", "interactive-extensions/dotnet/extension.dib", "LICENSE", "LICENSE-course", "data/README.md",
+            .. Mnist.Sha256.Keys.Select(file => "data/mnist/" + file),
+        ];
+        Assert.All(expected, entry => Assert.Contains(entry, entries));
+        using var script = new StreamReader(zip.GetEntry("interactive-extensions/dotnet/extension.dib")!.Open());
+        Assert.Equal(ExtensionScript, script.ReadToEnd());
+        using var nuspec = new StreamReader(zip.GetEntry("NeuralNetworks.nuspec")!.Open());
+        var dependencies = XDocument.Parse(nuspec.ReadToEnd()).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).ToHashSet();
+        Assert.Superset(new HashSet<string> { "MathNet.Numerics", "Plotly.NET", "Newtonsoft.Json" }, dependencies);
+    }
+
+    [Fact]
+    public void The_packed_data_is_found_beside_the_packed_library()
+    {
+        // The layout of the package: lib/net10.0/NeuralNetworks.dll and data/mnist/ under one folder.
+        var package = Path.Combine(Path.GetTempPath(), "nn-package-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var lib = Directory.CreateDirectory(Path.Combine(package, "lib", "net10.0")).FullName;
+            var data = Directory.CreateDirectory(Path.Combine(package, "data", "mnist")).FullName;
+            File.WriteAllBytes(Path.Combine(data, Mnist.TrainingImagesFile), []);
+            Assert.Equal(data, Mnist.FindDataDirectory(lib));
+        }
+        finally
+        {
+            Directory.Delete(package, recursive: true);
+        }
     }
 
     [Fact]

@@ -39,13 +39,14 @@ internal static class JupyterStockKernel
 
     /// <summary>
     /// Executes <paramref name="notebook"/> (its folder is the kernel's working directory) and writes the executed
-    /// copy into <paramref name="outputFolder"/>; never next to the notebook.
+    /// copy into <paramref name="outputFolder"/>; never next to the notebook. <paramref name="environment"/> sets
+    /// variables for Jupyter and the kernel (e.g. <see cref="IsolatedEnvironment"/>).
     /// </summary>
-    public static Execution Run(string notebook, string outputFolder, ITestOutputHelper output)
+    public static Execution Run(string notebook, string outputFolder, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var name = Path.GetFileNameWithoutExtension(notebook) + ".executed.ipynb";
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = Exec(Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), "jupyter",
+        var (exitCode, stdout, stderr) = Exec(Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), environment, "jupyter",
             "nbconvert", "--to", "notebook", "--execute", $"--ExecutePreprocessor.kernel_name={KernelName}",
             "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.startup_timeout=180",
             "--output-dir", outputFolder, "--output", name, notebook);
@@ -60,22 +61,22 @@ internal static class JupyterStockKernel
         var root = NotebookFiles.Root;
         try
         {
-            if (Exec(root, TimeSpan.FromMinutes(1), "jupyter", "nbconvert", "--version").ExitCode != 0)
+            if (Exec(root, TimeSpan.FromMinutes(1), null, "jupyter", "nbconvert", "--version").ExitCode != 0)
                 return "jupyter nbconvert is not installed (Debian: apt-get install --no-install-recommends jupyter-nbconvert python3-ipykernel)";
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "jupyter is not on PATH (Debian: apt-get install --no-install-recommends jupyter-nbconvert python3-ipykernel)";
         }
-        var restore = Exec(root, TimeSpan.FromMinutes(5), "dotnet", "tool", "restore");
+        var restore = Exec(root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
         if (restore.ExitCode != 0) return $"dotnet tool restore failed: {restore.Stdout}{restore.Stderr}";
 
-        var dataDir = Exec(root, TimeSpan.FromMinutes(1), "jupyter", "--data-dir").Stdout.Trim();
+        var dataDir = Exec(root, TimeSpan.FromMinutes(1), null, "jupyter", "--data-dir").Stdout.Trim();
         var kernelJson = Path.Combine(dataDir, "kernels", KernelName, "kernel.json");
         if (!File.Exists(kernelJson))
         {
             Directory.CreateDirectory(Path.Combine(dataDir, "kernels")); // `jupyter install` needs the folder to exist
-            var install = Exec(root, TimeSpan.FromMinutes(2), "dotnet", "tool", "run", "dotnet-interactive", "--", "jupyter", "install");
+            var install = Exec(root, TimeSpan.FromMinutes(2), null, "dotnet", "tool", "run", "dotnet-interactive", "--", "jupyter", "install");
             if (install.ExitCode != 0 || !File.Exists(kernelJson))
                 return $"dotnet-interactive jupyter install did not create {kernelJson}: {install.Stdout}{install.Stderr}";
         }
@@ -94,7 +95,42 @@ internal static class JupyterStockKernel
         File.WriteAllText(kernelJson, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Exec(string workingDirectory, TimeSpan timeout, string file, params string[] arguments)
+    /// <summary>
+    /// A student's machine in <paramref name="folder"/>: a fresh HOME, an empty NuGet package folder, and Jupyter
+    /// finding the stock kernel through a kernel spec that starts the pinned tool by its path (outside the
+    /// repository there is no tool manifest, as on a student's machine with the kernel installed globally).
+    /// Call <see cref="IsAvailable"/> first: it restores the tool and installs the repository's kernel spec.
+    /// </summary>
+    public static Dictionary<string, string> IsolatedEnvironment(string folder)
+    {
+        var tool = Path.Combine(NuGetPackageRoot(), "microsoft.dotnet-interactive", "1.0.712001", "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
+        if (!File.Exists(tool)) Exec(NotebookFiles.Root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
+        var kernels = Directory.CreateDirectory(Path.Combine(folder, "jupyter", "kernels", KernelName)).FullName;
+        var spec = new JsonObject
+        {
+            ["argv"] = new JsonArray("dotnet", tool, "jupyter", "--default-kernel", "csharp", "{connection_file}", "--http-local-only"),
+            ["display_name"] = ".NET (C#)",
+            ["language"] = "C#",
+        };
+        File.WriteAllText(Path.Combine(kernels, "kernel.json"), spec.ToJsonString());
+        return new Dictionary<string, string>
+        {
+            ["HOME"] = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName,
+            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(folder, "nuget-packages")).FullName,
+            ["JUPYTER_PATH"] = Path.Combine(folder, "jupyter"),
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+    }
+
+    /// <summary>This process's NuGet global packages folder.</summary>
+    public static string NuGetPackageRoot() => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
+        ? packages
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>Runs a program and collects what it printed; environment values override this process's.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Exec(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -106,6 +142,7 @@ internal static class JupyterStockKernel
         // `dotnet test` leaves MSBuild settings in the environment that would steer the notebook's own `dotnet build`.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToArray())
             start.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.DotNet.Interactive.Formatting;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>
 /// Shows a Plotly.NET chart as a chart (<c>GenericChart.toChartHTML</c>: a div and the script that draws it)

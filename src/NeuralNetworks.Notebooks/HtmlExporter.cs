@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Markdig;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>
 /// Turns an executed notebook into one self-contained HTML page: markdown rendered with Markdig (pipe tables,

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>What happened to one notebook.</summary>
 /// <param name="Name">File name without extension, e.g. "01-neurons".</param>
@@ -35,7 +35,6 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     {
         Directory.CreateDirectory(outDirectory);
         var assets = WebAssets.Load();
-        if (assets.Warning is { } warning) log.WriteLine($"warning: {warning}");
         var exporter = new HtmlExporter(assets);
 
         var outcomes = new List<NotebookOutcome>();

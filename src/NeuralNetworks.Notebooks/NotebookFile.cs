@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>
 /// A Jupyter notebook (nbformat 4) held as JSON, so that everything the runner does not touch — cell
@@ -13,9 +13,6 @@ namespace NeuralNetworks.Cli.Notebooks;
 /// </summary>
 public sealed class NotebookFile
 {
-    /// <summary>The stub that replaces a solution cell in the student version.</summary>
-    public const string SolutionStub = "// Your code here — then run the check below.";
-
     private NotebookFile(JsonObject root) => Root = root;
 
     /// <summary>The whole document.</summary>
@@ -154,16 +151,16 @@ public sealed class NotebookFile
         }
     }
 
-    /// <summary>Replaces the source of every solution cell by <see cref="SolutionStub"/>; returns how many.</summary>
-    public int ReplaceSolutions()
+    /// <summary>
+    /// Deletes every code cell tagged "solution" (the student's handout keeps the exercise's answer cell and its
+    /// check, so an unanswered exercise reports "not answered"); returns how many were deleted.
+    /// </summary>
+    public int RemoveSolutions()
     {
-        var count = 0;
-        foreach (var cell in Cells.Where(c => CellType(c) == "code" && IsSolution(c)))
-        {
-            cell["source"] = Lines(SolutionStub);
-            count++;
-        }
-        return count;
+        var cells = Root["cells"] as JsonArray ?? [];
+        var solutions = cells.OfType<JsonObject>().Where(c => CellType(c) == "code" && IsSolution(c)).ToList();
+        foreach (var cell in solutions) cells.Remove(cell);
+        return solutions.Count;
     }
 
     /// <summary>The text of the first level-1 heading in a markdown cell, if any.</summary>

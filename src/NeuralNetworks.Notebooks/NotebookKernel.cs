@@ -10,7 +10,7 @@ using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
 
-namespace NeuralNetworks.Cli.Notebooks;
+namespace NeuralNetworks.Notebooks;
 
 /// <summary>How one cell ended.</summary>
 /// <param name="Outputs">The nbformat outputs the cell produced, in order.</param>
@@ -22,13 +22,16 @@ public sealed record CellResult(JsonArray Outputs, string? Error, bool TimedOut)
 /// An in-process .NET Interactive kernel set up as the stock Jupyter / VS Code hosts set it up:
 /// a <see cref="CompositeKernel"/> holding a <see cref="CSharpKernel"/> with kernel helpers, value sharing and
 /// <c>#r "nuget:"</c>, and kernel extensions loaded from each added package's
-/// <c>interactive-extensions/dotnet</c> folder (that is how Plotly.NET.Interactive registers its formatters).
+/// <c>interactive-extensions/dotnet</c> folder: assemblies with an <c>IKernelExtension</c> (that is how
+/// Plotly.NET.Interactive registers its formatters) and an <c>extension.dib</c> script, run in the notebook's kernel
+/// (that is how the NeuralNetworks package sets a notebook up).
 /// </summary>
 public sealed class NotebookKernel : IDisposable
 {
     private readonly CompositeKernel _kernel;
     private readonly ConcurrentQueue<string> _packageRoots = new();
     private readonly HashSet<string> _loadedExtensionAssemblies = [];
+    private readonly HashSet<string> _loadedExtensionScripts = [];
     private readonly object _gate = new();
     private JsonArray? _outputs;
     private int _executionCount;
@@ -220,10 +223,20 @@ public sealed class NotebookKernel : IDisposable
     };
 
     // What the stock hosts do after a package is added: load every assembly in the package's
-    // interactive-extensions/dotnet folder and call each IKernelExtension's OnLoadAsync.
+    // interactive-extensions/dotnet folder and call each IKernelExtension's OnLoadAsync, then run its
+    // extension.dib script in the notebook's kernel (the NeuralNetworks package's setup is such a script).
     private async Task LoadExtensionsAsync(string directory, KernelInvocationContext context)
     {
         if (!Directory.Exists(directory)) return;
+        await LoadAssemblyExtensionsAsync(directory, context);
+        var script = Path.Combine(directory, "extension.dib");
+        if (!File.Exists(script) || !_loadedExtensionScripts.Add(Path.GetFullPath(script))) return;
+        KernelInvocationContextExtensions.Display(context, $"Loading extension script from {script}", "text/plain");
+        await _kernel.LoadAndRunInteractiveDocument(new FileInfo(script));
+    }
+
+    private async Task LoadAssemblyExtensionsAsync(string directory, KernelInvocationContext context)
+    {
         foreach (var dll in Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal))
         {
             if (!_loadedExtensionAssemblies.Add(AssemblyName.GetAssemblyName(dll).FullName)) continue;

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NeuralNetworks.Notebooks;
+
+/// <summary>
+/// Writes the student handout: a folder a teacher can zip and give to a class. It holds the notebooks (outputs
+/// stripped, cells tagged "solution" deleted unless asked to keep them), the course library as a NuGet package
+/// in <c>packages/</c> with a <c>NuGet.config</c> naming that folder, a one-step installer
+/// (<c>dotnet restore install-package.proj</c>), a README for students and the licences. The MNIST digits travel
+/// inside the package (its <c>data/mnist</c>), where <c>Mnist.Load()</c> finds them from any folder.
+/// </summary>
+public static partial class Handout
+{
+    /// <summary>The package id of the course library, as the notebooks' setup line names it.</summary>
+    public const string PackageId = "NeuralNetworks";
+
+    /// <summary>What was written.</summary>
+    /// <param name="Notebooks">The notebook files written.</param>
+    /// <param name="SolutionsRemoved">Solution cells deleted, over all notebooks.</param>
+    /// <param name="PackageVersion">The version of the course package the notebooks load.</param>
+    public sealed record Result(IReadOnlyList<string> Notebooks, int SolutionsRemoved, string PackageVersion);
+
+    /// <summary>
+    /// Writes the handout for <paramref name="notebooks"/> into <paramref name="outDirectory"/>.
+    /// </summary>
+    /// <param name="notebooks">The teacher's notebooks (with solutions), in order.</param>
+    /// <param name="outDirectory">The handout folder; created if needed. Notebooks already there are replaced.</param>
+    /// <param name="repositoryRoot">The repository: LICENSE, LICENSE-course and artifacts/package/ come from it.</param>
+    /// <param name="keepSolutions">True keeps the solution cells (a teacher's or a self-study copy).</param>
+    /// <exception cref="InvalidDataException">The notebooks name no course package, or different versions of it.</exception>
+    /// <exception cref="FileNotFoundException">The package or a licence file is missing (the message says how to make it).</exception>
+    public static Result Write(IReadOnlyList<string> notebooks, string outDirectory, string repositoryRoot, bool keepSolutions)
+    {
+        var version = PackageVersion(notebooks);
+        var package = Path.Combine(repositoryRoot, "artifacts", "package", $"{PackageId}.{version}.nupkg");
+        if (!File.Exists(package))
+            throw new FileNotFoundException($"the notebooks load {PackageId} {version}, but {package} does not exist: build the library first (dotnet build src/NeuralNetworks -c Release)", package);
+        string[] licences = ["LICENSE", "LICENSE-course"];
+        foreach (var licence in licences.Select(l => Path.Combine(repositoryRoot, l)).Where(l => !File.Exists(l)))
+            throw new FileNotFoundException($"{licence} is missing: the handout must carry the course's licences", licence);
+
+        Directory.CreateDirectory(Path.Combine(outDirectory, "packages"));
+        foreach (var old in Directory.GetFiles(Path.Combine(outDirectory, "packages"), $"{PackageId}.*.nupkg")) File.Delete(old);
+        File.Copy(package, Path.Combine(outDirectory, "packages", Path.GetFileName(package)));
+        foreach (var licence in licences) File.Copy(Path.Combine(repositoryRoot, licence), Path.Combine(outDirectory, licence), overwrite: true);
+
+        var written = new List<string>();
+        var removed = 0;
+        foreach (var path in notebooks)
+        {
+            var notebook = NotebookFile.Load(path);
+            notebook.ClearOutputs();
+            if (!keepSolutions) removed += notebook.RemoveSolutions();
+            var target = Path.Combine(outDirectory, Path.GetFileName(path));
+            notebook.Save(target);
+            written.Add(target);
+        }
+
+        var utf8 = new UTF8Encoding(false);
+        File.WriteAllText(Path.Combine(outDirectory, "NuGet.config"), NuGetConfig, utf8);
+        File.WriteAllText(Path.Combine(outDirectory, "install-package.proj"), InstallProject(version), utf8);
+        File.WriteAllText(Path.Combine(outDirectory, "README.md"), Readme(version, written, keepSolutions), utf8);
+        return new Result(written, removed, version);
+    }
+
+    /// <summary>The version of the course package that <paramref name="notebooks"/> load with <c>#r "nuget: NeuralNetworks, x"</c>.</summary>
+    /// <exception cref="InvalidDataException">None of them loads it, or two load different versions.</exception>
+    public static string PackageVersion(IReadOnlyList<string> notebooks)
+    {
+        var versions = notebooks
+            .SelectMany(path => NotebookFile.Load(path).Cells.Where(c => NotebookFile.CellType(c) == "code")
+                .SelectMany(c => SetupLine().Matches(NotebookFile.Source(c)).Select(m => (path, m.Groups["version"].Value))))
+            .ToList();
+        if (versions.Count == 0)
+            throw new InvalidDataException($"no notebook loads the course package (#r \"nuget: {PackageId}, <version>\"): {string.Join(", ", notebooks.Select(Path.GetFileName))}");
+        if (versions.Select(v => v.Item2).Distinct().Count() > 1)
+            throw new InvalidDataException($"the notebooks load different versions of {PackageId}: " +
+                string.Join(", ", versions.Select(v => $"{Path.GetFileName(v.path)} {v.Item2}")));
+        return versions[0].Item2;
+    }
+
+    [GeneratedRegex("""^\s*#r\s+"nuget:\s*NeuralNetworks\s*,\s*(?<version>[^"\s]+)\s*"\s*$""", RegexOptions.Multiline)]
+    private static partial Regex SetupLine();
+
+    // Relative source paths in a NuGet.config are relative to the file: the kernel (whose working directory is
+    // the notebook's folder in VS Code and Jupyter) and `dotnet restore` both find the package in packages/.
+    private const string NuGetConfig = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <!-- The course library, NeuralNetworks.<version>.nupkg. nuget.org stays a source for MathNet and Plotly.NET. -->
+            <add key="neuralnetworks-course" value="packages" />
+          </packageSources>
+        </configuration>
+
+        """;
+
+    private static string InstallProject(string version) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <!-- Run once: `dotnet restore install-package.proj`. It copies the course library from packages/ (and
+               MathNet.Numerics and Plotly.NET, which it uses) into your NuGet package folder, where the notebooks'
+               first line, #r "nuget: {PackageId}, {version}", finds it. Nothing is built. -->
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="{PackageId}" Version="[{version}]" />
+          </ItemGroup>
+        </Project>
+
+        """;
+
+    private static string Readme(string version, IReadOnlyList<string> notebooks, bool solutions) => $"""
+        # Neural networks, one matrix at a time
+
+        C# notebooks that build the network from 3Blue1Brown's series — 784 inputs, two hidden layers of 16
+        neurons, 10 outputs — and train it on handwritten digits (MNIST), one equation at a time.
+
+        You need the [.NET 10 SDK](https://dotnet.microsoft.com/download), and VS Code with the *Polyglot
+        Notebooks* extension (or Jupyter with the .NET kernel: see below).
+
+        ## 1. Make the course library available (once)
+
+        In this folder, run
+
+        ```sh
+        dotnet restore install-package.proj
+        ```
+
+        It puts the course library, `{PackageId} {version}` (from `packages/`, with the MNIST digits inside), and the
+        packages it uses into your NuGet package folder. After that the notebooks run without internet.
+
+        ## 2. Open the notebooks
+
+        Open this folder in VS Code, open `{Path.GetFileName(notebooks[0])}` and choose **Run All**. Every notebook starts
+        with one line, `#r "nuget: {PackageId}, {version}"`, which loads the library, its charts and its `using`s.
+
+        With Jupyter instead: `dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001`, then
+        `dotnet interactive jupyter install`, then `jupyter lab` in this folder.
+
+        {(solutions
+            ? "This copy keeps the worked solutions (the cells tagged `solution`)."
+            : "Each exercise has a cell for your answer and a check below it: run the check and it tells you whether you got it, or that it is not answered yet.")}
+
+        If something goes wrong: **restart the kernel** and Run All again (a kernel loads the library once).
+
+        ## Notebooks
+
+        {string.Join("\n", notebooks.Select(n => $"- `{Path.GetFileName(n)}`"))}
+
+        ## Licences
+
+        The code (the library in `packages/` and the notebooks' code cells) is under the MIT licence (`LICENSE`); the
+        course text and figures are under CC BY 4.0 (`LICENSE-course`). The MNIST data inside the package keeps its
+        own terms (its `data/README.md`).
+
+        """;
+}

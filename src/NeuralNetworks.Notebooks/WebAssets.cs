@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NeuralNetworks.Notebooks;
+
+/// <summary>
+/// The scripts and styles the exported HTML pages inline, so that a page needs no network when viewed:
+/// KaTeX (maths) and highlight.js (code), committed under WebAssets/ at pinned versions with their licences and
+/// embedded in this assembly (nothing is fetched at build or run time), and plotly.js, read from the resource
+/// Plotly.NET 6 embeds.
+/// </summary>
+public sealed partial class WebAssets
+{
+    /// <summary>The KaTeX release kept in WebAssets/katex (npm package <c>katex</c>).</summary>
+    public const string KatexVersion = "0.16.22";
+
+    /// <summary>The highlight.js release kept in WebAssets/highlight.js (npm package <c>@highlightjs/cdn-assets</c>).</summary>
+    public const string HighlightVersion = "11.11.1";
+
+    /// <summary>The plotly.js copy embedded in Plotly.NET.dll 6.0.0.</summary>
+    public const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
+
+    /// <summary>KaTeX's stylesheet with its fonts inlined as data: URIs.</summary>
+    public required string KatexCss { get; init; }
+
+    /// <summary>KaTeX's script.</summary>
+    public required string KatexJs { get; init; }
+
+    /// <summary>highlight.js's script (the common languages, C# among them).</summary>
+    public required string HighlightJs { get; init; }
+
+    /// <summary>highlight.js's "github" theme.</summary>
+    public required string HighlightCss { get; init; }
+
+    /// <summary>Reads KaTeX and highlight.js from this assembly's resources.</summary>
+    public static WebAssets Load() => new()
+    {
+        KatexJs = Text("katex/katex.min.js"),
+        KatexCss = InlineFonts(Text("katex/katex.min.css")),
+        HighlightJs = Text("highlight.js/highlight.min.js"),
+        HighlightCss = Text("highlight.js/styles/github.min.css"),
+    };
+
+    /// <summary>The bytes of one file under WebAssets/, e.g. "katex/fonts/KaTeX_Main-Regular.woff2".</summary>
+    /// <exception cref="FileNotFoundException">The file is not embedded (the build lost WebAssets/).</exception>
+    public static byte[] Resource(string path)
+    {
+        var assembly = typeof(WebAssets).Assembly;
+        // Resource names carry the folder separator of the machine that built the assembly.
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.Replace('\\', '/') == "WebAssets/" + path)
+                   ?? throw new FileNotFoundException($"WebAssets/{path} is not embedded in {assembly.GetName().Name}.dll", path);
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static string Text(string path) => Encoding.UTF8.GetString(Resource(path));
+
+    /// <summary>
+    /// plotly.js from Plotly.NET.dll: the copy already loaded by a notebook, else the one in the NuGet
+    /// packages folder (read in a throw-away load context, so it never clashes with a notebook's copy).
+    /// </summary>
+    public static string? PlotlyJs()
+    {
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "Plotly.NET");
+        if (loaded is not null) return ReadResource(loaded);
+
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var dll = Directory.Exists(Path.Combine(packages, "plotly.net", "6.0.0"))
+            ? Directory.GetFiles(Path.Combine(packages, "plotly.net", "6.0.0"), "Plotly.NET.dll", SearchOption.AllDirectories).FirstOrDefault()
+            : null;
+        if (dll is null) return null;
+        var context = new AssemblyLoadContext("plotly.js", isCollectible: true);
+        try
+        {
+            return ReadResource(context.LoadFromAssemblyPath(dll));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static string? ReadResource(Assembly assembly)
+    {
+        using var stream = assembly.GetManifestResourceStream(PlotlyResource);
+        return stream is null ? null : new StreamReader(stream).ReadToEnd();
+    }
+
+    // KaTeX's @font-face rules list woff2, woff and ttf files; keep only woff2 (every current browser reads it),
+    // inlined as a data: URI.
+    private static string InlineFonts(string css) =>
+        FontSource().Replace(css, match =>
+            $"src:url(data:font/woff2;base64,{Convert.ToBase64String(Resource("katex/" + match.Groups["file"].Value))}) format(\"woff2\")");
+
+    [GeneratedRegex("""src:url\((?<file>fonts/[^)]+\.woff2)\) format\("woff2"\)(,url\([^)]*\) format\("[a-z]+"\))*""")]
+    private static partial Regex FontSource();
+}

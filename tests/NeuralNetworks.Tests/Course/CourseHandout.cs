@@ -1,0 +1,51 @@
+using NeuralNetworks.Tests.Notebooks;
+using NeuralNetworks.Tests.StockKernel;
+
+namespace NeuralNetworks.Tests.Course;
+
+/// <summary>
+/// The course as a class gets it: <c>notebooks handout</c> written to a folder outside the repository, on a
+/// "student's machine" — a fresh HOME and an empty NuGet package folder — made ready with the handout README's one
+/// step, <c>dotnet restore install-package.proj</c>. The course notebooks are tested from here, once per host.
+/// Written with the worked solutions kept, so that every "Check yourself" and exercise check can pass.
+/// </summary>
+public sealed class CourseHandout : IDisposable
+{
+    public CourseHandout()
+    {
+        Root = NotebookCli.NewTempDirectory();
+        Folder = Path.Combine(Root, "handout");
+        Environment = JupyterStockKernel.IsolatedEnvironment(Path.Combine(Root, "machine"));
+        Written = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", Folder, "--solutions");
+        if (Written.ExitCode == 0)
+            Installed = JupyterStockKernel.Exec(Folder, TimeSpan.FromMinutes(5), Environment, "dotnet", "restore", "install-package.proj");
+    }
+
+    /// <summary>The temporary folder holding the handout and the student's machine.</summary>
+    public string Root { get; }
+
+    /// <summary>The handout.</summary>
+    public string Folder { get; }
+
+    /// <summary>HOME, NUGET_PACKAGES and the Jupyter kernel spec of the student's machine.</summary>
+    public Dictionary<string, string> Environment { get; }
+
+    /// <summary>What <c>notebooks handout</c> printed.</summary>
+    public CliResult Written { get; }
+
+    /// <summary>What the README's install step printed.</summary>
+    public (int ExitCode, string Stdout, string Stderr) Installed { get; } = (-1, "", "the handout was not written");
+
+    /// <summary>Fails the test unless the handout was written and installed.</summary>
+    public void AssertReady()
+    {
+        Assert.True(Written.ExitCode == 0, Written.ToString());
+        Assert.True(Installed.ExitCode == 0, $"dotnet restore install-package.proj: exit {Installed.ExitCode}\n{Installed.Stdout}\n{Installed.Stderr}");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { /* a kernel may still hold a file; the temp folder is cleaned up by the OS */ }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using NeuralNetworks.Tests.Setup;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+/// <summary>
+/// <c>notebooks handout</c>: what the folder a teacher zips for a class holds. That the handout runs on a student's
+/// machine is tested by CourseNotebookTests, which runs every course notebook from one.
+/// </summary>
+[Trait("Category", "Notebooks")]
+public sealed class HandoutTests : IDisposable
+{
+    private readonly string _work = NotebookCli.NewTempDirectory();
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private static bool IsSolution(JsonNode cell) =>
+        cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "solution");
+
+    private static JsonArray CellsOf(string path) => JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray();
+
+    [Fact]
+    public void The_handout_holds_the_notebooks_without_solutions_the_package_a_readme_and_the_licences()
+    {
+        var handout = Path.Combine(_work, "class");
+
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", handout);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var removed = 0;
+        foreach (var teacher in NotebookFiles.All)
+        {
+            var student = Path.Combine(handout, Path.GetFileName(teacher));
+            Assert.True(File.Exists(student), $"{student} is missing");
+            var teacherCells = CellsOf(teacher);
+            var studentCells = CellsOf(student);
+            Assert.DoesNotContain(studentCells, c => IsSolution(c!));
+            var kept = teacherCells.Where(c => !IsSolution(c!)).Select(c => (string?)c!["id"]).ToArray();
+            Assert.Equal(kept, studentCells.Select(c => (string?)c!["id"]).ToArray());
+            Assert.All(studentCells.Where(c => (string?)c!["cell_type"] == "code"), c => Assert.Empty(c!["outputs"]!.AsArray()));
+            removed += teacherCells.Count - studentCells.Count;
+        }
+        Assert.Contains($"({removed} solution cells removed)", run.StdOut);
+
+        foreach (var file in new[] { "README.md", "LICENSE", "LICENSE-course", "NuGet.config", "install-package.proj", "packages/NeuralNetworks.1.0.0.nupkg" })
+            Assert.True(File.Exists(Path.Combine(handout, file)), $"the handout has no {file}");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(NotebookFiles.Root, "LICENSE-course")), File.ReadAllBytes(Path.Combine(handout, "LICENSE-course")));
+        var readme = File.ReadAllText(Path.Combine(handout, "README.md"));
+        Assert.Contains("dotnet restore install-package.proj", readme);
+        Assert.Contains("CC BY 4.0", readme);
+        Assert.Contains("<add key=\"neuralnetworks-course\" value=\"packages\" />", File.ReadAllText(Path.Combine(handout, "NuGet.config")));
+    }
+
+    [Fact]
+    public void Nothing_in_the_handout_refers_back_to_the_repository()
+    {
+        var handout = Path.Combine(_work, "class");
+
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", handout);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (var file in Directory.GetFiles(handout, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".nupkg", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain(NotebookFiles.Root, text);
+            Assert.DoesNotContain("../", text);
+            Assert.DoesNotContain("src/NeuralNetworks", text);
+        }
+    }
+
+    [Fact]
+    public void The_handout_needs_an_out_folder()
+    {
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(1), "notebooks", "handout");
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("--out", run.StdErr);
+    }
+}
