@@ -40,12 +40,12 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
     /// training image moved by up to one pixel each time it is used (data augmentation). Still 13,002 parameters.
     /// </summary>
     public static TrainingRecipe Best { get; } = new(
-        "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, m = 64, shifts ±1",
+        "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, shifts ±1",
         seed => NeuralNetworks.Network.Create(Layers, seed, Activation.Tanh, Cost.LogLikelihood, Initialization.Scaled, Activation.Softmax),
         new TrainingOptions
         {
             LearningRate = 0.04, Schedule = LearningRateSchedule.Cosine, Momentum = 0.9, Nesterov = true, BatchSize = 64, Epochs = 30, MaxShift = 1,
-            Label = "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, m = 64, shifts ±1",
+            Label = "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, shifts ±1",
         });
 
     /// <summary>Every recipe by its short name (<c>nielsen</c>, <c>better</c>, …): the one list the CLI's
