@@ -127,7 +127,7 @@ public class BackwardTests
     [Fact]
     public void Unknown_activation_and_cost_names_are_rejected_with_the_choices()
     {
-        Assert.Contains("sigmoid, tanh or relu", Assert.Throws<ArgumentException>(() => Activation.Parse("softmax")).Message);
-        Assert.Contains("quadratic or cross-entropy", Assert.Throws<ArgumentException>(() => Cost.Parse("hinge")).Message);
+        Assert.Contains("sigmoid, tanh, relu or softmax", Assert.Throws<ArgumentException>(() => Activation.Parse("swish")).Message);
+        Assert.Contains("quadratic, cross-entropy or log-likelihood", Assert.Throws<ArgumentException>(() => Cost.Parse("hinge")).Message);
     }
 }

@@ -9,8 +9,18 @@ namespace NeuralNetworks;
 /// <summary>What every width of <see cref="FastNetwork{V}"/> shares: which networks it supports, which width this CPU runs.</summary>
 internal static class FastNetwork
 {
-    /// <summary>Examples sharing each loaded row of Wᵀ.</summary>
+    /// <summary>Examples sharing each loaded row of Wᵀ in the forward pass (one accumulator register each).</summary>
     public const int MaxGroup = 8;
+
+    /// <summary>Examples whose δ stay in registers while the gradient rows Σₓ aₓ[k]·δₓ are summed: two forward groups.</summary>
+    public const int MaxUpdateGroup = 2 * MaxGroup;
+
+    /// <summary>
+    /// Mini-batches of this many examples and more are split into two halves (shards), each computing its own
+    /// gradient, on two threads when there are two cores. The split depends only on the batch size, never on the
+    /// core count, so the same seed gives the same weights bit for bit on one core or two.
+    /// </summary>
+    public const int ShardedFrom = 32;
 
     /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
     public const int Padding = 16;
@@ -33,20 +43,24 @@ internal static class FastNetwork
     /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
     public static string? Unsupported(Network network)
     {
-        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy)
-            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy)";
+        if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy && network.Cost != Cost.LogLikelihood)
+            return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy, log-likelihood)";
         if (network.Cost == Cost.CrossEntropy && network.OutputActivation != Activation.Sigmoid)
             return "cross-entropy without a sigmoid output";
+        if (network.Activation == Activation.Softmax) return "softmax in a hidden layer";
         foreach (var a in new[] { network.Activation, network.OutputActivation })
-            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU)
+            if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU && a != Activation.Softmax)
                 return $"the activation '{a.Name}' has no fast kernel";
         return null;
     }
+
+    /// <summary>Shards a mini-batch of <paramref name="m"/> examples is split into: 2 from <see cref="ShardedFrom"/> on, else 1.</summary>
+    public static int ShardsFor(int m) => m >= ShardedFrom ? 2 : 1;
 }
 
 /// <summary>
 /// The fast twin of <see cref="Network"/> used by <see cref="FastTrainer"/>: the same maths in float32 with
-/// hand-fused SIMD kernels, one thread, no allocation per step. Students read <see cref="Network"/>;
+/// hand-fused SIMD kernels, no allocation per step. Students read <see cref="Network"/>;
 /// this class exists only to make training quick and is proved equal to it by FastPathTests.
 /// The kernels are written once over <typeparamref name="V"/>, 16 float lanes: <see cref="Floats512"/> (one
 /// Vector512, AVX-512), <see cref="Floats256"/> (two Vector256, AVX2) or <see cref="Floats128"/> (four Vector128,
@@ -57,14 +71,20 @@ internal static class FastNetwork
 /// <list type="bullet">
 /// <item>Wˡ is stored TRANSPOSED, as nˡ⁻¹ rows of pˡ floats, pˡ = nˡ rounded up to 16 (one Vector512, two
 /// Vector256 or four Vector128 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k
-/// of Wˡᵀ) is a broadcast-FMA per input k with no horizontal sums, and the update row k += Σₓ aₓ[k]·δₓ has the same shape.</item>
-/// <item>Examples go through in groups of up to 8, one accumulator register each, so every row of Wᵀ loaded
-/// from memory feeds up to 8 FMAs.</item>
+/// of Wˡᵀ) is a broadcast-FMA per input k with no horizontal sums, and the gradient row k, Σₓ aₓ[k]·δₓ, has the same shape.</item>
+/// <item>Examples go through the forward pass in groups of up to 8, one accumulator register each, so every row
+/// of Wᵀ loaded from memory feeds up to 8 FMAs; the gradient is summed over groups of up to 16 (their δ in registers).</item>
+/// <item>One rounding per step: the mini-batch's gradient is summed first, then each parameter moves once,
+/// w ← w + (−η/m)·Σₓ ∂Cₓ/∂w in one fused multiply-add, as the reference does. A batch of up to 16 sums its
+/// gradient row in a register and updates the weight row straight away; larger batches sum into a gradient buffer.</item>
+/// <item>Batches of 32 and more are split into two shards (<see cref="Shard"/>) with their own buffers and
+/// gradients, run on two threads; the two gradients are added in a fixed order (shard 0 + shard 1), so the
+/// result does not depend on the number of threads.</item>
 /// <item>Layer 1 skips the inputs k that are 0 in every example of a group (MNIST is ~80 % black): adding
 /// 0·w is exact for finite w, so the skip changes no bit of the result, only the time.</item>
 /// <item>Every buffer is allocated once (aligned native memory) and reused: no GC work per step.</item>
 /// </list>
-/// Arithmetic order is fixed (no threads, no reductions whose order depends on timing), so the same seed
+/// Arithmetic order is fixed (no reductions whose order depends on timing or on the thread count), so the same seed
 /// gives the same result bit for bit on the same machine. Every width does the same operations lane by lane, so
 /// they all give the same weights; only the cost's horizontal sums may differ in the last bit.
 /// </remarks>
@@ -72,33 +92,47 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
 {
     private const int MaxGroup = FastNetwork.MaxGroup;
 
-    private enum Kind { Sigmoid, Tanh, ReLU }
+    private enum Kind { Sigmoid, Tanh, ReLU, Softmax }
 
     private readonly int L;
     private readonly int[] n;              // n⁰…nᴸ
     private readonly int[] p;              // p[l]: row stride of layer l's buffers (n rounded up to 16)
     private readonly Kind[] kind;          // σ of layer l (index l ≥ 1)
     private readonly bool crossEntropy;
-    private readonly int capacity;         // most examples a batch buffer holds
+    private readonly bool logLikelihood;   // softmax output with C = −ln a_y
+    private readonly double momentum;      // μ, Nesterov and λ of the update rule (see Momentum); all 0: plain SGD
+    private readonly bool nesterov;
+    private readonly double weightDecay;
+    private readonly bool plain;
+    private readonly float*[] VW;          // [l] = the velocity of Wˡ, transposed like WT (momentum and weight decay only)
+    private readonly float*[] VB;          // [l] = the velocity of bˡ
+    private readonly int words;            // 64-bit words of an input mask (one bit per input k)
     private readonly float*[] WT;          // [l] = (Wˡ)ᵀ, n[l−1] × p[l]
     private readonly float*[] B;           // [l] = bˡ, p[l]
-    private readonly float*[] A;           // [l] = aˡ for each example of the batch (A[0] = the input X)
-    private readonly float*[] D;           // [l] = σ′(zˡ) after the forward pass, δˡ after backward, −η/m·δˡ for the update
-    private readonly float*[] Wrows;      // [l ≥ 2] = Wˡ by rows j (n[l] × p[l−1]), refreshed each step for BP2
-    private readonly float* backward;      // (Wˡ)ᵀδˡ per example, before ⊙ σ′
+    private readonly float*[] Wrows;       // [l ≥ 2] = Wˡ by rows j (n[l] × p[l−1]) for BP2, refreshed after each step
     private readonly float* zeros;         // a bias of 0 for BP2
-    private readonly float* Zout;          // zᴸ per example (argmax for sigmoid / tanh outputs, see Predicted)
-    private readonly double* exampleCost;  // Cₓ per example of the batch
     private readonly int* identity;        // 0, 1, 2, …: "every k" for layers ≥ 2
-    private readonly int* active;          // per group: the inputs k not 0 in some example of the group
-    private readonly int* activeCount;
-    private readonly byte* labels;         // label of each example of the batch
+    private readonly int* touched;         // the inputs k not 0 in some example of the batch: the rows of W¹ a step moves
+    private readonly ulong* touchedMask;
     private readonly V[][] laneMask;       // [l][chunk]: all-ones on real neurons, 0 on padding
     private readonly void* block;
+    private readonly Shard[] shards;       // shard 0 also evaluates the test set
+    private readonly Partner? partner;     // the second thread, when there are two shards and two threads
     private int m;                         // examples in the current batch
+    private int shardCount;                // shards the current batch is split into
 
-    public FastNetwork(Network network, int capacity)
+    /// <param name="network">The network whose architecture and starting parameters this copies.</param>
+    /// <param name="capacity">The most examples a batch holds.</param>
+    /// <param name="threads">Threads for sharded batches: 1 or 2 (the result is the same bit for bit).</param>
+    /// <param name="momentum">μ of the update rule (see <see cref="Momentum"/>).</param>
+    /// <param name="nesterov">Nesterov's form of momentum.</param>
+    /// <param name="weightDecay">λ, L2 weight decay.</param>
+    public FastNetwork(Network network, int capacity, int threads = 1, double momentum = 0, bool nesterov = false, double weightDecay = 0)
     {
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+        plain = momentum == 0 && weightDecay == 0;
         L = network.LayerCount;
         n = network.Sizes.ToArray();
         p = new int[L + 1];
@@ -106,35 +140,25 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         kind = new Kind[L + 1];
         for (int l = 1; l <= L; l++) kind[l] = KindOf(network.ActivationOf(l));
         crossEntropy = network.Cost == Cost.CrossEntropy;
-        this.capacity = capacity;
-        int groups = (capacity + MaxGroup - 1) / MaxGroup + 1;
+        logLikelihood = network.Cost == Cost.LogLikelihood;
+        words = (n[0] + 63) / 64;
 
-        // One aligned block for everything: sizes in bytes, each region rounded up to 64 bytes.
         long bytes = 0;
         long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
-        var wAt = new long[L + 1]; var bAt = new long[L + 1]; var aAt = new long[L + 1]; var dAt = new long[L + 1];
-        for (int l = 1; l <= L; l++) { wAt[l] = Reserve((long)n[l - 1] * p[l], 4); bAt[l] = Reserve(p[l], 4); dAt[l] = Reserve((long)capacity * p[l], 4); }
-        for (int l = 0; l <= L; l++) aAt[l] = Reserve((long)capacity * p[l], 4);
-        var rAt = new long[L + 1];
+        var wAt = new long[L + 1]; var bAt = new long[L + 1]; var rAt = new long[L + 1]; var vwAt = new long[L + 1]; var vbAt = new long[L + 1];
+        for (int l = 1; l <= L; l++) { wAt[l] = Reserve((long)n[l - 1] * p[l], 4); bAt[l] = Reserve(p[l], 4); }
+        for (int l = 1; l <= L; l++) { vwAt[l] = Reserve(plain ? 0 : (long)n[l - 1] * p[l], 4); vbAt[l] = Reserve(plain ? 0 : p[l], 4); }
         for (int l = 2; l <= L; l++) rAt[l] = Reserve((long)n[l] * p[l - 1], 4);
-        long eAt = Reserve((long)capacity * p.Max(), 4), zeroAt = Reserve(p.Max(), 4);
-        long zAt = Reserve((long)capacity * p[L], 4), cAt = Reserve(capacity, 8), iAt = Reserve(n.Max(), 4),
-             actAt = Reserve((long)groups * n[0], 4), acAt = Reserve(groups, 4), lAt = Reserve(capacity, 1);
+        long zeroAt = Reserve(p.Max(), 4), iAt = Reserve(n.Max(), 4), tAt = Reserve(n[0], 4), tmAt = Reserve(words, 8);
         block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
         NativeMemory.Clear(block, (nuint)bytes);
         byte* at = (byte*)block;
-        WT = new float*[L + 1]; B = new float*[L + 1]; A = new float*[L + 1]; D = new float*[L + 1];
-        for (int l = 0; l <= L; l++)
-        {
-            A[l] = (float*)(at + aAt[l]);
-            if (l == 0) continue;
-            WT[l] = (float*)(at + wAt[l]); B[l] = (float*)(at + bAt[l]); D[l] = (float*)(at + dAt[l]);
-        }
-        Wrows = new float*[L + 1];
+        WT = new float*[L + 1]; B = new float*[L + 1]; Wrows = new float*[L + 1];
+        for (int l = 1; l <= L; l++) { WT[l] = (float*)(at + wAt[l]); B[l] = (float*)(at + bAt[l]); }
+        VW = new float*[L + 1]; VB = new float*[L + 1];
+        for (int l = 1; l <= L; l++) { VW[l] = (float*)(at + vwAt[l]); VB[l] = (float*)(at + vbAt[l]); }
         for (int l = 2; l <= L; l++) Wrows[l] = (float*)(at + rAt[l]);
-        backward = (float*)(at + eAt); zeros = (float*)(at + zeroAt);
-        Zout = (float*)(at + zAt); exampleCost = (double*)(at + cAt); identity = (int*)(at + iAt);
-        active = (int*)(at + actAt); activeCount = (int*)(at + acAt); labels = at + lAt;
+        zeros = (float*)(at + zeroAt); identity = (int*)(at + iAt); touched = (int*)(at + tAt); touchedMask = (ulong*)(at + tmAt);
         for (int k = 0; k < n.Max(); k++) identity[k] = k;
 
         laneMask = new V[L + 1][];
@@ -144,6 +168,10 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             for (int c = 0; c < laneMask[l].Length; c++)
                 laneMask[l][c] = V.LessThan(V.Indices + V.Create(c * V.Count), V.Create(n[l]));   // neuron index < n (exact in float)
         }
+        int shardsNeeded = FastNetwork.ShardsFor(capacity);
+        shards = new Shard[shardsNeeded];
+        for (int s = 0; s < shardsNeeded; s++) shards[s] = new Shard(this, (capacity + shardsNeeded - 1) / shardsNeeded);
+        if (shardsNeeded > 1 && threads > 1) partner = new Partner();   // a thread of its own for shard 1
         SetParameters(network);
     }
 
@@ -160,6 +188,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 B[l][j] = (float)b[j];
             }
         }
+        RefreshRows();
     }
 
     /// <summary>A double <see cref="Network"/> of the same kind as <paramref name="template"/> holding the current weights.</summary>
@@ -178,243 +207,591 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// Loads the examples <paramref name="rows"/> of the data set whose pixel bytes start at
-    /// <paramref name="pixels"/>: a⁰ = byte / 255 into the batch buffer, labels, and per group the inputs
-    /// that are not 0. Then asks the CPU to start fetching <paramref name="next"/> (the next step's rows)
-    /// so they are in cache when the next step needs them: shuffled rows are scattered over 47 MB.
+    /// Everything of a step up to the update, for the mini-batch <paramref name="rows"/> of the data set whose pixel
+    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, and each shard's
+    /// gradient (on two threads for a sharded batch). The weights do not move. <paramref name="next"/> are the
+    /// next step's rows, to prefetch. Returns the mean cost C = (1/m) Σₓ Cₓ.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    public void Load(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    public double Gradient(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
     {
         m = rows.Length;
-        int n0 = n[0];
-        float* X = A[0];
-        var scale = V.Create(1f / 255f);
-        for (int x = 0; x < m; x++)
+        shardCount = FastNetwork.ShardsFor(m);
+        if (shardCount > shards.Length) throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
+        if (shardCount == 1)
         {
-            byte* src = pixels + (long)rows[x] * n0;
-            float* dst = X + (long)x * p[0];
-            labels[x] = allLabels[rows[x]];
-            int k = 0;
-            for (; k + V.Count <= n0; k += V.Count)
-                (V.LoadBytes(src + k) * scale).Store(dst + k);
-            for (; k < n0; k++) dst[k] = src[k] * (1f / 255f);
+            shards[0].Load(pixels, allLabels, rows, next);
+            shards[0].Forward();
+            shards[0].Backward(sumGradient: shards[0].UpdateGroups > 1 || !plain);
         }
-        if (Sse.IsSupported)
-            foreach (int row in next)
-            {
-                byte* src = pixels + (long)row * n0;
-                for (int k = 0; k < n0; k += 64) Sse.Prefetch0(src + k);
-                Sse.Prefetch0(src + n0 - 1);
-            }
-
-        // Per group, the inputs k that are non-zero in at least one of its examples: OR the byte rows.
-        for (int g = 0, x0 = 0; x0 < m; g++)
+        else
         {
-            int size = GroupSize(m, x0);
-            int* list = active + (long)g * n0;
-            int count = 0, k = 0;
-            for (; k + 64 <= n0; k += 64)
+            int half = (m + 1) / 2, nextHalf = (next.Length + 1) / 2;
+            if (partner is null)
             {
-                ulong bits = V.NonZeroBytes64(pixels, rows.Slice(x0, size), n0, k);
-                while (bits != 0)
-                {
-                    list[count++] = k + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                }
+                shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
+                shards[1].Run(pixels, allLabels, rows[half..], next[nextHalf..]);
             }
-            for (; k < n0; k++)
+            else
             {
-                int any = 0;
-                for (int x = x0; x < x0 + size; x++) any |= pixels[(long)rows[x] * n0 + k];
-                if (any != 0) list[count++] = k;
+                partner.Start(shards[1], pixels, allLabels, rows[half..], next[nextHalf..]);
+                shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
+                partner.Wait();
             }
-            activeCount[g] = count;
-            x0 += size;
         }
-    }
-
-    /// <summary>
-    /// The forward pass of the loaded batch, fused with BP1 and the cost: for l = 1…L, zˡ = Wˡaˡ⁻¹ + bˡ,
-    /// aˡ = σ(zˡ), keeping σ′(zˡ); at the output δᴸ and Cₓ. Returns the mean cost C = (1/m) Σₓ Cₓ.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    public double Forward()
-    {
-        for (int l = 1; l <= L; l++)
-        {
-            int chunks = p[l] / V.Count;
-            for (int g = 0, x0 = 0; x0 < m; g++)
-            {
-                int size = GroupSize(m, x0);
-                int* ks = l == 1 ? active + (long)g * n[0] : identity;
-                int kc = l == 1 ? activeCount[g] : n[l - 1];
-                float* input = A[l - 1] + (long)x0 * p[l - 1];
-                for (int c = 0; c < chunks; c++)
-                    WeightedSums(size, input, p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], B[l] + c * V.Count, A[l] + (long)x0 * p[l] + c * V.Count);
-                x0 += size;
-            }
-            if (l < L) ActivateHidden(l);
-        }
-        ActivateOutput();
         double sum = 0;
-        for (int x = 0; x < m; x++) sum += exampleCost[x];
+        for (int s = 0; s < shardCount; s++)
+            for (int x = 0; x < shards[s].M; x++) sum += shards[s].ExampleCost[x];   // in example order, whatever the threads
         return sum / m;
     }
 
     /// <summary>
-    /// Backpropagation and the gradient step for the batch the last <see cref="Forward"/> saw:
-    /// BP2 δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ) for every layer first (it must read the weights before they move),
-    /// then BP3 and BP4 fused with the update: bˡ += Σₓ (−η/m)δˡₓ and Wˡ += Σₓ (−η/m)δˡₓ(aˡ⁻¹ₓ)ᵀ, added
-    /// straight into the weights (no gradient buffer).
+    /// The gradient step for the batch <see cref="Gradient"/> saw, each parameter rounded once (BP3, BP4):
+    /// bˡ ← bˡ + (−η/m) Σₓ δˡₓ and Wˡ ← Wˡ + (−η/m) Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    public void BackwardAndStep(double learningRate)
+    public void Step(double learningRate)
     {
-        // BP2, from the top down: (Wˡ)ᵀδˡ = Σⱼ δˡ[j]·(row j of Wˡ), the same broadcast-FMA shape as the forward
-        // pass once Wˡ is laid out by rows j (copied from Wᵀ: 16×16 numbers, cheaper than 16 horizontal sums per example).
-        for (int l = L; l >= 2; l--)
+        if (!plain)
         {
-            float* W = Wrows[l];
-            for (int k = 0; k < n[l - 1]; k++)
-                for (int j = 0; j < n[l]; j++)
-                    W[(long)j * p[l - 1] + k] = WT[l][(long)k * p[l] + j];
-            int chunks = p[l - 1] / V.Count;
-            for (int g = 0, x0 = 0; x0 < m; g++)
-            {
-                int size = GroupSize(m, x0);
-                for (int c = 0; c < chunks; c++)
-                    WeightedSums(size, D[l] + (long)x0 * p[l], p[l], identity, n[l], W + c * V.Count, p[l - 1], zeros, backward + (long)x0 * p[l - 1] + c * V.Count);
-                x0 += size;
-            }
-            for (int x = 0; x < m; x++)
-                for (int c = 0; c < chunks; c++)
-                {
-                    float* lower = D[l - 1] + (long)x * p[l - 1] + c * V.Count;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
-                    (V.Load(lower) * V.Load(backward + (long)x * p[l - 1] + c * V.Count)).Store(lower);
-                }
+            StepWithMomentum(learningRate);
+            return;
         }
-
-        // BP3 + BP4 + step. Scale δ once by −η/m so the update is a plain sum of outer products.
-        var scale = V.Create((float)(-learningRate / m));
+        float scale = (float)(-learningRate / m);
+        var s = V.Create(scale);
+        var first = shards[0];
         for (int l = 1; l <= L; l++)
         {
             int chunks = p[l] / V.Count;
-            for (int x = 0; x < m; x++)
-                for (int c = 0; c < chunks; c++)
-                {
-                    float* d = D[l] + (long)x * p[l] + c * V.Count;
-                    var scaled = V.Load(d) * scale;
-                    scaled.Store(d);
-                    (V.Load(B[l] + c * V.Count) + scaled).Store(B[l] + c * V.Count);   // BP3: bˡ += −η/m δˡₓ
-                }
-            for (int g = 0, x0 = 0; x0 < m; g++)
+            for (int c = 0; c < chunks; c++)
             {
-                int size = GroupSize(m, x0);
-                int* ks = l == 1 ? active + (long)g * n[0] : identity;
-                int kc = l == 1 ? activeCount[g] : n[l - 1];
-                float* input = A[l - 1] + (long)x0 * p[l - 1];
-                for (int c = 0; c < chunks; c++)
-                    AddOuterProducts(size, input, p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], D[l] + (long)x0 * p[l] + c * V.Count);
-                x0 += size;
+                var sum = V.Load(first.Gb[l] + c * V.Count);
+                if (shardCount > 1) sum = sum + V.Load(shards[1].Gb[l] + c * V.Count);
+                V.FusedMultiplyAdd(s, sum, V.Load(B[l] + c * V.Count)).Store(B[l] + c * V.Count);   // BP3 + step
             }
         }
+        if (shardCount == 1 && first.UpdateGroups == 1)
+        {
+            // One group: sum Σₓ aₓ[k]·δₓ in a register and move row k of Wᵀ at once (BP4 + step, fused).
+            for (int l = 1; l <= L; l++)
+            {
+                int* ks = l == 1 ? first.UpdateActive : identity;
+                int kc = l == 1 ? first.UpdateActiveCount[0] : n[l - 1];
+                for (int c = 0; c < p[l] / V.Count; c++)
+                    OuterProducts<StepMode>(first.M, first.A[l - 1], p[l - 1], ks, kc, WT[l] + c * V.Count, p[l], first.D[l] + c * V.Count, scale);
+            }
+        }
+        else
+        {
+            // The gradient rows are summed (per shard) in G: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
+            int tc = TouchedInputs();
+            for (int l = 1; l <= L; l++)
+            {
+                int* ks = l == 1 ? touched : identity;
+                int kc = l == 1 ? tc : n[l - 1];
+                float* g0 = first.G[l], g1 = shardCount > 1 ? shards[1].G[l] : null;
+                for (int t = 0; t < kc; t++)
+                    for (int c = 0; c < p[l] / V.Count; c++)
+                    {
+                        long at = (long)ks[t] * p[l] + c * V.Count;
+                        var sum = V.Load(g0 + at);
+                        V.Zero.Store(g0 + at);
+                        if (g1 != null) { sum = sum + V.Load(g1 + at); V.Zero.Store(g1 + at); }
+                        V.FusedMultiplyAdd(s, sum, V.Load(WT[l] + at)).Store(WT[l] + at);
+                    }
+            }
+        }
+        RefreshRows();
+    }
+
+    /// <summary>
+    /// The step with the update rule of <see cref="Momentum"/>, for every parameter (decay and velocity move even the
+    /// weights of inputs that were 0): g = (1/m) Σₓ ∇Cₓ + λW (weights only), v ← μv + g, W ← W − η·v, or
+    /// W ← W − η·(g + μv) with Nesterov. The summed gradients are set back to 0 for the next step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepWithMomentum(double learningRate)
+    {
+        var eta = V.Create((float)learningRate);
+        var mu = V.Create((float)momentum);
+        var lambda = V.Create((float)weightDecay);
+        var perExample = V.Create(1f / m);
+        for (int l = 1; l <= L; l++)
+        {
+            for (int c = 0; c < p[l]; c += V.Count)
+            {
+                var sum = V.Load(shards[0].Gb[l] + c);
+                if (shardCount > 1) sum = sum + V.Load(shards[1].Gb[l] + c);
+                var g = sum * perExample;
+                var v = mu * V.Load(VB[l] + c) + g;
+                v.Store(VB[l] + c);
+                (V.Load(B[l] + c) - eta * (nesterov ? g + mu * v : v)).Store(B[l] + c);
+            }
+            float* g0 = shards[0].G[l], g1 = shardCount > 1 ? shards[1].G[l] : null;
+            for (long i = 0, count = (long)n[l - 1] * p[l]; i < count; i += V.Count)
+            {
+                var sum = V.Load(g0 + i);
+                V.Zero.Store(g0 + i);
+                if (g1 != null) { sum = sum + V.Load(g1 + i); V.Zero.Store(g1 + i); }
+                var w = V.Load(WT[l] + i);
+                var g = sum * perExample + lambda * w;                 // padding lanes: 0 + λ·0 = 0, and stay 0
+                var v = mu * V.Load(VW[l] + i) + g;
+                v.Store(VW[l] + i);
+                (w - eta * (nesterov ? g + mu * v : v)).Store(WT[l] + i);
+            }
+        }
+        RefreshRows();
     }
 
     /// <summary>Mean cost and accuracy (argmax of aᴸ equals the label) on a data set, by the float forward pass.</summary>
     public (double Cost, double Accuracy) Evaluate(DataSet data)
     {
-        var rows = new int[capacity];
+        var shard = shards[0];
+        var rows = new int[shard.Capacity];
         double costSum = 0;
         int correct = 0;
         fixed (byte* pixels = data.AllPixelBytes)
         fixed (byte* allLabels = data.AllLabels)
-            for (int start = 0; start < data.Count; start += capacity)
+            for (int start = 0; start < data.Count; start += shard.Capacity)
             {
-                int count = Math.Min(capacity, data.Count - start);
+                int count = Math.Min(shard.Capacity, data.Count - start);
                 for (int x = 0; x < count; x++) rows[x] = start + x;
-                Load(pixels, allLabels, rows.AsSpan(0, count), []);
-                costSum += Forward() * count;
+                shard.Load(pixels, allLabels, rows.AsSpan(0, count), []);
+                shard.Forward();
                 for (int x = 0; x < count; x++)
-                    if (Predicted(x) == labels[x]) correct++;
+                {
+                    costSum += shard.ExampleCost[x];
+                    if (shard.Predicted(x) == shard.Labels[x]) correct++;
+                }
             }
         return (costSum / data.Count, (double)correct / data.Count);
     }
 
-    /// <summary>
-    /// argmaxⱼ aᴸⱼ of example x, the first on ties (as MathNet's MaximumIndex). Sigmoid and tanh are
-    /// increasing, so their argmax is that of zᴸ: in float σ(z) rounds to 1 from z ≈ 17 on (in double
-    /// from 37), and comparing z keeps two saturated outputs apart as the double reference does.
-    /// </summary>
-    private int Predicted(int x)
+    /// <summary>The union of the shards' non-zero inputs into <see cref="touched"/>; returns how many.</summary>
+    private int TouchedInputs()
     {
-        float* v = (kind[L] == Kind.ReLU ? A[L] : Zout) + (long)x * p[L];
-        int best = 0;
-        for (int j = 1; j < n[L]; j++)
-            if (v[j] > v[best]) best = j;
-        return best;
-    }
-
-    /// <summary>aˡ = σ(zˡ) in place and σ′(zˡ) into D[l], for a hidden layer; padding lanes set to 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    private void ActivateHidden(int l)
-    {
-        int chunks = p[l] / V.Count;
-        for (int x = 0; x < m; x++)
-            for (int c = 0; c < chunks; c++)
-            {
-                float* z = A[l] + (long)x * p[l] + c * V.Count;
-                var mask = laneMask[l][c];
-                var a = Activate(kind[l], V.Load(z), out var derivative);
-                (a & mask).Store(z);
-                (derivative & mask).Store(D[l] + (long)x * p[l] + c * V.Count);
-            }
-    }
-
-    /// <summary>
-    /// The output layer: aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
-    /// Quadratic: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ), Cₓ = ½‖aᴸ − y‖² (squares summed in double: in float they overflow
-    /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
-    /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
-    /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
-    /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
-    private void ActivateOutput()
-    {
-        int chunks = p[L] / V.Count;
-        for (int x = 0; x < m; x++)
+        for (int w = 0; w < words; w++)
         {
-            double cost = 0;
-            var label = V.Create(labels[x]);
-            for (int c = 0; c < chunks; c++)
+            ulong bits = 0;
+            for (int s = 0; s < shardCount; s++) bits |= shards[s].Touched[w];
+            touchedMask[w] = bits;
+        }
+        return ListOf(touchedMask, words, touched);
+    }
+
+    /// <summary>Wˡ by rows j for BP2 (a 16×16 copy per layer ≥ 2: cheaper than horizontal sums per example).</summary>
+    private void RefreshRows()
+    {
+        for (int l = 2; l <= L; l++)
+            for (int k = 0; k < n[l - 1]; k++)
+                for (int j = 0; j < n[l]; j++)
+                    Wrows[l][(long)j * p[l - 1] + k] = WT[l][(long)k * p[l] + j];
+    }
+
+    /// <summary>The positions of the set bits of <paramref name="mask"/>, in increasing order; returns how many.</summary>
+    private static int ListOf(ulong* mask, int words, int* list)
+    {
+        int count = 0;
+        for (int w = 0; w < words; w++)
+            for (ulong bits = mask[w]; bits != 0; bits &= bits - 1)
+                list[count++] = w * 64 + System.Numerics.BitOperations.TrailingZeroCount(bits);
+        return count;
+    }
+
+    /// <summary>
+    /// One shard of a mini-batch: its examples' activations, δ and gradient, in buffers of its own, so that two
+    /// shards can run at once on two threads while reading the same weights.
+    /// </summary>
+    private sealed class Shard : IDisposable
+    {
+        private readonly FastNetwork<V> net;
+        public readonly int Capacity;
+        public readonly float*[] A;            // [l] = aˡ for each example of the shard (A[0] = the input X)
+        public readonly float*[] D;            // [l] = σ′(zˡ) after the forward pass, δˡ after backward
+        public readonly float*[] G;            // [l] = Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ transposed like Wᵀ, 0 between steps (when summed here)
+        public readonly float*[] Gb;           // [l] = Σₓ δˡₓ
+        private readonly float* backward;      // (Wˡ)ᵀδˡ per example, before ⊙ σ′
+        private readonly float* Zout;          // zᴸ per example (argmax for sigmoid / tanh outputs, see Predicted)
+        public readonly double* ExampleCost;   // Cₓ per example
+        public readonly byte* Labels;          // label of each example
+        private readonly ulong* masks;         // per forward group: bit k set when input k is not 0 in some example
+        private readonly int* active;          // per forward group: those inputs k
+        private readonly int* activeCount;
+        public readonly int* UpdateActive;     // per update group (two forward groups): the union of their inputs
+        public readonly int* UpdateActiveCount;
+        public readonly ulong* Touched;        // the union over the shard
+        private readonly void* block;
+        public int M;                          // examples in the shard now
+        public int UpdateGroups;
+
+        public Shard(FastNetwork<V> net, int capacity)
+        {
+            this.net = net;
+            Capacity = capacity;
+            int L = net.L, n0 = net.n[0];
+            int[] p = net.p;
+            int groups = (capacity + MaxGroup - 1) / MaxGroup + 1, updateGroups = groups / 2 + 1;
+            long bytes = 0;
+            long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
+            var aAt = new long[L + 1]; var dAt = new long[L + 1]; var gAt = new long[L + 1]; var gbAt = new long[L + 1];
+            for (int l = 0; l <= L; l++) aAt[l] = Reserve((long)capacity * p[l], 4);
+            for (int l = 1; l <= L; l++)
             {
-                long at = (long)x * p[L] + c * V.Count;
-                var mask = laneMask[L][c];
-                var z = V.Load(A[L] + at);
-                z.Store(Zout + at);
-                var a = Activate(kind[L], z, out var derivative) & mask;
-                var y = V.EqualTo(V.Indices + V.Create(c * V.Count), label) & V.One;   // one-hot: neuron index = label
-                var error = (a - y) & mask;
-                V delta;
-                if (crossEntropy)
-                {
-                    delta = error;                                                     // BP1, sigmoid shortcut
-                    // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
-                    var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
-                    cost += ((softplus - y * z) & mask).SumAsDouble();
-                }
-                else
-                {
-                    delta = error * (derivative & mask);                              // BP1
-                    cost += 0.5 * error.SumOfSquaresAsDouble();
-                }
-                a.Store(A[L] + at);
-                delta.Store(D[L] + at);
+                dAt[l] = Reserve((long)capacity * p[l], 4);
+                gAt[l] = Reserve((long)net.n[l - 1] * p[l], 4);
+                gbAt[l] = Reserve(p[l], 4);
             }
-            exampleCost[x] = cost;
+            long eAt = Reserve((long)capacity * p.Max(), 4), zAt = Reserve((long)capacity * p[L], 4), cAt = Reserve(capacity, 8),
+                 lAt = Reserve(capacity, 1), mAt = Reserve((long)groups * net.words, 8), actAt = Reserve((long)groups * n0, 4),
+                 acAt = Reserve(groups, 4), uAt = Reserve((long)updateGroups * n0, 4), ucAt = Reserve(updateGroups, 4), tAt = Reserve(net.words, 8);
+            block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            NativeMemory.Clear(block, (nuint)bytes);
+            byte* at = (byte*)block;
+            A = new float*[L + 1]; D = new float*[L + 1]; G = new float*[L + 1]; Gb = new float*[L + 1];
+            for (int l = 0; l <= L; l++)
+            {
+                A[l] = (float*)(at + aAt[l]);
+                if (l == 0) continue;
+                D[l] = (float*)(at + dAt[l]); G[l] = (float*)(at + gAt[l]); Gb[l] = (float*)(at + gbAt[l]);
+            }
+            backward = (float*)(at + eAt); Zout = (float*)(at + zAt); ExampleCost = (double*)(at + cAt); Labels = at + lAt;
+            masks = (ulong*)(at + mAt); active = (int*)(at + actAt); activeCount = (int*)(at + acAt);
+            UpdateActive = (int*)(at + uAt); UpdateActiveCount = (int*)(at + ucAt); Touched = (ulong*)(at + tAt);
+        }
+
+        /// <summary>Load, forward pass and the gradient summed into <see cref="G"/>.</summary>
+        public void Run(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+        {
+            Load(pixels, allLabels, rows, next);
+            Forward();
+            Backward(sumGradient: true);
+        }
+
+        /// <summary>
+        /// a⁰ = byte / 255 for the examples <paramref name="rows"/>, their labels, and per group the inputs that are
+        /// not 0. Then asks the CPU to start fetching <paramref name="next"/> (the next step's rows) so they are in
+        /// cache when the next step needs them: shuffled rows are scattered over 47 MB.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
+        public void Load(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+        {
+            M = rows.Length;
+            int n0 = net.n[0], p0 = net.p[0], words = net.words;
+            float* X = A[0];
+            var scale = V.Create(1f / 255f);
+            for (int x = 0; x < M; x++)
+            {
+                byte* src = pixels + (long)rows[x] * n0;
+                float* dst = X + (long)x * p0;
+                Labels[x] = allLabels[rows[x]];
+                int k = 0;
+                for (; k + V.Count <= n0; k += V.Count)
+                    (V.LoadBytes(src + k) * scale).Store(dst + k);
+                for (; k < n0; k++) dst[k] = src[k] * (1f / 255f);
+            }
+            if (Sse.IsSupported)
+                foreach (int row in next)
+                {
+                    byte* src = pixels + (long)row * n0;
+                    for (int k = 0; k < n0; k += 64) Sse.Prefetch0(src + k);
+                    Sse.Prefetch0(src + n0 - 1);
+                }
+
+            // Per forward group, the inputs k that are non-zero in at least one of its examples: OR the byte rows.
+            int groups = 0;
+            for (int x0 = 0; x0 < M; groups++)
+            {
+                int size = GroupSize(M, x0);
+                ulong* mask = masks + (long)groups * words;
+                int k = 0;
+                for (; k + 64 <= n0; k += 64) mask[k / 64] = V.NonZeroBytes64(pixels, rows.Slice(x0, size), n0, k);
+                if (k < n0)
+                {
+                    ulong bits = 0;
+                    for (; k < n0; k++)
+                    {
+                        int any = 0;
+                        for (int x = x0; x < x0 + size; x++) any |= pixels[(long)rows[x] * n0 + k];
+                        if (any != 0) bits |= 1UL << (k % 64);
+                    }
+                    mask[words - 1] = bits;
+                }
+                activeCount[groups] = ListOf(mask, words, active + (long)groups * n0);
+                x0 += size;
+            }
+            // Update groups pair the forward groups (2u, 2u + 1); the shard's union is every group's.
+            UpdateGroups = (groups + 1) / 2;
+            ulong* union = stackalloc ulong[words];
+            for (int w = 0; w < words; w++) Touched[w] = 0;
+            for (int u = 0; u < UpdateGroups; u++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    ulong bits = masks[(long)2 * u * words + w];
+                    if (2 * u + 1 < groups) bits |= masks[(long)(2 * u + 1) * words + w];
+                    union[w] = bits;
+                    Touched[w] |= bits;
+                }
+                UpdateActiveCount[u] = ListOf(union, words, UpdateActive + (long)u * n0);
+            }
+        }
+
+        /// <summary>
+        /// The forward pass of the loaded examples, fused with BP1 and the cost: for l = 1…L, zˡ = Wˡaˡ⁻¹ + bˡ,
+        /// aˡ = σ(zˡ), keeping σ′(zˡ); at the output δᴸ and Cₓ (into <see cref="ExampleCost"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
+        public void Forward()
+        {
+            int L = net.L;
+            int[] n = net.n, p = net.p;
+            for (int l = 1; l <= L; l++)
+            {
+                int chunks = p[l] / V.Count;
+                for (int g = 0, x0 = 0; x0 < M; g++)
+                {
+                    int size = GroupSize(M, x0);
+                    int* ks = l == 1 ? active + (long)g * n[0] : net.identity;
+                    int kc = l == 1 ? activeCount[g] : n[l - 1];
+                    float* input = A[l - 1] + (long)x0 * p[l - 1];
+                    for (int c = 0; c < chunks; c++)
+                        WeightedSums(size, input, p[l - 1], ks, kc, net.WT[l] + c * V.Count, p[l], net.B[l] + c * V.Count, A[l] + (long)x0 * p[l] + c * V.Count);
+                    x0 += size;
+                }
+                if (l < L) ActivateHidden(l);
+            }
+            ActivateOutput();
+        }
+
+        /// <summary>
+        /// Backpropagation for the examples the last <see cref="Forward"/> saw: BP2 δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ),
+        /// BP3 summed, Σₓ δˡₓ into <see cref="Gb"/>, and when <paramref name="sumGradient"/> BP4 summed,
+        /// Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ added into <see cref="G"/> (otherwise <see cref="Step"/> sums it in registers).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
+        public void Backward(bool sumGradient)
+        {
+            int L = net.L;
+            int[] n = net.n, p = net.p;
+            // BP2, from the top down: (Wˡ)ᵀδˡ = Σⱼ δˡ[j]·(row j of Wˡ), the same broadcast-FMA shape as the forward pass.
+            for (int l = L; l >= 2; l--)
+            {
+                int chunks = p[l - 1] / V.Count;
+                for (int x0 = 0; x0 < M;)
+                {
+                    int size = GroupSize(M, x0);
+                    for (int c = 0; c < chunks; c++)
+                        WeightedSums(size, D[l] + (long)x0 * p[l], p[l], net.identity, n[l], net.Wrows[l] + c * V.Count, p[l - 1], net.zeros, backward + (long)x0 * p[l - 1] + c * V.Count);
+                    x0 += size;
+                }
+                for (int x = 0; x < M; x++)
+                    for (int c = 0; c < chunks; c++)
+                    {
+                        float* lower = D[l - 1] + (long)x * p[l - 1] + c * V.Count;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                        (V.Load(lower) * V.Load(backward + (long)x * p[l - 1] + c * V.Count)).Store(lower);
+                    }
+            }
+            for (int l = 1; l <= L; l++)
+            {
+                int chunks = p[l] / V.Count;
+                for (int c = 0; c < chunks; c++)
+                {
+                    var sum = V.Zero;
+                    for (int x = 0; x < M; x++) sum = sum + V.Load(D[l] + (long)x * p[l] + c * V.Count);   // BP3: Σₓ δˡₓ
+                    sum.Store(Gb[l] + c * V.Count);
+                }
+                if (!sumGradient) continue;
+                for (int u = 0, x0 = 0; x0 < M; u++)
+                {
+                    int size = UpdateGroupSize(M, x0);
+                    int* ks = l == 1 ? UpdateActive + (long)u * n[0] : net.identity;
+                    int kc = l == 1 ? UpdateActiveCount[u] : n[l - 1];
+                    for (int c = 0; c < chunks; c++)
+                        OuterProducts<SumMode>(size, A[l - 1] + (long)x0 * p[l - 1], p[l - 1], ks, kc, G[l] + c * V.Count, p[l], D[l] + (long)x0 * p[l] + c * V.Count, 0);
+                    x0 += size;
+                }
+            }
+        }
+
+        /// <summary>
+        /// argmaxⱼ aᴸⱼ of example x, the first on ties (as MathNet's MaximumIndex). Sigmoid and tanh are
+        /// increasing, so their argmax is that of zᴸ: in float σ(z) rounds to 1 from z ≈ 17 on (in double
+        /// from 37), and comparing z keeps two saturated outputs apart as the double reference does.
+        /// </summary>
+        public int Predicted(int x)
+        {
+            int L = net.L;
+            float* v = (net.kind[L] == Kind.ReLU ? A[L] : Zout) + (long)x * net.p[L];
+            int best = 0;
+            for (int j = 1; j < net.n[L]; j++)
+                if (v[j] > v[best]) best = j;
+            return best;
+        }
+
+        /// <summary>aˡ = σ(zˡ) in place and σ′(zˡ) into D[l], for a hidden layer; padding lanes set to 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
+        private void ActivateHidden(int l)
+        {
+            int stride = net.p[l], chunks = stride / V.Count;
+            for (int x = 0; x < M; x++)
+                for (int c = 0; c < chunks; c++)
+                {
+                    float* z = A[l] + (long)x * stride + c * V.Count;
+                    var mask = net.laneMask[l][c];
+                    var a = Activate(net.kind[l], V.Load(z), out var derivative);
+                    (a & mask).Store(z);
+                    (derivative & mask).Store(D[l] + (long)x * stride + c * V.Count);
+                }
+        }
+
+        /// <summary>
+        /// The output layer: aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
+        /// Quadratic: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ), Cₓ = ½‖aᴸ − y‖² (squares summed in double: in float they overflow
+        /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
+        /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
+        /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
+        /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // fully optimised from the first step: no slow first epoch
+        private void ActivateOutput()
+        {
+            int L = net.L, stride = net.p[L], chunks = stride / V.Count;
+            for (int x = 0; x < M; x++)
+            {
+                if (net.logLikelihood)
+                {
+                    ExampleCost[x] = SoftmaxOutput(x);
+                    continue;
+                }
+                double cost = 0;
+                var label = V.Create(Labels[x]);
+                for (int c = 0; c < chunks; c++)
+                {
+                    long at = (long)x * stride + c * V.Count;
+                    var mask = net.laneMask[L][c];
+                    var z = V.Load(A[L] + at);
+                    z.Store(Zout + at);
+                    var a = Activate(net.kind[L], z, out var derivative) & mask;
+                    var y = V.EqualTo(V.Indices + V.Create(c * V.Count), label) & V.One;   // one-hot: neuron index = label
+                    var error = (a - y) & mask;
+                    V delta;
+                    if (net.crossEntropy)
+                    {
+                        delta = error;                                                     // BP1, sigmoid shortcut
+                        // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
+                        var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
+                        cost += ((softplus - y * z) & mask).SumAsDouble();
+                    }
+                    else
+                    {
+                        delta = error * (derivative & mask);                              // BP1
+                        cost += 0.5 * error.SumOfSquaresAsDouble();
+                    }
+                    a.Store(A[L] + at);
+                    delta.Store(D[L] + at);
+                }
+                ExampleCost[x] = cost;
+            }
+        }
+
+        /// <summary>
+        /// A softmax output with the log-likelihood cost for example x, whose zᴸ is in A[L]: aⱼ = e^(zⱼ − max z) / Σₖ e^(zₖ − max z)
+        /// (the same value as e^zⱼ / Σₖ e^zₖ, without overflow), BP1 δᴸ = aᴸ − y, and Cₓ = −ln a_y = ln Σₖ e^(zₖ − max z) − (z_y − max z),
+        /// from z (as <see cref="Cost.Value(LayerForward, Matrix{double})"/>) so that it stays finite when a_y rounds to 0.
+        /// </summary>
+        private double SoftmaxOutput(int x)
+        {
+            int L = net.L, count = net.n[L], stride = net.p[L];
+            float* z = Zout + (long)x * stride, a = A[L] + (long)x * stride, delta = D[L] + (long)x * stride;
+            for (int j = 0; j < stride; j++) z[j] = a[j];
+            float max = z[0];
+            for (int j = 1; j < count; j++) max = Math.Max(max, z[j]);
+            double sum = 0;
+            for (int j = 0; j < count; j++) { a[j] = MathF.Exp(z[j] - max); sum += a[j]; }
+            for (int j = 0; j < count; j++)
+            {
+                a[j] = (float)(a[j] / sum);
+                delta[j] = a[j] - (j == Labels[x] ? 1f : 0f);
+            }
+            for (int j = count; j < stride; j++) { a[j] = 0; delta[j] = 0; }
+            return Math.Log(sum) - (z[Labels[x]] - max);
+        }
+
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            NativeMemory.AlignedFree(block);
         }
     }
+
+    /// <summary>
+    /// The second thread: runs one shard's <see cref="Shard.Run"/> when started and signals when done. It spins a
+    /// little before sleeping, because a step at batch 32 lasts only tens of microseconds.
+    /// </summary>
+    private sealed class Partner : IDisposable
+    {
+        private readonly Thread thread;
+        private readonly ManualResetEventSlim go = new(false, 2000), done = new(false, 2000);
+        private Shard? shard;
+        private nint pixels, labels;
+        private int[] rows = [];
+        private int rowCount, nextCount;
+        private Exception? failure;
+        private volatile bool stopping;
+
+        public Partner()
+        {
+            thread = new Thread(Loop) { IsBackground = true, Name = "FastNetwork partner" };
+            thread.Start();
+        }
+
+        /// <summary>Starts <see cref="Shard.Run"/> of <paramref name="target"/> on the second thread.</summary>
+        public void Start(Shard target, byte* pixels, byte* labels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+        {
+            shard = target;
+            this.pixels = (nint)pixels; this.labels = (nint)labels;
+            if (this.rows.Length < rows.Length + next.Length) this.rows = new int[rows.Length + next.Length];
+            rows.CopyTo(this.rows); next.CopyTo(this.rows.AsSpan(rows.Length));
+            rowCount = rows.Length; nextCount = next.Length;
+            failure = null;
+            done.Reset();
+            go.Set();
+        }
+
+        /// <summary>Waits for the work <see cref="Start"/> gave; rethrows what it threw.</summary>
+        public void Wait()
+        {
+            done.Wait();
+            if (failure is not null) throw new AggregateException(failure);
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                go.Wait();
+                go.Reset();
+                if (stopping) return;
+                try { shard!.Run((byte*)pixels, (byte*)labels, rows.AsSpan(0, rowCount), rows.AsSpan(rowCount, nextCount)); }
+                catch (Exception e) { failure = e; }
+                done.Set();
+            }
+        }
+
+        public void Dispose()
+        {
+            stopping = true;
+            go.Set();
+            thread.Join();
+            go.Dispose();
+            done.Dispose();
+        }
+    }
+
+    // 1 / (1 + e^(−z)) is exactly 1.0 in double from z = 36.7368005696771 on, and exactly 0 once e^(−z) overflows.
+
 
     /// <summary>a = σ(z) and σ′(z) for 16 lanes, as <see cref="Activation"/> defines them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -497,54 +874,82 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// BP4 fused with the step: row k of Wᵀ += Σₓ a[k]·δ′ₓ for a group of up to 8 examples, δ′ = −η/m·δ
-    /// held in registers, each row loaded and stored once per group.
+    /// BP4 for a group of up to 16 examples (their δ held in registers), row k by row k of Wᵀ's shape:
+    /// g = Σₓ a[k]·δₓ, summed in example order. <see cref="SumMode"/> adds it into the gradient buffer
+    /// (g starts from the buffer's row); <see cref="StepMode"/> moves the weights at once,
+    /// row k of Wᵀ ← row + (−η/m)·g, one rounding per weight.
     /// </summary>
-    private static void AddOuterProducts(int size, float* input, int inStride, int* ks, int kc, float* w, int wStride, float* delta)
+    private static void OuterProducts<TMode>(int size, float* input, int inStride, int* ks, int kc, float* target, int stride, float* delta, float scale)
+        where TMode : struct, IMode
     {
         switch (size)
         {
-            case 1: AddOuterProducts<S1>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 2: AddOuterProducts<S2>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 3: AddOuterProducts<S3>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 4: AddOuterProducts<S4>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 5: AddOuterProducts<S5>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 6: AddOuterProducts<S6>(input, inStride, ks, kc, w, wStride, delta); break;
-            case 7: AddOuterProducts<S7>(input, inStride, ks, kc, w, wStride, delta); break;
-            default: AddOuterProducts<S8>(input, inStride, ks, kc, w, wStride, delta); break;
+            case 1: OuterProducts<S1, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 2: OuterProducts<S2, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 3: OuterProducts<S3, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 4: OuterProducts<S4, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 5: OuterProducts<S5, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 6: OuterProducts<S6, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 7: OuterProducts<S7, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 8: OuterProducts<S8, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 9: OuterProducts<S9, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 10: OuterProducts<S10, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 11: OuterProducts<S11, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 12: OuterProducts<S12, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 13: OuterProducts<S13, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 14: OuterProducts<S14, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            case 15: OuterProducts<S15, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
+            default: OuterProducts<S16, TMode>(input, inStride, ks, kc, target, stride, delta, scale); break;
         }
     }
 
-    // The δ rows have the same stride as the weight rows (both p[l]).
+    // The δ rows have the same stride as the weight rows (both p[l]). TSize.Value is a JIT-time constant: the ifs vanish.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddOuterProducts<TSize>(float* input, int inStride, int* ks, int kc, float* w, int wStride, float* delta)
-        where TSize : struct, IGroupSize
+    private static void OuterProducts<TSize, TMode>(float* input, int inStride, int* ks, int kc, float* target, int stride, float* delta, float scale)
+        where TSize : struct, IGroupSize where TMode : struct, IMode
     {
-        var d0 = V.Load(delta);
-        V d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
-        if (TSize.Value > 1) d1 = V.Load(delta + wStride);
-        if (TSize.Value > 2) d2 = V.Load(delta + 2 * wStride);
-        if (TSize.Value > 3) d3 = V.Load(delta + 3 * wStride);
-        if (TSize.Value > 4) d4 = V.Load(delta + 4 * wStride);
-        if (TSize.Value > 5) d5 = V.Load(delta + 5 * wStride);
-        if (TSize.Value > 6) d6 = V.Load(delta + 6 * wStride);
-        if (TSize.Value > 7) d7 = V.Load(delta + 7 * wStride);
-        float* i0 = input, i1 = i0 + inStride, i2 = i1 + inStride, i3 = i2 + inStride,
-               i4 = i3 + inStride, i5 = i4 + inStride, i6 = i5 + inStride, i7 = i6 + inStride;
+        V d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default, d8 = default, d9 = default, d10 = default, d11 = default, d12 = default, d13 = default, d14 = default, d15 = default;
+        d0 = V.Load(delta + 0 * stride);
+        if (TSize.Value > 1) d1 = V.Load(delta + 1 * stride);
+        if (TSize.Value > 2) d2 = V.Load(delta + 2 * stride);
+        if (TSize.Value > 3) d3 = V.Load(delta + 3 * stride);
+        if (TSize.Value > 4) d4 = V.Load(delta + 4 * stride);
+        if (TSize.Value > 5) d5 = V.Load(delta + 5 * stride);
+        if (TSize.Value > 6) d6 = V.Load(delta + 6 * stride);
+        if (TSize.Value > 7) d7 = V.Load(delta + 7 * stride);
+        if (TSize.Value > 8) d8 = V.Load(delta + 8 * stride);
+        if (TSize.Value > 9) d9 = V.Load(delta + 9 * stride);
+        if (TSize.Value > 10) d10 = V.Load(delta + 10 * stride);
+        if (TSize.Value > 11) d11 = V.Load(delta + 11 * stride);
+        if (TSize.Value > 12) d12 = V.Load(delta + 12 * stride);
+        if (TSize.Value > 13) d13 = V.Load(delta + 13 * stride);
+        if (TSize.Value > 14) d14 = V.Load(delta + 14 * stride);
+        if (TSize.Value > 15) d15 = V.Load(delta + 15 * stride);
+        var s = V.Create(scale);
         for (int t = 0; t < kc; t++)
         {
             int k = ks[t];
-            float* at = w + (long)k * wStride;
-            var row = V.Load(at);
-            row = V.FusedMultiplyAdd(V.Create(i0[k]), d0, row);
-            if (TSize.Value > 1) row = V.FusedMultiplyAdd(V.Create(i1[k]), d1, row);
-            if (TSize.Value > 2) row = V.FusedMultiplyAdd(V.Create(i2[k]), d2, row);
-            if (TSize.Value > 3) row = V.FusedMultiplyAdd(V.Create(i3[k]), d3, row);
-            if (TSize.Value > 4) row = V.FusedMultiplyAdd(V.Create(i4[k]), d4, row);
-            if (TSize.Value > 5) row = V.FusedMultiplyAdd(V.Create(i5[k]), d5, row);
-            if (TSize.Value > 6) row = V.FusedMultiplyAdd(V.Create(i6[k]), d6, row);
-            if (TSize.Value > 7) row = V.FusedMultiplyAdd(V.Create(i7[k]), d7, row);
-            row.Store(at);
+            float* at = target + (long)k * stride;
+            float* a = input + k;
+            var g = TMode.Step ? V.Zero : V.Load(at);
+            g = V.FusedMultiplyAdd(V.Create(a[0 * (long)inStride]), d0, g);
+            if (TSize.Value > 1) g = V.FusedMultiplyAdd(V.Create(a[1 * (long)inStride]), d1, g);
+            if (TSize.Value > 2) g = V.FusedMultiplyAdd(V.Create(a[2 * (long)inStride]), d2, g);
+            if (TSize.Value > 3) g = V.FusedMultiplyAdd(V.Create(a[3 * (long)inStride]), d3, g);
+            if (TSize.Value > 4) g = V.FusedMultiplyAdd(V.Create(a[4 * (long)inStride]), d4, g);
+            if (TSize.Value > 5) g = V.FusedMultiplyAdd(V.Create(a[5 * (long)inStride]), d5, g);
+            if (TSize.Value > 6) g = V.FusedMultiplyAdd(V.Create(a[6 * (long)inStride]), d6, g);
+            if (TSize.Value > 7) g = V.FusedMultiplyAdd(V.Create(a[7 * (long)inStride]), d7, g);
+            if (TSize.Value > 8) g = V.FusedMultiplyAdd(V.Create(a[8 * (long)inStride]), d8, g);
+            if (TSize.Value > 9) g = V.FusedMultiplyAdd(V.Create(a[9 * (long)inStride]), d9, g);
+            if (TSize.Value > 10) g = V.FusedMultiplyAdd(V.Create(a[10 * (long)inStride]), d10, g);
+            if (TSize.Value > 11) g = V.FusedMultiplyAdd(V.Create(a[11 * (long)inStride]), d11, g);
+            if (TSize.Value > 12) g = V.FusedMultiplyAdd(V.Create(a[12 * (long)inStride]), d12, g);
+            if (TSize.Value > 13) g = V.FusedMultiplyAdd(V.Create(a[13 * (long)inStride]), d13, g);
+            if (TSize.Value > 14) g = V.FusedMultiplyAdd(V.Create(a[14 * (long)inStride]), d14, g);
+            if (TSize.Value > 15) g = V.FusedMultiplyAdd(V.Create(a[15 * (long)inStride]), d15, g);
+            if (TMode.Step) V.FusedMultiplyAdd(s, g, V.Load(at)).Store(at);   // W += (−η/m)·Σₓ, one rounding
+            else g.Store(at);
         }
     }
 
@@ -557,10 +962,18 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         return g < large ? small + 1 : small;
     }
 
+    /// <summary>An update group is two consecutive forward groups (10 → 10, 100 → 6 × 16 + 4).</summary>
+    private static int UpdateGroupSize(int m, int x0)
+    {
+        int first = GroupSize(m, x0);
+        return x0 + first < m ? first + GroupSize(m, x0 + first) : first;
+    }
+
     private static int RoundUp(int count) => (count + FastNetwork.Padding - 1) / FastNetwork.Padding * FastNetwork.Padding;
 
     private static Kind KindOf(Activation a) =>
         a == Activation.Sigmoid ? Kind.Sigmoid : a == Activation.Tanh ? Kind.Tanh : a == Activation.ReLU ? Kind.ReLU
+        : a == Activation.Softmax ? Kind.Softmax
         : throw new NotSupportedException($"No fast kernel for the activation '{a.Name}'.");
 
     private bool disposed;
@@ -569,8 +982,14 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     {
         if (disposed) return;
         disposed = true;
+        partner?.Dispose();
+        foreach (var shard in shards) shard.Dispose();
         NativeMemory.AlignedFree(block);
     }
+
+    private interface IMode { static abstract bool Step { get; } }
+    private struct SumMode : IMode { public static bool Step => false; }
+    private struct StepMode : IMode { public static bool Step => true; }
 
     private interface IGroupSize { static abstract int Value { get; } }
     private struct S1 : IGroupSize { public static int Value => 1; }
@@ -581,4 +1000,12 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     private struct S6 : IGroupSize { public static int Value => 6; }
     private struct S7 : IGroupSize { public static int Value => 7; }
     private struct S8 : IGroupSize { public static int Value => 8; }
+    private struct S9 : IGroupSize { public static int Value => 9; }
+    private struct S10 : IGroupSize { public static int Value => 10; }
+    private struct S11 : IGroupSize { public static int Value => 11; }
+    private struct S12 : IGroupSize { public static int Value => 12; }
+    private struct S13 : IGroupSize { public static int Value => 13; }
+    private struct S14 : IGroupSize { public static int Value => 14; }
+    private struct S15 : IGroupSize { public static int Value => 15; }
+    private struct S16 : IGroupSize { public static int Value => 16; }
 }

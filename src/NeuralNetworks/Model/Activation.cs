@@ -34,7 +34,18 @@ public sealed class Activation
         z => z > 0 ? z : 0.0,
         z => z > 0 ? 1.0 : 0.0);
 
-    /// <summary>All activations the library offers.</summary>
+    /// <summary>
+    /// softmax(z)ⱼ = e^(zⱼ) / Σₖ e^(zₖ), for an output layer only: it works on the whole column z of a layer, not number by
+    /// number, and its outputs are positive and add up to 1, a probability for each class. Computed as
+    /// e^(zⱼ − max z) / Σₖ e^(zₖ − max z), the same value without overflow. Train it with <see cref="Cost.LogLikelihood"/>,
+    /// whose δᴸ = aᴸ − y needs no σ′ (softmax's derivative is a matrix, the Jacobian, which this class does not offer).
+    /// </summary>
+    public static Activation Softmax { get; } = new("softmax", "softmax(z)ⱼ = e^(zⱼ) / Σₖ e^(zₖ)",
+        _ => throw new InvalidOperationException("softmax works on a whole layer, not on one number: apply it to a vector or matrix."),
+        _ => throw new InvalidOperationException("softmax has no number-by-number derivative: train it with Cost.LogLikelihood, whose δᴸ = aᴸ − y."));
+
+    /// <summary>All activations that work number by number (sigmoid, tanh, ReLU): every one fits any layer.
+    /// <see cref="Softmax"/>, for output layers only, is not among them.</summary>
     public static IReadOnlyList<Activation> All { get; } = [Sigmoid, Tanh, ReLU];
 
     /// <summary>The short name used on the command line and in saved networks: sigmoid, tanh or relu.</summary>
@@ -49,23 +60,30 @@ public sealed class Activation
     /// <summary>σ′(z) for one number.</summary>
     public double Derivative(double z) => derivative(z);
 
-    /// <summary>a = σ(z) element by element.</summary>
-    public Matrix<double> Apply(Matrix<double> z) => z.Map(function);
+    /// <summary>a = σ(z) element by element (softmax: column by column, one example per column).</summary>
+    public Matrix<double> Apply(Matrix<double> z) =>
+        this == Softmax ? Matrix<double>.Build.DenseOfColumnVectors(z.EnumerateColumns().Select(SoftmaxOf)) : z.Map(function);
 
     /// <summary>σ′(z) element by element.</summary>
     public Matrix<double> Derivative(Matrix<double> z) => z.Map(derivative);
 
-    /// <summary>a = σ(z) element by element.</summary>
-    public Vector<double> Apply(Vector<double> z) => z.Map(function);
+    /// <summary>a = σ(z) element by element (softmax: of the whole vector).</summary>
+    public Vector<double> Apply(Vector<double> z) => this == Softmax ? SoftmaxOf(z) : z.Map(function);
+
+    private static Vector<double> SoftmaxOf(Vector<double> z)
+    {
+        var e = (z - z.Maximum()).PointwiseExp();    // e^(zⱼ − max z): the largest is e⁰ = 1, nothing overflows
+        return e / e.Sum();
+    }
 
     /// <summary>σ′(z) element by element.</summary>
     public Vector<double> Derivative(Vector<double> z) => z.Map(derivative);
 
-    /// <summary>The activation called <paramref name="name"/> (sigmoid, tanh, relu; any case).</summary>
+    /// <summary>The activation called <paramref name="name"/> (sigmoid, tanh, relu, softmax; any case).</summary>
     /// <exception cref="ArgumentException">No activation has that name.</exception>
     public static Activation Parse(string name) =>
-        All.FirstOrDefault(a => string.Equals(a.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown activation '{name}': choose sigmoid, tanh or relu.", nameof(name));
+        All.Append(Softmax).FirstOrDefault(a => string.Equals(a.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown activation '{name}': choose sigmoid, tanh, relu or softmax (output layer only).", nameof(name));
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -14,8 +14,12 @@ public abstract class Cost
     /// <summary>The cross-entropy cost C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], for outputs in (0, 1).</summary>
     public static Cost CrossEntropy { get; } = new CrossEntropyCost();
 
-    /// <summary>Both costs.</summary>
-    public static IReadOnlyList<Cost> All { get; } = [Quadratic, CrossEntropy];
+    /// <summary>The log-likelihood cost C = −Σⱼ yⱼ ln aⱼ (= −ln a_y for a one-hot y), for a <see cref="Activation.Softmax"/>
+    /// output layer: the cross-entropy between the target and the probabilities the softmax gives. Its BP1 is δᴸ = aᴸ − y.</summary>
+    public static Cost LogLikelihood { get; } = new LogLikelihoodCost();
+
+    /// <summary>Every cost.</summary>
+    public static IReadOnlyList<Cost> All { get; } = [Quadratic, CrossEntropy, LogLikelihood];
 
     /// <summary>The short name used on the command line and in saved networks: quadratic or cross-entropy.</summary>
     public abstract string Name { get; }
@@ -47,6 +51,7 @@ public abstract class Cost
     public double Value(LayerForward output, Matrix<double> y)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (this == LogLikelihood && output.Activation == Activation.Softmax) return LogLikelihoodFromZ(output.Z, y);
         if (this != CrossEntropy || output.Activation != Activation.Sigmoid) return Value(output.A, y);
         var z = output.Z;
         CheckShapes(z, y);
@@ -57,25 +62,43 @@ public abstract class Cost
         return sum / z.ColumnCount;
     }
 
+    /// <summary>
+    /// The log-likelihood of a softmax output from zᴸ: ln aⱼ = zⱼ − ln Σₖ e^(zₖ), so Cₓ = ln Σₖ e^(zₖ) − Σⱼ yⱼ zⱼ (the targets
+    /// adding up to 1), with ln Σₖ e^(zₖ) = max z + ln Σₖ e^(zₖ − max z): finite even where a_y rounds to 0.
+    /// </summary>
+    private static double LogLikelihoodFromZ(Matrix<double> z, Matrix<double> y)
+    {
+        CheckShapes(z, y);
+        double sum = 0;
+        for (int x = 0; x < z.ColumnCount; x++)
+        {
+            var column = z.Column(x);
+            double max = column.Maximum();
+            double logSumExp = max + Math.Log(column.Sum(v => Math.Exp(v - max)));
+            for (int j = 0; j < z.RowCount; j++) sum += y[j, x] * (logSumExp - z[j, x]);
+        }
+        return sum / z.ColumnCount;
+    }
+
     /// <summary>softplus(z) = ln(1 + eᶻ), computed as max(z, 0) + ln(1 + e^−|z|) so that eᶻ never overflows.</summary>
     public static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
 
     /// <summary>BP1 on its own: δᴸ = ∇ₐC ⊙ σ′(zᴸ), one column per example; with cross-entropy and a sigmoid output
-    /// σ′ cancels ∇ₐC's denominator and δᴸ = aᴸ − y (as in <see cref="Network.Backward(ForwardPass, Matrix{double})"/>).</summary>
+    /// σ′ cancels ∇ₐC's denominator and δᴸ = aᴸ − y, and so does softmax's Jacobian with the log-likelihood (as in <see cref="Network.Backward(ForwardPass, Matrix{double})"/>).</summary>
     public Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma)
     {
         ArgumentNullException.ThrowIfNull(sigma);
         CheckShapes(aL, y);
-        return this == CrossEntropy && sigma == Activation.Sigmoid
+        return (this == CrossEntropy && sigma == Activation.Sigmoid) || (this == LogLikelihood && sigma == Activation.Softmax)
             ? aL - y
             : GradientWithRespectToOutput(aL, y).PointwiseMultiply(sigma.Derivative(zL));
     }
 
-    /// <summary>The cost called <paramref name="name"/> (quadratic or cross-entropy; any case).</summary>
+    /// <summary>The cost called <paramref name="name"/> (quadratic, cross-entropy or log-likelihood; any case).</summary>
     /// <exception cref="ArgumentException">No cost has that name.</exception>
     public static Cost Parse(string name) =>
         All.FirstOrDefault(c => string.Equals(c.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown cost '{name}': choose quadratic or cross-entropy.", nameof(name));
+        ?? throw new ArgumentException($"Unknown cost '{name}': choose quadratic, cross-entropy or log-likelihood.", nameof(name));
 
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -117,5 +140,21 @@ public abstract class Cost
 
         public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) =>
             (a - y).PointwiseDivide(a.PointwiseMultiply(1 - a));
+    }
+
+    private sealed class LogLikelihoodCost : Cost
+    {
+        public override string Name => "log-likelihood";
+        public override string Formula => "C = −Σⱼ yⱼ ln aⱼ";
+
+        public override double Of(Vector<double> a, Vector<double> y)
+        {
+            double sum = 0;
+            for (int j = 0; j < a.Count; j++)
+                if (y[j] != 0) sum -= y[j] * Math.Log(a[j]);   // 0 · ln 0 counts as 0
+            return sum;
+        }
+
+        public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) => -y.PointwiseDivide(a);
     }
 }

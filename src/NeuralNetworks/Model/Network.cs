@@ -52,6 +52,12 @@ public sealed class Network
         Cost = cost ?? Cost.Quadratic;
         if (Cost == Cost.CrossEntropy && OutputActivation != Activation.Sigmoid)
             throw new ArgumentException($"The cross-entropy cost needs outputs in (0, 1): use a sigmoid output layer, not {OutputActivation}.", nameof(outputActivation));
+        if (Activation == Activation.Softmax)
+            throw new ArgumentException("Softmax is for the output layer only: choose sigmoid, tanh or relu for the hidden layers.", nameof(activation));
+        if ((Cost == Cost.LogLikelihood) != (OutputActivation == Activation.Softmax))
+            throw new ArgumentException(Cost == Cost.LogLikelihood
+                ? $"The log-likelihood cost needs a softmax output layer, not {OutputActivation}."
+                : $"A softmax output layer is trained with the log-likelihood cost, not {Cost}.", nameof(cost));
     }
 
     /// <summary>
@@ -179,8 +185,9 @@ public sealed class Network
         var output = forward[LayerCount];
 
         // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ). With cross-entropy and sigmoid outputs, σ′(zᴸ) = aᴸ(1 − aᴸ) cancels the
-        // denominator of ∇ₐC = (aᴸ − y) / (aᴸ(1 − aᴸ)), leaving δᴸ = aᴸ − y.
-        var delta = Cost == Cost.CrossEntropy && output.Activation == Activation.Sigmoid
+        // denominator of ∇ₐC = (aᴸ − y) / (aᴸ(1 − aᴸ)), leaving δᴸ = aᴸ − y. With the log-likelihood and a softmax
+        // output, ∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ) cancels ∇ₐC = −y/a the same way: δᴸ = aᴸ − y again.
+        var delta = (Cost == Cost.CrossEntropy && output.Activation == Activation.Sigmoid) || Cost == Cost.LogLikelihood
             ? output.A - Y
             : Cost.GradientWithRespectToOutput(output.A, Y).PointwiseMultiply(output.Activation.Derivative(output.Z));
 

@@ -10,8 +10,14 @@ namespace NeuralNetworks;
 /// </summary>
 internal static class FastTrainer
 {
-    /// <summary>What <see cref="TrainingHistory.Engine"/> says when this path trained with <paramref name="width"/>-bit vectors.</summary>
-    public static EngineUsed EngineName(int width) => new(TrainingEngine.Fast, width, Threads: 1);
+    /// <summary>What <see cref="TrainingHistory.Engine"/> says when this path trained with <paramref name="width"/>-bit vectors on <paramref name="threads"/> threads.</summary>
+    public static EngineUsed EngineName(int width, int threads = 1) => new(TrainingEngine.Fast, width, threads);
+
+    /// <summary>
+    /// Threads for mini-batches of <paramref name="batchSize"/>: 2 when the batch is split into two shards
+    /// (<see cref="FastNetwork.ShardedFrom"/>) and the machine has two cores or more, else 1. The weights do not depend on it.
+    /// </summary>
+    public static int ThreadsFor(int batchSize) => FastNetwork.ShardsFor(batchSize) > 1 && Environment.ProcessorCount > 1 ? 2 : 1;
 
     /// <summary>Why <see cref="TrainingEngine.Auto"/> should not use the fast path here, or null when it should.</summary>
     public static string? WhyNotAuto(Network network) =>
@@ -22,26 +28,36 @@ internal static class FastTrainer
 
     /// <summary>
     /// Trains as <see cref="GradientDescent.Train"/> does, in float32, with the kernels of <paramref name="width"/>
-    /// bits (512, 256 or 128; null: the widest this CPU accelerates, else 256). Tests pass 256 and 128 to prove
-    /// those variants on an AVX-512 machine.
+    /// bits (512, 256 or 128; null: the widest this CPU accelerates, else 256) on <paramref name="threads"/> threads
+    /// (1 or 2; null: <see cref="ThreadsFor"/>). Tests pass 256 and 128 to prove those variants on an AVX-512 machine,
+    /// and 1 and 2 threads to prove the same weights.
     /// </summary>
-    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null) =>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Train<Floats512>(network, training, options),
-            256 => Train<Floats256>(network, training, options),
-            128 => Train<Floats128>(network, training, options),
+            512 => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
+            256 => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
+            128 => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
-    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options) where V : struct, ISimdFloats<V>
+    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads) where V : struct, ISimdFloats<V>
     {
-        var run = new TrainingRun(network, training, options, EngineName(V.Width));
         int m = options.BatchSize;
+        threads = FastNetwork.ShardsFor(Math.Min(m, training.Count)) > 1 ? Math.Clamp(threads, 1, 2) : 1;
+        var run = new TrainingRun(network, training, options, EngineName(V.Width, threads));
+        int n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
-        using var fast = new FastNetwork<V>(network, capacity: Math.Max(Math.Min(m, training.Count), 64));
+        int capacity = Math.Max(Math.Min(m, training.Count), 64);
+        using var fast = new FastNetwork<V>(network, capacity, threads, options.Momentum, options.Nesterov, options.WeightDecay);
+        // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
+        var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
+        var shiftedLabels = new byte[capacity];
+        var firstRows = Enumerable.Range(0, capacity).ToArray();
         fixed (byte* pixels = training.AllPixelBytes)
         fixed (byte* labels = training.AllLabels)
+        fixed (byte* movedPixels = shifted)
+        fixed (byte* movedLabels = shiftedLabels)
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
@@ -50,14 +66,26 @@ internal static class FastTrainer
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     int count = Math.Min(m, order.Length - start), after = start + count;
-                    var next = order.AsSpan(after, Math.Min(m, order.Length - after));
-                    fast.Load(pixels, labels, order.AsSpan(start, count), next);
-                    double cost = fast.Forward();
+                    var rows = order.AsSpan(start, count);
+                    double cost;
+                    if (options.MaxShift > 0)
+                    {
+                        var shifts = run.Shifts(count);
+                        for (int x = 0; x < count; x++)
+                        {
+                            Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
+                                shifted.AsSpan(x * n0, n0));
+                            shiftedLabels[x] = labels[rows[x]];
+                        }
+                        cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                    }
+                    else
+                        cost = fast.Gradient(pixels, labels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
                     run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                    fast.BackwardAndStep(options.LearningRateAt(epoch));
+                    fast.Step(options.LearningRateAt(epoch));
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
-                run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate);
+                if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
             }
         return run.Finish(fast.ToNetwork(network));
     }

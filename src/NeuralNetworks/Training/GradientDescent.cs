@@ -5,7 +5,8 @@ namespace NeuralNetworks;
 /// <summary>
 /// Mini-batch stochastic gradient descent, written to be read beside notebooks 07 and 08: for every epoch, shuffle
 /// the examples; for every mini-batch of m of them, a forward pass, a backward pass, and one step
-/// Wˡ ← Wˡ − η ∂C/∂Wˡ, bˡ ← bˡ − η ∂C/∂bˡ. <c>network.Train(...)</c> runs the same algorithm, on a fast
+/// Wˡ ← Wˡ − η ∂C/∂Wˡ, bˡ ← bˡ − η ∂C/∂bˡ — or, with momentum or weight decay, the step of <c>Momentum.Step</c>;
+/// shifted inputs, schedules and early stopping as the options say (notebook 11). <c>network.Train(...)</c> runs the same algorithm, on a fast
 /// float32 path when it can (the tests prove the two agree).
 /// </summary>
 public static class GradientDescent
@@ -25,6 +26,7 @@ public static class GradientDescent
     internal static TrainingResult Run(Network network, DataSet training, TrainingOptions options, EngineUsed engine)
     {
         var run = new TrainingRun(network, training, options, engine);   // shuffles, history, progress, divergence checks
+        var velocity = Velocity.Zero(network);                             // momentum's v, 0 at the start
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -34,14 +36,18 @@ public static class GradientDescent
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 var batch = order[start..Math.Min(start + options.BatchSize, order.Length)];
-                var X = training.Images(batch);                       // 784 × m: one example per column
+                var X = options.MaxShift > 0                          // 784 × m: one example per column
+                    ? Augmentation.ShiftedImages(training, batch, run.Shifts(batch.Length))   // moved copies, drawn afresh each time
+                    : training.Images(batch);
                 var Y = training.Targets(batch);                      // 10 × m: one-hot targets
                 var forward = network.Forward(X);                     // zˡ and aˡ for every layer
                 var backward = network.Backward(forward, Y);          // δˡ, ∂C/∂Wˡ, ∂C/∂bˡ (BP1–BP4), averaged over the batch
                 run.StepDone(epoch, step, backward.Cost);             // stops before a NaN cost reaches the weights
-                network = network.Step(backward, eta);                // W ← W − η ∂C/∂W, b ← b − η ∂C/∂b
+                (network, velocity) = options.Momentum == 0 && options.WeightDecay == 0
+                    ? (network.Step(backward, eta), velocity)         // W ← W − η ∂C/∂W, b ← b − η ∂C/∂b
+                    : Momentum.Step(network, backward, velocity, eta, options.Momentum, options.Nesterov, options.WeightDecay);
             }
-            run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds);
+            if (run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds)) break;   // early stopping: no new best for N epochs
         }
         return run.Finish(network);
     }

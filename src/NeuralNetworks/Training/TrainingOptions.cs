@@ -10,8 +10,32 @@ public sealed record TrainingOptions
     /// η · 0.95^(e−1): big steps while far from a minimum, small ones to settle into it.</summary>
     public double LearningRateDecay { get; init; } = 1.0;
 
-    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1).</summary>
-    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1);
+    /// <summary>How η changes over the epochs besides <see cref="LearningRateDecay"/>: epoch e uses η · f(e), e.g.
+    /// <see cref="LearningRateSchedule.Cosine"/> f(e) = ½(1 + cos(π(e − 1)/E)) or <see cref="LearningRateSchedule.Step"/>
+    /// f(e) = factor^⌊(e − 1)/every⌋ (default <see cref="LearningRateSchedule.Constant"/>, f = 1).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The learning rate used in epoch e (1-based): η · decay^(e−1) · f(e), f being <see cref="Schedule"/>.</summary>
+    public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1) * Schedule.Factor(epoch, Epochs);
+
+    /// <summary>μ ∈ [0, 1), momentum: each step moves by the velocity v ← μv + ∂C/∂W, W ← W − ηv, so steps keep going
+    /// where gradients agree and cancel where they zigzag (0: plain SGD). See <see cref="NeuralNetworks.Momentum"/>.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>With <see cref="Momentum"/>: Nesterov's form, W ← W − η(g + μv), which looks ahead along the velocity.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>λ ≥ 0, L2 weight decay: training minimises C + (λ/2) Σ w² over the weights (not the biases), so each step
+    /// uses ∂C/∂W + λW and shrinks every weight a little towards 0 (0: none).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>N, early stopping (needs <see cref="ValidationData"/>): stop once the validation accuracy has not improved for
+    /// N epochs, and return the network of the best epoch rather than the last (0: train every epoch, return the last).</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>s, data augmentation: every training image, every time it is used, is first moved by (dx, dy) pixels with
+    /// dx, dy drawn uniformly from {−s, …, s} (empty pixels are black; see <see cref="Augmentation"/>). 0: images as they are.</summary>
+    public int MaxShift { get; init; }
 
     /// <summary>Passes over the whole training set.</summary>
     public int Epochs { get; init; } = 30;
@@ -60,6 +84,16 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {BatchSize}.", nameof(BatchSize));
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum μ must be in [0, 1), not {Momentum}.", nameof(Momentum));
+        if (Nesterov && Momentum == 0) throw new ArgumentException("Nesterov momentum needs a momentum μ above 0.", nameof(Nesterov));
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"Weight decay λ must be 0 or more, not {WeightDecay}.", nameof(WeightDecay));
+        if (EarlyStoppingPatience < 0) throw new ArgumentException($"Early stopping patience must be 0 (off) or more, not {EarlyStoppingPatience}.", nameof(EarlyStoppingPatience));
+        if (EarlyStoppingPatience > 0 && ValidationData is null)
+            throw new ArgumentException("Early stopping needs validation data: set ValidationData (see DataSet.Split).", nameof(EarlyStoppingPatience));
+        if (MaxShift < 0) throw new ArgumentException($"The largest shift must be 0 (off) or more pixels, not {MaxShift}.", nameof(MaxShift));
+        if (MaxShift > 0 && (MaxShift >= training.ImageRows || MaxShift >= training.ImageColumns))
+            throw new ArgumentException($"A shift of up to {MaxShift} pixels leaves nothing of {training.Name}'s {training.ImageRows}×{training.ImageColumns} images.", nameof(MaxShift));
         training.CheckFits(network);
         TestData?.CheckFits(network);
         ValidationData?.CheckFits(network);

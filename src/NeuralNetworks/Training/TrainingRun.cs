@@ -13,6 +13,8 @@ internal sealed class TrainingRun
     private readonly EngineUsed engine;
     private readonly string shape;
     private readonly int parameterCount;
+    private readonly Random shiftRandom;
+    private readonly EarlyStopping? earlyStopping;
     private double epochCostSum;
     private int epochSteps;
 
@@ -22,6 +24,8 @@ internal sealed class TrainingRun
         this.options = options;
         this.engine = engine;
         random = new Random(options.Seed);
+        shiftRandom = new Random(unchecked(options.Seed * 7919 + 17));   // its own generator: shifts do not change the shuffles
+        earlyStopping = options.EarlyStoppingPatience > 0 ? new EarlyStopping(options.EarlyStoppingPatience) : null;
         order = Enumerable.Range(0, training.Count).ToArray();
         stepCosts = options.RecordStepCosts ? [] : null;
         snapshots = options.RecordSnapshots ? [Snapshot(0, start)] : null;
@@ -39,6 +43,9 @@ internal sealed class TrainingRun
         return order;
     }
 
+    /// <summary>The next <paramref name="count"/> random shifts for <see cref="TrainingOptions.MaxShift"/>, one per example in batch order.</summary>
+    public Shift[] Shifts(int count) => Augmentation.RandomShifts(shiftRandom, count, options.MaxShift);
+
     /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
     public void StepDone(int epoch, int step, double cost)
     {
@@ -50,14 +57,14 @@ internal sealed class TrainingRun
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, step, StepsPerEpoch, epochCostSum / epochSteps, null));
     }
 
-    public void EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
+    public bool EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
 
-    /// <summary>Ends an epoch: test cost and accuracy, record, snapshot, progress.</summary>
+    /// <summary>Ends an epoch: test cost and accuracy, record, snapshot, progress. True when early stopping says stop.</summary>
     /// <param name="epoch">1…Epochs.</param>
     /// <param name="seconds">Time the epoch's steps took.</param>
     /// <param name="network">The network now; asked only when a snapshot is kept or the test data must be evaluated by <see cref="Evaluation.Evaluate(Network, DataSet)"/>.</param>
     /// <param name="evaluate">Mean cost and accuracy on the test data, when an implementation measures them itself (same definitions as <see cref="Evaluation.Evaluate(Network, DataSet)"/>).</param>
-    public void EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
+    public bool EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
     {
         (double Cost, double Accuracy)? Measured(DataSet? data)
         {
@@ -76,10 +83,12 @@ internal sealed class TrainingRun
         options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
         epochCostSum = 0;
         epochSteps = 0;
+        return earlyStopping is not null && earlyStopping.ShouldStop(epoch, validation!.Value.Accuracy, network);
     }
 
+    /// <summary>The result: the last network, or with early stopping the best one on the validation data.</summary>
     public TrainingResult Finish(Network network) =>
-        new(network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
+        new(earlyStopping?.BestNetwork ?? network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
             shape, parameterCount, options, epochs, stepCosts, snapshots, engine));
 
     private static (double Cost, double Accuracy) Measure(Network network, DataSet test)

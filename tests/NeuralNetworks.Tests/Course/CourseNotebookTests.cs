@@ -35,7 +35,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         Assert.Equal(
             ["00-setup-check.ipynb", "01-neurons.ipynb", "02-weights.ipynb", "03-bias.ipynb", "04-sigmoid.ipynb",
              "05-the-network-as-a-function.ipynb", "06-cost.ipynb", "07-gradient-descent.ipynb", "08-backpropagation.ipynb",
-             "09-training-on-mnist.ipynb", "10-experiments.ipynb"],
+             "09-training-on-mnist.ipynb", "10-experiments.ipynb", "11-learning-better.ipynb"],
             names);
     }
 
