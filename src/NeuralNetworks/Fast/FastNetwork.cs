@@ -219,7 +219,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             {
                 partner.Start(shards[1], pixels, allLabels, rows[half..], next[nextHalf..]);
                 shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
-                partner.Wait();
+                partner.Finish();
             }
         }
         double sum = 0;
@@ -650,11 +650,14 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// The second thread: runs one shard's <see cref="Shard.Run"/> when started and signals when done. It spins a
-    /// little before sleeping, because a step at batch 32 lasts only tens of microseconds.
+    /// The second thread: offered one shard's <see cref="Shard.Run"/> per step. It spins a little before sleeping,
+    /// because a step at batch 32 lasts only tens of microseconds. When the calling thread has finished its own shard
+    /// and the partner has not started (on a busy machine it may not have been scheduled yet), the calling thread takes
+    /// the shard back and runs it itself: the same work either way, so the same result, and no wait for a descheduled thread.
     /// </summary>
     private sealed class Partner : IDisposable
     {
+        private const int Idle = 0, Offered = 1, Taken = 2, Done = 3, TakenBack = 4;
         private readonly Thread thread;
         private readonly ManualResetEventSlim go = new(false, 2000), done = new(false, 2000);
         private Shard? shard;
@@ -662,6 +665,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         private int[] rows = [];
         private int rowCount, nextCount;
         private Exception? failure;
+        private int state = Idle;
         private volatile bool stopping;
 
         public Partner()
@@ -670,7 +674,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             thread.Start();
         }
 
-        /// <summary>Starts <see cref="Shard.Run"/> of <paramref name="target"/> on the second thread.</summary>
+        /// <summary>Offers <see cref="Shard.Run"/> of <paramref name="target"/> to the second thread.</summary>
         public void Start(Shard target, byte* pixels, byte* labels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
         {
             shard = target;
@@ -680,15 +684,23 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             rowCount = rows.Length; nextCount = next.Length;
             failure = null;
             done.Reset();
+            Volatile.Write(ref state, Offered);
             go.Set();
         }
 
-        /// <summary>Waits for the work <see cref="Start"/> gave; rethrows what it threw.</summary>
-        public void Wait()
+        /// <summary>Runs the offered shard here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
+        public void Finish()
         {
+            if (Interlocked.CompareExchange(ref state, TakenBack, Offered) == Offered)
+            {
+                RunOffered();
+                return;
+            }
             done.Wait();
             if (failure is not null) throw new AggregateException(failure);
         }
+
+        private void RunOffered() => shard!.Run((byte*)pixels, (byte*)labels, rows.AsSpan(0, rowCount), rows.AsSpan(rowCount, nextCount));
 
         private void Loop()
         {
@@ -697,8 +709,10 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 go.Wait();
                 go.Reset();
                 if (stopping) return;
-                try { shard!.Run((byte*)pixels, (byte*)labels, rows.AsSpan(0, rowCount), rows.AsSpan(rowCount, nextCount)); }
+                if (Interlocked.CompareExchange(ref state, Taken, Offered) != Offered) continue;   // taken back, or nothing new
+                try { RunOffered(); }
                 catch (Exception e) { failure = e; }
+                Volatile.Write(ref state, Done);
                 done.Set();
             }
         }
