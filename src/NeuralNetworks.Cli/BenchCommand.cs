@@ -27,7 +27,7 @@ public static partial class BenchCommand
     {
         var epochs = CommandOptions.Int("--epochs", "Epochs of the fast path per batch size (median over them) [default: 7].");
         var referenceEpochs = CommandOptions.Int("--reference-epochs", "Epochs of the reference path per batch size (0 skips it) [default: 2].");
-        var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,100" };
+        var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,32,100" };
         var peers = new Option<bool>("--peers") { Description = "Also run the NumPy and PyTorch peer scripts (needs /usr/bin/python3 with numpy and torch)." };
         var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer script per batch size [default: 3].");
         var peersDir = new Option<string?>("--peers-dir") { Description = "Folder of np_mlp.py, torch_mlp.py and prep_data.py (default: shared/bench/peers found upward from here)." };
@@ -148,6 +148,13 @@ public static partial class BenchCommand
             return rows;
         }
         bool torch = Python(python, dir, ["-c", "import torch"], null, out _) == 0;
+        var numpyBlas = PeerBlas(python, dir, "numpy");
+        var torchBlas = torch ? PeerBlas(python, dir, "torch", OneBlasThread) : null;
+        AnsiConsole.WriteLine($"peers: NumPy on {numpyBlas.Describe()}");
+        if (torchBlas is not null) AnsiConsole.WriteLine($"peers: PyTorch on {torchBlas.Describe()}");
+        foreach (var (peer, blas) in new[] { ("NumPy", numpyBlas), ("PyTorch", torchBlas) })
+            if (blas is { IsReference: true })
+                AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {peer} runs on the reference BLAS ({blas.Loaded}), about 3× slower than on OpenBLAS, which pip users get: a ratio against it flatters this library. Install OpenBLAS (apt-get install libopenblas0-pthread) and run again.");
         var peerData = Path.Combine(Path.GetTempPath(), $"nn-bench-peer-data-{Environment.ProcessId}");
         try
         {
@@ -156,15 +163,15 @@ public static partial class BenchCommand
                 throw new InvalidOperationException($"prep_data.py failed: {prep}");
             foreach (int m in batchSizes)
             {
-                var runs = new List<(string Name, string[] Args)>
+                var runs = new List<(string Name, string[] Args, (string, string)[] Environment)>
                 {
-                    ($"NumPy vectorised (float64)", ["np_mlp.py", "vec", $"{m}", $"{epochs}", $"{epochs}"]),
+                    ($"NumPy vectorised (float64, {numpyBlas.Short})", ["np_mlp.py", "vec", $"{m}", $"{epochs}", $"{epochs}"], []),
                 };
-                if (torch) runs.Add(($"PyTorch CPU, 1 thread", ["torch_mlp.py", $"{m}", $"{epochs}", "1", $"{epochs}"]));
-                if (m == batchSizes[0]) runs.Add(("NumPy per-sample (network.py)", ["np_mlp.py", "nielsen", $"{m}", "1"]));
-                foreach (var (name, args) in runs)
+                if (torch) runs.Add(($"PyTorch CPU, 1 thread ({torchBlas!.Short})", ["torch_mlp.py", $"{m}", $"{epochs}", "1", $"{epochs}"], OneBlasThread));
+                if (m == batchSizes[0]) runs.Add(("NumPy per-sample (network.py)", ["np_mlp.py", "nielsen", $"{m}", "1"], []));
+                foreach (var (name, args, environment) in runs)
                 {
-                    int exit = Python(python, dir, args, peerData, out var output);
+                    int exit = Python(python, dir, args, peerData, out var output, environment);
                     var result = ResultLine().Match(output);
                     if (exit != 0 || !result.Success)
                     {
@@ -187,9 +194,73 @@ public static partial class BenchCommand
         return rows;
     }
 
-    private static int Python(string python, string dir, string[] args, string? peerData, out string output)
+    /// <summary>
+    /// The BLAS a peer runs on: what its build says (numpy.show_config, torch.__config__) and which library the
+    /// process actually loaded (Debian's NumPy and PyTorch link the generic libblas.so.3, which the alternatives
+    /// system points at OpenBLAS when installed, else at the slow reference BLAS).
+    /// </summary>
+    /// <param name="Declared">What the package's build configuration names.</param>
+    /// <param name="Loaded">The BLAS libraries mapped into the process after importing the package.</param>
+    /// <param name="Threads">OpenBLAS's thread count, when OpenBLAS is loaded.</param>
+    public sealed record BlasInfo(string Declared, string Loaded, int? Threads)
+    {
+        /// <summary>Only Debian's reference BLAS (…/blas/libblas.so.3) is loaded: no OpenBLAS, MKL or BLIS.</summary>
+        public bool IsReference => Loaded.Contains("/blas/libblas", StringComparison.Ordinal)
+            && !Regex.IsMatch(Loaded, "openblas|mkl|blis", RegexOptions.IgnoreCase);
+
+        /// <summary>A short name for the table: OpenBLAS, reference BLAS, MKL, BLIS or what was loaded.</summary>
+        public string Short =>
+            Regex.IsMatch(Loaded, "openblas", RegexOptions.IgnoreCase) ? $"OpenBLAS{(Threads is int t ? $", {t} BLAS thread{(t == 1 ? "" : "s")}" : "")}"
+            : Regex.IsMatch(Loaded, "mkl", RegexOptions.IgnoreCase) ? "MKL"
+            : Regex.IsMatch(Loaded, "blis", RegexOptions.IgnoreCase) ? "BLIS"
+            : IsReference ? "reference BLAS" : "BLAS unknown";
+
+        /// <summary>One line for the log.</summary>
+        public string Describe() => $"{Short} (build says {Declared}; loaded {Loaded})";
+    }
+
+    // Imports the package, then prints what its build says about BLAS and the BLAS libraries the process mapped.
+    private const string BlasProbe = """
+        import sys, re, io, ctypes, contextlib
+        which = sys.argv[1]
+        if which == "numpy":
+            import numpy
+            text = io.StringIO()
+            with contextlib.redirect_stdout(text): numpy.show_config()
+            m = re.search(r"blas_opt_info:\n(?:    .*\n)*?    libraries = (\[[^\]]*\])", text.getvalue())
+            declared = "blas_opt_info libraries " + (m.group(1) if m else "?")
+        else:
+            import torch
+            m = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+            declared = "BLAS_INFO=" + (m.group(1) if m else "?")
+        libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if len(l.split()) >= 6 and re.search(r"(blas|mkl|blis)[^/]*$", l.split()[-1])})
+        threads = ""
+        for lib in libs:
+            if "openblas" in lib.rsplit("/", 1)[-1]:
+                try: threads = str(ctypes.CDLL(lib).openblas_get_num_threads())
+                except Exception: pass
+        print("BLAS|" + declared + "|" + ", ".join(libs) + "|" + threads)
+        """;
+
+    /// <summary>
+    /// For "PyTorch, 1 thread": torch.set_num_threads(1) limits PyTorch's own pool but not the OpenBLAS that Debian's
+    /// PyTorch calls (measured: openblas_get_num_threads() still says 2), so the run gets OPENBLAS_NUM_THREADS=1 too.
+    /// </summary>
+    private static readonly (string, string)[] OneBlasThread = [("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1")];
+
+    private static BlasInfo PeerBlas(string python, string dir, string package, params (string Name, string Value)[] environment)
+    {
+        if (Python(python, dir, ["-c", BlasProbe, package], null, out var output, environment) != 0
+            || output.Split('\n').FirstOrDefault(l => l.StartsWith("BLAS|", StringComparison.Ordinal)) is not { } line)
+            return new BlasInfo("?", $"unknown ({output.Trim().Split('\n').LastOrDefault()})", null);
+        var parts = line.Trim().Split('|');
+        return new BlasInfo(parts[1], parts[2].Length > 0 ? parts[2] : "no BLAS library mapped", int.TryParse(parts[3], CultureInfo.InvariantCulture, out int t) ? t : null);
+    }
+
+    private static int Python(string python, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo(python) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
         if (peerData is not null) info.Environment["PEER_DATA"] = peerData;
         using var process = Process.Start(info)!;

@@ -12,7 +12,10 @@ internal static class FastNetwork
     /// <summary>Examples sharing each loaded row of Wᵀ in the forward pass (one accumulator register each).</summary>
     public const int MaxGroup = 8;
 
-    /// <summary>Examples whose δ stay in registers while the gradient rows Σₓ aₓ[k]·δₓ are summed: two forward groups.</summary>
+    /// <summary>
+    /// A shard of at most this many examples (two forward groups) keeps all its δ in registers while the gradient rows
+    /// Σₓ aₓ[k]·δₓ are summed, and moves the weights in the same pass; larger ones sum per forward group.
+    /// </summary>
     public const int MaxUpdateGroup = 2 * MaxGroup;
 
     /// <summary>
@@ -73,7 +76,7 @@ internal static class FastNetwork
 /// Vector256 or four Vector128 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k
 /// of Wˡᵀ) is a broadcast-FMA per input k with no horizontal sums, and the gradient row k, Σₓ aₓ[k]·δₓ, has the same shape.</item>
 /// <item>Examples go through the forward pass in groups of up to 8, one accumulator register each, so every row
-/// of Wᵀ loaded from memory feeds up to 8 FMAs; the gradient is summed over groups of up to 16 (their δ in registers).</item>
+/// of Wᵀ loaded from memory feeds up to 8 FMAs; a batch of up to 16 sums its gradient in one group (all δ in registers).</item>
 /// <item>One rounding per step: the mini-batch's gradient is summed first, then each parameter moves once,
 /// w ← w + (−η/m)·Σₓ ∂Cₓ/∂w in one fused multiply-add, as the reference does. A batch of up to 16 sums its
 /// gradient row in a register and updates the weight row straight away; larger batches sum into a gradient buffer.</item>
@@ -235,7 +238,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             {
                 partner.Start(shards[1], pixels, allLabels, rows[half..], next[nextHalf..]);
                 shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
-                partner.Wait();
+                partner.Finish();
             }
         }
         double sum = 0;
@@ -416,8 +419,10 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         private readonly ulong* masks;         // per forward group: bit k set when input k is not 0 in some example
         private readonly int* active;          // per forward group: those inputs k
         private readonly int* activeCount;
-        public readonly int* UpdateActive;     // per update group (two forward groups): the union of their inputs
-        public readonly int* UpdateActiveCount;
+        public int* UpdateActive;              // per update group: its inputs k (the forward groups' lists, or the union for one group)
+        public int* UpdateActiveCount;
+        private readonly int* unionList;       // the shard's inputs when it is one update group
+        private readonly int* unionCount;
         public readonly ulong* Touched;        // the union over the shard
         private readonly void* block;
         public int M;                          // examples in the shard now
@@ -429,7 +434,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             Capacity = capacity;
             int L = net.L, n0 = net.n[0];
             int[] p = net.p;
-            int groups = (capacity + MaxGroup - 1) / MaxGroup + 1, updateGroups = groups / 2 + 1;
+            int groups = (capacity + MaxGroup - 1) / MaxGroup + 1;
             long bytes = 0;
             long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
             var aAt = new long[L + 1]; var dAt = new long[L + 1]; var gAt = new long[L + 1]; var gbAt = new long[L + 1];
@@ -442,7 +447,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             }
             long eAt = Reserve((long)capacity * p.Max(), 4), zAt = Reserve((long)capacity * p[L], 4), cAt = Reserve(capacity, 8),
                  lAt = Reserve(capacity, 1), mAt = Reserve((long)groups * net.words, 8), actAt = Reserve((long)groups * n0, 4),
-                 acAt = Reserve(groups, 4), uAt = Reserve((long)updateGroups * n0, 4), ucAt = Reserve(updateGroups, 4), tAt = Reserve(net.words, 8);
+                 acAt = Reserve(groups, 4), uAt = Reserve(n0, 4), ucAt = Reserve(1, 4), tAt = Reserve(net.words, 8);
             block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
             NativeMemory.Clear(block, (nuint)bytes);
             byte* at = (byte*)block;
@@ -455,7 +460,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             }
             backward = (float*)(at + eAt); Zout = (float*)(at + zAt); ExampleCost = (double*)(at + cAt); Labels = at + lAt;
             masks = (ulong*)(at + mAt); active = (int*)(at + actAt); activeCount = (int*)(at + acAt);
-            UpdateActive = (int*)(at + uAt); UpdateActiveCount = (int*)(at + ucAt); Touched = (ulong*)(at + tAt);
+            unionList = (int*)(at + uAt); unionCount = (int*)(at + ucAt); Touched = (ulong*)(at + tAt);
         }
 
         /// <summary>Load, forward pass and the gradient summed into <see cref="G"/>.</summary>
@@ -518,20 +523,25 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 activeCount[groups] = ListOf(mask, words, active + (long)groups * n0);
                 x0 += size;
             }
-            // Update groups pair the forward groups (2u, 2u + 1); the shard's union is every group's.
-            UpdateGroups = (groups + 1) / 2;
-            ulong* union = stackalloc ulong[words];
-            for (int w = 0; w < words; w++) Touched[w] = 0;
-            for (int u = 0; u < UpdateGroups; u++)
+            // The shard's union of inputs (the rows of W¹ it moves); up to 16 examples sum the gradient in one group over it.
+            for (int w = 0; w < words; w++)
             {
-                for (int w = 0; w < words; w++)
-                {
-                    ulong bits = masks[(long)2 * u * words + w];
-                    if (2 * u + 1 < groups) bits |= masks[(long)(2 * u + 1) * words + w];
-                    union[w] = bits;
-                    Touched[w] |= bits;
-                }
-                UpdateActiveCount[u] = ListOf(union, words, UpdateActive + (long)u * n0);
+                ulong bits = 0;
+                for (int g = 0; g < groups; g++) bits |= masks[(long)g * words + w];
+                Touched[w] = bits;
+            }
+            if (M <= FastNetwork.MaxUpdateGroup)
+            {
+                UpdateGroups = 1;
+                unionCount[0] = ListOf(Touched, words, unionList);
+                UpdateActive = unionList;
+                UpdateActiveCount = unionCount;
+            }
+            else
+            {
+                UpdateGroups = groups;
+                UpdateActive = active;
+                UpdateActiveCount = activeCount;
             }
         }
 
@@ -602,7 +612,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 if (!sumGradient) continue;
                 for (int u = 0, x0 = 0; x0 < M; u++)
                 {
-                    int size = UpdateGroupSize(M, x0);
+                    int size = UpdateGroups == 1 ? M : GroupSize(M, x0);
                     int* ks = l == 1 ? UpdateActive + (long)u * n[0] : net.identity;
                     int kc = l == 1 ? UpdateActiveCount[u] : n[l - 1];
                     for (int c = 0; c < chunks; c++)
@@ -727,11 +737,14 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// The second thread: runs one shard's <see cref="Shard.Run"/> when started and signals when done. It spins a
-    /// little before sleeping, because a step at batch 32 lasts only tens of microseconds.
+    /// The second thread: offered one shard's <see cref="Shard.Run"/> per step. It spins a little before sleeping,
+    /// because a step at batch 32 lasts only tens of microseconds. When the calling thread has finished its own shard
+    /// and the partner has not started (on a busy machine it may not have been scheduled yet), the calling thread takes
+    /// the shard back and runs it itself: the same work either way, so the same result, and no wait for a descheduled thread.
     /// </summary>
     private sealed class Partner : IDisposable
     {
+        private const int Idle = 0, Offered = 1, Taken = 2, Done = 3, TakenBack = 4;
         private readonly Thread thread;
         private readonly ManualResetEventSlim go = new(false, 2000), done = new(false, 2000);
         private Shard? shard;
@@ -739,6 +752,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         private int[] rows = [];
         private int rowCount, nextCount;
         private Exception? failure;
+        private int state = Idle;
         private volatile bool stopping;
 
         public Partner()
@@ -747,7 +761,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             thread.Start();
         }
 
-        /// <summary>Starts <see cref="Shard.Run"/> of <paramref name="target"/> on the second thread.</summary>
+        /// <summary>Offers <see cref="Shard.Run"/> of <paramref name="target"/> to the second thread.</summary>
         public void Start(Shard target, byte* pixels, byte* labels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
         {
             shard = target;
@@ -757,15 +771,23 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             rowCount = rows.Length; nextCount = next.Length;
             failure = null;
             done.Reset();
+            Volatile.Write(ref state, Offered);
             go.Set();
         }
 
-        /// <summary>Waits for the work <see cref="Start"/> gave; rethrows what it threw.</summary>
-        public void Wait()
+        /// <summary>Runs the offered shard here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
+        public void Finish()
         {
+            if (Interlocked.CompareExchange(ref state, TakenBack, Offered) == Offered)
+            {
+                RunOffered();
+                return;
+            }
             done.Wait();
             if (failure is not null) throw new AggregateException(failure);
         }
+
+        private void RunOffered() => shard!.Run((byte*)pixels, (byte*)labels, rows.AsSpan(0, rowCount), rows.AsSpan(rowCount, nextCount));
 
         private void Loop()
         {
@@ -774,8 +796,10 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 go.Wait();
                 go.Reset();
                 if (stopping) return;
-                try { shard!.Run((byte*)pixels, (byte*)labels, rows.AsSpan(0, rowCount), rows.AsSpan(rowCount, nextCount)); }
+                if (Interlocked.CompareExchange(ref state, Taken, Offered) != Offered) continue;   // taken back, or nothing new
+                try { RunOffered(); }
                 catch (Exception e) { failure = e; }
+                Volatile.Write(ref state, Done);
                 done.Set();
             }
         }
@@ -925,29 +949,29 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         if (TSize.Value > 13) d13 = V.Load(delta + 13 * stride);
         if (TSize.Value > 14) d14 = V.Load(delta + 14 * stride);
         if (TSize.Value > 15) d15 = V.Load(delta + 15 * stride);
+        float* i0 = input, i1 = i0 + inStride, i2 = i1 + inStride, i3 = i2 + inStride, i4 = i3 + inStride, i5 = i4 + inStride, i6 = i5 + inStride, i7 = i6 + inStride, i8 = i7 + inStride, i9 = i8 + inStride, i10 = i9 + inStride, i11 = i10 + inStride, i12 = i11 + inStride, i13 = i12 + inStride, i14 = i13 + inStride, i15 = i14 + inStride;
         var s = V.Create(scale);
         for (int t = 0; t < kc; t++)
         {
             int k = ks[t];
             float* at = target + (long)k * stride;
-            float* a = input + k;
             var g = TMode.Step ? V.Zero : V.Load(at);
-            g = V.FusedMultiplyAdd(V.Create(a[0 * (long)inStride]), d0, g);
-            if (TSize.Value > 1) g = V.FusedMultiplyAdd(V.Create(a[1 * (long)inStride]), d1, g);
-            if (TSize.Value > 2) g = V.FusedMultiplyAdd(V.Create(a[2 * (long)inStride]), d2, g);
-            if (TSize.Value > 3) g = V.FusedMultiplyAdd(V.Create(a[3 * (long)inStride]), d3, g);
-            if (TSize.Value > 4) g = V.FusedMultiplyAdd(V.Create(a[4 * (long)inStride]), d4, g);
-            if (TSize.Value > 5) g = V.FusedMultiplyAdd(V.Create(a[5 * (long)inStride]), d5, g);
-            if (TSize.Value > 6) g = V.FusedMultiplyAdd(V.Create(a[6 * (long)inStride]), d6, g);
-            if (TSize.Value > 7) g = V.FusedMultiplyAdd(V.Create(a[7 * (long)inStride]), d7, g);
-            if (TSize.Value > 8) g = V.FusedMultiplyAdd(V.Create(a[8 * (long)inStride]), d8, g);
-            if (TSize.Value > 9) g = V.FusedMultiplyAdd(V.Create(a[9 * (long)inStride]), d9, g);
-            if (TSize.Value > 10) g = V.FusedMultiplyAdd(V.Create(a[10 * (long)inStride]), d10, g);
-            if (TSize.Value > 11) g = V.FusedMultiplyAdd(V.Create(a[11 * (long)inStride]), d11, g);
-            if (TSize.Value > 12) g = V.FusedMultiplyAdd(V.Create(a[12 * (long)inStride]), d12, g);
-            if (TSize.Value > 13) g = V.FusedMultiplyAdd(V.Create(a[13 * (long)inStride]), d13, g);
-            if (TSize.Value > 14) g = V.FusedMultiplyAdd(V.Create(a[14 * (long)inStride]), d14, g);
-            if (TSize.Value > 15) g = V.FusedMultiplyAdd(V.Create(a[15 * (long)inStride]), d15, g);
+            g = V.FusedMultiplyAdd(V.Create(i0[k]), d0, g);
+            if (TSize.Value > 1) g = V.FusedMultiplyAdd(V.Create(i1[k]), d1, g);
+            if (TSize.Value > 2) g = V.FusedMultiplyAdd(V.Create(i2[k]), d2, g);
+            if (TSize.Value > 3) g = V.FusedMultiplyAdd(V.Create(i3[k]), d3, g);
+            if (TSize.Value > 4) g = V.FusedMultiplyAdd(V.Create(i4[k]), d4, g);
+            if (TSize.Value > 5) g = V.FusedMultiplyAdd(V.Create(i5[k]), d5, g);
+            if (TSize.Value > 6) g = V.FusedMultiplyAdd(V.Create(i6[k]), d6, g);
+            if (TSize.Value > 7) g = V.FusedMultiplyAdd(V.Create(i7[k]), d7, g);
+            if (TSize.Value > 8) g = V.FusedMultiplyAdd(V.Create(i8[k]), d8, g);
+            if (TSize.Value > 9) g = V.FusedMultiplyAdd(V.Create(i9[k]), d9, g);
+            if (TSize.Value > 10) g = V.FusedMultiplyAdd(V.Create(i10[k]), d10, g);
+            if (TSize.Value > 11) g = V.FusedMultiplyAdd(V.Create(i11[k]), d11, g);
+            if (TSize.Value > 12) g = V.FusedMultiplyAdd(V.Create(i12[k]), d12, g);
+            if (TSize.Value > 13) g = V.FusedMultiplyAdd(V.Create(i13[k]), d13, g);
+            if (TSize.Value > 14) g = V.FusedMultiplyAdd(V.Create(i14[k]), d14, g);
+            if (TSize.Value > 15) g = V.FusedMultiplyAdd(V.Create(i15[k]), d15, g);
             if (TMode.Step) V.FusedMultiplyAdd(s, g, V.Load(at)).Store(at);   // W += (−η/m)·Σₓ, one rounding
             else g.Store(at);
         }
@@ -960,13 +984,6 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
         int small = m / groups, large = m % groups;  // the first `large` groups get one more
         int g = x0 < large * (small + 1) ? x0 / (small + 1) : large + (x0 - large * (small + 1)) / small;
         return g < large ? small + 1 : small;
-    }
-
-    /// <summary>An update group is two consecutive forward groups (10 → 10, 100 → 6 × 16 + 4).</summary>
-    private static int UpdateGroupSize(int m, int x0)
-    {
-        int first = GroupSize(m, x0);
-        return x0 + first < m ? first + GroupSize(m, x0 + first) : first;
     }
 
     private static int RoundUp(int count) => (count + FastNetwork.Padding - 1) / FastNetwork.Padding * FastNetwork.Padding;
