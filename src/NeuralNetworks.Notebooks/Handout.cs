@@ -130,6 +130,8 @@ public static partial class Handout
 
         It puts the course library, `{PackageId} {version}` (from `packages/`, with the MNIST digits inside), and the
         packages it uses into your NuGet package folder. After that the notebooks run without internet.
+        (Had an earlier copy of this course? First delete the folder `neuralnetworks/{version}` in your NuGet package
+        folder, `~/.nuget/packages` or `%UserProfile%\.nuget\packages`: NuGet never replaces a version it has.)
 
         ## 2. Open the notebooks
 
