@@ -25,16 +25,16 @@ public static partial class BenchCommand
     /// <summary>Builds the <c>bench</c> command.</summary>
     public static Command Create()
     {
-        var epochs = new Option<int>("--epochs") { Description = "Epochs of the fast path per batch size (median over them).", DefaultValueFactory = _ => 7 };
-        var referenceEpochs = new Option<int>("--reference-epochs") { Description = "Epochs of the reference path per batch size (0 skips it).", DefaultValueFactory = _ => 2 };
+        var epochs = CommandOptions.Int("--epochs", "Epochs of the fast path per batch size (median over them) [default: 7].");
+        var referenceEpochs = CommandOptions.Int("--reference-epochs", "Epochs of the reference path per batch size (0 skips it) [default: 2].");
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,100" };
         var peers = new Option<bool>("--peers") { Description = "Also run the NumPy and PyTorch peer scripts (needs /usr/bin/python3 with numpy and torch)." };
-        var peerEpochs = new Option<int>("--peer-epochs") { Description = "Epochs of each peer script per batch size.", DefaultValueFactory = _ => 3 };
+        var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer script per batch size [default: 3].");
         var peersDir = new Option<string?>("--peers-dir") { Description = "Folder of np_mlp.py, torch_mlp.py and prep_data.py (default: shared/bench/peers found upward from here)." };
-        var data = new Option<string?>("--data") { Description = "Folder of the MNIST .gz files (default: data/mnist found upward from here)." };
+        var data = TrainingOptionSet.Data();
         var endToEnd = new Option<string?>("--end-to-end")
         {
-            Description = "Instead of the table: load MNIST, train 784-16-16-10 for --epochs epochs at batch 10 (test accuracy after each), save the network as JSON to this path, and exit; time the whole process from outside.",
+            Description = "Instead of the table: load MNIST, train 784-16-16-10 for --epochs epochs at batch 10 (test accuracy after each), save the network as JSON to this path (checked before loading), and exit; time the whole process from outside.",
         };
         var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch.")
         {
@@ -42,14 +42,25 @@ public static partial class BenchCommand
         };
         command.SetAction(parse =>
         {
+            // Every option is checked before anything loads or trains.
             var sizes = ParseSizes(parse.GetValue(batchSizes)!);
-            int e = parse.GetValue(epochs), r = parse.GetValue(referenceEpochs), pe = parse.GetValue(peerEpochs);
-            if (e < 1) throw new UsageException($"--epochs must be at least 1, not {e}");
-            if (r < 0 || pe < 1) throw new UsageException("--reference-epochs must be 0 or more and --peer-epochs at least 1");
-            if (parse.GetValue(endToEnd) is { } path) return EndToEnd(path, e, parse.GetValue(data));
-            return Run(sizes, e, r, parse.GetValue(peers), pe, parse.GetValue(peersDir), parse.GetValue(data));
+            int e = parse.GetValue(epochs) ?? 7, r = parse.GetValue(referenceEpochs) ?? 2, pe = parse.GetValue(peerEpochs) ?? 3;
+            if (e < 1) throw new UsageException($"--epochs must be at least 1, not {e}.");
+            if (r < 0) throw new UsageException($"--reference-epochs must be 0 or more, not {r}.");
+            if (pe < 1) throw new UsageException($"--peer-epochs must be at least 1, not {pe}.");
+            var dataDir = parse.GetValue(data) is { } d ? CheckFolder(d, "--data") : null;
+            var peersFolder = parse.GetValue(peersDir) is { } p ? CheckFolder(p, "--peers-dir") : null;
+            if (parse.GetValue(endToEnd) is { } path) return EndToEnd(OutputFile.Check(path, "--end-to-end", "network.json"), e, dataDir);
+            return Run(sizes, e, r, parse.GetValue(peers), pe, peersFolder, dataDir);
         });
         return command;
+    }
+
+    private static string CheckFolder(string path, string option)
+    {
+        string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full)) throw new UsageException($"{option} {path}: there is no folder {full}.");
+        return full;
     }
 
     private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? peersDir, string? dataDir)
@@ -100,7 +111,7 @@ public static partial class BenchCommand
         double loaded = clock.Elapsed.TotalSeconds;
         var result = Network.Create([784, 16, 16, 10], seed: 1).Train(mnist.Training, new TrainingOptions { Epochs = epochs, BatchSize = 10, TestData = mnist.Test });
         double trained = clock.Elapsed.TotalSeconds;
-        result.Network.Save(path);
+        OutputFile.Write(path, temporary => result.Network.Save(temporary));
         Console.WriteLine($"loaded in {loaded:0.00} s, {epochs} epochs in {trained - loaded:0.00} s ({result.History.Engine}), saved in {clock.Elapsed.TotalSeconds - trained:0.00} s; " +
             $"test accuracy {result.History.FinalTestAccuracy:P2}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
         return 0;
@@ -115,7 +126,7 @@ public static partial class BenchCommand
             TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
         };
         var history = Trainer.Train(network, mnist.Training, options).History;
-        var name = history.Engine;   // e.g. "fast (float32, Vector256, 1 thread)": which kernels this CPU ran
+        var name = history.Engine.ToString();   // e.g. "fast (float32, Vector256, 1 thread)": which kernels this CPU ran
         foreach (var e in history.Epochs)
             AnsiConsole.WriteLine($"  {name}, m = {batchSize}, epoch {e.Epoch}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
         return new Row(name, batchSize, epochs, Median(history.Epochs.Select(x => x.Seconds)), history.FinalTestAccuracy, null);
@@ -197,16 +208,17 @@ public static partial class BenchCommand
 
     private static int[] ParseSizes(string text)
     {
-        try
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new UsageException($"--batch-sizes needs at least one size, e.g. 10,100, not '{text}'.");
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
         {
-            var sizes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new FormatException();
-            return sizes;
+            if (!Numbers.TryParseInt(parts[i], out sizes[i], out var problem))
+                throw new UsageException($"--batch-sizes '{text}': {problem}; give whole numbers separated by commas, e.g. 10,100.");
+            if (sizes[i] < 1 || sizes[i] > 60_000)
+                throw new UsageException($"--batch-sizes '{text}': {sizes[i]} is not a batch size from 1 to the 60,000 MNIST training examples.");
         }
-        catch (FormatException)
-        {
-            throw new UsageException($"--batch-sizes must be positive integers separated by commas, not '{text}'");
-        }
+        return sizes;
     }
 
     internal static double Median(IEnumerable<double> values)

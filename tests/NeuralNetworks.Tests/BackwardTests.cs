@@ -102,6 +102,25 @@ public class BackwardTests
         Assert.True((backward[2].Delta - (pass.Output - Y)).Enumerate().Max(Math.Abs) < 1e-15);
     }
 
+    [Fact]
+    public void Cross_entropy_from_z_equals_the_textbook_formula_from_a_and_stays_finite_where_a_rounds_to_0_or_1()
+    {
+        var network = Network.Create([5, 4, 3], seed: 3, cost: Cost.CrossEntropy);
+        var random = new Random(6);
+        var pass = network.Forward(Uniform(5, 4, random));
+        var Y = RandomTargets(3, 4, random);
+        Assert.Equal(Cost.CrossEntropy.Value(pass.Output, Y), Cost.CrossEntropy.Value(pass[2], Y), 1e-13);
+
+        // z = 50: σ(z) is exactly 1.0 in double, so −ln(1 − a) is ∞; the cost of output 1 wrongly on is 50 (+ e⁻⁵⁰).
+        var z = Matrix<double>.Build.Dense(1, 1, 50.0);
+        var far = new LayerForward(1, z, Matrix<double>.Build.Dense(1, 1, 1.0), Vector<double>.Build.Dense(1), z, Activation.Sigmoid.Apply(z), Activation.Sigmoid);
+        var target = Matrix<double>.Build.Dense(1, 1, 0.0);
+        Assert.Equal(1.0, far.A[0, 0]);
+        Assert.True(double.IsPositiveInfinity(Cost.CrossEntropy.Value(far.A, target)));
+        Assert.Equal(50.0, Cost.CrossEntropy.Value(far, target), 1e-12);
+        Assert.Equal(0.0, Cost.CrossEntropy.Value(far, Matrix<double>.Build.Dense(1, 1, 1.0)), 1e-20);
+    }
+
     [Theory]
     [InlineData("sigmoid", 0.0, 0.5, 0.25)]
     [InlineData("sigmoid", 2.0, 0.8807970779778823, 0.10499358540350662)]

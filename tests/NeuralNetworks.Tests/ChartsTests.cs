@@ -228,6 +228,84 @@ public class ChartsTests
         Assert.Contains("w = 2", Title(sigmoids));
     }
 
+    /// <summary>A heatmap's colour scale as (position, colour) pairs.</summary>
+    private static (double At, string Colour)[] Scale(JsonElement trace) =>
+        trace.GetProperty("colorscale").EnumerateArray().Select(s => (s[0].GetDouble(), s[1].GetString()!)).ToArray();
+
+    private static void AssertGrey(JsonElement trace, string what)
+    {
+        var scale = Scale(trace);
+        Assert.True(scale[0] == (0.0, "rgb(0,0,0)") && scale[^1] == (1.0, "rgb(255,255,255)"), $"{what}: scale {string.Join(", ", scale)}");
+        Assert.Equal(0, trace.GetProperty("zmin").GetDouble());
+        Assert.Equal(1, trace.GetProperty("zmax").GetDouble());
+    }
+
+    private static void AssertSigned(JsonElement trace, string what)
+    {
+        var scale = Scale(trace);
+        Assert.True(scale[0] == (0.0, Charts.Negative) && scale[^1] == (1.0, Charts.Positive) && scale.Contains((0.5, "rgb(255,255,255)")),
+            $"{what}: scale {string.Join(", ", scale)}");
+        Assert.Equal(0, trace.GetProperty("zmid").GetDouble());
+        Assert.Equal(-trace.GetProperty("zmin").GetDouble(), trace.GetProperty("zmax").GetDouble());
+    }
+
+    [Fact]
+    public void Activations_are_grey_black_at_0_and_white_at_1_in_every_chart()
+    {
+        var data = SyntheticDigits();
+        var pass = Net.Forward(data.Image(2));
+        var a = pass[1].A.Append(pass[2].A);   // 16 × 2 activations
+        var heatmap = Assert.Single(Data(Charts.ActivationHeatmap(a, "a")).EnumerateArray());
+        AssertRowsEqual(a, Z(heatmap));
+        AssertGrey(heatmap, "ActivationHeatmap");
+        AssertGrey(Assert.Single(Data(Charts.Digit(data.Image(1))).EnumerateArray()), "Digit");
+        AssertGrey(Data(Charts.Digits(data, [0, 1, 2])).EnumerateArray().First(), "Digits");
+        var layers = Data(Charts.Layers(pass)).EnumerateArray().ToArray();
+        for (int l = 1; l <= 3; l++) AssertGrey(layers[2 * l - 1], $"Layers a{l}");
+        var neurons = Data(Charts.NetworkDiagram(pass)).EnumerateArray()
+            .Where(t => t.TryGetProperty("marker", out var m) && m.TryGetProperty("colorscale", out _)).ToArray();
+        Assert.NotEmpty(neurons);
+        foreach (var marker in neurons.Select(t => t.GetProperty("marker")))
+        {
+            var scale = Scale(marker);
+            Assert.Equal((0.0, "rgb(0,0,0)"), scale[0]);
+            Assert.Equal((1.0, "rgb(255,255,255)"), scale[^1]);
+            Assert.Equal((0.0, 1.0), (marker.GetProperty("cmin").GetDouble(), marker.GetProperty("cmax").GetDouble()));
+        }
+    }
+
+    [Fact]
+    public void Signed_values_are_blue_positive_red_negative_white_at_0_in_every_chart()
+    {
+        var data = SyntheticDigits();
+        var pass = Net.Forward(data.Images(0, 4));
+        var backward = Net.Backward(pass, data.Targets(0, 4));
+        AssertSigned(Assert.Single(Data(Charts.Heatmap(Net.W(3))).EnumerateArray()), "Heatmap");
+        AssertSigned(Assert.Single(Data(Charts.Weights(Net, 1)).EnumerateArray()), "Weights");
+        foreach (var panel in Data(Charts.WeightImages(Net, 1)).EnumerateArray()) AssertSigned(panel, "WeightImages");
+        var layers = Data(Charts.Layers(pass)).EnumerateArray().ToArray();
+        for (int l = 1; l <= 3; l++) AssertSigned(layers[2 * l - 2], $"Layers z{l}");
+        foreach (var panel in Data(Charts.Deltas(backward)).EnumerateArray()) AssertSigned(panel, "Deltas");
+        foreach (var panel in Data(Charts.Gradients(backward)).EnumerateArray()) AssertSigned(panel, "Gradients");
+        Assert.True(Positive(Charts.Positive) && !Positive(Charts.Negative), "Positive must be a blue, Negative a red");
+
+        static bool Positive(string rgb)   // blue outweighs red
+        {
+            var parts = rgb[4..^1].Split(',').Select(int.Parse).ToArray();
+            return parts[2] > parts[0];
+        }
+    }
+
+    [Fact]
+    public void ActivationFunctions_curves_use_neither_the_positive_blue_nor_the_negative_red()
+    {
+        var colours = Data(Charts.ActivationFunctions()).EnumerateArray()
+            .Select(t => t.GetProperty("line").GetProperty("color").GetString()).ToArray();
+        Assert.Equal(3, colours.Distinct().Count());
+        Assert.DoesNotContain(Charts.Positive, colours);
+        Assert.DoesNotContain(Charts.Negative, colours);
+    }
+
     [Fact]
     public void History_plots_costs_and_accuracy_per_epoch()
     {

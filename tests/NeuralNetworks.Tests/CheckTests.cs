@@ -23,6 +23,49 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void An_unanswered_exercise_says_so_without_a_tick_or_a_cross_and_does_not_stop_the_notebook()
+    {
+        int? k1 = null;
+        Func<double, double>? sigma = null;
+        var ran = false;
+
+        Assert.False(Check.Answer("Exercise 1 (k1)", k1, k => { ran = true; Check.Equal("k1", 567, k); }));
+        Assert.False(Check.Answer("Exercise 2 (sigma)", sigma, f => { ran = true; Check.Equal("σ(0)", 0.5, f(0)); }));
+
+        Assert.False(ran);
+        Assert.DoesNotContain("✓", Printed);
+        Assert.DoesNotContain("✗", Printed);
+        Assert.StartsWith("◌ Exercise 1 (k1): not answered yet", Printed);
+        Assert.Contains("◌ Exercise 2 (sigma): not answered yet", Printed);
+    }
+
+    [Fact]
+    public void An_answered_exercise_is_checked_for_real_right_or_wrong()
+    {
+        int? right = 28 * 20 + 7, wrong = 20 * 7;
+        Func<double, double>? sigma = z => 1 / (1 + Math.Exp(-z));
+
+        Assert.True(Check.Answer("Exercise 1 (k1)", right, k => Check.Equal("k1", 567, k)));
+        Assert.True(Check.Answer("Exercise 2 (sigma)", sigma, f => Check.Equal("σ(0)", 0.5, f(0))));
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 1 (k1)", wrong, k => Check.Equal("k1", 567, k)));
+
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Answer("Exercise 1 (k1)", wrong, k => Check.Equal("k1", 567, k)));
+        Assert.Contains("✓ k1: matched (567)", Printed);
+        Assert.Contains("✗ k1: expected 567, actual 140", Printed);
+    }
+
+    [Fact]
+    public void The_summary_counts_unanswered_exercises_apart_from_checks()
+    {
+        int? none = null;
+        Check.That("something", true);
+        Check.Answer("Exercise 3 (x)", none, x => Check.Equal("x", 1, x));
+        Check.Summary();
+        Assert.EndsWith("✓ all 1 check passed; 1 exercise not answered yet", Printed);
+    }
+
+    [Fact]
     public void An_exact_match_says_so()
     {
         Assert.True(Check.Equal("z", 2.25, 2.25));

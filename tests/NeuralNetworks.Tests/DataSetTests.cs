@@ -27,6 +27,28 @@ public sealed class DataSetTests
     }
 
     [Fact]
+    public void Split_keeps_the_first_examples_in_one_part_and_the_rest_in_the_other()
+    {
+        var (first, second) = Twenty().Split(15, "training", "validation");
+
+        Assert.Equal(Enumerable.Range(0, 15), Origins(first));
+        Assert.Equal(Enumerable.Range(15, 5), Origins(second));
+        Assert.Equal(("training", "validation"), (first.Name, second.Name));
+        Assert.Equal(second.PixelBytes(0)[0] % 3, second.Label(0));
+        Assert.Equal("twenty [0..15)", Twenty().Split(15).First.Name);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20)]
+    [InlineData(-1)]
+    public void Split_refuses_an_empty_part(int firstCount)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Twenty().Split(firstCount));
+        Assert.Contains("20 examples", error.Message);
+    }
+
+    [Fact]
     public void A_sample_keeps_each_image_with_its_label()
     {
         var sample = Twenty().Sample(8, seed: 5);

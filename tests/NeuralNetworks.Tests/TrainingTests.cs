@@ -34,6 +34,44 @@ public class TrainingTests
         Assert.Equal(history.StepCosts.Take(40).Average(), history.Epochs[0].TrainingCost, 1e-12);
     }
 
+    [Theory]
+    [InlineData(TrainingEngine.Reference)]
+    [InlineData(TrainingEngine.Auto)]
+    public void Validation_data_is_measured_after_every_epoch_like_the_test_data(TrainingEngine engine)
+    {
+        var (training, validation) = Train.Split(300, "training", "validation");
+        var network = Network.Create([64, 8, 4], seed: 1, initialization: Initialization.Scaled);
+
+        var (trained, history) = Trainer.Train(network, training, Options(engine) with { ValidationData = validation });
+
+        Assert.All(history.Epochs, e => Assert.NotNull(e.ValidationAccuracy));
+        var measured = trained.Evaluate(validation);
+        Assert.Equal(measured.Accuracy, history.FinalValidationAccuracy!.Value, 1e-12);
+        Assert.Equal(measured.Cost, history.Final.ValidationCost!.Value, engine == TrainingEngine.Reference ? 1e-12 : 1e-5);
+        Assert.NotEqual(history.Final.TestCost, history.Final.ValidationCost);
+        var best = history.BestValidationEpoch!;
+        Assert.Equal(history.Epochs.Max(e => e.ValidationAccuracy), best.ValidationAccuracy);
+        Assert.Contains("validation accuracy", history.ToString());
+    }
+
+    [Fact]
+    public void Without_validation_data_there_is_no_best_validation_epoch()
+    {
+        var (_, history) = Trainer.Train(Network.Create([64, 8, 4], seed: 1), Train, Options() with { Epochs = 1 });
+        Assert.Null(history.Final.ValidationAccuracy);
+        Assert.Null(history.BestValidationEpoch);
+    }
+
+    [Theory]
+    [InlineData(TrainingEngine.Reference)]
+    [InlineData(TrainingEngine.Auto)]
+    public void A_batch_larger_than_the_data_is_one_step_per_epoch_even_at_int_MaxValue(TrainingEngine engine)
+    {
+        var (_, history) = Trainer.Train(Network.Create([64, 8, 4], seed: 1), Train.Take(50),
+            Options(engine) with { BatchSize = int.MaxValue, Epochs = 2 });
+        Assert.Equal(2, history.StepCosts!.Count);
+    }
+
     [Fact]
     public void Training_is_reproducible_for_a_seed_bit_for_bit()
     {
@@ -62,17 +100,34 @@ public class TrainingTests
     [Fact]
     public void A_learning_rate_that_diverges_stops_training_naming_the_epoch_the_step_and_the_rate()
     {
-        // With cross-entropy, a huge step saturates the sigmoid outputs at exactly 0 or 1, and ln 0 = −∞.
-        // (With the quadratic cost a sigmoid network does not overflow: it saturates and the cost stalls.)
-        var network = Network.Create([64, 8, 4], seed: 1, cost: Cost.CrossEntropy);
+        // ReLU neurons have no ceiling: a step of η = 10³⁰⁰ sends the weights, then the weighted sums, past the largest
+        // double, and the cost becomes NaN. (Sigmoid neurons saturate instead: their cost stays finite, however large.)
+        var network = Network.Create([64, 8, 4], seed: 1, Activation.ReLU, Cost.CrossEntropy, outputActivation: Activation.Sigmoid);
         var e = Assert.Throws<TrainingDivergedException>(() =>
-            Trainer.Train(network, Train, Options() with { LearningRate = 1e6 }));
+            Trainer.Train(network, Train, Options() with { LearningRate = 1e300 }));
         Assert.Equal(1, e.Epoch);
         Assert.InRange(e.Step, 1, 40);
         Assert.Contains("epoch 1", e.Message);
         Assert.Contains($"step {e.Step}", e.Message);
-        Assert.Contains("1000000", e.Message);
+        Assert.Contains("1E+300", e.Message);
         Assert.False(double.IsFinite(e.Cost));
+    }
+
+    [Fact]
+    public void Cross_entropy_of_saturated_outputs_is_large_but_finite_so_a_fresh_network_does_not_diverge_before_learning()
+    {
+        // N(0, 1) weights into ReLU neurons make output sums of ±40 and more, where σ(z) rounds to exactly 0 or 1 in
+        // double and ln(1 − a) would be −∞. Computed from z, the cost is finite and training goes on.
+        var network = Network.Create([64, 8, 4], seed: 1, Activation.ReLU, Cost.CrossEntropy, outputActivation: Activation.Sigmoid);
+        var W = network.Weights.Select(w => w * 40).ToArray();
+        var saturated = network.WithParameters(W, network.Biases);
+        var pass = saturated.Forward(Train.Images(0, 10));
+        Assert.Contains(pass.Output.Enumerate(), a => a == 1.0 || a == 0.0);
+
+        var (_, history) = Trainer.Train(saturated, Train, Options() with { LearningRate = 0.05, Epochs = 1 });
+
+        Assert.True(double.IsFinite(history.StepCosts![0]), $"first step cost {history.StepCosts[0]}");
+        Assert.True(history.StepCosts[0] > 10, $"first step cost {history.StepCosts[0]}");
     }
 
     [Theory]

@@ -52,7 +52,7 @@ public static class NotebooksCommand
             if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
-            var runner = new NotebookRunner(Path.GetFullPath(parse.GetValue(output)!), TimeSpan.FromSeconds(seconds), log);
+            var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log);
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
 
             var failed = outcomes.Where(o => !o.Passed).ToList();

@@ -11,7 +11,8 @@ public static partial class Charts
     public static GenericChart ActivationFunctions()
     {
         var z = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
-        string[] colours = [Positive, Negative, "rgb(40,160,70)"];
+        // Not blue and red: those mean "positive" and "negative" in every chart of the course; here colour only names the curve.
+        string[] colours = ["rgb(40,40,40)", "rgb(230,120,0)", "rgb(40,160,70)"];
         var functions = Activation.All.Select((f, i) => CurveTrace(f.Name, z, z.Select(f.Apply).ToArray(), colours[i],
             $"{f.Name}(%{{x:.2f}}) = %{{y:.3f}}")).ToArray();
         var derivatives = Activation.All.Select((f, i) => CurveTrace(f.Name + "′", z, z.Select(f.Derivative).ToArray(), colours[i],
@@ -37,24 +38,24 @@ public static partial class Charts
     }
 
     /// <summary>
-    /// σ(w·x + b) against x for one weight and several biases (−5, 0, 5 when none are given): the bias shifts where
-    /// the neuron switches on, the weight sets how sharply.
+    /// σ(w·s + b) against a neuron's input s (one number: with w = 1, the weighted sum) for one weight and several
+    /// biases (−5, 0, 5 when none are given): the bias shifts where the neuron switches on, the weight sets how sharply.
     /// </summary>
     public static GenericChart SigmoidWithBiases(double weight = 1, params double[] biases)
     {
         if (biases is null || biases.Length == 0) biases = [-5, 0, 5];
-        var x = Enumerable.Range(0, 401).Select(i => -10 + i * 0.05).ToArray();
+        var s = Enumerable.Range(0, 401).Select(i => -10 + i * 0.05).ToArray();
         string w = weight.ToString("0.##", CultureInfo.InvariantCulture);
         var traces = biases.Select(b =>
         {
             string bText = b.ToString("0.##", CultureInfo.InvariantCulture);
-            return CurveTrace($"b = {bText}", x, x.Select(v => Activation.Sigmoid.Apply(weight * v + b)).ToArray(), null,
+            return CurveTrace($"b = {bText}", s, s.Select(v => Activation.Sigmoid.Apply(weight * v + b)).ToArray(), null,
                 $"w = {w}, b = {bText}<br>σ({w}·%{{x:.2f}} + {bText}) = %{{y:.3f}}");
         }).ToArray();
-        var chart = NewChart($"σ(w·x + b) for w = {w}: the bias b shifts the step, the weight w sets its steepness", 800, 420, traces);
+        var chart = NewChart($"σ(w·s + b) for w = {w}: the bias b shifts the step, the weight w sets its steepness", 800, 420, traces);
         var layout = GenericChart.getLayout(chart);
-        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("x"))));
-        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle("σ(w·x + b)")), ("range", new[] { -0.05, 1.05 })));
+        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("s"))));
+        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle("σ(w·s + b)")), ("range", new[] { -0.05, 1.05 })));
         layout.SetProperty("showlegend", true);
         return chart;
     }

@@ -161,7 +161,7 @@ public static partial class Charts
     }
 
     /// <summary>Superscript digits: 1 → ¹, for W¹, δ², …</summary>
-    internal static string Sup(int n) => Network.Superscript(n);
+    internal static string Sup(int n) => Notation.Superscript(n);
 
     /// <summary>The text of a chart's title, if it has one.</summary>
     internal static string? TitleOf(GenericChart chart)

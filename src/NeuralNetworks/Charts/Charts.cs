@@ -15,7 +15,9 @@ namespace NeuralNetworks;
 /// <list type="bullet">
 /// <item>Signed numbers (weights, z, δ, gradients) use one diverging scale centred on zero: <b>positive blue,
 /// negative red, 0 white</b> (zmid = 0).</item>
-/// <item>Activations and pixels use grey: 0 black, 1 white, as in 3Blue1Brown's videos.</item>
+/// <item>Activations and pixels use grey: 0 black, 1 white, as in 3Blue1Brown's videos (<see cref="ActivationHeatmap"/>
+/// for any matrix of them; <see cref="Heatmap"/> is for signed numbers).</item>
+/// <item>Curves that are not signed values (σ, tanh, ReLU; training curves) are told apart by colour only.</item>
 /// <item>Matrices and images have row 0 on top (the y axis is reversed), as they are written on paper.</item>
 /// <item>Hovering shows the numbers behind every cell, circle and point.</item>
 /// </list>
@@ -69,6 +71,22 @@ public static partial class Charts
         int width = 900;
         int height = Math.Clamp((int)Math.Round(760.0 * m.RowCount / m.ColumnCount) + 140, 260, 760);
         var chart = NewChart(title, width, height, trace);
+        var layout = GenericChart.getLayout(chart);
+        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle(xTitle)), ("showgrid", false), ("zeroline", false)));
+        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle(yTitle)), ("autorange", "reversed"), ("showgrid", false), ("zeroline", false)));
+        return chart;
+    }
+
+    /// <summary>
+    /// A matrix of activations (pixels, aˡ, anything in [0, 1]) as a grey heatmap: 0 black, 1 white, row 0 on top —
+    /// the colours of <see cref="Digit(Vector{double}, string?)"/> and of the neurons in <see cref="NetworkDiagram(ForwardPass, int, int)"/>.
+    /// </summary>
+    public static GenericChart ActivationHeatmap(Matrix<double> a, string title = "", string xTitle = "column k", string yTitle = "row j")
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var trace = HeatmapTrace(Rows(a), Grey, 0, 1, zmid: null, hover: "row %{y}, col %{x}: a = %{z:.3f}", showScale: true, colorbarTitle: "a");
+        int height = Math.Clamp((int)Math.Round(760.0 * a.RowCount / a.ColumnCount) + 140, 260, 760);
+        var chart = NewChart(title, 900, height, trace);
         var layout = GenericChart.getLayout(chart);
         layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle(xTitle)), ("showgrid", false), ("zeroline", false)));
         layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle(yTitle)), ("autorange", "reversed"), ("showgrid", false), ("zeroline", false)));

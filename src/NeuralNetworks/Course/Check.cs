@@ -98,15 +98,64 @@ public static class Check
             ? Pass(what, detail.Length == 0 ? "holds" : $"holds ({detail})")
             : Fail(what, detail.Length == 0 ? "does not hold" : $"does not hold ({detail})");
 
+    /// <summary>What <see cref="Answer{T}(string, T, Action{T})"/> prints for an exercise whose answer is still null.</summary>
+    public const string NotAnsweredYet = "not answered yet";
+
+    /// <summary>
+    /// Checks an exercise's answer, or says it is not answered yet. An exercise declares its answer as null
+    /// (<c>Func&lt;double, double&gt;? sigmoid = null;</c>); while it is null this prints
+    /// "◌ <paramref name="exercise"/>: not answered yet" and returns false without stopping the notebook. Once you set it,
+    /// <paramref name="check"/> runs the exercise's checks on it for real: ✓ or ✗.
+    /// </summary>
+    /// <param name="exercise">The exercise and its variable, e.g. "Exercise 2 (sigmoid)".</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer (calls to <see cref="Equal(string, double, double, double)"/>, <see cref="That"/>, …).</param>
+    /// <returns>True when answered and every check passed.</returns>
+    public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return answer is null ? NotAnswered(exercise) : Checked(() => check(answer));
+    }
+
+    /// <summary>
+    /// Checks an exercise's numeric (or other value) answer, declared as nullable (<c>int? k1 = null;</c>); while it is
+    /// null this prints "◌ <paramref name="exercise"/>: not answered yet" and returns false without stopping the notebook.
+    /// </summary>
+    /// <param name="exercise">The exercise and its variable, e.g. "Exercise 1 (k1)".</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer.</param>
+    /// <returns>True when answered and every check passed.</returns>
+    public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return answer is { } value ? Checked(() => check(value)) : NotAnswered(exercise);
+    }
+
+    private static bool NotAnswered(string exercise)
+    {
+        Interlocked.Increment(ref Current.NotAnswered);
+        Out.WriteLine($"◌ {exercise}: {NotAnsweredYet} (set it in the answer cell above, then run this cell again)");
+        return false;
+    }
+
+    private static bool Checked(Action check)
+    {
+        int failedBefore = Current.Failed;
+        check();
+        return Current.Failed == failedBefore;
+    }
+
     /// <summary>Prints how many checks passed and failed since the last summary, then starts counting again.</summary>
     /// <returns>True when none failed.</returns>
     public static bool Summary()
     {
         var session = Current;
         var (p, f) = (Interlocked.Exchange(ref session.Passed, 0), Interlocked.Exchange(ref session.Failed, 0));
+        var open = Interlocked.Exchange(ref session.NotAnswered, 0);
+        var unanswered = open == 0 ? "" : $"; {open} exercise{(open == 1 ? "" : "s")} not answered yet";
         Out.WriteLine(f == 0
-            ? $"✓ all {p} check{(p == 1 ? "" : "s")} passed"
-            : $"✗ {f} of {p + f} check{(p + f == 1 ? "" : "s")} failed");
+            ? $"✓ all {p} check{(p == 1 ? "" : "s")} passed{unanswered}"
+            : $"✗ {f} of {p + f} check{(p + f == 1 ? "" : "s")} failed{unanswered}");
         return f == 0;
     }
 
@@ -163,6 +212,9 @@ public static class Check
 
         /// <summary>Checks failed since the last summary.</summary>
         public int Failed;
+
+        /// <summary>Exercises found unanswered since the last summary.</summary>
+        public int NotAnswered;
     }
 
     private static string Shape(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";

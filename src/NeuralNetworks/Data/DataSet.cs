@@ -132,6 +132,22 @@ public sealed class DataSet
         return Select(Enumerable.Range(start, count).ToArray(), $"{Name} [{start}..{start + count})");
     }
 
+    /// <summary>
+    /// Splits the examples in two, in order: the first <paramref name="firstCount"/> and the rest. Nielsen's split of
+    /// the 60,000 MNIST training digits is <c>var (training, validation) = all.Split(50_000)</c>: train on the first
+    /// 50,000, choose models and recipes on the last 10,000, and keep the test set for one final report.
+    /// </summary>
+    /// <param name="firstCount">Examples in the first part, 1…Count−1.</param>
+    /// <param name="firstName">The first part's name (default "{Name} [0..firstCount)").</param>
+    /// <param name="restName">The second part's name (default "{Name} [firstCount..Count)").</param>
+    public (DataSet First, DataSet Second) Split(int firstCount, string? firstName = null, string? restName = null)
+    {
+        if (firstCount < 1 || firstCount >= Count)
+            throw new ArgumentOutOfRangeException(nameof(firstCount), firstCount, $"{Name} has {Count} examples: both parts of a split need at least one, so the first part takes 1…{Count - 1}.");
+        return (Select(Enumerable.Range(0, firstCount).ToArray(), firstName ?? $"{Name} [0..{firstCount})"),
+                Select(Enumerable.Range(firstCount, Count - firstCount).ToArray(), restName ?? $"{Name} [{firstCount}..{Count})"));
+    }
+
     /// <summary><paramref name="count"/> examples drawn without replacement, the same ones for the same seed.</summary>
     public DataSet Sample(int count, int seed = 1)
     {
@@ -162,6 +178,16 @@ public sealed class DataSet
         var y = Vector<double>.Build.Dense(classCount);
         y[label] = 1.0;
         return y;
+    }
+
+    /// <summary>Throws unless this data set has examples and their inputs and classes fit <paramref name="network"/>.</summary>
+    internal void CheckFits(Network network)
+    {
+        if (Count == 0) throw new ArgumentException($"{Name} has no examples.");
+        if (InputSize != network.Sizes[0])
+            throw new ArgumentException($"{Name} has inputs of {InputSize} numbers but the network {network.Shape} takes {network.Sizes[0]}.");
+        if (ClassCount != network.Sizes[^1])
+            throw new ArgumentException($"{Name} has {ClassCount} classes but the network {network.Shape} has {network.Sizes[^1]} outputs.");
     }
 
     /// <inheritdoc/>

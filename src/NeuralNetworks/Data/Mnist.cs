@@ -3,15 +3,17 @@ using System.Security.Cryptography;
 
 namespace NeuralNetworks;
 
-/// <summary>The MNIST digits: 60,000 training and 10,000 test examples of 28×28 = 784 pixels, labels 0–9.</summary>
-/// <param name="Training">The 60,000 training examples, "MNIST training".</param>
-/// <param name="Test">The 10,000 test examples, "MNIST test".</param>
-public sealed record MnistData(DataSet Training, DataSet Test);
-
 /// <summary>
 /// Loads the four MNIST files bundled in the repository's <c>data/mnist</c> folder (see data/README.md),
-/// after checking their SHA-256 hashes, and keeps what it loaded so later calls return at once.
+/// after checking their SHA-256 hashes, and keeps what it loaded so later calls return at once. A folder of
+/// the user's own IDX files under the same names loads too, as a data set named after its folder.
 /// </summary>
+/// <remarks>
+/// Which files the hashes check: a pair of files (images and labels) in a folder named <c>data/mnist</c>, the
+/// bundled copy, must be the original MNIST files; so must a pair of which one file is (it claims to be MNIST,
+/// so the other is a damaged copy). A pair where neither file matches is another data set: it is loaded after
+/// the structural checks of <see cref="Idx.LoadDataSet"/>, and <see cref="MnistData.IsOriginal"/> is false.
+/// </remarks>
 public static class Mnist
 {
     /// <summary>The folder, relative to the repository root, that holds the MNIST files.</summary>
@@ -38,8 +40,8 @@ public static class Mnist
         [TrainingLabelsFile] = "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
     });
 
-    // Loaded data sets by full path of their images file. A DataSet never changes, so sharing one is safe.
-    private static readonly Dictionary<string, (DataSet Data, bool Verified)> cache = [];
+    // Loaded data sets by the full path and stamps of their files. A DataSet never changes, so sharing one is safe.
+    private static readonly Dictionary<string, (DataSet Data, bool Original, bool Verified)> cache = [];
     private static readonly Lock cacheLock = new();
 
     /// <summary>
@@ -74,66 +76,108 @@ public static class Mnist
 
     /// <summary>Loads the training and the test set.</summary>
     /// <param name="directory">The folder holding the four files; null finds it with <see cref="FindDataDirectory"/>.</param>
-    /// <param name="verifyChecksums">Check each file against its <see cref="Sha256"/> hash before reading it.</param>
+    /// <param name="verifyChecksums">Check the files against their <see cref="Sha256"/> hashes (see the remarks on
+    /// <see cref="Mnist"/>); false trusts the folder's name: data/mnist is MNIST, any other folder other data.</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file's hash differs from the published one, or the file is invalid.</exception>
+    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or a file is invalid.</exception>
     public static MnistData Load(string? directory = null, bool verifyChecksums = true)
     {
         directory ??= FindDataDirectory();
-        return new MnistData(LoadTraining(directory, verifyChecksums), LoadTest(directory, verifyChecksums));
+        var training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
+        var test = LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums);
+        bool original = training.Original && test.Original;
+        // Other data: both sets get the same classes, so that one network fits both.
+        int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
+        if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);
+        if (test.Data.ClassCount != classes) test.Data = WithClasses(test.Data, classes);
+        return new MnistData(training.Data, test.Data)
+        {
+            IsOriginal = original,
+            Name = original ? "MNIST" : FolderName(directory),
+        };
     }
 
-    /// <summary>Loads the 60,000 training examples, "MNIST training".</summary>
+    /// <summary>Loads the 60,000 training examples, "MNIST training" (or the training set of another data set, see <see cref="Load"/>).</summary>
     /// <param name="directory">The folder holding the files; null finds it with <see cref="FindDataDirectory"/>.</param>
-    /// <param name="verifyChecksums">Check each file against its <see cref="Sha256"/> hash before reading it.</param>
+    /// <param name="verifyChecksums">Check the files against their <see cref="Sha256"/> hashes where they must be MNIST.</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file's hash differs from the published one, or the file is invalid.</exception>
+    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or the file is invalid.</exception>
     public static DataSet LoadTraining(string? directory = null, bool verifyChecksums = true) =>
-        LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "MNIST training", verifyChecksums);
+        LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums).Data;
 
-    /// <summary>Loads the 10,000 test examples, "MNIST test".</summary>
+    /// <summary>Loads the 10,000 test examples, "MNIST test" (or the test set of another data set, see <see cref="Load"/>).</summary>
     /// <param name="directory">The folder holding the files; null finds it with <see cref="FindDataDirectory"/>.</param>
-    /// <param name="verifyChecksums">Check each file against its <see cref="Sha256"/> hash before reading it.</param>
+    /// <param name="verifyChecksums">Check the files against their <see cref="Sha256"/> hashes where they must be MNIST.</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file's hash differs from the published one, or the file is invalid.</exception>
+    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or the file is invalid.</exception>
     public static DataSet LoadTest(string? directory = null, bool verifyChecksums = true) =>
-        LoadPart(directory, TestImagesFile, TestLabelsFile, "MNIST test", verifyChecksums);
+        LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums).Data;
 
-    private static DataSet LoadPart(string? directory, string imagesFile, string labelsFile, string name, bool verifyChecksums)
+    /// <summary>True for a folder named data/mnist: the copy bundled with the repository (or a handout), which must be the original.</summary>
+    public static bool IsBundledFolder(string directory)
+    {
+        var folder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        return folder.Name == "mnist" && folder.Parent?.Name == "data";
+    }
+
+    private static DataSet WithClasses(DataSet data, int classes) =>
+        new(data.AllPixelBytes.ToArray(), data.Labels.ToArray(), data.InputSize, classes, data.Name, data.ImageRows, data.ImageColumns);
+
+    private static string FolderName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+
+    private static (DataSet Data, bool Original) LoadPart(string? directory, string imagesFile, string labelsFile, string part, bool verifyChecksums)
     {
         string folder = Path.GetFullPath(directory ?? FindDataDirectory());
         string images = Path.Combine(folder, imagesFile);
         string labels = Path.Combine(folder, labelsFile);
         lock (cacheLock)
         {
-            bool isCached = cache.TryGetValue(images, out var cached);
-            if (isCached && (cached.Verified || !verifyChecksums))
-                return cached.Data;
-
             foreach (var file in new[] { images, labels })
             {
                 if (!File.Exists(file))
                     throw new FileNotFoundException(
-                        $"MNIST file not found: {file}. The four MNIST files ({string.Join(", ", Sha256.Keys)}) are expected in the " +
-                        $"repository's {RelativeDataDirectory} folder; see data/README.md.", file);
-                if (verifyChecksums) VerifySha256(file);
+                        $"MNIST file not found: {file}. A data folder holds four IDX files under the MNIST names ({string.Join(", ", Sha256.Keys)}); " +
+                        $"the original ones ship in the repository's {RelativeDataDirectory} folder, see data/README.md.", file);
             }
+            // The same files (same length, same time written) are not read twice.
+            string key = $"{images}|{Stamp(images)}|{Stamp(labels)}";
+            if (cache.TryGetValue(key, out var cached) && (cached.Verified || !verifyChecksums)) return (cached.Data, cached.Original);
 
-            var data = isCached ? cached.Data : Idx.LoadDataSet(images, labels, name);
-            cache[images] = (data, verifyChecksums);
-            return data;
+            // Unchecked, the bundled folder is taken for MNIST and any other for the user's own data.
+            bool original = IsBundledFolder(folder);
+            if (verifyChecksums)
+            {
+                bool imagesMatch = HashMatches(images), labelsMatch = HashMatches(labels);
+                original = imagesMatch && labelsMatch;
+                if (!original && (IsBundledFolder(folder) || imagesMatch || labelsMatch))
+                {
+                    string damaged = imagesMatch ? labels : images;
+                    string why = IsBundledFolder(folder)
+                        ? "the folder data/mnist holds the bundled MNIST copy"
+                        : $"{Path.GetFileName(imagesMatch ? images : labels)} beside it is the original, so this pair claims to be MNIST";
+                    throw new InvalidDataException(
+                        $"{damaged}: SHA-256 mismatch, the file is not the original MNIST file ({why}). Expected {Sha256[Path.GetFileName(damaged)]}, got {HashOf(damaged)}. " +
+                        "Restore it from the repository (git checkout -- data/mnist) or see data/README.md; a data set of your own belongs in a folder of its own, both files of a pair yours.");
+                }
+            }
+            string name = original ? $"MNIST {part}" : $"{FolderName(folder)} {part}";
+            var data = Idx.LoadDataSet(images, labels, name, original ? 10 : null);
+            cache[key] = (data, original, verifyChecksums);
+            return (data, original);
         }
     }
 
-    /// <summary>Checks a file's SHA-256 against the published hash for its name.</summary>
-    private static void VerifySha256(string file)
+    private static string Stamp(string file)
     {
-        string expected = Sha256[Path.GetFileName(file)];
-        string actual;
-        using (var stream = File.OpenRead(file)) actual = Convert.ToHexStringLower(SHA256.HashData(stream));
-        if (actual != expected)
-            throw new InvalidDataException(
-                $"{file}: SHA-256 mismatch, the file is not the original MNIST file. Expected {expected}, got {actual}. " +
-                "Restore it from the repository (git checkout -- data/mnist) or see data/README.md.");
+        var info = new FileInfo(file);
+        return $"{info.Length}@{info.LastWriteTimeUtc.Ticks}";
+    }
+
+    private static bool HashMatches(string file) => HashOf(file) == Sha256[Path.GetFileName(file)];
+
+    private static string HashOf(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -53,16 +53,19 @@ public static class NetworkJson
         }
     }
 
-    /// <summary>Writes the network to a JSON file (folders are created).</summary>
-    public static void Save(Network network, string path)
+    /// <summary>Writes the network to a JSON file (folders are created): <c>network.Save("network.json")</c>.</summary>
+    public static void Save(this Network network, string path)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         File.WriteAllText(path, ToJson(network));
     }
 
-    /// <summary>Reads a network from a JSON file.</summary>
-    public static Network Load(string path) => FromJson(File.ReadAllText(path), path);
+    extension(Network)
+    {
+        /// <summary>Reads a network from a JSON file written by <see cref="Save"/>: <c>Network.Load("network.json")</c>.</summary>
+        public static Network Load(string path) => FromJson(File.ReadAllText(path), path);
+    }
 
     private sealed record Dto(
         [property: JsonPropertyName("sizes")] int[] Sizes,

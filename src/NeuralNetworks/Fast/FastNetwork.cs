@@ -400,13 +400,9 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
                 if (crossEntropy)
                 {
                     delta = error;                                                     // BP1, sigmoid shortcut
+                    // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
                     var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
-                    // Where the reference's double σ(z) rounds to exactly 1 (or 0) its ln(1 − a) (or ln a) is −∞ and it
-                    // stops with TrainingDivergedException; give +∞ there too, so both engines stop at the same step.
-                    var target = V.EqualTo(y, V.One);
-                    var saturated = (V.GreaterThan(z, V.Create(DoubleSigmoidIsOne)) & ~target)
-                                  | (V.LessThan(z, V.Create(DoubleSigmoidIsZero)) & target);
-                    cost += (V.ConditionalSelect(saturated, V.Create(float.PositiveInfinity), softplus - y * z) & mask).SumAsDouble();
+                    cost += ((softplus - y * z) & mask).SumAsDouble();
                 }
                 else
                 {
@@ -419,10 +415,6 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
             exampleCost[x] = cost;
         }
     }
-
-    // 1 / (1 + e^(−z)) is exactly 1.0 in double from z = 36.7368005696771 on, and exactly 0 once e^(−z) overflows.
-    private const float DoubleSigmoidIsOne = 36.7368f;
-    private const float DoubleSigmoidIsZero = -709.7827f;
 
     /// <summary>a = σ(z) and σ′(z) for 16 lanes, as <see cref="Activation"/> defines them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

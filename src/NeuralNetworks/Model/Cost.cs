@@ -3,8 +3,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace NeuralNetworks;
 
 /// <summary>
-/// How wrong the output a = aᴸ is for the target y. <see cref="Value"/> averages the cost over the
-/// examples (the columns); <see cref="OutputError"/> is BP1, the error δᴸ of the output layer.
+/// How wrong the output a = aᴸ is for the target y. <see cref="Value(Matrix{double}, Matrix{double})"/> averages the cost over the
+/// examples (the columns); <see cref="GradientWithRespectToOutput"/> is ∇ₐC, the first factor of BP1.
 /// </summary>
 public abstract class Cost
 {
@@ -39,11 +39,36 @@ public abstract class Cost
     /// <summary>∇ₐC, the derivative of one example's cost with respect to each output activation.</summary>
     public abstract Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y);
 
-    /// <summary>BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ), one column per example.</summary>
-    public virtual Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma)
+    /// <summary>
+    /// The mean cost of a forward pass's output layer against the targets. For cross-entropy with sigmoid outputs it
+    /// is computed from zᴸ, not from aᴸ = σ(zᴸ): Cₓ = Σⱼ [softplus(zⱼ) − yⱼ zⱼ] with softplus(z) = ln(1 + eᶻ), the same
+    /// number written so that it stays finite where σ(z) rounds to exactly 0 or 1 (|z| ≳ 37) and ln a would be −∞.
+    /// </summary>
+    public double Value(LayerForward output, Matrix<double> y)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        if (this != CrossEntropy || output.Activation != Activation.Sigmoid) return Value(output.A, y);
+        var z = output.Z;
+        CheckShapes(z, y);
+        double sum = 0;
+        for (int x = 0; x < z.ColumnCount; x++)
+            for (int j = 0; j < z.RowCount; j++)
+                sum += Softplus(z[j, x]) - y[j, x] * z[j, x];
+        return sum / z.ColumnCount;
+    }
+
+    /// <summary>softplus(z) = ln(1 + eᶻ), computed as max(z, 0) + ln(1 + e^−|z|) so that eᶻ never overflows.</summary>
+    public static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+
+    /// <summary>BP1 on its own: δᴸ = ∇ₐC ⊙ σ′(zᴸ), one column per example; with cross-entropy and a sigmoid output
+    /// σ′ cancels ∇ₐC's denominator and δᴸ = aᴸ − y (as in <see cref="Network.Backward(ForwardPass, Matrix{double})"/>).</summary>
+    public Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma)
+    {
+        ArgumentNullException.ThrowIfNull(sigma);
         CheckShapes(aL, y);
-        return GradientWithRespectToOutput(aL, y).PointwiseMultiply(sigma.Derivative(zL));
+        return this == CrossEntropy && sigma == Activation.Sigmoid
+            ? aL - y
+            : GradientWithRespectToOutput(aL, y).PointwiseMultiply(sigma.Derivative(zL));
     }
 
     /// <summary>The cost called <paramref name="name"/> (quadratic or cross-entropy; any case).</summary>
@@ -92,9 +117,5 @@ public abstract class Cost
 
         public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) =>
             (a - y).PointwiseDivide(a.PointwiseMultiply(1 - a));
-
-        /// <summary>With a sigmoid output, σ′(z) = a(1 − a) cancels the denominator of ∇ₐC: δᴸ = aᴸ − y.</summary>
-        public override Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma) =>
-            sigma == Activation.Sigmoid ? aL - y : base.OutputError(zL, aL, y, sigma);
     }
 }

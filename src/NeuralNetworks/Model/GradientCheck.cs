@@ -2,38 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNetworks;
 
-/// <summary>One layer of a gradient check: backpropagation's gradients beside numerical ones.</summary>
-/// <param name="Layer">l = 1…L.</param>
-/// <param name="GradW">∂C/∂Wˡ from backpropagation.</param>
-/// <param name="NumericalGradW">The same by central differences: (C(w + ε) − C(w − ε)) / 2ε for each weight.</param>
-/// <param name="RelativeErrorW">|g − n| / max(|g| + |n|, tiny) for each weight, where g is backprop's and n the numerical value.</param>
-/// <param name="GradB">∂C/∂bˡ from backpropagation.</param>
-/// <param name="NumericalGradB">∂C/∂bˡ by central differences.</param>
-/// <param name="RelativeErrorB">The relative error for each bias.</param>
-public sealed record LayerGradientCheck(int Layer, Matrix<double> GradW, Matrix<double> NumericalGradW, Matrix<double> RelativeErrorW,
-    Vector<double> GradB, Vector<double> NumericalGradB, Vector<double> RelativeErrorB)
-{
-    /// <summary>The largest relative error over the layer's weights and biases.</summary>
-    public double MaxRelativeError => Math.Max(RelativeErrorW.Enumerate().Max(), RelativeErrorB.Enumerate().Max());
-}
-
-/// <summary>The result of a <see cref="GradientCheck"/>.</summary>
-/// <param name="Layers">Per layer l = 1…L (index l − 1).</param>
-/// <param name="Epsilon">ε, the nudge of the central differences.</param>
-public sealed record GradientCheckResult(IReadOnlyList<LayerGradientCheck> Layers, double Epsilon)
-{
-    /// <summary>The layer record for l = 1…L.</summary>
-    public LayerGradientCheck this[int l] => Layers[l - 1];
-
-    /// <summary>The largest relative error over every parameter.</summary>
-    public double MaxRelativeError => Layers.Max(r => r.MaxRelativeError);
-
-    /// <inheritdoc/>
-    public override string ToString() =>
-        $"Gradient check (ε = {Epsilon:g2}): max relative error {MaxRelativeError:e2}; per layer " +
-        string.Join(", ", Layers.Select(r => $"l={r.Layer}: {r.MaxRelativeError:e2}"));
-}
-
 /// <summary>
 /// Checks backpropagation against the definition of a derivative: nudge one parameter by ±ε, measure the
 /// cost both times, and compare (C(θ + ε) − C(θ − ε)) / 2ε with what <see cref="Network.Backward(ForwardPass, Matrix{double})"/> says.

@@ -3,17 +3,6 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNetworks;
 
-/// <summary>How the weights start.</summary>
-public enum Initialization
-{
-    /// <summary>Every weight and bias drawn from N(0, 1), as in Nielsen's network.py.</summary>
-    Standard,
-
-    /// <summary>Weights of layer l drawn from N(0, 1/nˡ⁻¹), so a neuron's weighted sum starts near N(0, 1)
-    /// whatever its fan-in; biases from N(0, 1).</summary>
-    Scaled,
-}
-
 /// <summary>
 /// A fully connected feed-forward network: layers of sizes n⁰ (inputs), n¹, …, nᴸ (outputs), and for each
 /// layer l = 1…L a weight matrix Wˡ (nˡ × nˡ⁻¹) and a bias vector bˡ (nˡ).
@@ -50,9 +39,9 @@ public sealed class Network
         {
             var W = weights[l - 1];
             if (W.ColumnCount != sizes[l - 1])
-                throw new ArgumentException($"W{Superscript(l)} is {W.RowCount}×{W.ColumnCount} but layer {l - 1} has {sizes[l - 1]} neurons.", nameof(weights));
+                throw new ArgumentException($"W{Notation.Superscript(l)} is {W.RowCount}×{W.ColumnCount} but layer {l - 1} has {sizes[l - 1]} neurons.", nameof(weights));
             if (biases[l - 1].Count != W.RowCount)
-                throw new ArgumentException($"b{Superscript(l)} has {biases[l - 1].Count} entries but W{Superscript(l)} has {W.RowCount} rows.", nameof(biases));
+                throw new ArgumentException($"b{Notation.Superscript(l)} has {biases[l - 1].Count} entries but W{Notation.Superscript(l)} has {W.RowCount} rows.", nameof(biases));
             sizes[l] = W.RowCount;
         }
         CheckSizes(sizes);
@@ -158,13 +147,6 @@ public sealed class Network
         return new ForwardPass(layers);
     }
 
-    /// <summary>The forward pass of every example of a data set (columns in the data set's order).</summary>
-    public ForwardPass Forward(DataSet data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        return Forward(data.Images(0, data.Count));
-    }
-
     /// <summary>aᴸ for one input: the network as a function f: ℝ^n⁰ → ℝ^nᴸ.</summary>
     public Vector<double> Output(Vector<double> x) => Forward(x).Output.Column(0);
 
@@ -194,23 +176,28 @@ public sealed class Network
 
         int m = forward.ExampleCount;
         var layers = new LayerBackward[LayerCount];
-        var L = forward[LayerCount];
-        var delta = Cost.OutputError(L.Z, L.A, Y, L.Activation);                          // BP1
+        var output = forward[LayerCount];
+
+        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ). With cross-entropy and sigmoid outputs, σ′(zᴸ) = aᴸ(1 − aᴸ) cancels the
+        // denominator of ∇ₐC = (aᴸ − y) / (aᴸ(1 − aᴸ)), leaving δᴸ = aᴸ − y.
+        var delta = Cost == Cost.CrossEntropy && output.Activation == Activation.Sigmoid
+            ? output.A - Y
+            : Cost.GradientWithRespectToOutput(output.A, Y).PointwiseMultiply(output.Activation.Derivative(output.Z));
+
         for (int l = LayerCount; l >= 1; l--)
         {
             var layer = forward[l];
-            if (l < LayerCount)
-                delta = (forward[l + 1].W.TransposeThisAndMultiply(delta))               // BP2
-                    .PointwiseMultiply(layer.Activation.Derivative(layer.Z));
-            var gradW = delta.TransposeAndMultiply(layer.Input) / m;                      // BP4, averaged
-            var gradB = delta.RowSums() / m;                                              // BP3, averaged
+            if (l < LayerCount)                                                            // BP2
+                delta = (forward[l + 1].W.Transpose() * delta).PointwiseMultiply(layer.Activation.Derivative(layer.Z));
+            var gradW = delta * layer.Input.Transpose() / m;                                // BP4, averaged over the batch
+            var gradB = delta.RowSums() / m;                                                // BP3, averaged over the batch
             layers[l - 1] = new LayerBackward(l, delta, gradW, gradB);
         }
-        return new BackwardPass(layers, Cost.Value(forward.Output, Y), Y);
+        return new BackwardPass(layers, Cost.Value(output, Y), Y);
     }
 
     /// <summary>The mean cost over the given inputs (columns of X) and targets (columns of Y).</summary>
-    public double CostOf(Matrix<double> X, Matrix<double> Y) => Cost.Value(Forward(X).Output, Y);
+    public double CostOf(Matrix<double> X, Matrix<double> Y) => Cost.Value(Forward(X)[LayerCount], Y);
 
     /// <summary>
     /// One step of gradient descent: a new network with Wˡ − η ∂C/∂Wˡ and bˡ − η ∂C/∂bˡ for every layer,
@@ -239,18 +226,6 @@ public sealed class Network
 
     /// <summary>The same weights and biases with another cost (e.g. to train a saved network with cross-entropy).</summary>
     public Network WithCost(Cost cost) => new(weights, biases, Activation, cost, OutputActivation);
-
-    /// <summary>Trains a copy of this network by mini-batch SGD (see <see cref="Trainer.Train"/>); this one is not changed.</summary>
-    public TrainingResult Train(DataSet training, TrainingOptions? options = null) => Trainer.Train(this, training, options);
-
-    /// <summary>Accuracy, cost, confusion matrix and mistakes on a data set (see <see cref="Evaluation.Evaluate"/>).</summary>
-    public EvaluationResult Evaluate(DataSet data) => Evaluation.Evaluate(this, data);
-
-    /// <summary>Saves this network as JSON (see <see cref="NetworkJson"/>).</summary>
-    public void Save(string path) => NetworkJson.Save(this, path);
-
-    /// <summary>Loads a network saved with <see cref="Save"/>.</summary>
-    public static Network Load(string path) => NetworkJson.Load(path);
 
     /// <summary>"784-16-16-10".</summary>
     public string Shape => string.Join("-", sizes);
@@ -283,6 +258,4 @@ public sealed class Network
     private int CheckLayer(int l) =>
         l >= 1 && l <= LayerCount ? l : throw new ArgumentOutOfRangeException(nameof(l), l, $"Layers with weights are numbered 1…{LayerCount} (the input is layer 0).");
 
-    internal static string Superscript(int n) =>
-        string.Concat(n.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c => "⁰¹²³⁴⁵⁶⁷⁸⁹"[c - '0']));
 }

@@ -4,14 +4,14 @@ namespace NeuralNetworks;
 
 /// <summary>
 /// The fast implementation behind <see cref="Trainer.Train"/>: the same loop as
-/// <see cref="Trainer.TrainReference"/> (same shuffles from <see cref="Trainer.RunRecorder"/>, same
+/// <see cref="GradientDescent.Train"/> (same shuffles from <see cref="TrainingRun"/>, same
 /// mini-batches, cost measured before each step, divergence check, history, progress, cancellation), with the
 /// arithmetic done by <see cref="FastNetwork"/> in float32.
 /// </summary>
 internal static class FastTrainer
 {
     /// <summary>What <see cref="TrainingHistory.Engine"/> says when this path trained with <paramref name="width"/>-bit vectors.</summary>
-    public static string EngineName(int width) => $"fast (float32, Vector{width}, 1 thread)";
+    public static EngineUsed EngineName(int width) => new(TrainingEngine.Fast, width, Threads: 1);
 
     /// <summary>Why <see cref="TrainingEngine.Auto"/> should not use the fast path here, or null when it should.</summary>
     public static string? WhyNotAuto(Network network) =>
@@ -21,7 +21,7 @@ internal static class FastTrainer
             : null);
 
     /// <summary>
-    /// Trains as <see cref="Trainer.TrainReference"/> does, in float32, with the kernels of <paramref name="width"/>
+    /// Trains as <see cref="GradientDescent.Train"/> does, in float32, with the kernels of <paramref name="width"/>
     /// bits (512, 256 or 128; null: the widest this CPU accelerates, else 256). Tests pass 256 and 128 to prove
     /// those variants on an AVX-512 machine.
     /// </summary>
@@ -36,7 +36,7 @@ internal static class FastTrainer
 
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options) where V : struct, ISimdFloats<V>
     {
-        var run = new Trainer.RunRecorder(network, training, options, EngineName(V.Width));
+        var run = new TrainingRun(network, training, options, EngineName(V.Width));
         int m = options.BatchSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         using var fast = new FastNetwork<V>(network, capacity: Math.Max(Math.Min(m, training.Count), 64));

@@ -2,18 +2,6 @@ using System.Diagnostics;
 
 namespace NeuralNetworks;
 
-/// <summary>One configuration of a <see cref="Sweep"/> and how it did.</summary>
-/// <param name="Layers">n⁰, n¹, …, nᴸ.</param>
-/// <param name="Parameters">Weights plus biases.</param>
-/// <param name="TestAccuracy">Fraction of the test data classified right after the last epoch.</param>
-/// <param name="Seconds">Wall-clock seconds of the whole run (training and the evaluation after each epoch).</param>
-/// <param name="History">The run's history, labelled with the layer sizes, e.g. for a comparison chart.</param>
-public sealed record SweepRow(IReadOnlyList<int> Layers, int Parameters, double TestAccuracy, double Seconds, TrainingHistory History)
-{
-    /// <summary>"784-16-16-10".</summary>
-    public string Shape => string.Join("-", Layers);
-}
-
 /// <summary>
 /// Trains several network shapes with the same options and compares them: one configuration per core at a
 /// time, each run single-threaded, so ten small networks train in about the time of five on two cores.
@@ -47,8 +35,8 @@ public static class Sweep
         var networks = configurations.Select(create).ToArray();   // fails early, before any run starts, on a bad shape
         foreach (var network in networks)
         {
-            TrainingOptions.CheckFits(network, training);
-            TrainingOptions.CheckFits(network, test);
+            training.CheckFits(network);
+            test.CheckFits(network);
         }
 
         var rows = new SweepRow[configurations.Length];

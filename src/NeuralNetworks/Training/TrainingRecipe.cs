@@ -33,6 +33,14 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
             Label = "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
         });
 
+    /// <summary>Every recipe by its short name (<c>nielsen</c>, <c>better</c>, …): the one list the CLI's
+    /// <c>--recipe</c> option and its help read, so a recipe added here appears there.</summary>
+    public static IReadOnlyDictionary<string, TrainingRecipe> All { get; } = new Dictionary<string, TrainingRecipe>
+    {
+        ["nielsen"] = Nielsen,
+        ["better"] = Better,
+    };
+
     /// <summary>The starting network for <paramref name="seed"/>.</summary>
     public Network Network(int seed = 1) => CreateNetwork(seed);
 

@@ -40,18 +40,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     /// <summary>A folder with the four MNIST file names holding a few random 28×28 images in the MNIST (IDX, gzip) format.</summary>
-    private string TinyDataFolder(int trainingCount = 200, int testCount = 50)
+    private string TinyDataFolder(int trainingCount = 200, int testCount = 50, int rows = 28, int columns = 28)
     {
         string data = Path.Combine(folder, "tiny-mnist");
         Directory.CreateDirectory(data);
         var random = new Random(7);
         void Write(string prefix, int count)
         {
-            var pixels = new byte[count * 784];
+            var pixels = new byte[count * rows * columns];
             var labels = new byte[count];
             random.NextBytes(pixels);
             for (int i = 0; i < count; i++) labels[i] = (byte)random.Next(10);
-            WriteGzip(Path.Combine(data, $"{prefix}-images-idx3-ubyte.gz"), Idx(0x803, [count, 28, 28], pixels));
+            WriteGzip(Path.Combine(data, $"{prefix}-images-idx3-ubyte.gz"), Idx(0x803, [count, rows, columns], pixels));
             WriteGzip(Path.Combine(data, $"{prefix}-labels-idx1-ubyte.gz"), Idx(0x801, [count], labels));
         }
         Write("train", trainingCount);
@@ -86,8 +86,16 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--layers 784", "at least two layers")]
     [InlineData("--layers abc", "'abc' is not a whole number")]
     [InlineData("--layers 784,16,x", "'x' is not a whole number")]
-    [InlineData("--layers 100,16,10", "MNIST needs 784 inputs and 10 outputs")]
-    [InlineData("--layers 784,16,9", "MNIST needs 784 inputs and 10 outputs")]
+    [InlineData("--layers 784,100000000,10", "needs 79,500,000,010 weights and biases")]
+    [InlineData("--layers 784,2147483647,10", "needs 1,707,249,499,375 weights and biases")]
+    [InlineData("--learning-rate 0,5", "'0,5' has a comma, which could mean 0.5 (decimal comma) or 5 (thousands separator)")]
+    [InlineData("--epochs 1,000", "write 1000")]
+    [InlineData("--epochs 1_000", "digit-group separators")]
+    [InlineData("--batch-size 2.5", "'2.5' is not a whole number")]
+    [InlineData("--seed 99999999999", "outside the whole numbers")]
+    [InlineData("--recipe nielsn", "no such recipe; did you mean 'nielsen'?")]
+    [InlineData("--recipe better --activation relu", "--recipe better sets the network")]
+    [InlineData("--lerning-rate 1", "unknown option '--lerning-rate' for 'train'; did you mean '--learning-rate'?")]
     [InlineData("--epochs 0", "--epochs must be at least 1, not 0")]
     [InlineData("--epochs abc", "--epochs")]
     [InlineData("--batch-size 0", "--batch-size must be at least 1, not 0")]
@@ -156,15 +164,72 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_original_MNIST_checksums_reject_other_data_unless_told_to_skip_them()
+    public void Other_IDX_data_under_the_MNIST_names_trains_without_options_and_says_once_it_is_not_MNIST()
     {
         string data = TinyDataFolder();
 
-        var (exitCode, _, error) = Train("--data", data, "--layers", "784,10", "--epochs", "1", "--out", OutFile);
+        var (exitCode, output, error) = Train("--data", data, "--layers", "784,10", "--epochs", "1", "--out", OutFile);
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "not the bundled MNIST"));
+        Assert.Contains("on 200 tiny-mnist images, testing on 50", output);
+        Assert.True(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void Images_of_another_size_get_a_message_naming_the_file_the_shape_and_the_layers_that_fit()
+    {
+        string data = TinyDataFolder(rows: 20, columns: 20);
+
+        var (exitCode, output, error) = Train("--data", data, "--epochs", "1", "--out", OutFile);
+
+        Assert.Equal(2, exitCode);
+        AssertOneLine(error);
+        Assert.Contains(Path.Combine(data, "train-images-idx3-ubyte.gz"), error);
+        Assert.Contains("images of 20×20 = 400 pixels", error);
+        Assert.Contains("--layers 400,16,16,10 would fit", error);
+        Assert.False(File.Exists(OutFile));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_training_set_is_refused_after_loading_and_before_training()
+    {
+        string data = TinyDataFolder();
+
+        var (exitCode, _, error) = Train("--data", data, "--layers", "784,10", "--batch-size", "2147483647", "--out", OutFile);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--batch-size 2,147,483,647 is more than the 200 examples of tiny-mnist training", error);
+    }
+
+    [Fact]
+    public void A_failed_run_leaves_an_existing_output_file_as_it_was()
+    {
+        string data = TinyDataFolder();
+        Directory.CreateDirectory(Path.GetDirectoryName(OutFile)!);
+        File.WriteAllText(OutFile, "the network of an earlier run");
+
+        var (exitCode, _, _) = Train("--data", data, "--layers", "784,16,10", "--activation", "relu", "--learning-rate", "1e300", "--out", OutFile);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("SHA-256", error);
-        Assert.False(File.Exists(OutFile));
+        Assert.Equal("the network of an earlier run", File.ReadAllText(OutFile));
+        Assert.Equal([Path.GetFileName(OutFile)], Directory.GetFiles(Path.GetDirectoryName(OutFile)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_recipe_option_trains_the_recipe_and_its_help_lists_every_recipe()
+    {
+        string data = TinyDataFolder();
+
+        var (exitCode, output, error) = Train("--data", data, "--recipe", "better", "--epochs", "1", "--out", OutFile);
+        var (_, help, _) = Train("--help");
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exitCode);
+        Assert.Contains(TrainingRecipe.Better.Name, output);
+        Assert.Contains("η = 0.05 × 0.95 per epoch", output);
+        foreach (var name in TrainingRecipe.All.Keys) Assert.Contains(name, help);
     }
 
     [Fact]
@@ -198,7 +263,8 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal("", error);
         Assert.Equal(0, exitCode);
-        Assert.Contains("on 60,000 images, testing on 10,000", output);
+        Assert.Contains("on 60,000 MNIST images, testing on 10,000", output);
+        Assert.DoesNotContain("not the bundled MNIST", output);
         Assert.Matches(new Regex(@"^epoch 1/1  cost \d\.\d{4}  test accuracy \d+\.\d{2}%  \d+\.\d{3} s$", RegexOptions.Multiline), output);
         Assert.Matches(new Regex(@"│\s+1 │\s+\d\.\d{4} │\s+\d\.\d{4} │\s+\d+\.\d{2}% │\s+\d+\.\d{3} │"), output);
         var accuracy = Regex.Match(output, @"Test accuracy after 1 epoch: (\d+\.\d{2})% \(([\d,]+) / 10,000\)");

@@ -1,0 +1,54 @@
+namespace NeuralNetworks.Cli;
+
+/// <summary>What <c>train</c> (and each run of <c>sweep</c>) was asked to do: the options as given; null means
+/// "the default, or the recipe's". Checked by <see cref="TrainingSetup.Check"/>.</summary>
+public sealed record TrainArguments
+{
+    /// <summary>A recipe from <see cref="TrainingRecipe.All"/> by name, or null.</summary>
+    public string? Recipe { get; init; }
+
+    /// <summary>Layer sizes, comma separated, input first [default: "784,16,16,10"].</summary>
+    public string? Layers { get; init; }
+
+    /// <summary>Passes over the training set [default: 30].</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Examples per gradient step, m [default: 10].</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>η, the step size [default: 3.0].</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>η is multiplied by this after every epoch [default: 1, constant].</summary>
+    public double? LearningRateDecay { get; init; }
+
+    /// <summary>The cost's name: quadratic or cross-entropy [default: quadratic].</summary>
+    public string? Cost { get; init; }
+
+    /// <summary>σ of the hidden layers: sigmoid, tanh or relu [default: sigmoid].</summary>
+    public string? Activation { get; init; }
+
+    /// <summary>σ of the output layer: sigmoid, tanh or relu (cross-entropy needs sigmoid) [default: sigmoid].</summary>
+    public string? OutputActivation { get; init; }
+
+    /// <summary>How the weights start: standard (N(0, 1)) or scaled (N(0, 1/fan-in)) [default: standard].</summary>
+    public string? Initialization { get; init; }
+
+    /// <summary>Seeds the starting weights and the shuffles.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The folder holding the four IDX files; null looks for data/mnist upward from the current directory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Check the data files against the published MNIST SHA-256 hashes where they must be MNIST.</summary>
+    public bool VerifyChecksums { get; init; } = true;
+
+    /// <summary>Where the trained network is saved as JSON; null saves nothing (sweep).</summary>
+    public string? Out { get; init; } = "network.json";
+
+    /// <summary>Report progress within an epoch every this many steps (the live bar moves with it).</summary>
+    public int ProgressEverySteps { get; init; } = 500;
+
+    /// <summary>Show a live progress bar (true), plain lines (false), or decide from the terminal (null).</summary>
+    public bool? Live { get; init; }
+}

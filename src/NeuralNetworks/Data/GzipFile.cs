@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace NeuralNetworks;
+
+/// <summary>
+/// Decompresses a gzip file (RFC 1952) and trusts none of its bytes: every member's header is parsed, its
+/// deflate data inflated, and its trailer (CRC-32 and ISIZE, the length mod 2³²) compared with what came out.
+/// A file cut short, a damaged trailer, or bytes after the last member each end in an
+/// <see cref="InvalidDataException"/> that names the file and says which of these it is.
+/// </summary>
+/// <remarks>
+/// .NET's <see cref="GZipStream"/> accepts a member whose trailer is missing and ignores bytes after the last
+/// member, so this class parses the gzip framing itself and lets <see cref="DeflateStream"/> do only the inflating.
+/// The whole compressed file is held in memory (it is smaller than the data it holds); the trailer of a member
+/// is found as the first place after its header where its CRC-32 and length appear.
+/// </remarks>
+internal sealed class GzipFile : Stream
+{
+    private readonly byte[] compressed;
+    private readonly string file;
+    private uint crc;                // CRC-32 of what the current member inflated so far
+    private DeflateStream? member;   // the member being inflated, null between members
+    private int memberStart;         // where that member's header starts
+    private int dataStart;           // where its deflate data starts
+    private int next;                // where the next member (or the end) is, once a member is finished
+    private int memberNumber;
+    private long memberLength;       // bytes inflated from the current member
+    private bool finished;
+
+    /// <summary>Starts reading <paramref name="compressed"/>, the bytes of <paramref name="file"/> (named in messages).</summary>
+    public GzipFile(byte[] compressed, string file)
+    {
+        this.compressed = compressed;
+        this.file = file;
+    }
+
+    /// <summary>ISIZE of the last member as the file's last four bytes claim it: the decompressed size mod 2³²
+    /// for a file of one member. A hint only (a file can hold several members, or be damaged).</summary>
+    public uint LastSizeField => compressed.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(^4)) : 0;
+
+    /// <inheritdoc/>
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (!finished)
+        {
+            member ??= StartMember();
+            int got;
+            try
+            {
+                got = member.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw Invalid($"the compressed (deflate) data of gzip member {memberNumber} is damaged after {memberLength:N0} bytes were inflated ({e.Message})", e);
+            }
+            if (got > 0)
+            {
+                crc = Crc32.Append(crc, buffer[..got]);
+                memberLength += got;
+                return got;
+            }
+            FinishMember();
+        }
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>Parses the member header at <see cref="next"/> (RFC 1952 §2.3) and starts inflating after it.</summary>
+    private DeflateStream StartMember()
+    {
+        memberStart = next;
+        memberNumber++;
+        memberLength = 0;
+        crc = 0;
+        var bytes = compressed.AsSpan();
+        int p = memberStart;
+        string where = memberNumber == 1 ? "the gzip header" : $"the header of gzip member {memberNumber} (at byte {memberStart:N0})";
+        void Need(int count)
+        {
+            if (p + count > compressed.Length)
+                throw Invalid($"the file is truncated inside {where}: it ends at byte {compressed.Length:N0}");
+        }
+
+        Need(10);
+        if (bytes[p] != 0x1F || bytes[p + 1] != 0x8B)
+            throw Invalid($"{where} does not start with the gzip magic bytes 1F 8B");
+        if (bytes[p + 2] != 8)
+            throw Invalid($"{where} names compression method {bytes[p + 2]}; gzip has only deflate (8)");
+        byte flags = bytes[p + 3];
+        if ((flags & 0xE0) != 0)
+            throw Invalid($"{where} has reserved flag bits set (flags 0x{flags:X2}): it is damaged");
+        p += 10;
+        if ((flags & 0x04) != 0)   // FEXTRA: a length, then that many bytes
+        {
+            Need(2);
+            int extra = BinaryPrimitives.ReadUInt16LittleEndian(bytes[p..]);
+            p += 2;
+            Need(extra);
+            p += extra;
+        }
+        foreach (int text in new[] { 0x08, 0x10 })   // FNAME, FCOMMENT: zero-terminated
+        {
+            if ((flags & text) == 0) continue;
+            int end = bytes[p..].IndexOf((byte)0);
+            if (end < 0) throw Invalid($"the file is truncated inside {where}: its {(text == 0x08 ? "file name" : "comment")} never ends");
+            p += end + 1;
+        }
+        if ((flags & 0x02) != 0)   // FHCRC: the low 16 bits of the header's CRC-32
+        {
+            Need(2);
+            uint headerCrc = Crc32.Append(0, bytes[memberStart..p]) & 0xFFFF;
+            if (BinaryPrimitives.ReadUInt16LittleEndian(bytes[p..]) != headerCrc)
+                throw Invalid($"the CRC-16 of {where} does not match: it is damaged");
+            p += 2;
+        }
+        dataStart = p;
+        return new DeflateStream(new MemoryStream(compressed, p, compressed.Length - p, writable: false), CompressionMode.Decompress);
+    }
+
+    /// <summary>The member's deflate data has ended: finds its trailer and checks it; then either another member
+    /// follows, or the file ends there, or what follows is reported.</summary>
+    private void FinishMember()
+    {
+        member!.Dispose();
+        member = null;
+        Span<byte> trailer = stackalloc byte[8];
+        uint actualCrc = crc;
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, actualCrc);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)memberLength);
+        string name = memberNumber == 1 ? "the gzip data" : $"gzip member {memberNumber}";
+
+        int found = compressed.AsSpan(dataStart).IndexOf(trailer);
+        if (found >= 0)
+        {
+            next = dataStart + found + 8;
+            if (next == compressed.Length)
+            {
+                finished = true;
+            }
+            else if (compressed.Length - next >= 2 && compressed[next] == 0x1F && compressed[next + 1] == 0x8B)
+            {
+                // Another member: its output continues the data.
+            }
+            else
+            {
+                int trailing = compressed.Length - next;
+                throw Invalid($"{trailing:N0} byte{(trailing == 1 ? "" : "s")} of trailing data after the end of {name} at byte {next:N0} " +
+                              $"(starting {Hex(compressed.AsSpan(next))}); a gzip file ends with its last member");
+            }
+            return;
+        }
+
+        // No trailer fits the data: say what the end of the file looks like.
+        var rest = compressed.AsSpan(dataStart);
+        if (rest.Length >= 8)
+        {
+            uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(rest[^8..]);
+            uint storedLength = BinaryPrimitives.ReadUInt32LittleEndian(rest[^4..]);
+            if (storedLength == (uint)memberLength && storedCrc != actualCrc)
+                throw Invalid($"CRC-32 mismatch in {name}: the trailer records {storedCrc:X8} but the {memberLength:N0} inflated bytes give {actualCrc:X8}; the file is damaged");
+            if (storedCrc == actualCrc && storedLength != (uint)memberLength)
+                throw Invalid($"length mismatch in {name}: the trailer records {storedLength:N0} bytes (ISIZE) but {memberLength:N0} were inflated; the file is damaged");
+        }
+        for (int kept = 7; kept >= 1; kept--)
+        {
+            if (rest.Length >= kept && rest[^kept..].SequenceEqual(trailer[..kept]))
+                throw Invalid($"the file is truncated: it ends {8 - kept} byte{(8 - kept == 1 ? "" : "s")} before the end of the 8-byte gzip trailer (CRC-32 and length) of {name}");
+        }
+        throw Invalid($"the file is truncated or damaged: {name} inflates to {memberLength:N0} bytes, but no gzip trailer with their CRC-32 " +
+                      $"({actualCrc:X8}) and length follows; the file ends at byte {compressed.Length:N0}");
+    }
+
+    /// <summary>The first bytes of <paramref name="bytes"/> as hex, e.g. "1F 8B 08 00".</summary>
+    internal static string Hex(ReadOnlySpan<byte> bytes, int count = 4) =>
+        BitConverter.ToString(bytes[..Math.Min(count, bytes.Length)].ToArray()).Replace('-', ' ');
+
+    private InvalidDataException Invalid(string problem, Exception? inner = null) => new($"{file}: {problem}.", inner);
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) member?.Dispose();
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc/>
+    public override bool CanRead => true;
+    /// <inheritdoc/>
+    public override bool CanSeek => false;
+    /// <inheritdoc/>
+    public override bool CanWrite => false;
+    /// <inheritdoc/>
+    public override long Length => throw new NotSupportedException();
+    /// <inheritdoc/>
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    /// <inheritdoc/>
+    public override void Flush() { }
+    /// <inheritdoc/>
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <inheritdoc/>
+    public override void SetLength(long value) => throw new NotSupportedException();
+    /// <inheritdoc/>
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>CRC-32 as gzip (and zip, PNG, Ethernet) computes it: polynomial 0xEDB88320 (reflected), start and end
+/// inverted; a table of the 256 one-byte remainders makes it one lookup per byte.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
+    {
+        uint c = (uint)n;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    /// <summary>The CRC-32 of the bytes whose CRC-32 is <paramref name="crc"/> followed by <paramref name="bytes"/> (start from 0).</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        uint c = ~crc;
+        foreach (byte b in bytes) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
+        return ~c;
+    }
+}

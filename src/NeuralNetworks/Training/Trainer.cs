@@ -1,0 +1,38 @@
+namespace NeuralNetworks;
+
+/// <summary>
+/// Mini-batch stochastic gradient descent, by the fastest implementation that can train the network: the one
+/// place that chooses between <see cref="GradientDescent"/> (the readable loop) and the fast path.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains a copy of <paramref name="network"/> (<c>network.Train(training, options)</c>) on <paramref name="training"/>: each epoch shuffles the examples
+    /// (seeded), splits them into mini-batches of m, and for each takes one step W ← W − η ∂C/∂W, b ← b − η ∂C/∂b
+    /// with the gradient averaged over the batch. The network passed in is not changed. What
+    /// <see cref="GradientDescent.Train"/> does, step for step; <see cref="TrainingOptions.Engine"/> says which code runs it.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the data does not fit the network.</exception>
+    /// <exception cref="NotSupportedException"><see cref="TrainingEngine.Fast"/> was asked for a network it cannot train.</exception>
+    public static TrainingResult Train(this Network network, DataSet training, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(training);
+        options ??= new TrainingOptions();
+        options.Validate(network, training);
+        switch (options.Engine)
+        {
+            case TrainingEngine.Reference:
+                return GradientDescent.Run(network, training, options, EngineUsed.Reference);
+            case TrainingEngine.Fast:
+                if (FastNetwork.Unsupported(network) is { } reason)
+                    throw new NotSupportedException($"The fast engine cannot train this network: {reason}. Use TrainingEngine.Auto or Reference.");
+                return FastTrainer.Train(network, training, options);
+            default:
+                return FastTrainer.WhyNotAuto(network) is { } why
+                    ? GradientDescent.Run(network, training, options, EngineUsed.Reference with { FallbackReason = why })
+                    : FastTrainer.Train(network, training, options);
+        }
+    }
+}

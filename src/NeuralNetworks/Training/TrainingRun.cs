@@ -1,0 +1,93 @@
+namespace NeuralNetworks;
+
+/// <summary>The bookkeeping every implementation shares: shuffles, divergence checks, history, progress.</summary>
+internal sealed class TrainingRun
+{
+    private readonly DataSet training;
+    private readonly TrainingOptions options;
+    private readonly Random random;
+    private readonly int[] order;
+    private readonly List<EpochRecord> epochs = [];
+    private readonly List<double>? stepCosts;
+    private readonly List<NetworkSnapshot>? snapshots;
+    private readonly EngineUsed engine;
+    private readonly string shape;
+    private readonly int parameterCount;
+    private double epochCostSum;
+    private int epochSteps;
+
+    public TrainingRun(Network start, DataSet training, TrainingOptions options, EngineUsed engine)
+    {
+        this.training = training;
+        this.options = options;
+        this.engine = engine;
+        random = new Random(options.Seed);
+        order = Enumerable.Range(0, training.Count).ToArray();
+        stepCosts = options.RecordStepCosts ? [] : null;
+        snapshots = options.RecordSnapshots ? [Snapshot(0, start)] : null;
+        shape = start.Shape;
+        parameterCount = start.ParameterCount;
+        StepsPerEpoch = (int)(((long)training.Count + options.BatchSize - 1) / options.BatchSize);   // ⌈n / m⌉ without overflow
+    }
+
+    public int StepsPerEpoch { get; }
+
+    /// <summary>This epoch's order of examples: a seeded Fisher–Yates shuffle of the previous order.</summary>
+    public int[] ShuffledOrder()
+    {
+        random.Shuffle(order);
+        return order;
+    }
+
+    /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
+    public void StepDone(int epoch, int step, double cost)
+    {
+        if (!double.IsFinite(cost)) throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost);
+        stepCosts?.Add(cost);
+        epochCostSum += cost;
+        epochSteps++;
+        if (options.ProgressEverySteps > 0 && step % options.ProgressEverySteps == 0 && step < StepsPerEpoch)
+            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, step, StepsPerEpoch, epochCostSum / epochSteps, null));
+    }
+
+    public void EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
+
+    /// <summary>Ends an epoch: test cost and accuracy, record, snapshot, progress.</summary>
+    /// <param name="epoch">1…Epochs.</param>
+    /// <param name="seconds">Time the epoch's steps took.</param>
+    /// <param name="network">The network now; asked only when a snapshot is kept or the test data must be evaluated by <see cref="Evaluation.Evaluate(Network, DataSet)"/>.</param>
+    /// <param name="evaluate">Mean cost and accuracy on the test data, when an implementation measures them itself (same definitions as <see cref="Evaluation.Evaluate(Network, DataSet)"/>).</param>
+    public void EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
+    {
+        (double Cost, double Accuracy)? Measured(DataSet? data)
+        {
+            if (data is null) return null;
+            var (cost, accuracy) = evaluate is null ? Measure(network(), data) : evaluate(data);
+            if (!double.IsFinite(cost))
+                throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), cost);
+            return (cost, accuracy);
+        }
+        var validation = Measured(options.ValidationData);
+        var test = Measured(options.TestData);
+        var record = new EpochRecord(epoch, epochCostSum / epochSteps, test?.Cost, test?.Accuracy, seconds,
+            validation?.Cost, validation?.Accuracy);
+        epochs.Add(record);
+        if (snapshots is not null) snapshots.Add(Snapshot(epoch, network()));
+        options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
+        epochCostSum = 0;
+        epochSteps = 0;
+    }
+
+    public TrainingResult Finish(Network network) =>
+        new(network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
+            shape, parameterCount, options, epochs, stepCosts, snapshots, engine));
+
+    private static (double Cost, double Accuracy) Measure(Network network, DataSet test)
+    {
+        var evaluation = Evaluation.Evaluate(network, test);
+        return (evaluation.Cost, evaluation.Accuracy);
+    }
+
+    private static NetworkSnapshot Snapshot(int epoch, Network network) =>
+        new(epoch, network.Weights.Select(W => W.Clone()).ToArray(), network.Biases.Select(b => b.Clone()).ToArray());
+}

@@ -1,0 +1,136 @@
+using NeuralNetworks.Cli;
+
+namespace NeuralNetworks.Tests.Cli;
+
+/// <summary>Bad command lines for every command, through the program's own root command and error boundary:
+/// each gets its exit code and one line on stderr that names the problem, and nothing on stdout.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class BadCommandLineTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nn-bad-command-lines-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static (int ExitCode, string Output, string Error) Run(string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            return (NeuralNetworks.Cli.Cli.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    public static TheoryData<string, int, string> CommandLines => new()
+    {
+        { "", 2, "no command given; choose one of: train, notebooks, bench, sweep" },
+        { "trian", 2, "unknown command 'trian'; did you mean 'train'?" },
+        { "swep --layers 784,10", 2, "unknown command 'swep'; did you mean 'sweep'?" },
+        { "--verbose", 2, "unknown option '--verbose'" },
+        { "train --learning-rate 0,5", 2, "'0,5' has a comma" },
+        { "train --epochs 0", 2, "--epochs must be at least 1, not 0" },
+        { "train --layers 784,-3,10", 2, "layer 1 has size -3" },
+        { "train --out /proc/no/such/x.json", 2, "--out /proc/no/such/x.json: cannot write" },
+        { "train --data /no/such/folder", 2, "--data /no/such/folder: there is no folder /no/such/folder" },
+        { "train --recipe nope", 2, "--recipe nope: no such recipe; the recipes are nielsen, better" },
+        { "sweep", 2, "--layers" },
+        { "sweep --layers 784,0,10", 2, "layer 1 has size 0" },
+        { "sweep --layers 784,10;784,2147483647,10", 2, "needs 1,707,249,499,375 weights and biases" },
+        { "sweep --layers 784,10 --parallelism 0", 2, "--parallelism must be at least 1, not 0" },
+        { "sweep --layers 784,10 --learning-rate 1e-3,5", 2, "--learning-rate 1e-3,5: '1e-3,5' is not a number" },
+        { "sweep --layers 784,10 --chart /proc/no/such/sweep.html", 2, "--chart /proc/no/such/sweep.html: cannot write" },
+        { "sweep --layers 784,10 --data /no/such/folder", 2, "there is no folder /no/such/folder" },
+        { "sweep --layers 784,10 --recipe nielsen", 2, "unknown option '--recipe' for 'sweep'" },
+        { "bench --epochs 0", 2, "--epochs must be at least 1, not 0" },
+        { "bench --epoch 3", 2, "unknown option '--epoch' for 'bench'; did you mean '--epochs'?" },
+        { "bench --reference-epochs -1", 2, "--reference-epochs must be 0 or more, not -1" },
+        { "bench --batch-sizes 10,x", 2, "--batch-sizes '10,x': 'x' is not a whole number" },
+        { "bench --batch-sizes 0", 2, "0 is not a batch size from 1" },
+        { "bench --data /no/such/folder", 2, "--data /no/such/folder: there is no folder" },
+        { "bench --end-to-end /proc/no/such/x.json", 2, "--end-to-end /proc/no/such/x.json: cannot write" },
+        { "notebooks", 2, "no command given after 'notebooks'; choose one of: run, clear" },
+        { "notebooks rnu", 2, "unknown command 'rnu' for 'notebooks'; did you mean 'run'?" },
+        { "notebooks run --timeout 0", 2, "--timeout must be a positive number of seconds, not 0" },
+        { "notebooks run --timeout soon", 2, "soon" },
+        { "notebooks run --out /proc/no/such/folder", 2, "--out /proc/no/such/folder: cannot write in /proc/no/such/folder" },
+        { "notebooks clear --bogus", 2, "no such notebook or folder: --bogus" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandLines))]
+    public void A_bad_command_line_gets_its_exit_code_and_one_line_naming_the_problem(string commandLine, int exitCode, string message)
+    {
+        var (code, output, error) = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(exitCode, code);
+        Assert.StartsWith("error: ", error);
+        Assert.DoesNotContain('\n', error.TrimEnd());
+        Assert.Contains(message, error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void A_data_folder_without_the_files_is_exit_2_and_a_corrupt_one_exit_1_for_every_training_command()
+    {
+        string empty = Directory.CreateDirectory(Path.Combine(folder, "empty")).FullName;
+        string corrupt = Directory.CreateDirectory(Path.Combine(folder, "corrupt")).FullName;
+        foreach (var name in Mnist.Sha256.Keys) File.WriteAllBytes(Path.Combine(corrupt, name), [0x1F, 0x8B, 8, 0, 1, 2]);
+        string chart = Path.Combine(folder, "sweep.html"), network = Path.Combine(folder, "network.json");
+
+        foreach (var (args, code, message) in new (string[], int, string)[]
+        {
+            (["train", "--data", empty, "--out", network], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
+            (["sweep", "--layers", "784,10", "--data", empty, "--chart", chart], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
+            (["bench", "--data", empty, "--end-to-end", network], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
+            (["train", "--data", corrupt, "--out", network], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
+            (["sweep", "--layers", "784,10", "--skip-checksums", "--data", corrupt, "--chart", chart], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
+            (["bench", "--data", corrupt, "--end-to-end", network], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
+        })
+        {
+            var (exit, _, error) = Run(args);
+            Assert.True(exit == code, $"{string.Join(' ', args)}: exit {exit}, expected {code}: {error}");
+            Assert.StartsWith("error: ", error);
+            Assert.DoesNotContain('\n', error.TrimEnd());
+            Assert.Contains(message, error);
+        }
+        Assert.False(File.Exists(chart));
+        Assert.False(File.Exists(network));
+    }
+
+    [Fact]
+    public void The_help_states_the_exit_codes_and_the_number_format()
+    {
+        var (code, output, _) = Run(["--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Exit codes: 0 done; 1 the run failed", output);
+        Assert.Contains("2 the command line is wrong", output);
+        Assert.Contains("decimal point", output);
+    }
+
+    [Theory]
+    [InlineData("0.5", 0.5)]
+    [InlineData("1e-3", 0.001)]
+    [InlineData("-2", -2.0)]
+    [InlineData("3", 3.0)]
+    public void Numbers_are_read_with_a_decimal_point_and_a_comma_is_refused_with_both_meanings(string text, double expected)
+    {
+        // The tests run in .NET's invariant-globalization mode, so no other culture can be switched on here; the
+        // parser passes CultureInfo.InvariantCulture explicitly and takes no thousands separators.
+        Assert.True(Numbers.TryParseDouble(text, out var value, out _));
+        Assert.Equal(expected, value);
+        Assert.False(Numbers.TryParseDouble(text.Replace('.', ','), out _, out var problem) && text.Contains('.'));
+        Assert.False(Numbers.TryParseDouble("0,5", out _, out problem));
+        Assert.Contains("0.5 (decimal comma) or 5 (thousands separator)", problem);
+        Assert.False(Numbers.TryParseInt("12,000", out _, out problem));
+        Assert.Contains("write 12000", problem);
+    }
+}
