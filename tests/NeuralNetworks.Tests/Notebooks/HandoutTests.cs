@@ -92,6 +92,27 @@ public sealed class HandoutTests : IDisposable
     }
 
     [Fact]
+    public void In_the_students_handout_an_unanswered_exercise_says_so_and_the_notebook_still_runs_to_the_end()
+    {
+        var handout = Path.Combine(_work, "class");
+        var written = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", handout);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        var output = Path.Combine(_work, "executed");
+
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(10), "notebooks", "run", Path.Combine(handout, "00-setup-check.ipynb"), "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var printed = string.Concat(
+            from cell in CellsOf(Path.Combine(output, "00-setup-check.ipynb"))
+            where (string?)cell!["cell_type"] == "code"
+            from o in cell!["outputs"]!.AsArray()
+            where (string?)o!["output_type"] == "stream"
+            select o!["text"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)o["text"]);
+        Assert.Contains($"{Check.NotAnsweredYet}", printed);
+        Assert.DoesNotContain("✗", printed);
+    }
+
+    [Fact]
     public void The_handout_needs_an_out_folder()
     {
         var run = NotebookCli.Run(TimeSpan.FromMinutes(1), "notebooks", "handout");
