@@ -41,6 +41,25 @@ def rewrite_setup_section(nb):
             return True
     return False
 
+# Prose written for the old two-cell setup (exact phrases; nothing happens where they do not occur).
+PROSE = [
+    ("what the two setup cells at the top of every notebook do", "what the one-line setup at the top of every notebook does"),
+    ("The two setup cells build and load the library, and make values and charts display offline.",
+     "The setup line loads the library as a package, which makes values and charts display offline."),
+    ("Run the two setup cells first (they are the same in every notebook).", "Run the setup cell first (it is the same in every notebook)."),
+]
+
+def rewrite_prose(nb):
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        new = text
+        for old, replacement in PROSE:
+            new = new.replace(old, replacement)
+        if new != text:
+            cell["source"] = new.splitlines(keepends=True)
+
 def is_setup(cell):
     return cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith("// Setup")
 
@@ -60,6 +79,7 @@ def apply(path):
     cell["execution_count"] = None
     nb["cells"] = cells[:first] + [cell] + cells[end:]
     rewrite_setup_section(nb)
+    rewrite_prose(nb)
     with open(path, "w", encoding="utf-8") as f:
         json.dump(nb, f, indent=1, ensure_ascii=False)
         f.write("\n")

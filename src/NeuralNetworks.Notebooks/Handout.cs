@@ -6,7 +6,7 @@ namespace NeuralNetworks.Notebooks;
 /// <summary>
 /// Writes the student handout: a folder a teacher can zip and give to a class. It holds the notebooks (outputs
 /// stripped, cells tagged "solution" deleted unless asked to keep them), the course library as a NuGet package
-/// in <c>packages/</c> with a <c>NuGet.config</c> naming that folder, a one-step installer
+/// in <c>packages/</c> beside the packages it uses, with a <c>NuGet.config</c> naming that folder, a one-step installer
 /// (<c>dotnet restore install-package.proj</c>), a README for students and the licences. The MNIST digits travel
 /// inside the package (its <c>data/mnist</c>), where <c>Mnist.Load()</c> finds them from any folder.
 /// </summary>
@@ -19,7 +19,8 @@ public static partial class Handout
     /// <param name="Notebooks">The notebook files written.</param>
     /// <param name="SolutionsRemoved">Solution cells deleted, over all notebooks.</param>
     /// <param name="PackageVersion">The version of the course package the notebooks load.</param>
-    public sealed record Result(IReadOnlyList<string> Notebooks, int SolutionsRemoved, string PackageVersion);
+    /// <param name="Dependencies">How many of the packages the library uses were put beside it in packages/.</param>
+    public sealed record Result(IReadOnlyList<string> Notebooks, int SolutionsRemoved, string PackageVersion, int Dependencies);
 
     /// <summary>
     /// Writes the handout for <paramref name="notebooks"/> into <paramref name="outDirectory"/>.
@@ -43,6 +44,7 @@ public static partial class Handout
         Directory.CreateDirectory(Path.Combine(outDirectory, "packages"));
         foreach (var old in Directory.GetFiles(Path.Combine(outDirectory, "packages"), $"{PackageId}.*.nupkg")) File.Delete(old);
         File.Copy(package, Path.Combine(outDirectory, "packages", Path.GetFileName(package)));
+        var dependencies = CopyDependencies(repositoryRoot, Path.Combine(outDirectory, "packages"));
         foreach (var licence in licences) File.Copy(Path.Combine(repositoryRoot, licence), Path.Combine(outDirectory, licence), overwrite: true);
 
         var written = new List<string>();
@@ -61,7 +63,29 @@ public static partial class Handout
         File.WriteAllText(Path.Combine(outDirectory, "NuGet.config"), NuGetConfig, utf8);
         File.WriteAllText(Path.Combine(outDirectory, "install-package.proj"), InstallProject(version), utf8);
         File.WriteAllText(Path.Combine(outDirectory, "README.md"), Readme(version, written, keepSolutions), utf8);
-        return new Result(written, removed, version);
+        return new Result(written, removed, version, dependencies);
+    }
+
+    // The packages the library depends on, at the versions its restore resolved (src/NeuralNetworks/obj/
+    // project.assets.json), copied from the NuGet package folder, so that installing the handout needs no internet.
+    // A package missing there is left out: the student's restore then fetches it from nuget.org.
+    private static int CopyDependencies(string repositoryRoot, string packagesDirectory)
+    {
+        var assetsFile = Path.Combine(repositoryRoot, "src", "NeuralNetworks", "obj", "project.assets.json");
+        if (!File.Exists(assetsFile)) return 0;
+        var assets = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(assetsFile))!;
+        var folders = assets["packageFolders"]?.AsObject().Select(f => f.Key).ToArray() ?? [];
+        var copied = 0;
+        foreach (var (_, library) in assets["libraries"]?.AsObject() ?? [])
+        {
+            if ((string?)library?["type"] != "package" || (string?)library["path"] is not { } path) continue;
+            var parts = path.Split('/');
+            var nupkg = folders.Select(folder => Path.Combine(folder, path, $"{parts[0]}.{parts[1]}.nupkg")).FirstOrDefault(File.Exists);
+            if (nupkg is null) continue;
+            File.Copy(nupkg, Path.Combine(packagesDirectory, Path.GetFileName(nupkg)), overwrite: true);
+            copied++;
+        }
+        return copied;
     }
 
     /// <summary>The version of the course package that <paramref name="notebooks"/> load with <c>#r "nuget: NeuralNetworks, x"</c>.</summary>
@@ -89,7 +113,7 @@ public static partial class Handout
         <?xml version="1.0" encoding="utf-8"?>
         <configuration>
           <packageSources>
-            <!-- The course library, NeuralNetworks.<version>.nupkg. nuget.org stays a source for MathNet and Plotly.NET. -->
+            <!-- The course library, NeuralNetworks.<version>.nupkg, and the packages it uses. nuget.org stays a source. -->
             <add key="neuralnetworks-course" value="packages" />
           </packageSources>
         </configuration>
@@ -98,8 +122,8 @@ public static partial class Handout
 
     private static string InstallProject(string version) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
-          <!-- Run once: `dotnet restore install-package.proj`. It copies the course library from packages/ (and
-               MathNet.Numerics and Plotly.NET, which it uses) into your NuGet package folder, where the notebooks'
+          <!-- Run once: `dotnet restore install-package.proj`. It copies the course library and the packages it uses
+               (MathNet.Numerics, Plotly.NET, ...) from packages/ into your NuGet package folder, where the notebooks'
                first line, #r "nuget: {PackageId}, {version}", finds it. Nothing is built. -->
           <PropertyGroup>
             <TargetFramework>net10.0</TargetFramework>
@@ -129,7 +153,10 @@ public static partial class Handout
         ```
 
         It puts the course library, `{PackageId} {version}` (from `packages/`, with the MNIST digits inside), and the
-        packages it uses into your NuGet package folder. After that the notebooks run without internet.
+        packages it uses (also in `packages/`) into your NuGet package folder. Neither this step nor the notebooks
+        need the internet.
+        (Had an earlier copy of this course? First delete the folder `neuralnetworks/{version}` in your NuGet package
+        folder, `~/.nuget/packages` or `%UserProfile%\.nuget\packages`: NuGet never replaces a version it has.)
 
         ## 2. Open the notebooks
 

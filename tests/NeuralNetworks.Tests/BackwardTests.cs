@@ -42,17 +42,27 @@ public class BackwardTests
     [Fact]
     public void The_gradient_check_sees_a_wrong_gradient()
     {
-        var network = Network.Create([4, 3, 2], seed: 5);
+        // Backprop with a wrong derivative, σ′(z) × 1.5 instead of σ′(z), gives wrong gradients; the finite
+        // differences use σ itself only, so GradientCheck must report a large relative error where the right
+        // derivative passes. (Activation has no public constructor: the broken one is made by reflection.)
+        var constructor = typeof(Activation).GetConstructor(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance,
+            [typeof(string), typeof(string), typeof(Func<double, double>), typeof(Func<double, double>)]);
+        Assert.NotNull(constructor);
+        var sigmoid = Activation.Sigmoid;
+        var wrong = (Activation)constructor.Invoke(["wrong-sigmoid", "σ(z), with σ′ 1.5 times too large",
+            (Func<double, double>)sigmoid.Apply, (Func<double, double>)(z => 1.5 * sigmoid.Derivative(z))]);
         var random = new Random(2);
         var x = Uniform(4, 1, random);
         var y = RandomTargets(2, 1, random);
-        var check = GradientCheck.Run(network, x, y);
-        // Tamper with one backprop value: its relative error must show up at exactly that place.
-        var tampered = check[1].GradW.Clone();
-        tampered[2, 1] *= 1.5;
-        double error = GradientCheck.RelativeError(tampered[2, 1], check[1].NumericalGradW[2, 1]);
-        Assert.True(error > 0.1, $"relative error {error}");
-        Assert.True(check[1].RelativeErrorW[2, 1] < 1e-6);
+
+        var right = GradientCheck.Run(Network.Create([4, 3, 2], seed: 5, activation: sigmoid), x, y);
+        var broken = GradientCheck.Run(Network.Create([4, 3, 2], seed: 5, activation: wrong, outputActivation: wrong), x, y);
+
+        Assert.True(right.MaxRelativeError < 1e-6, $"the right derivative: {right.MaxRelativeError}");
+        Assert.True(broken.MaxRelativeError > 0.1, $"the wrong derivative: {broken.MaxRelativeError}");
+        // The output layer's δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) is 1.5 times too large, so is every entry of its ∂C/∂b:
+        // relative error |1.5n − n| / (1.5|n| + |n|) = 0.2 wherever the gradient is not zero.
+        Assert.All(broken[2].RelativeErrorB.Enumerate(), e => Assert.Equal(0.2, e, 1e-6));
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace NeuralNetworks.Tests;
 
 /// <summary>The self-check of the "Check yourself" cells: what it prints, what it returns, and that a ✗ stops the cell.</summary>
+// One test swaps Console.Out: it runs alone, with the other tests that swap the console.
+[Collection(nameof(NeuralNetworks.Tests.Cli.ConsoleCollection))]
 public sealed class CheckTests : IDisposable
 {
     private readonly StringWriter output = new();

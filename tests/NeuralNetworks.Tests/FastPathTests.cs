@@ -102,6 +102,7 @@ public class FastPathTests
 
     [Theory]
     [MemberData(nameof(EveryActivationAndCostInEveryWidth))]
+    [Trait("Category", "Mnist")]
     public void One_epoch_of_784_16_16_10_on_1000_MNIST_images_matches_the_reference(string hiddenName, string outputName, string costName, int width)
     {
         var (hidden, output, cost) = (Activation.Parse(hiddenName), Activation.Parse(outputName), Cost.Parse(costName));
@@ -212,6 +213,7 @@ public class FastPathTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    [Trait("Category", "Mnist")]
     public void The_same_seed_gives_the_same_history_bit_for_bit(int width)
     {
         var network = Network.Create([784, 16, 16, 10], seed: 1);
@@ -257,6 +259,7 @@ public class FastPathTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    [Trait("Category", "Mnist")]
     public void Divergence_is_caught_on_the_fast_path_at_the_same_step_as_on_the_reference(int width)
     {
         // With η = 10³⁰⁰ the first step sends ReLU weights past what either float type holds: the second step's cost is NaN.
@@ -272,6 +275,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public void ReLU_with_a_learning_rate_of_a_million_stops_with_TrainingDivergedException_on_the_fast_path()
     {
         // The activations overflow float32 (3.4·10³⁸) within a few steps. The reference, in double, only stops
@@ -289,6 +293,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public void The_history_has_the_same_structure_as_the_reference()
     {
         var network = Network.Create([784, 16, 16, 10], seed: 1);
@@ -319,6 +324,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public void The_fast_test_evaluation_agrees_with_Evaluation_on_the_returned_network()
     {
         var network = Network.Create([784, 16, 16, 10], seed: 1);
@@ -332,6 +338,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public void Cancellation_stops_the_fast_path_between_steps()
     {
         using var cancel = new CancellationTokenSource();
@@ -360,6 +367,7 @@ public class FastPathTests
 
     [Theory]
     [MemberData(nameof(EveryActivationAndCostInTheNarrowerWidths))]
+    [Trait("Category", "Mnist")]
     public void The_256_and_128_bit_kernels_give_the_same_weights_as_the_512_bit_kernels_bit_for_bit(string hiddenName, string outputName, string costName, int width)
     {
         // All widths do the same operations lane by lane (FMA, exp, log), in the same order; only the cost's
@@ -378,6 +386,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public async Task Without_AVX_512_Auto_trains_with_the_256_bit_kernels()
     {
         // AVX-512 switched off in the runtime (DOTNET_EnableAVX512 from .NET 10 on, DOTNET_EnableAVX512F before):
@@ -387,6 +396,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public async Task With_only_Vector128_accelerated_Auto_trains_with_the_128_bit_kernels()
     {
         // As on an ARM64 laptop (NEON): DOTNET_PreferredVectorBitWidth=128 makes Vector512 and Vector256 report not
@@ -396,6 +406,7 @@ public class FastPathTests
     }
 
     [Fact]
+    [Trait("Category", "Mnist")]
     public async Task Without_hardware_FMA_Auto_does_not_take_the_128_bit_kernels()
     {
         // .NET 10 on x64 switches FMA3 off with DOTNET_EnableAVX2=0: Vector128 is still accelerated but its

@@ -128,7 +128,7 @@ public static class NotebooksCommand
             {
                 throw new UsageException(e.Message);
             }
-            Console.WriteLine($"wrote {result.Notebooks.Count} notebooks and the {Handout.PackageId} {result.PackageVersion} package to {outDirectory}"
+            Console.WriteLine($"wrote {result.Notebooks.Count} notebooks, the {Handout.PackageId} {result.PackageVersion} package and {result.Dependencies} it uses to {outDirectory}"
                               + (parse.GetValue(solutions) ? " (solutions kept)" : $" ({result.SolutionsRemoved} solution cells removed)"));
             return 0;
         });

@@ -69,6 +69,50 @@ public sealed class HandoutTests : IDisposable
     }
 
     [Fact]
+    public void The_handout_installs_from_its_own_packages_folder_alone()
+    {
+        var handout = Path.Combine(_work, "class");
+        var written = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", handout);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        foreach (var package in new[] { "mathnet.numerics.5.0.0.nupkg", "plotly.net.6.0.0.nupkg", "fsharp.core.10.1.403.nupkg" })
+            Assert.True(File.Exists(Path.Combine(handout, "packages", package)), $"packages/ has no {package}");
+
+        // The README's step on an empty NuGet package folder, with packages/ as the only source: no internet needed.
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = Directory.CreateDirectory(Path.Combine(_work, "home")).FullName,
+            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(_work, "nuget-packages")).FullName,
+        };
+        var (exitCode, stdout, stderr) = StockKernel.JupyterStockKernel.Exec(handout, TimeSpan.FromMinutes(5), environment,
+            "dotnet", "restore", "install-package.proj", "--source", Path.Combine(handout, "packages"));
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.True(File.Exists(Path.Combine(environment["NUGET_PACKAGES"], "neuralnetworks", "1.0.0", "interactive-extensions", "dotnet", "extension.dib")));
+        Assert.True(File.Exists(Path.Combine(environment["NUGET_PACKAGES"], "neuralnetworks", "1.0.0", "data", "mnist", Mnist.TrainingImagesFile)));
+    }
+
+    [Fact]
+    public void In_the_students_handout_an_unanswered_exercise_says_so_and_the_notebook_still_runs_to_the_end()
+    {
+        var handout = Path.Combine(_work, "class");
+        var written = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", handout);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        var output = Path.Combine(_work, "executed");
+
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(10), "notebooks", "run", Path.Combine(handout, "00-setup-check.ipynb"), "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var printed = string.Concat(
+            from cell in CellsOf(Path.Combine(output, "00-setup-check.ipynb"))
+            where (string?)cell!["cell_type"] == "code"
+            from o in cell!["outputs"]!.AsArray()
+            where (string?)o!["output_type"] == "stream"
+            select o!["text"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)o["text"]);
+        Assert.Contains($"{Check.NotAnsweredYet}", printed);
+        Assert.DoesNotContain("✗", printed);
+    }
+
+    [Fact]
     public void The_handout_needs_an_out_folder()
     {
         var run = NotebookCli.Run(TimeSpan.FromMinutes(1), "notebooks", "handout");

@@ -103,16 +103,7 @@ internal static class JupyterStockKernel
     /// </summary>
     public static Dictionary<string, string> IsolatedEnvironment(string folder)
     {
-        var tool = Path.Combine(NuGetPackageRoot(), "microsoft.dotnet-interactive", "1.0.712001", "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
-        if (!File.Exists(tool)) Exec(NotebookFiles.Root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
-        var kernels = Directory.CreateDirectory(Path.Combine(folder, "jupyter", "kernels", KernelName)).FullName;
-        var spec = new JsonObject
-        {
-            ["argv"] = new JsonArray("dotnet", tool, "jupyter", "--default-kernel", "csharp", "{connection_file}", "--http-local-only"),
-            ["display_name"] = ".NET (C#)",
-            ["language"] = "C#",
-        };
-        File.WriteAllText(Path.Combine(kernels, "kernel.json"), spec.ToJsonString());
+        WriteToolKernelSpec(Path.Combine(folder, "jupyter"));
         return new Dictionary<string, string>
         {
             ["HOME"] = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName,
@@ -122,6 +113,31 @@ internal static class JupyterStockKernel
             ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
+    }
+
+    /// <summary>
+    /// This machine's HOME and NuGet package folder, with Jupyter's data folder in <paramref name="folder"/> holding
+    /// a kernel spec that starts the pinned tool by its path: notebooks outside the repository (no tool manifest)
+    /// run in the stock kernel, with the course package the build put into the NuGet package folder.
+    /// </summary>
+    public static Dictionary<string, string> OutsideTheRepository(string folder)
+    {
+        WriteToolKernelSpec(Path.Combine(folder, "jupyter"));
+        return new Dictionary<string, string> { ["JUPYTER_DATA_DIR"] = Path.Combine(folder, "jupyter") };
+    }
+
+    private static void WriteToolKernelSpec(string jupyterFolder)
+    {
+        var tool = Path.Combine(NuGetPackageRoot(), "microsoft.dotnet-interactive", "1.0.712001", "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
+        if (!File.Exists(tool)) Exec(NotebookFiles.Root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
+        var kernels = Directory.CreateDirectory(Path.Combine(jupyterFolder, "kernels", KernelName)).FullName;
+        var spec = new JsonObject
+        {
+            ["argv"] = new JsonArray("dotnet", tool, "jupyter", "--default-kernel", "csharp", "{connection_file}", "--http-local-only"),
+            ["display_name"] = ".NET (C#)",
+            ["language"] = "C#",
+        };
+        File.WriteAllText(Path.Combine(kernels, "kernel.json"), spec.ToJsonString());
     }
 
     /// <summary>This process's NuGet global packages folder.</summary>

@@ -23,7 +23,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
         var copy = scratch.File(Path.GetFileName(NotebookFiles.CanonicalNotebook));
         File.Copy(NotebookFiles.CanonicalNotebook, copy);
 
-        var run = JupyterStockKernel.Run(copy, scratch.OutputFolder, output);
+        var run = JupyterStockKernel.Run(copy, scratch.OutputFolder, output, scratch.Environment);
 
         Assert.True(run.ExitCode == 0, run.Log);
         Assert.Empty(run.Errors);
@@ -46,7 +46,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
             """Charts.ActivationFunctions()""",
             """Network.Create([784, 16, 16, 10]).Forward(Vector<double>.Build.Dense(784, 0.5))""",
             """Matrix<double>.Build.Dense(3, 2, (i, j) => i - j)""",
-            """Mnist.LoadTest().Count"""), scratch.OutputFolder, output);
+            """Mnist.LoadTest().Count"""), scratch.OutputFolder, output, scratch.Environment);
 
         Assert.True(run.ExitCode == 0, run.Log);
         Assert.Empty(run.Errors);
@@ -70,7 +70,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
 
         var run = JupyterStockKernel.Run(scratch.Notebook("failing-check",
             """Check.Equal("one plus two", 2, 1 + 2);""",
-            """Console.WriteLine("not reached");"""), scratch.OutputFolder, output);
+            """Console.WriteLine("not reached");"""), scratch.OutputFolder, output, scratch.Environment);
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("CheckFailedException", run.Log);
@@ -87,6 +87,11 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
 
         /// <summary>Creates the folder.</summary>
         public ScratchFolder() => Directory.CreateDirectory(OutputFolder);
+
+        /// <summary>Jupyter's settings for notebooks outside the repository (<see cref="JupyterStockKernel.OutsideTheRepository"/>).</summary>
+        public Dictionary<string, string> Environment => environment ??= JupyterStockKernel.OutsideTheRepository(Path.Combine(root, "machine"));
+
+        private Dictionary<string, string>? environment;
 
         /// <summary>The full path of a file in the folder.</summary>
         public string File(string name) => Path.Combine(root, name);
