@@ -184,10 +184,15 @@ public sealed class DataSet
     internal void CheckFits(Network network)
     {
         if (Count == 0) throw new ArgumentException($"{Name} has no examples.");
-        if (InputSize != network.Sizes[0])
-            throw new ArgumentException($"{Name} has inputs of {InputSize} numbers but the network {network.Shape} takes {network.Sizes[0]}.");
-        if (ClassCount != network.Sizes[^1])
-            throw new ArgumentException($"{Name} has {ClassCount} classes but the network {network.Shape} has {network.Sizes[^1]} outputs.");
+        if (InputSize == network.Sizes[0] && ClassCount == network.Sizes[^1]) return;
+        // Name what was found and the first and last layers that would take it, hidden layers unchanged.
+        string inputs = ImageRows > 1 ? $"{ImageRows}×{ImageColumns} = {InputSize} pixels" : $"{InputSize} numbers";
+        var fitting = network.Sizes.ToArray();
+        fitting[0] = InputSize;
+        fitting[^1] = ClassCount;
+        throw new ArgumentException(
+            $"{Name} does not fit the network {network.Shape}: its inputs are {inputs} and its labels {ClassCount} classes, " +
+            $"but the network takes {network.Sizes[0]} inputs and gives {network.Sizes[^1]} outputs; layers {string.Join("-", fitting)} would fit.");
     }
 
     /// <inheritdoc/>
