@@ -450,9 +450,14 @@ public class FastPathTests
     [Fact]
     [Trait("Category", "Slow")]
     [Trait("Category", "Mnist")]
-    public void Thirty_epochs_on_all_of_MNIST_reach_the_reference_accuracy_within_three_tenths_of_a_point()
+    public void Thirty_epochs_on_all_of_MNIST_land_within_the_seed_spread_of_the_reference_accuracy()
     {
         // Nielsen's recipe: 784-16-16-10, sigmoid, quadratic cost, η = 3, m = 10, N(0, 1) initialisation.
+        // Step for step the two engines agree to float32 rounding (the tests above: 1e-5 after an epoch, and as close to
+        // float64 as PyTorch float32 after 100 steps). Over 180,000 steps SGD amplifies those last bits the way it
+        // amplifies a change of seed, so the two runs end like two seeds of one recipe, not like one run. Seeds 1–5 of
+        // this recipe on the fast path measured 93.25–94.42 % on 2026-11-29 (README): a spread of 1.2 points. The
+        // bound below is one point; the seed-1 pair measured 93.73 % (reference) and 94.42 % (fast).
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         var options = new TrainingOptions { Epochs = 30, BatchSize = 10, LearningRate = 3.0, Seed = 1 };
         var (training, test) = mnist.Value;
@@ -460,8 +465,9 @@ public class FastPathTests
         var (reference, fast) = TrainBoth(network, training, options);
 
         double referenceAccuracy = Evaluation.Accuracy(reference.Network, test), fastAccuracy = Evaluation.Accuracy(fast.Network, test);
-        Assert.InRange(fastAccuracy - referenceAccuracy, -0.003, 0.003);
-        Assert.InRange(fastAccuracy, 0.90, 1.0);
+        Assert.InRange(fastAccuracy - referenceAccuracy, -0.01, 0.01);
+        Assert.InRange(fastAccuracy, 0.93, 1.0);
+        Assert.InRange(referenceAccuracy, 0.93, 1.0);
     }
 
     private sealed class ListProgress(List<TrainingProgress> list) : IProgress<TrainingProgress>

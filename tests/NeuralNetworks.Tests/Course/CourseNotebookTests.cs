@@ -63,7 +63,19 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_runs_in_the_projects_runner_with_every_check_passing(string name)
+    public void Notebook_runs_in_the_projects_runner_with_every_check_passing(string name) =>
+        AssertChecksPassed(name, RunInRunner(handout, name, output));
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_in_the_stock_kernel_with_every_check_passing(string name)
+    {
+        if (!JupyterStockKernel.IsAvailable(output)) return;
+        AssertChecksPassed(name, RunInStockKernel(handout, name, output));
+    }
+
+    /// <summary>Runs a handout's notebook in the project's runner; asserts it ran without an error; returns what it printed.</summary>
+    internal static string RunInRunner(CourseHandout handout, string name, ITestOutputHelper output)
     {
         handout.AssertReady();
         var outFolder = NotebookCli.NewTempDirectory();
@@ -78,8 +90,8 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
             var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
                 .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
             Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
-            AssertChecksPassed(name, string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!))));
             Assert.True(File.Exists(Path.Combine(outFolder, Path.ChangeExtension(name, ".html"))), "no exported page");
+            return string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!)));
         }
         finally
         {
@@ -87,11 +99,9 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Notebooks))]
-    public void Notebook_runs_in_the_stock_kernel_with_every_check_passing(string name)
+    /// <summary>Runs a handout's notebook in the stock kernel through Jupyter; asserts it ran without an error; returns what it printed.</summary>
+    internal static string RunInStockKernel(CourseHandout handout, string name, ITestOutputHelper output)
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
         handout.AssertReady();
         var outFolder = NotebookCli.NewTempDirectory();
         try
@@ -99,7 +109,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
             var run = JupyterStockKernel.Run(Path.Combine(handout.Folder, name), outFolder, output, handout.Environment);
             Assert.True(run.ExitCode == 0, run.Log);
             Assert.Empty(run.Errors);
-            AssertChecksPassed(name, string.Concat(run.Streams.Select(s => s.Text)));
+            return string.Concat(run.Streams.Select(s => s.Text));
         }
         finally
         {
@@ -133,46 +143,15 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Student_copy_runs_in_the_projects_runner_with_every_exercise_not_answered_yet(string name)
-    {
-        handout.AssertReady();
-        var outFolder = NotebookCli.NewTempDirectory();
-        try
-        {
-            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), handout.Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
-                "notebooks", "run", Path.Combine(handout.Folder, name), "--out", outFolder);
-            output.WriteLine($"{name} (student copy): exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
-            Assert.True(run.ExitCode == 0, run.ToString());
-            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outFolder, Path.ChangeExtension(name, ".ipynb"))))!;
-            var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
-                .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
-            Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
-            AssertUnanswered(name, string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!))));
-        }
-        finally
-        {
-            Directory.Delete(outFolder, recursive: true);
-        }
-    }
+    public void Student_copy_runs_in_the_projects_runner_with_every_exercise_not_answered_yet(string name) =>
+        AssertUnanswered(name, CourseNotebookTests.RunInRunner(handout, name, output));
 
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void Student_copy_runs_in_the_stock_kernel_with_every_exercise_not_answered_yet(string name)
     {
         if (!JupyterStockKernel.IsAvailable(output)) return;
-        handout.AssertReady();
-        var outFolder = NotebookCli.NewTempDirectory();
-        try
-        {
-            var run = JupyterStockKernel.Run(Path.Combine(handout.Folder, name), outFolder, output, handout.Environment);
-            Assert.True(run.ExitCode == 0, run.Log);
-            Assert.Empty(run.Errors);
-            AssertUnanswered(name, string.Concat(run.Streams.Select(s => s.Text)));
-        }
-        finally
-        {
-            Directory.Delete(outFolder, recursive: true);
-        }
+        AssertUnanswered(name, CourseNotebookTests.RunInStockKernel(handout, name, output));
     }
 
     [Theory]
@@ -201,7 +180,4 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
 
     private static bool IsSolution(JsonObject cell) =>
         cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "solution");
-
-    private static string Text(JsonNode node) =>
-        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
 }
