@@ -24,7 +24,7 @@ public sealed class StockKernelSliderTests(ITestOutputHelper output, StockKernel
             "Charts.LearningRateSlider((v1, v2) => 0.5 * v1 * v1 + 5 * v2 * v2, (v1, v2) => (v1, 10 * v2))",
             "Charts.BiasSlider(Vector<double>.Build.Dense(784, 1.0), new DataSet(Enumerable.Range(0, 784 * 4).Select(i => (byte)i).ToArray(), [1, 2, 1, 3], 784), digit: 1)",
             "Charts.Playground(Network.Create([784, 16, 16, 10]), new DataSet(new byte[784 * 2], [1, 2], 784))"),
-            scratch.OutputFolder, output);
+            scratch.OutputFolder, output, scratch.Environment);
 
         Assert.True(run.ExitCode == 0, run.Log);
         Assert.Empty(run.Errors);
