@@ -32,6 +32,19 @@ internal sealed partial class HeadlessChromium : IDisposable
                  })
             start.ArgumentList.Add(arg);
         browser = Process.Start(start)!;
+        try
+        {
+            Connect();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Connect()
+    {
         browser.StandardOutput.ReadToEndAsync();
 
         // Chromium prints "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/…" when it is ready.
@@ -49,7 +62,9 @@ internal sealed partial class HeadlessChromium : IDisposable
         if (port == 0) throw new InvalidOperationException("chromium did not open its DevTools port");
         browser.StandardError.ReadToEndAsync();
 
-        using var http = new HttpClient();
+        // Under a loaded CI machine a fresh Chromium has once left this request unanswered for 100 s; a short timeout
+        // lets Open start another browser instead.
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(20) };
         var targets = JsonNode.Parse(http.GetStringAsync($"http://127.0.0.1:{port}/json/list").GetAwaiter().GetResult())!.AsArray();
         var page = targets.First(t => (string?)t!["type"] == "page")!;
         socket.ConnectAsync(new Uri((string)page["webSocketDebuggerUrl"]!), CancellationToken.None).GetAwaiter().GetResult();
@@ -59,10 +74,30 @@ internal sealed partial class HeadlessChromium : IDisposable
     public static string? Executable =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
 
+    /// <summary>
+    /// A browser connected over DevTools; a browser that does not answer in time is killed and another started, up to
+    /// three in all (the last failure is thrown).
+    /// </summary>
+    private static HeadlessChromium Launch(string executable, int width, int height)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new HeadlessChromium(executable, width, height);
+            }
+            catch (Exception e) when (attempt < 3 && e is TimeoutException or TaskCanceledException or HttpRequestException
+                                          or WebSocketException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"chromium attempt {attempt} failed ({e.GetType().Name}: {e.Message}); starting another");
+            }
+        }
+    }
+
     /// <summary>Opens <paramref name="path"/> and waits until <paramref name="readyExpression"/> is true in it.</summary>
     public static HeadlessChromium Open(string path, string readyExpression, int width = 1250, int height = 1000)
     {
-        var chromium = new HeadlessChromium(Executable ?? throw new InvalidOperationException("no chromium"), width, height);
+        var chromium = Launch(Executable ?? throw new InvalidOperationException("no chromium"), width, height);
         try
         {
             chromium.Send("Page.enable");
