@@ -36,9 +36,15 @@ public static partial class BenchCommand
         {
             Description = "Instead of the table: load MNIST, train 784-16-16-10 for --epochs epochs at batch 10 (test accuracy after each), save the network as JSON to this path (checked before loading), and exit; time the whole process from outside.",
         };
-        var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch.")
+        var recipe = new Option<string?>("--recipe")
         {
-            epochs, referenceEpochs, batchSizes, peers, peerEpochs, peersDir, data, endToEnd,
+            Description = "Instead of the table: run `train --recipe NAME` as a whole process, timed from start to exit, and with --peers the same recipe " +
+                          $"in PyTorch on one thread after it (peer scripts exist for: {string.Join(", ", RecipeBench.PeerScripts.Keys)}). --epochs overrides the recipe's epochs.",
+        };
+        var seed = CommandOptions.Int("--seed", "With --recipe: the seed of both runs [default: 1].");
+        var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch; or a whole recipe against PyTorch (--recipe).")
+        {
+            epochs, referenceEpochs, batchSizes, peers, peerEpochs, peersDir, data, endToEnd, recipe, seed,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +56,21 @@ public static partial class BenchCommand
             if (pe < 1) throw new UsageException($"--peer-epochs must be at least 1, not {pe}.");
             var dataDir = parse.GetValue(data) is { } d ? CheckFolder(d, "--data") : null;
             var peersFolder = parse.GetValue(peersDir) is { } p ? CheckFolder(p, "--peers-dir") : null;
+            if (parse.GetValue(recipe) is { } name)
+            {
+                var key = name.Trim().ToLowerInvariant();
+                if (!TrainingRecipe.All.ContainsKey(key))
+                    throw new UsageException($"--recipe {name}: no such recipe" + Cli.Suggest(name, TrainingRecipe.All.Keys.ToList(), "recipes"));
+                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, peersDir, endToEnd }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (clashes.Count > 0)
+                    throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong to the per-epoch table: leave them out, or leave out --recipe.");
+                if (parse.GetValue(peers) && !RecipeBench.PeerScripts.ContainsKey(key))
+                    throw new UsageException($"--recipe {key} --peers: there is a PyTorch peer only for {string.Join(", ", RecipeBench.PeerScripts.Keys)}.");
+                RecipeBench.Run(key, parse.GetValue(seed) ?? 1, parse.GetValue(epochs), parse.GetValue(peers), dataDir);
+                return 0;
+            }
+            if (parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed is for --recipe; the per-epoch table always starts from seed 1.");
             if (parse.GetValue(endToEnd) is { } path) return EndToEnd(OutputFile.Check(path, "--end-to-end", "network.json"), e, dataDir);
             return Run(sizes, e, r, parse.GetValue(peers), pe, peersFolder, dataDir);
         });
@@ -246,9 +267,9 @@ public static partial class BenchCommand
     /// For "PyTorch, 1 thread": torch.set_num_threads(1) limits PyTorch's own pool but not the OpenBLAS that Debian's
     /// PyTorch calls (measured: openblas_get_num_threads() still says 2), so the run gets OPENBLAS_NUM_THREADS=1 too.
     /// </summary>
-    private static readonly (string, string)[] OneBlasThread = [("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1")];
+    internal static readonly (string, string)[] OneBlasThread = [("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1")];
 
-    private static BlasInfo PeerBlas(string python, string dir, string package, params (string Name, string Value)[] environment)
+    internal static BlasInfo PeerBlas(string python, string dir, string package, params (string Name, string Value)[] environment)
     {
         if (Python(python, dir, ["-c", BlasProbe, package], null, out var output, environment) != 0
             || output.Split('\n').FirstOrDefault(l => l.StartsWith("BLAS|", StringComparison.Ordinal)) is not { } line)
@@ -257,7 +278,7 @@ public static partial class BenchCommand
         return new BlasInfo(parts[1], parts[2].Length > 0 ? parts[2] : "no BLAS library mapped", int.TryParse(parts[3], CultureInfo.InvariantCulture, out int t) ? t : null);
     }
 
-    private static int Python(string python, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
+    internal static int Python(string python, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo(python) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment) info.Environment[name] = value;

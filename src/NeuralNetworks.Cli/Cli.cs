@@ -67,6 +67,7 @@ public static class Cli
         (int code, string line) = e switch
         {
             UsageException => (UsageError, e.Message),
+            ChildProcessException child => (child.ExitCode, child.Message),
             // A missing data file or folder: the command line (--data) points at the wrong place.
             FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message),
             InvalidDataException => (RunFailed, $"could not read the data: {e.Message}"),

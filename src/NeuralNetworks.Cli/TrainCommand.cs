@@ -102,10 +102,11 @@ public static class TrainCommand
         output.WriteLine(
             $"Test accuracy after {result.History.Epochs.Count} epoch{(result.History.Epochs.Count == 1 ? "" : "s")}: " +
             $"{TrainingReport.Percent(final.TestAccuracy ?? 0)} ({correct:N0} / {testCount:N0})");
+        output.WriteLine($"Engine: {result.History.Engine}");
         double total = clock.Elapsed.TotalSeconds, trainingSeconds = result.History.TotalSeconds;
         output.WriteLine(
             $"Total time: {total:0.00} s (loading {loadSeconds:0.00} s, training {trainingSeconds:0.00} s, " +
-            $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s)");
+            $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s); peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
 
         if (setup.OutPath is { } outPath)
         {

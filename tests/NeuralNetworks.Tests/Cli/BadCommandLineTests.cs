@@ -56,6 +56,11 @@ public sealed class BadCommandLineTests : IDisposable
         { "bench --batch-sizes 0", 2, "0 is not a batch size from 1" },
         { "bench --data /no/such/folder", 2, "--data /no/such/folder: there is no folder" },
         { "bench --end-to-end /proc/no/such/x.json", 2, "--end-to-end /proc/no/such/x.json: cannot write" },
+        { "bench --recipe bset", 2, "--recipe bset: no such recipe; did you mean 'best'?" },
+        { "bench --recipe best --batch-sizes 10", 2, "--batch-sizes belong to the per-epoch table" },
+        { "bench --recipe better --peers", 2, "there is a PyTorch peer only for best" },
+        { "bench --recipe best --epochs 0", 2, "--epochs must be at least 1, not 0" },
+        { "bench --seed 3", 2, "--seed is for --recipe" },
         { "notebooks", 2, "no command given after 'notebooks'; choose one of: run, clear" },
         { "notebooks rnu", 2, "unknown command 'rnu' for 'notebooks'; did you mean 'run'?" },
         { "notebooks run --timeout 0", 2, "--timeout must be a positive number of seconds, not 0" },
@@ -90,9 +95,11 @@ public sealed class BadCommandLineTests : IDisposable
             (["train", "--data", empty, "--out", network], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
             (["sweep", "--layers", "784,10", "--data", empty, "--chart", chart], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
             (["bench", "--data", empty, "--end-to-end", network], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
+            (["bench", "--data", empty, "--recipe", "best"], 2, Path.Combine(empty, Mnist.TrainingImagesFile)),
             (["train", "--data", corrupt, "--out", network], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
             (["sweep", "--layers", "784,10", "--skip-checksums", "--data", corrupt, "--chart", chart], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
             (["bench", "--data", corrupt, "--end-to-end", network], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
+            (["bench", "--data", corrupt, "--recipe", "best"], 1, Path.Combine(corrupt, Mnist.TrainingImagesFile)),
         })
         {
             var (exit, _, error) = Run(args);

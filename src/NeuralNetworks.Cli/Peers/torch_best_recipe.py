@@ -1,4 +1,4 @@
-"""TrainingRecipe.Best in PyTorch on the CPU, for a side-by-side time and accuracy (whole process, one run).
+"""TrainingRecipe.Best in PyTorch on the CPU: the peer of `bench --recipe best --peers` (whole process, one run).
 
 The same recipe as the C# library's TrainingRecipe.Best: 784-16-16-10, tanh hidden layers, softmax output with the
 log-likelihood (cross-entropy) cost, weights from N(0, 1/n_in) and biases from N(0, 1), SGD with Nesterov momentum 0.9,
@@ -6,26 +6,40 @@ eta = 0.04 times the per-epoch cosine factor 0.5 * (1 + cos(pi * (e - 1) / E)), 
 training image moved by (dx, dy) in {-1, 0, 1}^2 (black fill) each time it is used; trained on all 60,000 training
 images, accuracy counted once on the 10,000 test images. Random numbers differ from the C# run (other generators).
 
-usage: PEER_DATA=<folder from ../shared/bench/peers/prep_data.py> python3 torch_best_recipe.py [SEED] [THREADS]
+Like `train`, it reads the MNIST IDX .gz files itself, so its time is the whole process: start Python, import torch,
+load, train, test. Run it with OPENBLAS_NUM_THREADS=1 for one thread: torch.set_num_threads(1) does not reach the
+OpenBLAS that Debian's PyTorch calls.
+
+usage: python3 torch_best_recipe.py MNIST_FOLDER [SEED] [THREADS] [EPOCHS]
+prints: one "epoch E: S s" line per epoch, then one RESULT line.
 """
-import math, os, sys, time, resource
+import gzip, math, os, resource, struct, sys, time
 T0 = time.perf_counter()
 import numpy as np, torch
 
-seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+folder = sys.argv[1]
+seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 30
 torch.set_num_threads(threads); torch.manual_seed(seed); rng = np.random.default_rng(seed)
-D = os.environ.get("PEER_DATA", "peer-data")
-X = np.fromfile(f"{D}/train_x.f32", np.float32).reshape(-1, 28, 28)
-Y = torch.from_numpy(np.fromfile(f"{D}/train_y.u8", np.uint8).astype(np.int64))
-TX = torch.from_numpy(np.fromfile(f"{D}/test_x.f32", np.float32).reshape(-1, 784))
-TY = torch.from_numpy(np.fromfile(f"{D}/test_y.u8", np.uint8).astype(np.int64))
+
+def idx(name):
+    """An IDX file (big-endian header: magic whose last byte is the number of dimensions, then the sizes)."""
+    with gzip.open(os.path.join(folder, name), "rb") as f:
+        buf = f.read()
+    dims = struct.unpack(">" + "I" * buf[3], buf[4:4 + 4 * buf[3]])
+    return np.frombuffer(buf, np.uint8, offset=4 + 4 * buf[3]).reshape(dims)
+
+X = idx("train-images-idx3-ubyte.gz").astype(np.float32) / 255           # 60000 x 28 x 28
+Y = torch.from_numpy(idx("train-labels-idx1-ubyte.gz").astype(np.int64))
+TX = torch.from_numpy(idx("t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255)
+TY = torch.from_numpy(idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
 
 net = torch.nn.Sequential(torch.nn.Linear(784, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 10))
 with torch.no_grad():
     for layer in (net[0], net[2], net[4]):
         layer.weight.normal_(0, 1 / math.sqrt(layer.in_features)); layer.bias.normal_(0, 1)
-eta, epochs, m = 0.04, 30, 64
+eta, m = 0.04, 64
 opt = torch.optim.SGD(net.parameters(), lr=eta, momentum=0.9, nesterov=True)
 
 def shifted(images):
@@ -43,12 +57,14 @@ for e in range(1, epochs + 1):
     images = torch.from_numpy(shifted(X).reshape(-1, 784))
     order = torch.from_numpy(rng.permutation(n))
     for k in range(0, n, m):
-        idx = order[k:k + m]
-        loss = torch.nn.functional.cross_entropy(net(images[idx]), Y[idx])
+        batch = order[k:k + m]
+        loss = torch.nn.functional.cross_entropy(net(images[batch]), Y[batch])
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     times.append(time.perf_counter() - t)
+    print(f"epoch {e}: {times[-1]:.3f} s", flush=True)
 with torch.no_grad():
-    accuracy = float((net(TX).argmax(1) == TY).float().mean())
+    correct = int((net(TX).argmax(1) == TY).sum())
 ts = sorted(times)
-print(f"RESULT torch{torch.__version__} threads={threads} seed={seed} test_accuracy={accuracy:.4f} median_epoch_s={ts[len(ts)//2]:.3f} "
-      f"train_s={sum(times):.1f} process_s={time.perf_counter() - T0:.1f} maxrss_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f}")
+print(f"RESULT torch{torch.__version__} threads={threads} seed={seed} epochs={epochs} correct={correct}/{len(TY)} "
+      f"test_accuracy={correct / len(TY):.4f} median_epoch_s={ts[len(ts) // 2]:.3f} train_s={sum(times):.2f} "
+      f"process_s={time.perf_counter() - T0:.2f} maxrss_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
