@@ -274,22 +274,39 @@ public class FastPathTests
         Assert.Contains("η = 1E+300", fast.Message);
     }
 
-    [Fact]
+    [Theory]
+    [InlineData(TrainingEngine.Fast)]
+    [InlineData(TrainingEngine.Reference)]
     [Trait("Category", "Mnist")]
-    public void ReLU_with_a_learning_rate_of_a_million_stops_with_TrainingDivergedException_on_the_fast_path()
+    public void ReLU_with_a_learning_rate_of_a_thousand_stops_once_the_cost_has_grown_a_million_fold_on_either_path(TrainingEngine engine)
     {
-        // The activations overflow float32 (3.4·10³⁸) within a few steps. The reference, in double, only stops
-        // past 1.8·10³⁰⁸ and here keeps training a dead network instead: a documented difference of range.
+        // ReLU outputs have no ceiling: each step makes the weights, the outputs and the next gradient larger. In double
+        // the cost stays finite up to 1.8·10³⁰⁸, so waiting for NaN let the reference train a dead network with a cost of
+        // 7.6·10³⁹; a cost a million times the first step's stops both paths within the first epoch.
         var network = Network.Create([784, 16, 16, 10], seed: 1, Activation.ReLU, outputActivation: Activation.ReLU);
-        var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = 1e6, Engine = TrainingEngine.Fast, RecordStepCosts = true };
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = 1000, Engine = engine };
 
         var diverged = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(network, MnistSample(1000), options));
 
-        Assert.Equal((1, 1e6), (diverged.Epoch, diverged.LearningRate));
-        Assert.InRange(diverged.Step, 2, 10);
-        Assert.False(double.IsFinite(diverged.Cost));
+        Assert.Equal((1, 1000.0), (diverged.Epoch, diverged.LearningRate));
+        Assert.InRange(diverged.Step, 2, 100);
+        Assert.True(diverged.Cost > TrainingDivergedException.Growth * Math.Max(diverged.FirstCost, 1), $"cost {diverged.Cost}, first {diverged.FirstCost}");
         Assert.Contains($"Training diverged at epoch 1, step {diverged.Step}", diverged.Message);
-        Assert.Contains("η = 1000000", diverged.Message);
+        Assert.Contains("over a million times its first step's", diverged.Message);
+        Assert.Contains("η = 1000", diverged.Message);
+    }
+
+    [Fact]
+    public void A_cost_that_starts_near_zero_may_wobble_far_above_it_without_counting_as_divergence()
+    {
+        // The bar is a million times the first step's cost or a million, whichever is larger: a network that starts
+        // almost perfect (cost 10⁻⁹) and then costs 0.5 is learning badly, not diverging.
+        var run = new TrainingRun(Network.Create([2, 2], seed: 1), FastPathTests.Synthetic(20, 2, 2, seed: 1),
+            new TrainingOptions { Epochs = 1, BatchSize = 10 }, new EngineUsed(TrainingEngine.Reference));
+        run.StepDone(1, 1, 1e-9);
+        run.StepDone(1, 2, 0.5);
+        var e = Assert.Throws<TrainingDivergedException>(() => run.StepDone(1, 3, 2e6));
+        Assert.Equal(2e6, e.Cost);
     }
 
     [Fact]

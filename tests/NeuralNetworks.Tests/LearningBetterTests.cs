@@ -205,6 +205,11 @@ public class LearningBetterTests
         Assert.Equal(best.ValidationAccuracy!.Value, result.Network.Evaluate(validation).Accuracy, 1e-12);
         Assert.True(result.History.Epochs.Count == 40 || result.History.Epochs.Count == best.Epoch + 3,
             $"stopped after {result.History.Epochs.Count} epochs, best {best.Epoch}");
+        // The record that describes the returned network is the best epoch's, not the last one trained.
+        Assert.Same(best, result.Kept);
+        Assert.True(result.Kept.Epoch < result.History.Final.Epoch, $"kept epoch {result.Kept.Epoch}, last {result.History.Final.Epoch}");
+        var plain = network.Train(training, options with { EarlyStoppingPatience = 0, Epochs = 3 });
+        Assert.Same(plain.History.Final, plain.Kept);
         Assert.Throws<ArgumentException>(() => network.Train(training, options with { ValidationData = null }));
     }
 

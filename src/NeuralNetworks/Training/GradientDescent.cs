@@ -12,7 +12,7 @@ namespace NeuralNetworks;
 public static class GradientDescent
 {
     /// <summary>Trains a copy of <paramref name="network"/> with the readable implementation (MathNet, double).</summary>
-    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite, or grew a million-fold.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or the data does not fit the network.</exception>
     public static TrainingResult Train(Network network, DataSet training, TrainingOptions? options = null)
     {

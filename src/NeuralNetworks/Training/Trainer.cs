@@ -12,7 +12,7 @@ public static class Trainer
     /// with the gradient averaged over the batch. The network passed in is not changed. What
     /// <see cref="GradientDescent.Train"/> does, step for step; <see cref="TrainingOptions.Engine"/> says which code runs it.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The cost became NaN or infinite, or grew a million-fold.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or the data does not fit the network.</exception>
     /// <exception cref="NotSupportedException"><see cref="TrainingEngine.Fast"/> was asked for a network it cannot train.</exception>
     public static TrainingResult Train(this Network network, DataSet training, TrainingOptions? options = null)

@@ -1,13 +1,22 @@
+using System.Globalization;
+
 namespace NeuralNetworks;
 
 /// <summary>
-/// Training stopped because the cost became NaN or infinite: the learning rate is too large for this network
-/// (or the inputs are not what the network expects). Nothing was overwritten with NaN.
+/// Training stopped because the cost became NaN or infinite, or grew a million-fold above its first step's: the learning
+/// rate is too large for this network (or the inputs are not what the network expects). Nothing was overwritten with NaN.
 /// </summary>
-public sealed class TrainingDivergedException(int epoch, int step, double learningRate, double cost)
-    : Exception($"Training diverged at epoch {epoch}, step {step}: the cost became {cost} with learning rate η = {learningRate}. " +
-                "Try a smaller learning rate.")
+public sealed class TrainingDivergedException(int epoch, int step, double learningRate, double cost, double firstCost = double.NaN)
+    : Exception($"Training diverged at epoch {epoch}, step {step}: the cost became {cost.ToString("G4", CultureInfo.InvariantCulture)}" +
+                (double.IsFinite(cost) && double.IsFinite(firstCost)
+                    ? $", over a million times its first step's {firstCost.ToString("0.####", CultureInfo.InvariantCulture)},"
+                    : "") +
+                $" with learning rate η = {learningRate.ToString(CultureInfo.InvariantCulture)}. Try a smaller learning rate.")
 {
+    /// <summary>How many times the first step's cost (or 1, if that is larger) a step's cost may reach before training
+    /// counts as diverged: far beyond any wobble of a run that learns, reached within steps by one that feeds on itself.</summary>
+    public const double Growth = 1e6;
+
     /// <summary>The epoch (1-based) in which the cost blew up.</summary>
     public int Epoch { get; } = epoch;
 
@@ -17,6 +26,9 @@ public sealed class TrainingDivergedException(int epoch, int step, double learni
     /// <summary>η of the run.</summary>
     public double LearningRate { get; } = learningRate;
 
-    /// <summary>The cost that was not finite.</summary>
+    /// <summary>The cost that was not finite, or too large.</summary>
     public double Cost { get; } = cost;
+
+    /// <summary>The first step's cost, when the run got that far.</summary>
+    public double FirstCost { get; } = firstCost;
 }

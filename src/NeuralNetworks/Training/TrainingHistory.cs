@@ -12,7 +12,8 @@ namespace NeuralNetworks;
 public sealed record TrainingHistory(string Label, string Shape, int ParameterCount, TrainingOptions Options,
     IReadOnlyList<EpochRecord> Epochs, IReadOnlyList<double>? StepCosts, IReadOnlyList<NetworkSnapshot>? Snapshots, EngineUsed Engine)
 {
-    /// <summary>The last epoch's record.</summary>
+    /// <summary>The last epoch's record. With early stopping, the network training returned is from an earlier epoch:
+    /// <see cref="TrainingResult.Kept"/>.</summary>
     public EpochRecord Final => Epochs[^1];
 
     /// <summary>The last epoch's test accuracy, when test data was given.</summary>

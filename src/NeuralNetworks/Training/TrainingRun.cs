@@ -15,6 +15,7 @@ internal sealed class TrainingRun
     private readonly int parameterCount;
     private readonly Random shiftRandom;
     private readonly EarlyStopping? earlyStopping;
+    private double firstCost = double.NaN;
     private double epochCostSum;
     private int epochSteps;
 
@@ -46,10 +47,13 @@ internal sealed class TrainingRun
     /// <summary>The next <paramref name="count"/> random shifts for <see cref="TrainingOptions.MaxShift"/>, one per example in batch order.</summary>
     public Shift[] Shifts(int count) => Augmentation.RandomShifts(shiftRandom, count, options.MaxShift);
 
-    /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights.</summary>
+    /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights, or once the cost has
+    /// grown <see cref="TrainingDivergedException.Growth"/>-fold above the first step's (or above that many times 1).</summary>
     public void StepDone(int epoch, int step, double cost)
     {
-        if (!double.IsFinite(cost)) throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost);
+        if (double.IsNaN(firstCost)) firstCost = cost;
+        if (!double.IsFinite(cost) || cost > TrainingDivergedException.Growth * Math.Max(firstCost, 1))
+            throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost, firstCost);
         stepCosts?.Add(cost);
         epochCostSum += cost;
         epochSteps++;

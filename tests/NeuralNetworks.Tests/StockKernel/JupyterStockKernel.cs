@@ -128,8 +128,13 @@ internal static class JupyterStockKernel
 
     private static void WriteToolKernelSpec(string jupyterFolder)
     {
-        var tool = Path.Combine(NuGetPackageRoot(), "microsoft.dotnet-interactive", "1.0.712001", "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll");
-        if (!File.Exists(tool)) Exec(NotebookFiles.Root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
+        // `dotnet tool restore` leaves the tool in the global packages folder, or where its tool resolver cache says a
+        // copy already is (the user's ~/.nuget/packages, even when NUGET_PACKAGES now points elsewhere).
+        string[] candidates = [.. new[] { NuGetPackageRoot(), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages") }
+            .Distinct().Select(root => Path.Combine(root, "microsoft.dotnet-interactive", "1.0.712001", "tools", "net10.0", "any", "Microsoft.DotNet.Interactive.App.dll"))];
+        if (!candidates.Any(File.Exists)) Exec(NotebookFiles.Root, TimeSpan.FromMinutes(5), null, "dotnet", "tool", "restore");
+        var tool = candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"dotnet tool restore did not leave the stock kernel at {string.Join(" or ", candidates)}");
         var kernels = Directory.CreateDirectory(Path.Combine(jupyterFolder, "kernels", KernelName)).FullName;
         var spec = new JsonObject
         {
