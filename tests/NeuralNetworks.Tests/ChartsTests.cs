@@ -423,41 +423,6 @@ public class ChartsTests
     }
 
     [Fact]
-    public void WeightAnimation_has_one_frame_per_snapshot_a_slider_and_a_play_button()
-    {
-        var history = SmallHistory("animated", epochs: 3, snapshots: true);
-        var chart = Charts.WeightAnimation(history);
-        var layout = Layout(chart);
-        var steps = layout.GetProperty("sliders")[0].GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(4, history.Snapshots!.Count);
-        Assert.Equal(4, steps.Length);
-        var play = layout.GetProperty("updatemenus")[0].GetProperty("buttons")[0];
-        Assert.Equal("animate", play.GetProperty("method").GetString());
-        var frames = play.GetProperty("args")[0].EnumerateArray().ToArray();
-        Assert.Equal(4, frames.Length);
-        for (int s = 0; s < 4; s++)
-        {
-            var frame = steps[s].GetProperty("args")[0][0];
-            Assert.Equal($"epoch {s}", frame.GetProperty("name").GetString());
-            Assert.Equal(16, frame.GetProperty("data").GetArrayLength());
-            var z = Z(frame.GetProperty("data")[15]);
-            Assert.Equal(history.Snapshots[s].Weights[0][15, 28 * 14 + 9], z[14][9], 4);
-            Assert.Equal(frame.GetRawText(), frames[s].GetRawText());
-        }
-        Assert.Equal(16, Data(chart).GetArrayLength());
-        Assert.Contains("before training", Title(chart));
-        // The HTML a notebook or page gets carries the frames.
-        Assert.Contains("\"epoch 3\"", Charts.ToHtml(chart));
-    }
-
-    [Fact]
-    public void WeightAnimation_without_snapshots_says_how_to_get_them()
-    {
-        var e = Assert.Throws<ArgumentException>(() => Charts.WeightAnimation(SmallHistory("plain", epochs: 1)));
-        Assert.Contains("RecordSnapshots = true", e.Message);
-    }
-
-    [Fact]
     public void SaveHtml_writes_a_self_contained_page_with_plotly_inline()
     {
         Assert.Contains("plotly.js v2.28.0", Charts.PlotlyJs);
