@@ -39,7 +39,7 @@ public static partial class BenchCommand
         var recipe = new Option<string?>("--recipe")
         {
             Description = "Instead of the table: run `train --recipe NAME` as a whole process, timed from start to exit, and with --peers the same recipe " +
-                          $"in PyTorch on one thread after it (peer scripts exist for: {string.Join(", ", RecipeBench.PeerScripts.Keys)}). --epochs overrides the recipe's epochs.",
+                          $"in PyTorch on one thread and on two after it (peer scripts exist for: {string.Join(", ", RecipeBench.PeerScripts.Keys)}). --epochs overrides the recipe's epochs.",
         };
         var seed = CommandOptions.Int("--seed", "With --recipe: the seed of both runs [default: 1].");
         var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch; or a whole recipe against PyTorch (--recipe).")
