@@ -48,9 +48,14 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
     private readonly Option<int?> batchSize = CommandOptions.Int("--batch-size", "Examples per gradient step, m [default: 10]");
     private readonly Option<double?> learningRate = CommandOptions.Double("--learning-rate", "η, the step size, with a decimal point [default: 3.0]");
     private readonly Option<double?> learningRateDecay = CommandOptions.Double("--learning-rate-decay", "Multiply η by this after every epoch, in (0, 1] [default: 1, constant]");
-    private readonly Option<string?> cost = new("--cost") { Description = "quadratic or cross-entropy [default: quadratic]" };
+    private readonly Option<double?> momentum = CommandOptions.Double("--momentum", "Momentum μ in [0, 1): v ← μv + ∇C, w ← w − ηv (notebook 11) [default: 0]");
+    private readonly Option<bool> nesterov = new("--nesterov") { Description = "Nesterov's momentum, w ← w − η(∇C + μv) (needs --momentum above 0)" };
+    private readonly Option<double?> weightDecay = CommandOptions.Double("--weight-decay", "L2 weight decay λ ≥ 0: the gradient gains λw [default: 0]");
+    private readonly Option<string?> schedule = new("--schedule") { Description = "η per epoch: constant, cosine (½(1 + cos(π(e−1)/E))), or step:EVERY[:FACTOR] (× FACTOR, default 0.1, every EVERY epochs) [default: constant]" };
+    private readonly Option<int?> maxShift = CommandOptions.Int("--max-shift", "Move each training digit by up to this many pixels, afresh each time it is used [default: 0, off]");
+    private readonly Option<string?> cost = new("--cost") { Description = "quadratic, cross-entropy (sigmoid outputs) or log-likelihood (softmax output) [default: quadratic]" };
     private readonly Option<string?> activation = new("--activation") { Description = "σ of the hidden layers: sigmoid, tanh or relu [default: sigmoid]" };
-    private readonly Option<string?> outputActivation = new("--output-activation") { Description = "σ of the output layer: sigmoid, tanh or relu [default: sigmoid]" };
+    private readonly Option<string?> outputActivation = new("--output-activation") { Description = "σ of the output layer: sigmoid, tanh, relu or softmax [default: sigmoid]" };
     private readonly Option<string?> init = new("--init") { Description = "Starting weights: standard (N(0,1)) or scaled (N(0,1/fan-in)) [default: standard]" };
     private readonly Option<int?> seed = CommandOptions.Int("--seed", "Seeds the starting weights and the shuffles [default: 1]");
     private readonly Option<bool> skipChecksums = new("--skip-checksums") { Description = "Do not check the data files against the MNIST SHA-256 hashes" };
@@ -69,7 +74,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
 
     /// <summary>The options, in the order --help lists them.</summary>
     public IEnumerable<Option> All =>
-        (WithRecipe ? [recipe] : Array.Empty<Option>()).Concat([epochs, batchSize, learningRate, learningRateDecay, cost, activation, outputActivation, init, seed, data, skipChecksums]);
+        (WithRecipe ? [recipe] : Array.Empty<Option>()).Concat([epochs, batchSize, learningRate, learningRateDecay, momentum, nesterov, weightDecay, schedule, maxShift, cost, activation, outputActivation, init, seed, data, skipChecksums]);
 
     /// <summary>What the command line said, on top of <paramref name="defaults"/>.</summary>
     public TrainArguments Read(ParseResult parse, TrainArguments defaults) => defaults with
@@ -79,6 +84,11 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
         BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
         LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
         LearningRateDecay = parse.GetValue(learningRateDecay) ?? defaults.LearningRateDecay,
+        Momentum = parse.GetValue(momentum) ?? defaults.Momentum,
+        Nesterov = parse.GetValue(nesterov) ? true : defaults.Nesterov,
+        WeightDecay = parse.GetValue(weightDecay) ?? defaults.WeightDecay,
+        Schedule = parse.GetValue(schedule) ?? defaults.Schedule,
+        MaxShift = parse.GetValue(maxShift) ?? defaults.MaxShift,
         Cost = parse.GetValue(cost) ?? defaults.Cost,
         Activation = parse.GetValue(activation) ?? defaults.Activation,
         OutputActivation = parse.GetValue(outputActivation) ?? defaults.OutputActivation,

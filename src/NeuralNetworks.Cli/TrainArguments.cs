@@ -22,13 +22,28 @@ public sealed record TrainArguments
     /// <summary>η is multiplied by this after every epoch [default: 1, constant].</summary>
     public double? LearningRateDecay { get; init; }
 
-    /// <summary>The cost's name: quadratic or cross-entropy [default: quadratic].</summary>
+    /// <summary>Momentum μ in [0, 1) [default: 0, plain SGD].</summary>
+    public double? Momentum { get; init; }
+
+    /// <summary>Nesterov's form of momentum (needs μ above 0).</summary>
+    public bool? Nesterov { get; init; }
+
+    /// <summary>L2 weight decay λ ≥ 0 [default: 0].</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Learning-rate schedule: constant, cosine, or step:EVERY[:FACTOR] [default: constant].</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>Move each training image by up to this many pixels each time it is used [default: 0, off].</summary>
+    public int? MaxShift { get; init; }
+
+    /// <summary>The cost's name: quadratic, cross-entropy or log-likelihood [default: quadratic].</summary>
     public string? Cost { get; init; }
 
     /// <summary>σ of the hidden layers: sigmoid, tanh or relu [default: sigmoid].</summary>
     public string? Activation { get; init; }
 
-    /// <summary>σ of the output layer: sigmoid, tanh or relu (cross-entropy needs sigmoid) [default: sigmoid].</summary>
+    /// <summary>σ of the output layer: sigmoid, tanh, relu or softmax (cross-entropy needs sigmoid, log-likelihood softmax) [default: sigmoid].</summary>
     public string? OutputActivation { get; init; }
 
     /// <summary>How the weights start: standard (N(0, 1)) or scaled (N(0, 1/fan-in)) [default: standard].</summary>

@@ -41,6 +41,14 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
             throw new UsageException($"--learning-rate must be a positive number, not {Format(learningRate)}.");
         if (!(decay > 0 && decay <= 1))
             throw new UsageException($"--learning-rate-decay must be in (0, 1], not {Format(decay)}.");
+        double momentum = a.Momentum ?? defaults.Momentum, weightDecay = a.WeightDecay ?? defaults.WeightDecay;
+        bool nesterov = a.Nesterov ?? defaults.Nesterov;
+        int maxShift = a.MaxShift ?? defaults.MaxShift;
+        if (!(momentum >= 0 && momentum < 1)) throw new UsageException($"--momentum must be in [0, 1), not {Format(momentum)}.");
+        if (nesterov && momentum == 0) throw new UsageException("--nesterov needs a momentum above 0: add --momentum 0.9, say.");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new UsageException($"--weight-decay must be 0 or more, not {Format(weightDecay)}.");
+        if (maxShift < 0) throw new UsageException($"--max-shift must be 0 (off) or more pixels, not {maxShift}.");
+        var schedule = a.Schedule is null ? defaults.Schedule : ParseSchedule(a.Schedule);
         if (a.ProgressEverySteps < 0) throw new UsageException($"progress every {a.ProgressEverySteps} steps: must be 0 or more.");
 
         string? dataDirectory = null;
@@ -82,8 +90,12 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         var options = defaults with
         {
             Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate, LearningRateDecay = decay, Seed = a.Seed,
+            Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay, Schedule = schedule, MaxShift = maxShift,
             ProgressEverySteps = a.ProgressEverySteps,
         };
+        // Techniques of notebook 11 set on the command line (a recipe's own are in its name already).
+        var extras = Techniques(options).Except(Techniques(defaults)).ToList();
+        if (extras.Count > 0) description += "; " + string.Join(", ", extras);
         return new TrainingSetup(network, description, options, dataDirectory, outPath, layersOption);
     }
 
@@ -120,6 +132,34 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         catch (ArgumentException e)
         {
             throw new UsageException($"{option}: {Cli.WithoutParameterName(e)}");
+        }
+    }
+
+    private static IEnumerable<string> Techniques(TrainingOptions o)
+    {
+        if (o.Momentum > 0) yield return $"{(o.Nesterov ? "Nesterov momentum" : "momentum")} μ = {Format(o.Momentum)}";
+        if (o.WeightDecay > 0) yield return $"weight decay λ = {Format(o.WeightDecay)}";
+        if (o.Schedule != LearningRateSchedule.Constant) yield return $"η schedule {o.Schedule}";
+        if (o.MaxShift > 0) yield return $"shifts of up to {o.MaxShift} pixel{(o.MaxShift == 1 ? "" : "s")}";
+    }
+
+    /// <summary>constant, cosine, or step:EVERY[:FACTOR].</summary>
+    private static LearningRateSchedule ParseSchedule(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split(':');
+        switch (parts[0])
+        {
+            case "constant" when parts.Length == 1: return LearningRateSchedule.Constant;
+            case "cosine" when parts.Length == 1: return LearningRateSchedule.Cosine;
+            case "step" when parts.Length is 2 or 3:
+                if (!Numbers.TryParseInt(parts[1], out int every, out var problem) || every < 1)
+                    throw new UsageException($"--schedule {text}: EVERY must be a whole number of epochs from 1{(problem is null ? "" : $" ({problem})")}.");
+                double factor = 0.1;
+                if (parts.Length == 3 && (!Numbers.TryParseDouble(parts[2], out factor, out problem) || !(factor > 0 && factor <= 1)))
+                    throw new UsageException($"--schedule {text}: FACTOR must be a number in (0, 1]{(problem is null ? "" : $" ({problem})")}.");
+                return LearningRateSchedule.Step(every, factor);
+            default:
+                throw new UsageException($"--schedule {text}: choose constant, cosine, or step:EVERY[:FACTOR] (e.g. step:10:0.1).");
         }
     }
 

@@ -110,6 +110,15 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--init foo", "unknown initialization 'foo'")]
     [InlineData("--init 1", "unknown initialization '1'")]
     [InlineData("--cost cross-entropy --output-activation relu", "cross-entropy cost needs outputs in (0, 1)")]
+    [InlineData("--momentum 1", "--momentum must be in [0, 1), not 1")]
+    [InlineData("--momentum -0.5", "--momentum must be in [0, 1), not -0.5")]
+    [InlineData("--nesterov", "--nesterov needs a momentum above 0")]
+    [InlineData("--weight-decay -1", "--weight-decay must be 0 or more, not -1")]
+    [InlineData("--schedule linear", "--schedule linear: choose constant, cosine, or step:EVERY[:FACTOR]")]
+    [InlineData("--schedule step:0", "--schedule step:0: EVERY must be a whole number of epochs from 1")]
+    [InlineData("--schedule step:5:2", "--schedule step:5:2: FACTOR must be a number in (0, 1]")]
+    [InlineData("--schedule step:x", "'x' is not a whole number")]
+    [InlineData("--max-shift -1", "--max-shift must be 0 (off) or more pixels, not -1")]
     public void A_bad_option_is_one_line_on_stderr_and_exit_code_2(string args, string problem)
     {
         var (exitCode, output, error) = Train([.. args.Split(' '), "--out", OutFile]);
@@ -256,6 +265,22 @@ public sealed class TrainCommandTests : IDisposable
 
     [Fact]
     [Trait("Category", "Mnist")]
+    public void Notebook_11s_techniques_as_options_train_exactly_the_best_recipe()
+    {
+        string mnist = Mnist.FindDataDirectory(AppContext.BaseDirectory), byRecipe = Path.Combine(folder, "recipe.json");
+
+        var (recipeExit, _, _) = Train("--recipe", "best", "--epochs", "2", "--data", mnist, "--out", byRecipe);
+        var (exitCode, output, error) = Train("--layers", "784,16,16,10", "--activation", "tanh", "--output-activation", "softmax",
+            "--cost", "log-likelihood", "--init", "scaled", "--learning-rate", "0.04", "--batch-size", "64", "--momentum", "0.9",
+            "--nesterov", "--schedule", "cosine", "--max-shift", "1", "--epochs", "2", "--data", mnist, "--out", OutFile);
+
+        Assert.Equal((0, 0, ""), (recipeExit, exitCode, error));
+        Assert.Contains("Nesterov momentum μ = 0.9, η schedule cosine, shifts of up to 1 pixel", output);
+        Assert.Equal(File.ReadAllText(byRecipe), File.ReadAllText(OutFile));   // the same weights, to the last digit
+    }
+
+    [Fact]
+    [Trait("Category", "Mnist")]
     public void One_epoch_on_MNIST_reports_the_accuracy_out_of_ten_thousand_and_saves_a_network_that_loads_back()
     {
         var (exitCode, output, error) = Train("--layers", "784,10", "--epochs", "1", "--data", Mnist.FindDataDirectory(AppContext.BaseDirectory),
@@ -326,7 +351,8 @@ public sealed class TrainCommandTests : IDisposable
         var (exitCode, output, _) = Train("--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--layers", "--epochs", "--batch-size", "--learning-rate", "--cost", "--activation", "--init", "--seed", "--data", "--out" })
+        foreach (var option in new[] { "--layers", "--epochs", "--batch-size", "--learning-rate", "--momentum", "--nesterov", "--weight-decay", "--schedule", "--max-shift",
+                     "--cost", "--activation", "--init", "--seed", "--data", "--out" })
             Assert.Contains(option, output);
     }
 }
