@@ -163,12 +163,12 @@ public static partial class BenchCommand
             AnsiConsole.WriteLine("peers: shared/bench/peers not found (give --peers-dir); skipped");
             return rows;
         }
-        if (!File.Exists(python) || Python(python, dir, ["-c", "import numpy"], null, out _) != 0)
+        if (!File.Exists(python) || RunProcess(python, dir, ["-c", "import numpy"], null, out _) != 0)
         {
             AnsiConsole.WriteLine("peers: /usr/bin/python3 with numpy not found (apt-get install python3-numpy python3-torch); skipped");
             return rows;
         }
-        bool torch = Python(python, dir, ["-c", "import torch"], null, out _) == 0;
+        bool torch = RunProcess(python, dir, ["-c", "import torch"], null, out _) == 0;
         var numpyBlas = PeerBlas(python, dir, "numpy");
         var torchBlas = torch ? PeerBlas(python, dir, "torch", OneBlasThread) : null;
         AnsiConsole.WriteLine($"peers: NumPy on {numpyBlas.Describe()}");
@@ -180,7 +180,7 @@ public static partial class BenchCommand
         try
         {
             var mnistDir = dataDir ?? Mnist.FindDataDirectory();
-            if (Python(python, dir, ["prep_data.py", mnistDir], peerData, out var prep) != 0)
+            if (RunProcess(python, dir, ["prep_data.py", mnistDir], peerData, out var prep) != 0)
                 throw new InvalidOperationException($"prep_data.py failed: {prep}");
             foreach (int m in batchSizes)
             {
@@ -192,7 +192,7 @@ public static partial class BenchCommand
                 if (m == batchSizes[0]) runs.Add(("NumPy per-sample (network.py)", ["np_mlp.py", "nielsen", $"{m}", "1"], []));
                 foreach (var (name, args, environment) in runs)
                 {
-                    int exit = Python(python, dir, args, peerData, out var output, environment);
+                    int exit = RunProcess(python, dir, args, peerData, out var output, environment);
                     var result = ResultLine().Match(output);
                     if (exit != 0 || !result.Success)
                     {
@@ -271,16 +271,17 @@ public static partial class BenchCommand
 
     internal static BlasInfo PeerBlas(string python, string dir, string package, params (string Name, string Value)[] environment)
     {
-        if (Python(python, dir, ["-c", BlasProbe, package], null, out var output, environment) != 0
+        if (RunProcess(python, dir, ["-c", BlasProbe, package], null, out var output, environment) != 0
             || output.Split('\n').FirstOrDefault(l => l.StartsWith("BLAS|", StringComparison.Ordinal)) is not { } line)
             return new BlasInfo("?", $"unknown ({output.Trim().Split('\n').LastOrDefault()})", null);
         var parts = line.Trim().Split('|');
         return new BlasInfo(parts[1], parts[2].Length > 0 ? parts[2] : "no BLAS library mapped", int.TryParse(parts[3], CultureInfo.InvariantCulture, out int t) ? t : null);
     }
 
-    internal static int Python(string python, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
+    /// <summary>Runs <paramref name="file"/> in <paramref name="dir"/> to its exit; what it printed (stdout, then stderr) and its exit code.</summary>
+    internal static int RunProcess(string file, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
     {
-        var info = new ProcessStartInfo(python) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
         if (peerData is not null) info.Environment["PEER_DATA"] = peerData;

@@ -85,7 +85,7 @@ public static partial class RecipeBench
     {
         const string python = "/usr/bin/python3";
         var script = Path.Combine(AppContext.BaseDirectory, "Peers", PeerScripts[recipe]);
-        if (!File.Exists(python) || BenchCommand.Python(python, AppContext.BaseDirectory, ["-c", "import numpy, torch"], null, out _) != 0)
+        if (!File.Exists(python) || BenchCommand.RunProcess(python, AppContext.BaseDirectory, ["-c", "import numpy, torch"], null, out _) != 0)
         {
             AnsiConsole.WriteLine("peers: /usr/bin/python3 with numpy and torch not found (apt-get install python3-numpy python3-torch); skipped");
             return null;
@@ -119,16 +119,9 @@ public static partial class RecipeBench
 
     private static (int Exit, string Output, double Seconds) Time(string file, string[] args, (string Name, string Value)[] environment)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) info.Environment[name] = value;
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        return (process.ExitCode, output + error.Result, seconds);
+        int exit = BenchCommand.RunProcess(file, Environment.CurrentDirectory, args, null, out var output, environment);
+        return (exit, output, clock.Elapsed.TotalSeconds);
     }
 
     private static string Last(string output) => output.Trim().Split('\n').LastOrDefault()?.Trim() ?? "";

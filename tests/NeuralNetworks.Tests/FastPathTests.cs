@@ -64,7 +64,8 @@ public class FastPathTests
     private static (TrainingResult Reference, TrainingResult Fast) TrainBoth(Network network, DataSet data, TrainingOptions options, int? width = null) =>
         (Trainer.Train(network, data, options with { Engine = TrainingEngine.Reference }), TrainFast(network, data, options, width));
 
-    private static double MaxWeightDifference(Network a, Network b)
+    /// <summary>The largest difference between any weight or bias of two networks of one shape.</summary>
+    internal static double MaxWeightDifference(Network a, Network b)
     {
         double max = 0;
         for (int l = 1; l <= a.LayerCount; l++)

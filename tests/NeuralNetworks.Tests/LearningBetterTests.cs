@@ -17,17 +17,6 @@ public class LearningBetterTests
     private static (Matrix<double> X, Matrix<double> Y) Batch(DataSet data, int count) =>
         (data.Images(0, count), data.Targets(0, count));
 
-    private static double MaxDifference(Network a, Network b)
-    {
-        double max = 0;
-        for (int l = 1; l <= a.LayerCount; l++)
-        {
-            max = Math.Max(max, (a.W(l) - b.W(l)).Enumerate().Max(Math.Abs));
-            max = Math.Max(max, (a.b(l) - b.b(l)).Enumerate().Max(Math.Abs));
-        }
-        return max;
-    }
-
     [Fact]
     public void Softmax_gives_positive_outputs_that_add_up_to_one_and_equal_e_to_the_z_over_the_sum()
     {
@@ -104,7 +93,7 @@ public class LearningBetterTests
         var (X, Y) = Batch(FastPathTests.Synthetic(6, 5, 3, seed: 1), 6);
         var backward = network.Backward(network.Forward(X), Y);
         var (stepped, _) = Momentum.Step(network, backward, Velocity.Zero(network), 0.3);
-        Assert.Equal(0.0, MaxDifference(stepped, network.Step(backward, 0.3)));
+        Assert.Equal(0.0, FastPathTests.MaxWeightDifference(stepped, network.Step(backward, 0.3)));
     }
 
     [Fact]
@@ -273,10 +262,10 @@ public class LearningBetterTests
 
         Assert.Equal(TrainingEngine.Fast, fast.History.Engine.Engine);
         Assert.Equal(reference.History.Epochs.Count, fast.History.Epochs.Count);
-        Assert.InRange(MaxDifference(reference.Network, fast.Network), 0, 1e-3);
+        Assert.InRange(FastPathTests.MaxWeightDifference(reference.Network, fast.Network), 0, 1e-3);
         for (int s = 0; s < reference.History.StepCosts!.Count; s++)
             Assert.Equal(reference.History.StepCosts[s], fast.History.StepCosts![s], 1e-3);
         // Training really moved the weights, by far more than the engines differ.
-        Assert.True(MaxDifference(network, reference.Network) > 0.05, $"moved by {MaxDifference(network, reference.Network)}");
+        Assert.True(FastPathTests.MaxWeightDifference(network, reference.Network) > 0.05, $"moved by {FastPathTests.MaxWeightDifference(network, reference.Network)}");
     }
 }

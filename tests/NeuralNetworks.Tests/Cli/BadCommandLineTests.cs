@@ -11,23 +11,8 @@ public sealed class BadCommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int ExitCode, string Output, string Error) Run(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (NeuralNetworks.Cli.Cli.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int ExitCode, string Output, string Error) Run(string[] args) =>
+        CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args);
 
     public static TheoryData<string, int, string> CommandLines => new()
     {

@@ -19,25 +19,8 @@ public sealed class TrainCommandTests : IDisposable
     private string OutFile => Path.Combine(folder, "out", "network.json");
 
     /// <summary>Runs <c>train</c> with <paramref name="args"/> through System.CommandLine, as Program.cs does.</summary>
-    private static (int ExitCode, string Output, string Error) Train(params string[] args)
-    {
-        var root = new RootCommand("test") { TrainCommand.Create() };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            int exitCode = NeuralNetworks.Cli.Cli.Run(root, ["train", .. args]);
-            return (exitCode, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int ExitCode, string Output, string Error) Train(params string[] args) =>
+        CommandLine.Run(new RootCommand("test") { TrainCommand.Create() }, ["train", .. args]);
 
     /// <summary>A folder with the four MNIST file names holding a few random 28×28 images in the MNIST (IDX, gzip) format.</summary>
     private string TinyDataFolder(int trainingCount = 200, int testCount = 50, int rows = 28, int columns = 28)
