@@ -13,7 +13,7 @@ targets = open(os.path.join(ROOT, "src/NeuralNetworks/Course/Package.targets"), 
 VERSION = re.search(r"<Version>([^<]+)</Version>", targets).group(1)
 
 CANONICAL = [
-    "// Setup: load the course library. Its package also loads MathNet and Plotly.NET, adds `using NeuralNetworks;`\n",
+    "// Setup: load the course library. Its package also loads MathNet and Plotly.NET, adds the library's `using`s\n",
     "// and shows matrices, passes and charts (offline). After changing the library: rebuild it, restart the kernel.\n",
     f'#r "nuget: NeuralNetworks, {VERSION}"',
 ]
@@ -22,7 +22,7 @@ SETUP_SECTION = f"""## The setup cell
 
 Every notebook starts with the same code cell: one line, `#r "nuget: NeuralNetworks, {VERSION}"`. Run it first (or use *Run All*).
 It loads the course library, packed as a NuGet package, and what the library uses (MathNet.Numerics for matrices,
-Plotly.NET for charts). The package then sets the notebook up: `using NeuralNetworks;` and
+Plotly.NET for charts). The package then sets the notebook up: the library's `using`s and
 `using MathNet.Numerics.LinearAlgebra;`, tables and charts for matrices, vectors, passes and results, and plotly.js
 put on the page once, so charts draw without an internet connection. The MNIST digits travel inside the package,
 so the notebooks run from any folder.

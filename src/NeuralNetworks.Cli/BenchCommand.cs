@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Spectre.Console;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 
@@ -143,7 +146,11 @@ public static partial class BenchCommand
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         var options = new TrainingOptions
         {
-            Epochs = epochs, BatchSize = batchSize, LearningRate = 3.0, Seed = 1, Engine = engine,
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = 3.0,
+            Seed = 1,
+            Engine = engine,
             TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
         };
         var history = Trainer.Train(network, mnist.Training, options).History;

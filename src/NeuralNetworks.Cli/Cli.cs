@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 

@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
+using NeuralNetworks.Plotting;
 
 namespace NeuralNetworks.Cli;
 

@@ -1,3 +1,5 @@
+using NeuralNetworks.Training;
+
 namespace NeuralNetworks.Cli;
 
 /// <summary>What <c>train</c> (and each run of <c>sweep</c>) was asked to do: the options as given; null means

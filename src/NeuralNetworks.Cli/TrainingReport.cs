@@ -1,5 +1,8 @@
 using System.Globalization;
 using Spectre.Console;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 

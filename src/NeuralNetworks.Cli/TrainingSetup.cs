@@ -1,4 +1,7 @@
 using System.Globalization;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 
@@ -71,9 +74,9 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         else
         {
             var sizes = LayerSizes.Parse(a.Layers ?? DefaultLayers);
-            var cost = Parse("--cost", () => NeuralNetworks.Cost.Parse(a.Cost ?? "quadratic"));
-            var activation = Parse("--activation", () => NeuralNetworks.Activation.Parse(a.Activation ?? "sigmoid"));
-            var outputActivation = Parse("--output-activation", () => NeuralNetworks.Activation.Parse(a.OutputActivation ?? "sigmoid"));
+            var cost = Parse("--cost", () => Cost.Parse(a.Cost ?? "quadratic"));
+            var activation = Parse("--activation", () => Activation.Parse(a.Activation ?? "sigmoid"));
+            var outputActivation = Parse("--output-activation", () => Activation.Parse(a.OutputActivation ?? "sigmoid"));
             var initialization = ParseInitialization(a.Initialization ?? "standard");
             try
             {
@@ -89,8 +92,16 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         }
         var options = defaults with
         {
-            Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate, LearningRateDecay = decay, Seed = a.Seed,
-            Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay, Schedule = schedule, MaxShift = maxShift,
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+            LearningRateDecay = decay,
+            Seed = a.Seed,
+            Momentum = momentum,
+            Nesterov = nesterov,
+            WeightDecay = weightDecay,
+            Schedule = schedule,
+            MaxShift = maxShift,
             ProgressEverySteps = a.ProgressEverySteps,
         };
         // Techniques of notebook 11 set on the command line (a recipe's own are in its name already).

@@ -4,6 +4,11 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
+using NeuralNetworks.Plotting;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Notebooks;
 

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 using Plotly.NET;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
+using NeuralNetworks.Plotting;
 
 namespace NeuralNetworks.Tests;
 
@@ -56,8 +60,13 @@ public class ChartsTests
         var data = SyntheticDigits(20);
         var result = Network.Create([784, 16, 16, 10], seed: 5).Train(data, new TrainingOptions
         {
-            Epochs = epochs, BatchSize = 5, LearningRate = 1, TestData = data, Label = label,
-            RecordSnapshots = snapshots, RecordStepCosts = steps,
+            Epochs = epochs,
+            BatchSize = 5,
+            LearningRate = 1,
+            TestData = data,
+            Label = label,
+            RecordSnapshots = snapshots,
+            RecordStepCosts = steps,
         });
         return result.History;
     }
@@ -348,7 +357,11 @@ public class ChartsTests
         var (first, second) = data.Split(12, "training", "validation");
         var history = Network.Create([784, 16, 16, 10], seed: 5).Train(first, new TrainingOptions
         {
-            Epochs = 2, BatchSize = 4, LearningRate = 1, ValidationData = second, Label = "validated",
+            Epochs = 2,
+            BatchSize = 4,
+            LearningRate = 1,
+            ValidationData = second,
+            Label = "validated",
         }).History;
         var chart = Charts.Compare([history], "validation accuracy");
         Assert.Equal(history.Epochs.Select(e => e.ValidationAccuracy!.Value).ToArray(), Numbers(Data(chart)[0].GetProperty("y")));

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,4 +1,6 @@
-using Xunit;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,4 +1,4 @@
-using NeuralNetworks;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests;
 

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Fast;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 
@@ -318,8 +322,14 @@ public class FastPathTests
         var progress = new List<TrainingProgress>[] { [], [] };
         var options = new TrainingOptions
         {
-            Epochs = 2, BatchSize = 20, Seed = 3, TestData = mnist.Value.Test.Take(200), RecordStepCosts = true, RecordSnapshots = true,
-            ProgressEverySteps = 10, Label = "structure",
+            Epochs = 2,
+            BatchSize = 20,
+            Seed = 3,
+            TestData = mnist.Value.Test.Take(200),
+            RecordStepCosts = true,
+            RecordSnapshots = true,
+            ProgressEverySteps = 10,
+            Label = "structure",
         };
 
         var reference = Trainer.Train(network, MnistSample(400), options with { Engine = TrainingEngine.Reference, Progress = new ListProgress(progress[0]) }).History;
@@ -362,7 +372,10 @@ public class FastPathTests
         using var cancel = new CancellationTokenSource();
         var options = new TrainingOptions
         {
-            Epochs = 5, ProgressEverySteps = 10, CancellationToken = cancel.Token, Engine = TrainingEngine.Fast,
+            Epochs = 5,
+            ProgressEverySteps = 10,
+            CancellationToken = cancel.Token,
+            Engine = TrainingEngine.Fast,
             Progress = new CallbackProgress(p => { if (p.Step >= 20) cancel.Cancel(); }),
         };
         Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Train(Network.Create([784, 16, 16, 10]), MnistSample(1000), options));

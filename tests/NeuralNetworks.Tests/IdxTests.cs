@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using NeuralNetworks;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,4 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using NeuralNetworks;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests;
 

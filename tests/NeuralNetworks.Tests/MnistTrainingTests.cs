@@ -1,4 +1,6 @@
 using Xunit.Abstractions;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,4 +1,5 @@
-using NeuralNetworks;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests;
 

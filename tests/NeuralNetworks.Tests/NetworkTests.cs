@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNetworks;
 using static NeuralNetworks.Tests.TestNetworks;
+using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Tests;
 

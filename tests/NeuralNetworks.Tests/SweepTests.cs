@@ -1,4 +1,7 @@
 using NeuralNetworks.Cli;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 

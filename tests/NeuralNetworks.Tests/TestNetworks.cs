@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNetworks;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests;
 

@@ -1,5 +1,7 @@
-using NeuralNetworks;
 using static NeuralNetworks.Tests.TestNetworks;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests;
 
@@ -10,8 +12,14 @@ public class TrainingTests
 
     private static TrainingOptions Options(TrainingEngine engine = TrainingEngine.Reference) => new()
     {
-        LearningRate = 1.0, Epochs = 3, BatchSize = 10, Seed = 5, TestData = Test,
-        RecordStepCosts = true, RecordSnapshots = true, Engine = engine,
+        LearningRate = 1.0,
+        Epochs = 3,
+        BatchSize = 10,
+        Seed = 5,
+        TestData = Test,
+        RecordStepCosts = true,
+        RecordSnapshots = true,
+        Engine = engine,
     };
 
     [Fact]

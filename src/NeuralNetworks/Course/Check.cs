@@ -1,7 +1,7 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Course;
 
 /// <summary>
 /// The self-check behind every "Check yourself" cell: compare what you computed with what it should be, print

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using NeuralNetworks.Training;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Course;
 
 /// <summary>
 /// Shows a training run's progress while it trains, in one call: <c>options with { Progress = new LiveProgress() }</c>.

@@ -3,9 +3,12 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Plotting;
+using NeuralNetworks.Training;
 using Plotly.NET;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Course;
 
 /// <summary>
 /// How the library's values look in a notebook: the HTML that the notebooks' setup cell registers as the

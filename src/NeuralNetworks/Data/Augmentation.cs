@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>One image's move for data augmentation: <see cref="Dx"/> pixels to the right, <see cref="Dy"/> down.</summary>
 /// <param name="Dx">Columns to the right (negative: to the left).</param>

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>
 /// Labelled examples: each input is a vector of pixel intensities in [0, 1] (the stored byte / 255), each

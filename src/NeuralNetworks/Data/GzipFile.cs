@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>
 /// Decompresses a gzip file (RFC 1952) and trusts none of its bytes: every member's header is parsed, its

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>
 /// Reads IDX files, the format MNIST is published in, raw or gzip-compressed (told apart by their first bytes,
@@ -95,8 +95,12 @@ public static class Idx
     /// <summary>The IDX data types (third magic byte).</summary>
     private static readonly Dictionary<byte, string> DataTypes = new()
     {
-        [0x08] = "unsigned bytes", [0x09] = "signed bytes", [0x0B] = "16-bit integers", [0x0C] = "32-bit integers",
-        [0x0D] = "32-bit floats", [0x0E] = "64-bit floats",
+        [0x08] = "unsigned bytes",
+        [0x09] = "signed bytes",
+        [0x0B] = "16-bit integers",
+        [0x0C] = "32-bit integers",
+        [0x0D] = "32-bit floats",
+        [0x0E] = "64-bit floats",
     };
 
     /// <summary>First bytes of formats a data file is mistaken for most often.</summary>

@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>The images of an IDX file: <see cref="Count"/> images of <see cref="Rows"/>×<see cref="Columns"/>
 /// bytes, image after image, each row by row (pixel (r, c) of image i is at i·Rows·Columns + Columns·r + c).</summary>

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Security.Cryptography;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>
 /// Loads the four MNIST files bundled in the repository's <c>data/mnist</c> folder (see data/README.md),

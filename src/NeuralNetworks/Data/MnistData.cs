@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>A training and a test set loaded from a folder with the four MNIST file names: the MNIST digits
 /// (60,000 training and 10,000 test examples of 28×28 = 784 pixels, labels 0–9), or a data set of the user's

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Data;
 
 /// <summary>
 /// Saves and loads a network as JSON: sizes, activations, cost, and every weight and bias. Numbers are written

@@ -1,4 +1,6 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Data;
 
 /// <summary>A network applied to a whole data set.</summary>
 public static class NetworkOnData

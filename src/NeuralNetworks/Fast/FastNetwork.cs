@@ -3,8 +3,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Fast;
 
 /// <summary>What every width of <see cref="FastNetwork{V}"/> shares: which networks it supports, which width this CPU runs.</summary>
 internal static class FastNetwork
@@ -62,12 +64,12 @@ internal static class FastNetwork
 }
 
 /// <summary>
-/// The fast twin of <see cref="Network"/> used by <see cref="FastTrainer"/>: the same maths in float32 with
+/// The fast twin of <see cref="Network"/>: the same maths in float32 with
 /// hand-fused SIMD kernels, no allocation per step. Students read <see cref="Network"/>;
 /// this class exists only to make training quick and is proved equal to it by FastPathTests.
 /// The kernels are written once over <typeparamref name="V"/>, 16 float lanes: <see cref="Floats512"/> (one
 /// Vector512, AVX-512), <see cref="Floats256"/> (two Vector256, AVX2) or <see cref="Floats128"/> (four Vector128,
-/// NEON), chosen by <see cref="FastTrainer"/>; the JIT compiles each width separately.
+/// NEON), chosen by whoever creates it; the JIT compiles each width separately.
 /// </summary>
 /// <remarks>
 /// Layout (why it looks like this):
@@ -103,7 +105,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     private readonly Kind[] kind;          // σ of layer l (index l ≥ 1)
     private readonly bool crossEntropy;
     private readonly bool logLikelihood;   // softmax output with C = −ln a_y
-    private readonly double momentum;      // μ, Nesterov and λ of the update rule (see Momentum); all 0: plain SGD
+    private readonly double momentum;      // μ, Nesterov and λ of the update rule (v ← μv + g); all 0: plain SGD
     private readonly bool nesterov;
     private readonly double weightDecay;
     private readonly bool plain;
@@ -127,7 +129,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     /// <param name="network">The network whose architecture and starting parameters this copies.</param>
     /// <param name="capacity">The most examples a batch holds.</param>
     /// <param name="threads">Threads for sharded batches: 1 or 2 (the result is the same bit for bit).</param>
-    /// <param name="momentum">μ of the update rule (see <see cref="Momentum"/>).</param>
+    /// <param name="momentum">μ of the update rule v ← μv + g (0: plain SGD).</param>
     /// <param name="nesterov">Nesterov's form of momentum.</param>
     /// <param name="weightDecay">λ, L2 weight decay.</param>
     public FastNetwork(Network network, int capacity, int threads = 1, double momentum = 0, bool nesterov = false, double weightDecay = 0)
@@ -307,7 +309,7 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     }
 
     /// <summary>
-    /// The step with the update rule of <see cref="Momentum"/>, for every parameter (decay and velocity move even the
+    /// The step with momentum and weight decay, for every parameter (decay and velocity move even the
     /// weights of inputs that were 0): g = (1/m) Σₓ ∇Cₓ + λW (weights only), v ← μv + g, W ← W − η·v, or
     /// W ← W − η·(g + μv) with Nesterov. The summed gradients are set back to 0 for the next step.
     /// </summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Fast;
 
 /// <summary>
 /// 16 float lanes, the type the fast kernels are written over so that each kernel exists once:
@@ -22,7 +22,7 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>Floats per value: 16 in every width (the padded row chunk of <see cref="FastNetwork.Padding"/>).</summary>
     static abstract int Count { get; }
 
-    /// <summary>The width of the hardware vectors in bits: 512, 256 or 128 (for <see cref="TrainingHistory.Engine"/>).</summary>
+    /// <summary>The width of the hardware vectors in bits: 512, 256 or 128 (named in the training history).</summary>
     static abstract int Width { get; }
 
     /// <summary>All lanes 0.</summary>

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>
 /// The function σ a neuron applies to its weighted sum z to get its activation a = σ(z), with its

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>Everything a backward pass computed, and the cost it differentiated.</summary>
 /// <param name="Layers">Layer records for l = 1…L (index l − 1).</param>

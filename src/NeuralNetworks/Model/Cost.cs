@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>
 /// How wrong the output a = aᴸ is for the target y. <see cref="Value(Matrix{double}, Matrix{double})"/> averages the cost over the

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>Everything a forward pass computed: for each layer l = 1…L its <see cref="LayerForward"/>.</summary>
 public sealed record ForwardPass(IReadOnlyList<LayerForward> Layers)

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>
 /// Checks backpropagation against the definition of a derivative: nudge one parameter by ±ε, measure the

@@ -1,6 +1,4 @@
-using MathNet.Numerics.LinearAlgebra;
-
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>The result of a <see cref="GradientCheck"/>.</summary>
 /// <param name="Layers">Per layer l = 1…L (index l − 1).</param>

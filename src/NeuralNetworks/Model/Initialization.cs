@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>How the weights start.</summary>
 public enum Initialization

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>
 /// How an output of the network changes with its input: backpropagation of one output neuron aᴸⱼ (instead of the

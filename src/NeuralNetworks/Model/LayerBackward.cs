@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>One layer l of a backward pass: its error and the gradients of the cost.</summary>
 /// <param name="Layer">l = 1…L.</param>

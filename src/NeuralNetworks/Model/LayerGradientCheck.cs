@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>One layer of a gradient check: backpropagation's gradients beside numerical ones.</summary>
 /// <param name="Layer">l = 1…L.</param>

@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>
 /// A fully connected feed-forward network: layers of sizes n⁰ (inputs), n¹, …, nᴸ (outputs), and for each

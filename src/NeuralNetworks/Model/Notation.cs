@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Model;
 
 /// <summary>How numbers are written in messages and chart titles: layer numbers as superscripts, as in Wˡ.</summary>
 internal static class Notation

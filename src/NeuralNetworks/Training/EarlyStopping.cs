@@ -1,4 +1,6 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// Early stopping on the validation set: after each epoch, remember the network with the highest validation

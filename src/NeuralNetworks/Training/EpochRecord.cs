@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>What one epoch achieved.</summary>
 /// <param name="Epoch">1…Epochs.</param>

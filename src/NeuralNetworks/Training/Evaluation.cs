@@ -1,6 +1,8 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>Measures a network on labelled data.</summary>
 public static class Evaluation

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>How well a network does on a data set.</summary>
 /// <param name="DataName">Which data set.</param>

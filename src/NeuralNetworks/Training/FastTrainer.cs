@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using NeuralNetworks.Data;
+using NeuralNetworks.Fast;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// The fast implementation behind <see cref="Trainer.Train"/>: the same loop as

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// Mini-batch stochastic gradient descent, written to be read beside notebooks 07 and 08: for every epoch, shuffle

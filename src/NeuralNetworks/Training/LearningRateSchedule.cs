@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// How the learning rate changes from epoch to epoch: epoch e (1…E) uses η · f(e), where η is

@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>An example the network got wrong.</summary>
 /// <param name="Index">Its position in the data set.</param>

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// The velocity of every weight and bias for gradient descent with momentum: vˡ_W has the shape of Wˡ and

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>Every weight and bias at the end of an epoch.</summary>
 /// <param name="Epoch">0 for the starting network, then 1…Epochs.</param>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// Trains several network shapes with the same options and compares them: one configuration per core at a
@@ -53,7 +55,10 @@ public static class Sweep
                 {
                     result = Trainer.Train(network, training, options with
                     {
-                        TestData = test, Label = network.Shape, Progress = null, CancellationToken = stop.Token,
+                        TestData = test,
+                        Label = network.Shape,
+                        Progress = null,
+                        CancellationToken = stop.Token,
                     });
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

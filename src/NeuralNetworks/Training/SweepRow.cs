@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>One configuration of a <see cref="Sweep"/> and how it did.</summary>
 /// <param name="Layers">n⁰, n¹, …, nᴸ.</param>

@@ -1,4 +1,8 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Data;
+using NeuralNetworks.Fast;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// Mini-batch stochastic gradient descent, by the fastest implementation that can train the network: the one

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// Training stopped because the cost became NaN or infinite, or grew a million-fold above its first step's: the learning

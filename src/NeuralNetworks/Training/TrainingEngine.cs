@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>Which implementation trains.</summary>
 public enum TrainingEngine

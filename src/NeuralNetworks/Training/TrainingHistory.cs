@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>The story of a training run.</summary>
 /// <param name="Label">Names the run in charts.</param>

@@ -1,4 +1,7 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>How to train: stochastic gradient descent on shuffled mini-batches.</summary>
 public sealed record TrainingOptions
@@ -19,7 +22,7 @@ public sealed record TrainingOptions
     public double LearningRateAt(int epoch) => LearningRate * Math.Pow(LearningRateDecay, epoch - 1) * Schedule.Factor(epoch, Epochs);
 
     /// <summary>μ ∈ [0, 1), momentum: each step moves by the velocity v ← μv + ∂C/∂W, W ← W − ηv, so steps keep going
-    /// where gradients agree and cancel where they zigzag (0: plain SGD). See <see cref="NeuralNetworks.Momentum"/>.</summary>
+    /// where gradients agree and cancel where they zigzag (0: plain SGD). See <see cref="Momentum"/>.</summary>
     public double Momentum { get; init; }
 
     /// <summary>With <see cref="Momentum"/>: Nesterov's form, W ← W − η(g + μv), which looks ahead along the velocity.</summary>

@@ -1,4 +1,4 @@
-namespace NeuralNetworks;
+namespace NeuralNetworks.Training;
 
 /// <summary>Where training is: sent through <see cref="TrainingOptions.Progress"/>.</summary>
 /// <param name="Epoch">1…Epochs.</param>

@@ -1,4 +1,7 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>
 /// A way to train the 784-16-16-10 network that this project documents: the network to start from and the
@@ -16,7 +19,7 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
     /// η = 3.0, mini-batches of 10, 30 epochs.</summary>
     public static TrainingRecipe Nielsen { get; } = new(
         "Nielsen: sigmoid, quadratic, N(0,1), η = 3",
-        seed => NeuralNetworks.Network.Create(Layers, seed),
+        seed => Model.Network.Create(Layers, seed),
         new TrainingOptions { LearningRate = 3.0, BatchSize = 10, Epochs = 30, Label = "Nielsen: sigmoid, quadratic, N(0,1), η = 3" });
 
     /// <summary>
@@ -26,10 +29,13 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
     /// </summary>
     public static TrainingRecipe Better { get; } = new(
         "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
-        seed => NeuralNetworks.Network.Create(Layers, seed, Activation.ReLU, Cost.CrossEntropy, Initialization.Scaled, Activation.Sigmoid),
+        seed => Model.Network.Create(Layers, seed, Activation.ReLU, Cost.CrossEntropy, Initialization.Scaled, Activation.Sigmoid),
         new TrainingOptions
         {
-            LearningRate = 0.05, LearningRateDecay = 0.95, BatchSize = 10, Epochs = 60,
+            LearningRate = 0.05,
+            LearningRateDecay = 0.95,
+            BatchSize = 10,
+            Epochs = 60,
             Label = "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
         });
 
@@ -41,10 +47,16 @@ public sealed record TrainingRecipe(string Name, Func<int, Network> CreateNetwor
     /// </summary>
     public static TrainingRecipe Best { get; } = new(
         "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, shifts ±1",
-        seed => NeuralNetworks.Network.Create(Layers, seed, Activation.Tanh, Cost.LogLikelihood, Initialization.Scaled, Activation.Softmax),
+        seed => Model.Network.Create(Layers, seed, Activation.Tanh, Cost.LogLikelihood, Initialization.Scaled, Activation.Softmax),
         new TrainingOptions
         {
-            LearningRate = 0.04, Schedule = LearningRateSchedule.Cosine, Momentum = 0.9, Nesterov = true, BatchSize = 64, Epochs = 30, MaxShift = 1,
+            LearningRate = 0.04,
+            Schedule = LearningRateSchedule.Cosine,
+            Momentum = 0.9,
+            Nesterov = true,
+            BatchSize = 64,
+            Epochs = 30,
+            MaxShift = 1,
             Label = "Best: tanh, softmax, Nesterov μ = 0.9, η = 0.04 cosine, shifts ±1",
         });
 

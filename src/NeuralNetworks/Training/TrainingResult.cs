@@ -1,4 +1,6 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>A trained network and how it got there.</summary>
 /// <param name="Network">The network after the last epoch; with early stopping, the one after <see cref="TrainingHistory.BestValidationEpoch"/>.</param>

@@ -1,4 +1,7 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Training;
 
 /// <summary>The bookkeeping every implementation shares: shuffles, divergence checks, history, progress.</summary>
 internal sealed class TrainingRun

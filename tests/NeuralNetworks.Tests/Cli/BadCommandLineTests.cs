@@ -1,4 +1,5 @@
 using NeuralNetworks.Cli;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests.Cli;
 

@@ -1,5 +1,7 @@
 using NeuralNetworks.Cli;
 using Spectre.Console;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests.Cli;
 
@@ -19,7 +21,9 @@ public sealed class RecipeBenchTests
         var console = AnsiConsole.Console;
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(printed), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(printed),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
         });
         try
         {
@@ -75,7 +79,8 @@ public sealed class RecipeBenchTests
     {
         using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", $"import {modules}"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         python.StandardError.ReadToEnd();
         python.WaitForExit();

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using NeuralNetworks.Cli;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Tests.Cli;
 

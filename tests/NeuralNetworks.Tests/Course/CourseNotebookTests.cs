@@ -1,9 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Notebooks;
 using NeuralNetworks.Tests.Setup;
 using NeuralNetworks.Tests.StockKernel;
 using Xunit.Abstractions;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Course;
 

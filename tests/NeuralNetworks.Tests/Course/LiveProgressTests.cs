@@ -1,4 +1,8 @@
 using static NeuralNetworks.Tests.TestNetworks;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Course;
 
@@ -9,7 +13,12 @@ public class LiveProgressTests
 
     private static TrainingOptions Options(IProgress<TrainingProgress> progress) => new()
     {
-        LearningRate = 1.0, Epochs = 3, BatchSize = 10, Seed = 5, ValidationData = Validation, Progress = progress,
+        LearningRate = 1.0,
+        Epochs = 3,
+        BatchSize = 10,
+        Seed = 5,
+        ValidationData = Validation,
+        Progress = progress,
     };
 
     [Fact]

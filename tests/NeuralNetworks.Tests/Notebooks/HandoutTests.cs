@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Setup;
+using NeuralNetworks.Data;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Notebooks;
 

@@ -16,12 +16,15 @@ public sealed class CourseHomePageTests
         var path = Path.Combine(folder, "x.ipynb");
         var notebook = new JsonObject
         {
-            ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new JsonObject(),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new JsonObject(),
             ["cells"] = new JsonArray(
                 new JsonObject { ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = "# 99 · Title\n\nIntro." },
                 new JsonObject
                 {
-                    ["cell_type"] = "markdown", ["metadata"] = new JsonObject(),
+                    ["cell_type"] = "markdown",
+                    ["metadata"] = new JsonObject(),
                     ["source"] = "**You will learn**\n- to add $a + b$;\n- to carry a digit\n  into the next column;\n\nNext paragraph.\n- not a bullet of the list",
                 }),
         };

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -121,7 +120,9 @@ internal sealed partial class HeadlessChromium : IDisposable
     {
         var result = Send("Runtime.evaluate", new JsonObject
         {
-            ["expression"] = expression, ["returnByValue"] = true, ["awaitPromise"] = true,
+            ["expression"] = expression,
+            ["returnByValue"] = true,
+            ["awaitPromise"] = true,
         });
         if (result["exceptionDetails"] is { } error)
             throw new InvalidOperationException($"JavaScript failed: {error["exception"]?["description"] ?? error["text"]}");
@@ -155,7 +156,12 @@ internal sealed partial class HeadlessChromium : IDisposable
     {
         void Mouse(string type, (double X, double Y) p, int buttons) => Send("Input.dispatchMouseEvent", new JsonObject
         {
-            ["type"] = type, ["x"] = p.X, ["y"] = p.Y, ["button"] = "left", ["buttons"] = buttons, ["clickCount"] = 1,
+            ["type"] = type,
+            ["x"] = p.X,
+            ["y"] = p.Y,
+            ["button"] = "left",
+            ["buttons"] = buttons,
+            ["clickCount"] = 1,
             ["pointerType"] = "mouse",
         });
         Mouse("mouseMoved", points[0], 0);

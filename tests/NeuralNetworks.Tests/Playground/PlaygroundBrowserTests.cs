@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using MathNet.Numerics.LinearAlgebra;
 using NeuralNetworks.Tests.Notebooks;
 using Xunit.Abstractions;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests.Browser;
 
@@ -99,7 +100,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
 
         foreach (var (width, height, ink) in Drawings())
         {
-            var expected = NeuralNetworks.Playground.Preprocess(ink, width, height);
+            var expected = NeuralNetworks.Plotting.Playground.Preprocess(ink, width, height);
             var array = "[" + string.Join(",", ink.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
             var actual = chromium.Numbers($"window.playground.preprocess({array}, {width}, {height})");
 
@@ -130,7 +131,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
 
         var ink = chromium.Numbers("window.playground.canvasPixels()");
         var shown = chromium.Numbers("window.playground.input()");
-        var expected = NeuralNetworks.Playground.Preprocess(ink, 280, 280);
+        var expected = NeuralNetworks.Plotting.Playground.Preprocess(ink, 280, 280);
         Assert.True(ink.Count(v => v > 0) > 2000, "the stroke should have inked the canvas");
         Assert.Equal(expected.ToArray(), shown, (a, b) => Math.Abs(a - b) < 1e-12);
 

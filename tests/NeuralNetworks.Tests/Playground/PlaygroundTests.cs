@@ -1,4 +1,8 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Plotting;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Browser;
 
@@ -70,7 +74,7 @@ public sealed class PlaygroundTests
         for (int y = top; y < top + 10; y++)
             for (int x = left; x < left + 10; x++) ink[y * 100 + x] = 1;
 
-        var image = NeuralNetworks.Playground.Preprocess(ink, 100, 100);
+        var image = NeuralNetworks.Plotting.Playground.Preprocess(ink, 100, 100);
 
         for (int r = 0; r < 28; r++)
             for (int c = 0; c < 28; c++)
@@ -86,7 +90,7 @@ public sealed class PlaygroundTests
         for (int y = 5; y < 45; y++)
             for (int x = 20; x < 23; x++) ink[y * 50 + x] = 1;
 
-        var image = NeuralNetworks.Playground.Preprocess(ink, 50, 50);
+        var image = NeuralNetworks.Plotting.Playground.Preprocess(ink, 50, 50);
 
         for (int r = 4; r < 24; r++)
         {
@@ -102,8 +106,8 @@ public sealed class PlaygroundTests
     [Fact]
     public void Preprocess_of_an_empty_drawing_is_black_and_a_wrong_size_is_named()
     {
-        Assert.All(NeuralNetworks.Playground.Preprocess(new double[64], 8, 8), v => Assert.Equal(0.0, v));
-        var error = Assert.Throws<ArgumentException>(() => NeuralNetworks.Playground.Preprocess(new double[63], 8, 8));
+        Assert.All(NeuralNetworks.Plotting.Playground.Preprocess(new double[64], 8, 8), v => Assert.Equal(0.0, v));
+        var error = Assert.Throws<ArgumentException>(() => NeuralNetworks.Plotting.Playground.Preprocess(new double[63], 8, 8));
         Assert.Contains("8×8 drawing has 64 pixels, not 63", error.Message);
     }
 

@@ -2,6 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
 using Plotly.NET;
+using NeuralNetworks.Model;
+using NeuralNetworks.Data;
+using NeuralNetworks.Training;
+using NeuralNetworks.Plotting;
 
 namespace NeuralNetworks.Tests.Browser;
 

@@ -3,6 +3,8 @@ using NeuralNetworks.Notebooks;
 using NeuralNetworks.Tests.Notebooks;
 using Plotly.NET;
 using Xunit.Abstractions;
+using NeuralNetworks.Plotting;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Browser;
 
@@ -103,17 +105,24 @@ public sealed class SliderPageBrowserTests(ITestOutputHelper output)
     {
         var cells = new JsonArray(charts.Select((chart, i) => (JsonNode)new JsonObject
         {
-            ["cell_type"] = "code", ["execution_count"] = i + 1, ["metadata"] = new JsonObject(), ["source"] = "chart",
+            ["cell_type"] = "code",
+            ["execution_count"] = i + 1,
+            ["metadata"] = new JsonObject(),
+            ["source"] = "chart",
             ["outputs"] = new JsonArray(new JsonObject
             {
-                ["output_type"] = "display_data", ["metadata"] = new JsonObject(),
+                ["output_type"] = "display_data",
+                ["metadata"] = new JsonObject(),
                 ["data"] = new JsonObject { ["text/html"] = NotebookHtml.Chart(chart) },
             }),
         }).ToArray());
         var notebook = Path.Combine(folder, "sliders.ipynb");
         File.WriteAllText(notebook, new JsonObject
         {
-            ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new JsonObject(), ["cells"] = cells,
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new JsonObject(),
+            ["cells"] = cells,
         }.ToJsonString());
         var page = Path.Combine(folder, "sliders.html");
         File.WriteAllText(page, new HtmlExporter(WebAssets.Load()).Export(NotebookFile.Load(notebook), "Sliders"));

@@ -1,5 +1,9 @@
 using System.Net;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
+using NeuralNetworks.Training;
+using NeuralNetworks.Plotting;
+using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Setup;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Tests.Setup;
 
@@ -69,7 +70,8 @@ public sealed partial class SetupCellsTests
     public void The_extension_script_adds_the_usings_registers_the_formatters_and_loads_plotly_last()
     {
         var cell = CSharpCellMarker().Split(ExtensionScript)[^1];
-        Assert.Contains("using NeuralNetworks;", cell);
+        foreach (var layer in new[] { "Model", "Data", "Training", "Plotting", "Course" })
+            Assert.Contains($"using NeuralNetworks.{layer};", cell);
         Assert.Contains("using MathNet.Numerics.LinearAlgebra;", cell);
         Assert.Contains("Formatter.Register(type, (value, writer) => writer.Write(NotebookHtml.Of(value)), \"text/html\")", cell);
         Assert.Contains("foreach (var type in NotebookHtml.FormattedTypes)", cell);

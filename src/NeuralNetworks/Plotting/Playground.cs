@@ -3,9 +3,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
 using Plotly.NET;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 /// <summary>
 /// A trained network as a page a student can touch: a drawing surface, the preprocessed 28×28 input, the ten output
@@ -84,7 +86,7 @@ public sealed class Playground
 
     /// <summary>
     /// The playground for a notebook output: its markup and script, without plotly.js (the notebook's setup puts
-    /// plotly.js on the page once, <see cref="NotebookHtml.PlotlyLoader"/>).
+    /// plotly.js on the page once).
     /// </summary>
     public string InlineHtml
     {

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+using NeuralNetworks.Training;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 /// <summary>
 /// Every chart of the course as a one-line call, e.g. <c>Charts.Digit(image)</c> or <c>Charts.WeightImages(network)</c>.

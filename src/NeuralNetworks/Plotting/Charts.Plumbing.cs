@@ -1,8 +1,9 @@
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 // The small vocabulary the charts are built from: colours, traces, one-panel and many-panel layouts.
 // Plotly figures are JSON: a list of traces ("data") and a "layout". Plotly.NET holds both as dynamic

@@ -1,9 +1,10 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 public static partial class Charts
 {

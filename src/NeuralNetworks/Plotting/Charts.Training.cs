@@ -1,8 +1,8 @@
-using System.Globalization;
+using NeuralNetworks.Training;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 public static partial class Charts
 {

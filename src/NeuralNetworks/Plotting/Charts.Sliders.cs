@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+using NeuralNetworks.Training;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 // Charts with a slider: every position of the slider is an animation frame computed here in C#, so the chart moves
 // in any page with plotly.js, with no kernel behind it. Plotly.NET writes no top-level frames, so the frames are kept

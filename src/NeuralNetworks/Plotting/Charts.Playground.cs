@@ -1,4 +1,7 @@
-namespace NeuralNetworks;
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Plotting;
 
 public static partial class Charts
 {

@@ -1,7 +1,7 @@
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 
-namespace NeuralNetworks;
+namespace NeuralNetworks.Plotting;
 
 // General-purpose plots the lessons on cost, gradient descent, backpropagation and experiments need
 // (notebooks 06–10): curves, bars, histograms, labelled points and a contour map with descent paths.
