@@ -107,19 +107,19 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
-    public void A_vector_mismatch_names_the_worst_entry()
+    public void A_vector_mismatch_names_the_first_differing_entry_and_the_worst()
     {
         var expected = Vector<double>.Build.Dense([0.1, 0.2, 0.3]);
         var actual = Vector<double>.Build.Dense([0.1, 0.25, 0.9]);
         Assert.Throws<CheckFailedException>(() => Check.Equal("a²", expected, actual));
-        Assert.Equal("✗ a²: 2 of the entries differ; worst at [2]: expected 0.3, actual 0.9, difference 0.6 (tolerance 1e-09)", Printed);
+        Assert.Equal("✗ a²: 2 of 3 entries differ; the first at [1]: yours 0.25, expected 0.2; the largest difference 0.6 at [2] (tolerance 1e-09)", Printed);
     }
 
     [Fact]
     public void Vectors_of_different_lengths_do_not_match()
     {
         Assert.Throws<CheckFailedException>(() => Check.Equal("b", Vector<double>.Build.Dense(10), Vector<double>.Build.Dense(16)));
-        Assert.Equal("✗ b: expected a vector of 10, actual a vector of 16", Printed);
+        Assert.Equal("✗ b: expected a vector of 10, yours has 16 entries", Printed);
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class CheckTests : IDisposable
         Assert.Throws<CheckFailedException>(() => Check.Equal("∂C/∂W", W, wrong, tolerance: 1e-6));
         Assert.Equal(
             "✓ W: matched (2 × 3 matrix, max |difference| 0 within 1e-09)\n" +
-            "✗ ∂C/∂W: 1 of the entries differ; worst at [1, 2]: expected 1.2, actual 1.201, difference 0.001 (tolerance 1e-06)",
+            "✗ ∂C/∂W: 1 of 6 entries differ; the first at [1, 2]: yours 1.201, expected 1.2 (tolerance 1e-06)",
             Printed.ReplaceLineEndings("\n"));
     }
 
@@ -140,7 +140,105 @@ public sealed class CheckTests : IDisposable
     public void Matrices_of_different_shapes_do_not_match()
     {
         Assert.Throws<CheckFailedException>(() => Check.Equal("W¹", Matrix<double>.Build.Dense(16, 784), Matrix<double>.Build.Dense(784, 16)));
-        Assert.Equal("✗ W¹: expected a 16 × 784 matrix, actual 784 × 16", Printed);
+        Assert.Equal("✗ W¹: expected a 16 × 784 matrix, yours is 784 × 16: the shape of its transpose. " +
+                     "Did you swap rows and columns (W where Wᵀ belongs, or an outer product the wrong way round)?", Printed);
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("W¹", Matrix<double>.Build.Dense(16, 784), Matrix<double>.Build.Dense(16, 783)));
+        Assert.EndsWith("✗ W¹: expected a 16 × 784 matrix, yours is 16 × 783", Printed);
+    }
+
+    private static readonly Matrix<double> Delta = Matrix<double>.Build.DenseOfArray(new[,] { { 0.5, -0.25 }, { 0.125, 2.0 } });
+
+    [Fact]
+    public void A_wrong_matrix_that_matches_a_likely_mistake_is_named_with_how_close_it_is()
+    {
+        var noSlope = Delta * 4;
+        var mistakes = new[]
+        {
+            new Mistake("a transposed W", "Wᵀ where W belongs", () => Delta.Transpose()),
+            new Mistake("σ′ left out", "BP1 needs the factor σ′(zᴸ)", () => noSlope),
+        };
+        Check.ThrowOnFailure = false;
+
+        Assert.False(Check.Equal("δ³", Delta, noSlope + 1e-13, 1e-9, mistakes));
+
+        Assert.StartsWith("✗ δ³: this looks like σ′ left out: BP1 needs the factor σ′(zᴸ) (yours equals that, to ", Printed);
+        Assert.Contains("; 4 of 4 entries differ; the first at [0, 0]: yours 2, expected 0.5", Printed);
+    }
+
+    [Fact]
+    public void A_likely_mistake_of_another_shape_is_recognised_before_the_shape_is_blamed()
+    {
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("∂C/∂W²", Delta.SubMatrix(0, 2, 0, 1), Delta, 1e-9,
+            new Mistake("the wrong layer's activation in BP4", "∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ takes the layer before", () => Delta.Clone())));
+        Assert.StartsWith("✗ ∂C/∂W²: this looks like the wrong layer's activation in BP4", Printed);
+    }
+
+    [Theory]
+    [InlineData(10.0, "yours is 10 × the right answer everywhere")]
+    [InlineData(-1.0, "yours is the right answer with its sign flipped (−1 ×)")]
+    [InlineData(0.1, "yours is the right answer divided by 10 everywhere")]
+    [InlineData(2.5, "yours is 2.5 × the right answer everywhere")]
+    public void A_constant_factor_between_yours_and_the_right_answer_is_named(double factor, string said)
+    {
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("∂C/∂b", Delta, Delta * factor, 1e-12, []));
+        Assert.Contains(said, Printed);
+    }
+
+    [Fact]
+    public void Without_a_pattern_only_the_first_differing_entry_is_named()
+    {
+        var wrong = Delta.Clone();
+        wrong[1, 0] = 7;
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("W", Delta, wrong, 1e-9, new Mistake("never", "never", () => Delta * 3)));
+        Assert.Equal("✗ W: 1 of 4 entries differ; the first at [1, 0]: yours 7, expected 0.125 (tolerance 1e-09)", Printed);
+    }
+
+    [Fact]
+    public void A_null_answer_from_a_function_is_a_cross_not_a_crash()
+    {
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("a¹", Vector<double>.Build.Dense(3), (Vector<double>?)null, 1e-9, []));
+        Assert.Equal("✗ a¹: your code gave null instead of a vector", Printed);
+    }
+
+    [Fact]
+    public void An_exception_thrown_by_the_answer_is_a_cross_that_names_it_without_a_stack_trace()
+    {
+        Func<double, double>? sigma = z => throw new IndexOutOfRangeException("Index was outside the bounds of the array.");
+
+        var thrown = Assert.Throws<CheckFailedException>(() => Check.Answer("Build it 4 (sigma)", sigma, f => Check.Equal("σ(0)", 0.5, f(0))));
+
+        Assert.Equal("✗ Build it 4 (sigma): your code threw IndexOutOfRangeException: Index was outside the bounds of the array.", Printed);
+        Assert.Equal(Printed, thrown.Message);
+        Assert.DoesNotContain(" at ", Printed);
+    }
+
+    [Fact]
+    public void Every_exercise_result_is_recorded_passed_failed_or_not_answered()
+    {
+        Check.ThrowOnFailure = false;
+        int? none = null, right = 567, wrong = 140;
+        Check.Answer("Exercise 1 (k1)", none, k => Check.Equal("k1", 567, k));
+        Check.Answer("Exercise 1 (k1)", right, k => Check.Equal("k1", 567, k));
+        Check.Answer("Exercise 1 (k1)", wrong, k => Check.Equal("k1", 567, k));
+
+        Assert.Equal([ExerciseOutcome.NotAnswered, ExerciseOutcome.Passed, ExerciseOutcome.Failed], Check.Results.Select(r => r.Outcome));
+        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", Check.Results[2].Message);
+        Assert.Equal(Check.Results[2], ExerciseResult.FromJson(Check.Results[2].ToJson()));
+        Assert.Contains("\"outcome\":\"Failed\"", Check.Results[2].ToJson());
+    }
+
+    [Fact]
+    public void Yours_or_the_librarys_says_which_it_took()
+    {
+        Func<int, int> library = x => x, yours = x => 2 * x;
+        Assert.Same(library, Check.YoursOr<Func<int, int>>(null, library, "forward pass"));
+        Assert.Same(yours, Check.YoursOr(yours, library, "forward pass"));
+        Assert.Equal("→ using the library's forward pass (yours is still null)\n→ using your forward pass", Printed.ReplaceLineEndings("\n"));
     }
 
     [Fact]

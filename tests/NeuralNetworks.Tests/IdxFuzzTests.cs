@@ -11,7 +11,7 @@ namespace NeuralNetworks.Tests;
 /// Every variant must end in an <see cref="InvalidDataException"/> that names the damaged file, or load exactly
 /// the original data, and stay under a memory cap. Seeded: the same variants every run.
 /// </summary>
-[Trait("Category", "Mnist")]
+[Trait("Category", Category.Mnist)]
 public sealed class IdxFuzzTests : IDisposable
 {
     private const int Seed = 20261129;   // any fixed number; written down so a failure can be replayed

@@ -388,6 +388,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", Category.Mnist)]
     public void A_folder_named_data_mnist_is_the_bundled_copy_and_must_hold_the_original_files()
     {
         string bundled = MnistNamedFolder(Path.Combine(folder, "data", "mnist"));

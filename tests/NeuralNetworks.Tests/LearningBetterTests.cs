@@ -252,6 +252,7 @@ public class LearningBetterTests
     };
 
     [Theory]
+    [Trait("Category", Category.Mnist)]
     [MemberData(nameof(FastOptions))]
     public void The_fast_path_matches_the_reference_with_softmax_and(string what)
     {

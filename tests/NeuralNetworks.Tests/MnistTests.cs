@@ -4,7 +4,7 @@ using NeuralNetworks.Data;
 namespace NeuralNetworks.Tests;
 
 /// <summary>Tests on the four real MNIST files in the repository's data/mnist folder.</summary>
-[Trait("Category", "Mnist")]
+[Trait("Category", Category.Mnist)]
 public sealed class MnistTests : IDisposable
 {
     // The tests run in bin/…/net10.0; the data sits at the repository root, several folders up.

@@ -1,4 +1,3 @@
-using Xunit.Abstractions;
 using NeuralNetworks.Data;
 using NeuralNetworks.Training;
 
@@ -9,8 +8,8 @@ namespace NeuralNetworks.Tests;
 /// seed 1 and measured on the 10,000 test digits, as <c>train --recipe NAME</c> does. Slow by design (whole training
 /// runs); grouped so they are easy to find and run.
 /// </summary>
-[Trait("Category", "Mnist")]
-[Trait("Category", "Slow")]
+[Trait("Category", Category.Mnist)]
+[Trait("Category", Category.Slow)]
 public sealed class MnistTrainingTests(ITestOutputHelper output)
 {
     private static readonly MnistData Data = Mnist.Load(Mnist.FindDataDirectory(AppContext.BaseDirectory));

@@ -48,7 +48,7 @@ public class SweepTests
     }
 
     [Fact]
-    [Trait("Category", "Mnist")]
+    [Trait("Category", Category.Mnist)]
     public void The_sweep_command_trains_every_shape_and_writes_a_comparison_chart_with_one_line_each()
     {
         var folder = Directory.CreateTempSubdirectory("nn-sweep-").FullName;

@@ -61,13 +61,28 @@ public static class Check
     /// <param name="actual">The vector you computed.</param>
     /// <param name="tolerance">The largest |difference| of any entry that still counts as a match.</param>
     /// <returns>True on a match; on a mismatch false, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
-    public static bool Equal(string what, Vector<double> expected, Vector<double> actual, double tolerance = 1e-9)
+    public static bool Equal(string what, Vector<double> expected, Vector<double> actual, double tolerance = 1e-9) =>
+        Equal(what, expected, actual, tolerance, []);
+
+    /// <summary>
+    /// Checks a vector you computed, and when it is wrong says how: a likely mistake it matches (e.g. σ′ left out), a
+    /// constant factor or a flipped sign, or else the first entry that differs.
+    /// </summary>
+    /// <param name="what">What is being checked, e.g. "δ³".</param>
+    /// <param name="expected">The vector it should be.</param>
+    /// <param name="actual">The vector you computed (null: your code returned nothing).</param>
+    /// <param name="tolerance">The largest |difference| of any entry that still counts as a match.</param>
+    /// <param name="likely">Mistakes students make here, each with what it would give.</param>
+    /// <returns>True on a match; on a mismatch false, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
+    public static bool Equal(string what, Vector<double> expected, Vector<double>? actual, double tolerance, params Mistake[] likely)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(actual);
+        if (actual is null) return Fail(what, "your code gave null instead of a vector");
         if (expected.Count != actual.Count)
-            return Fail(what, $"expected a vector of {expected.Count}, actual a vector of {actual.Count}");
-        return Compare(what, $"vector of {actual.Count}", Enumerable.Range(0, actual.Count).Select(i => ($"[{i}]", expected[i], actual[i])), tolerance);
+            return Fail(what, Diagnosis.Named(likely, actual.ToColumnMatrix(), tolerance) ?? $"expected a vector of {expected.Count}, yours has {actual.Count} entries");
+        var entries = Enumerable.Range(0, actual.Count).Select(i => ($"[{i}]", expected[i], actual[i])).ToArray();
+        return Compare(what, $"vector of {actual.Count}", entries, tolerance,
+            () => Diagnosis.Of(likely, expected.ToColumnMatrix(), actual.ToColumnMatrix(), tolerance));
     }
 
     /// <summary>Checks two matrices entry by entry: same shape, and max |actualᵢⱼ − expectedᵢⱼ| ≤ tolerance.</summary>
@@ -76,16 +91,30 @@ public static class Check
     /// <param name="actual">The matrix you computed.</param>
     /// <param name="tolerance">The largest |difference| of any entry that still counts as a match.</param>
     /// <returns>True on a match; on a mismatch false, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
-    public static bool Equal(string what, Matrix<double> expected, Matrix<double> actual, double tolerance = 1e-9)
+    public static bool Equal(string what, Matrix<double> expected, Matrix<double> actual, double tolerance = 1e-9) =>
+        Equal(what, expected, actual, tolerance, []);
+
+    /// <summary>
+    /// Checks a matrix you computed: its shape first, then its values; when it is wrong, says how: a likely mistake it
+    /// matches (e.g. a transposed W, a sum where the mean belongs), a constant factor or a flipped sign, a shape that is
+    /// the transpose of the right one, or else the first entry that differs (row, column, yours, expected).
+    /// </summary>
+    /// <param name="what">What is being checked, e.g. "∂C/∂W² (layer 2)".</param>
+    /// <param name="expected">The matrix it should be.</param>
+    /// <param name="actual">The matrix you computed (null: your code returned nothing).</param>
+    /// <param name="tolerance">The largest |difference| of any entry that still counts as a match.</param>
+    /// <param name="likely">Mistakes students make here, each with what it would give.</param>
+    /// <returns>True on a match; on a mismatch false, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
+    public static bool Equal(string what, Matrix<double> expected, Matrix<double>? actual, double tolerance, params Mistake[] likely)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(actual);
+        if (actual is null) return Fail(what, "your code gave null instead of a matrix");
         if (expected.RowCount != actual.RowCount || expected.ColumnCount != actual.ColumnCount)
-            return Fail(what, $"expected a {Shape(expected)} matrix, actual {Shape(actual)}");
-        var entries = from i in Enumerable.Range(0, actual.RowCount)
-                      from j in Enumerable.Range(0, actual.ColumnCount)
-                      select ($"[{i}, {j}]", expected[i, j], actual[i, j]);
-        return Compare(what, $"{Shape(actual)} matrix", entries, tolerance);
+            return Fail(what, Diagnosis.Named(likely, actual, tolerance) ?? Diagnosis.OfShape(expected, actual));
+        var entries = (from i in Enumerable.Range(0, actual.RowCount)
+                       from j in Enumerable.Range(0, actual.ColumnCount)
+                       select ($"[{i}, {j}]", expected[i, j], actual[i, j])).ToArray();
+        return Compare(what, $"{Shape(actual)} matrix", entries, tolerance, () => Diagnosis.Of(likely, expected, actual, tolerance));
     }
 
     /// <summary>Checks a condition, e.g. "every activation is in (0, 1)".</summary>
@@ -114,7 +143,7 @@ public static class Check
     public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : class
     {
         ArgumentNullException.ThrowIfNull(check);
-        return answer is null ? NotAnswered(exercise) : Checked(() => check(answer));
+        return answer is null ? NotAnswered(exercise) : Checked(exercise, () => check(answer));
     }
 
     /// <summary>
@@ -128,21 +157,88 @@ public static class Check
     public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : struct
     {
         ArgumentNullException.ThrowIfNull(check);
-        return answer is { } value ? Checked(() => check(value)) : NotAnswered(exercise);
+        return answer is { } value ? Checked(exercise, () => check(value)) : NotAnswered(exercise);
     }
+
+    /// <summary>
+    /// Your function where you have written it, else the library's, saying which: later cells of a notebook run on
+    /// what you built as soon as it exists. Prints "→ using your forward pass" or "→ using the library's forward pass
+    /// (yours is still null)".
+    /// </summary>
+    /// <param name="yours">Your function (null until you write it).</param>
+    /// <param name="library">The library's version of it.</param>
+    /// <param name="what">What it is, e.g. "forward pass".</param>
+    /// <returns><paramref name="yours"/> when set, else <paramref name="library"/>.</returns>
+    public static T YoursOr<T>(T? yours, T library, string what) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        Out.WriteLine(yours is null ? $"→ using the library's {what} (yours is still null)" : $"→ using your {what}");
+        return yours ?? library;
+    }
+
+    /// <summary>
+    /// Every exercise result of this process (or of the session a test set up), in order: what each
+    /// <see cref="Answer{T}(string, T, Action{T})"/> concluded. When the environment variable <see cref="ResultsVariable"/>
+    /// names a file, each result is also appended to it as one line of JSON (how <c>notebooks grade</c> collects them).
+    /// </summary>
+    public static IReadOnlyList<ExerciseResult> Results
+    {
+        get { lock (Current.Results) return Current.Results.ToArray(); }
+    }
+
+    /// <summary>The environment variable naming a file that receives each exercise result as a line of JSON.</summary>
+    public const string ResultsVariable = "NEURALNETWORKS_RESULTS";
 
     private static bool NotAnswered(string exercise)
     {
         Interlocked.Increment(ref Current.NotAnswered);
         Out.WriteLine($"◌ {exercise}: {NotAnsweredYet} (set it in the answer cell above, then run this cell again)");
+        Record(new ExerciseResult(exercise, ExerciseOutcome.NotAnswered, NotAnsweredYet));
         return false;
     }
 
-    private static bool Checked(Action check)
+    private static bool Checked(string exercise, Action check)
     {
-        int failedBefore = Current.Failed;
-        check();
-        return Current.Failed == failedBefore;
+        var session = Current;
+        int failedBefore = session.Failed, passedBefore = session.Passed;
+        string? firstFailure = null;
+        session.FirstFailure = null;
+        try
+        {
+            check();
+        }
+        catch (CheckFailedException e)
+        {
+            Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, e.Message));
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The student's code threw: a ✗ that says what and where, never a stack trace.
+            var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {e.Message}{Diagnosis.Where(e)}";
+            Interlocked.Increment(ref session.Failed);
+            Out.WriteLine(line);
+            Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, line));
+            return ThrowOnFailure ? throw new CheckFailedException(exercise, line) : false;
+        }
+        firstFailure = session.FirstFailure;
+        bool passed = session.Failed == failedBefore;
+        Record(passed
+            ? new ExerciseResult(exercise, ExerciseOutcome.Passed, $"{session.Passed - passedBefore} check{(session.Passed - passedBefore == 1 ? "" : "s")} passed")
+            : new ExerciseResult(exercise, ExerciseOutcome.Failed, firstFailure ?? "a check failed"));
+        return passed;
+    }
+
+    private static void Record(ExerciseResult result)
+    {
+        var session = Current;
+        lock (session.Results) session.Results.Add(result);
+        if (Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } file)
+        {
+            try { File.AppendAllText(file, result.ToJson() + "\n"); }
+            catch (IOException) { /* the results file is the grader's; a notebook run without it goes on */ }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Prints how many checks passed and failed since the last summary, then starts counting again.</summary>
@@ -165,8 +261,10 @@ public static class Check
     private static bool Matches(double expected, double actual, double tolerance) =>
         expected.Equals(actual) || Math.Abs(actual - expected) <= tolerance;
 
-    private static bool Compare(string what, string shape, IEnumerable<(string Index, double Expected, double Actual)> entries, double tolerance)
+    private static bool Compare(string what, string shape, IReadOnlyList<(string Index, double Expected, double Actual)> entries, double tolerance,
+        Func<string?>? diagnose = null)
     {
+        (string Index, double Expected, double Actual)? first = null;
         var worst = ("", 0.0, 0.0);
         var worstDifference = -1.0;
         var mismatches = 0;
@@ -174,13 +272,19 @@ public static class Check
         {
             var difference = entry.Expected.Equals(entry.Actual) ? 0 : Math.Abs(entry.Actual - entry.Expected);
             if (double.IsNaN(difference)) difference = double.PositiveInfinity;
-            if (!Matches(entry.Expected, entry.Actual, tolerance)) mismatches++;
+            if (!Matches(entry.Expected, entry.Actual, tolerance))
+            {
+                mismatches++;
+                first ??= entry;
+            }
             if (difference > worstDifference) (worst, worstDifference) = (entry, difference);
         }
-        return mismatches == 0
-            ? Pass(what, $"matched ({shape}, max |difference| {Small(Math.Max(worstDifference, 0))} within {Small(tolerance)})")
-            : Fail(what, $"{mismatches} of the entries differ; worst at {worst.Item1}: expected {Number(worst.Item2)}, actual {Number(worst.Item3)}, " +
-                         $"difference {Small(worst.Item3 - worst.Item2)} (tolerance {Small(tolerance)})");
+        if (first is not { } f)
+            return Pass(what, $"matched ({shape}, max |difference| {Small(Math.Max(worstDifference, 0))} within {Small(tolerance)})");
+        var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {Number(f.Actual)}, expected {Number(f.Expected)}" +
+                    (worst.Item1 == f.Index ? "" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
+                    $" (tolerance {Small(tolerance)})";
+        return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
 
     private static bool Pass(string what, string result)
@@ -194,6 +298,7 @@ public static class Check
     {
         Interlocked.Increment(ref Current.Failed);
         var line = $"✗ {what}: {detail}";
+        Current.FirstFailure ??= line;
         Out.WriteLine(line);
         return ThrowOnFailure ? throw new CheckFailedException(what, line) : false;
     }
@@ -215,13 +320,19 @@ public static class Check
 
         /// <summary>Exercises found unanswered since the last summary.</summary>
         public int NotAnswered;
+
+        /// <summary>The first ✗ line of the exercise being checked.</summary>
+        public string? FirstFailure;
+
+        /// <summary>Every exercise result, in order.</summary>
+        public readonly List<ExerciseResult> Results = [];
     }
 
-    private static string Shape(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";
+    internal static string Shape(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";
 
-    private static string Number(double x) => x.ToString("g6", CultureInfo.InvariantCulture);
+    internal static string Number(double x) => x.ToString("g6", CultureInfo.InvariantCulture);
 
-    private static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
+    internal static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A "Check yourself" check that did not match; its message is the ✗ line that was printed.</summary>

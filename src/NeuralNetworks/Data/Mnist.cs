@@ -125,9 +125,14 @@ public static class Mnist
 
     private static string FolderName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
+    /// <summary>Raised with the folder before a data set is read (the tests use it to check that a test reading the real
+    /// MNIST files carries the trait that keeps it out of the fast subset).</summary>
+    internal static event Action<string>? Loading;
+
     private static (DataSet Data, bool Original) LoadPart(string? directory, string imagesFile, string labelsFile, string part, bool verifyChecksums)
     {
         string folder = Path.GetFullPath(directory ?? FindDataDirectory());
+        Loading?.Invoke(folder);
         string images = Path.Combine(folder, imagesFile);
         string labels = Path.Combine(folder, labelsFile);
         lock (cacheLock)

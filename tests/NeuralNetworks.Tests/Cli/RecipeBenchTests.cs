@@ -10,7 +10,7 @@ namespace NeuralNetworks.Tests.Cli;
 /// beside it. One epoch each, so the tests check the plumbing and the numbers it reads, not the speed.
 /// </summary>
 [Collection(nameof(ConsoleCollection))]
-[Trait("Category", "Mnist")]
+[Trait("Category", Category.Mnist)]
 public sealed class RecipeBenchTests
 {
     private static readonly Lazy<MnistData> mnist = new(() => Mnist.Load());
@@ -52,17 +52,12 @@ public sealed class RecipeBenchTests
     }
 
     [Fact]
-    public void With_peers_PyTorch_trains_the_same_recipe_on_one_and_two_threads_or_the_bench_says_why_not()
+    [Trait("Category", Category.Peers)]
+    public void With_peers_PyTorch_trains_the_same_recipe_on_one_and_two_threads()
     {
+        Requires.Python(Category.Peers, "numpy", "torch");
         var (rows, printed) = Bench(peers: true);
 
-        bool torch = File.Exists("/usr/bin/python3") && PythonImports("numpy, torch");
-        if (!torch)
-        {
-            Assert.Single(rows);
-            Assert.Contains("with numpy and torch not found", printed);
-            return;
-        }
         Assert.Equal(3, rows.Count);
         Assert.Contains("1 thread (OpenBLAS, 1 BLAS thread)", rows[1].Name);
         Assert.Contains("2 threads", rows[2].Name);
@@ -73,17 +68,5 @@ public sealed class RecipeBenchTests
             Assert.InRange(peer.TrainingSeconds, 0.001, peer.ProcessSeconds);
         }
         Assert.Contains("× our whole process", printed);
-    }
-
-    private static bool PythonImports(string modules)
-    {
-        using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", $"import {modules}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        return python.ExitCode == 0;
     }
 }

@@ -249,7 +249,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "Mnist")]
+    [Trait("Category", Category.Mnist)]
     public void Notebook_11s_techniques_as_options_train_exactly_the_best_recipe()
     {
         string mnist = Mnist.FindDataDirectory(AppContext.BaseDirectory), byRecipe = Path.Combine(folder, "recipe.json");
@@ -265,7 +265,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "Mnist")]
+    [Trait("Category", Category.Mnist)]
     public void One_epoch_on_MNIST_reports_the_accuracy_out_of_ten_thousand_and_saves_a_network_that_loads_back()
     {
         var (exitCode, output, error) = Train("--layers", "784,10", "--epochs", "1", "--data", Mnist.FindDataDirectory(AppContext.BaseDirectory),

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Notebooks;
 using NeuralNetworks.Tests.Setup;
 using NeuralNetworks.Tests.StockKernel;
-using Xunit.Abstractions;
 using NeuralNetworks.Course;
 
 namespace NeuralNetworks.Tests.Course;
@@ -18,7 +17,7 @@ public sealed class CourseNotebooksCollection;
 /// and it is committed without outputs. Slow by design: each run starts a kernel.
 /// </summary>
 [Collection("Course notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout handout) : IClassFixture<CourseHandout>
 {
     public static TheoryData<string> Notebooks()
@@ -70,7 +69,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
     [MemberData(nameof(Notebooks))]
     public void Notebook_runs_in_the_stock_kernel_with_every_check_passing(string name)
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
         AssertChecksPassed(name, RunInStockKernel(handout, name, output));
     }
 
@@ -136,7 +135,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
 /// exercise check says "not answered yet": one ◌ line for each <c>Check.Answer</c> in the notebook.
 /// </summary>
 [Collection("Course notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout handout) : IClassFixture<StudentHandout>
 {
     public static TheoryData<string> Notebooks() => CourseNotebookTests.Notebooks();
@@ -150,7 +149,7 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
     [MemberData(nameof(Notebooks))]
     public void Student_copy_runs_in_the_stock_kernel_with_every_exercise_not_answered_yet(string name)
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
         AssertUnanswered(name, CourseNotebookTests.RunInStockKernel(handout, name, output));
     }
 

@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests.Notebooks;
 
 /// <summary>
 /// Opens the exported pages in headless Chromium (Debian's <c>chromium</c>) with every host name unresolvable,
 /// and checks what a reader would see: every chart drawn as SVG, maths typeset, no JavaScript error.
-/// Without Chromium the test is skipped with a message — except under CI=true, where it fails.
+/// Without Chromium the tests are reported as skipped (under CI=true they fail).
 /// </summary>
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
-public sealed partial class BrowserTests(ExportedNotebooks exported, ITestOutputHelper output)
+[Trait("Category", Category.Notebooks)]
+[Trait("Category", Category.Browser)]
+public sealed partial class BrowserTests(ExportedNotebooks exported)
 {
     // Injected at the top of the page under test: collects uncaught errors into an attribute --dump-dom shows.
     private const string ErrorCollector = """
@@ -29,7 +29,7 @@ public sealed partial class BrowserTests(ExportedNotebooks exported, ITestOutput
     [Fact]
     public void Chart_page_draws_every_chart_as_svg_offline_without_script_errors()
     {
-        if (Chromium() is not { } chromium) return;
+        var chromium = Requires.Chromium();
 
         var page = exported.Read("chart.html");
         var chartIds = NewPlot().Matches(page).Select(m => m.Groups["id"].Value).ToList();
@@ -52,7 +52,7 @@ public sealed partial class BrowserTests(ExportedNotebooks exported, ITestOutput
     [Fact]
     public void Maths_page_is_typeset_by_KaTeX_and_code_highlighted_without_script_errors()
     {
-        if (Chromium() is not { } chromium) return;
+        var chromium = Requires.Chromium();
 
         var page = exported.Read("passes.html");
         Assert.Contains("katex.render(", page);
@@ -67,22 +67,12 @@ public sealed partial class BrowserTests(ExportedNotebooks exported, ITestOutput
     [Fact]
     public void The_error_collector_sees_an_uncaught_error()
     {
-        if (Chromium() is not { } chromium) return;
+        var chromium = Requires.Chromium();
 
         var dom = DumpDom(chromium, "<!DOCTYPE html><html><head></head><body><script>throw new Error('on purpose');</script></body></html>");
 
         Assert.Matches(JsErrors(), dom);
         Assert.Contains("on purpose", dom);
-    }
-
-    private string? Chromium()
-    {
-        var found = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
-        if (found is not null) return found;
-        const string reason = "headless Chromium is not installed (apt-get install -y chromium): browser test skipped";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(reason + " — and CI=true requires it");
-        output.WriteLine(reason);
-        return null;
     }
 
     private string DumpDom(string chromium, string page)

@@ -9,7 +9,7 @@ namespace NeuralNetworks.Tests.Notebooks;
 /// <c>notebooks handout</c>: what the folder a teacher zips for a class holds. That the handout runs on a student's
 /// machine is tested by CourseNotebookTests, which runs every course notebook from one.
 /// </summary>
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class HandoutTests : IDisposable
 {
     private readonly string _work = NotebookCli.NewTempDirectory();

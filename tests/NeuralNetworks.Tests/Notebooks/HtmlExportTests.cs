@@ -4,7 +4,7 @@ namespace NeuralNetworks.Tests.Notebooks;
 
 /// <summary>The exported pages render markdown, maths and code, and need nothing from the network.</summary>
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed partial class HtmlExportTests(ExportedNotebooks exported)
 {
     private const string PlotlyJsBanner = "plotly.js v2.28.0";

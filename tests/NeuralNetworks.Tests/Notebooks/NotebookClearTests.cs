@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace NeuralNetworks.Tests.Notebooks;
 
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class NotebookClearTests(ExportedNotebooks exported) : IDisposable
 {
     private readonly string _work = NotebookCli.NewTempDirectory();

@@ -28,6 +28,8 @@ public static class NotebookCli
     /// <summary>Runs the CLI with <paramref name="environment"/> changed (a null value removes the variable).</summary>
     public static CliResult Run(TimeSpan limit, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
+        if (args is ["notebooks", "run" or "grade" or "slides" or "doctor", ..])
+            Requires.Trait(Category.Notebooks, $"starts a notebook kernel (notebooks {args[1]})");
         var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
             RedirectStandardOutput = true,

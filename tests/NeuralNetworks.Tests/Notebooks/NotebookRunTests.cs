@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace NeuralNetworks.Tests.Notebooks;
 
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class NotebookRunTests(ExportedNotebooks exported)
 {
     private static JsonObject Cell(JsonNode notebook, int number) => notebook["cells"]![number - 1]!.AsObject();

@@ -5,7 +5,7 @@ namespace NeuralNetworks.Tests.Notebooks;
 /// dotnet — and with a fresh HOME still writes pages with typeset maths and highlighted code, because KaTeX and
 /// highlight.js are embedded in the notebook host.
 /// </summary>
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class OnlyTheSdkTests : IDisposable
 {
     private readonly string _work = NotebookCli.NewTempDirectory();

@@ -46,7 +46,7 @@ public sealed class CourseHomePageTests
 
 /// <summary>The home page <c>notebooks run</c> writes, for the two test notebooks.</summary>
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 public sealed class CourseHomePageExportTests(ExportedNotebooks exported)
 {
     [Fact]

@@ -69,10 +69,6 @@ internal sealed partial class HeadlessChromium : IDisposable
         socket.ConnectAsync(new Uri((string)page["webSocketDebuggerUrl"]!), CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    /// <summary>Chromium, or null when it is not installed (the caller skips, except under CI=true).</summary>
-    public static string? Executable =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
-
     /// <summary>
     /// A browser connected over DevTools; a browser that does not answer in time is killed and another started, up to
     /// three in all (the last failure is thrown).
@@ -96,7 +92,7 @@ internal sealed partial class HeadlessChromium : IDisposable
     /// <summary>Opens <paramref name="path"/> and waits until <paramref name="readyExpression"/> is true in it.</summary>
     public static HeadlessChromium Open(string path, string readyExpression, int width = 1250, int height = 1000)
     {
-        var chromium = Launch(Executable ?? throw new InvalidOperationException("no chromium"), width, height);
+        var chromium = Launch(Requires.Chromium(), width, height);
         try
         {
             chromium.Send("Page.enable");

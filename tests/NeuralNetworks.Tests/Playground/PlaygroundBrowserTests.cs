@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NeuralNetworks.Tests.Notebooks;
-using Xunit.Abstractions;
 using NeuralNetworks.Model;
 using NeuralNetworks.Data;
 
@@ -11,11 +10,12 @@ namespace NeuralNetworks.Tests.Browser;
 /// <summary>
 /// The playground page that <c>notebooks run</c> exports, opened in headless Chromium with no network: its JavaScript
 /// forward pass, preprocessing and input gradient give the library's numbers, and drawing on it changes its answer.
-/// Without Chromium the tests are skipped with a message — except under CI=true, where they fail.
+/// Without Chromium the tests are reported as skipped (under CI=true they fail).
 /// </summary>
 [Collection("Notebooks")]
-[Trait("Category", "Notebooks")]
-[Trait("Category", "Browser")]
+[Trait("Category", Category.Notebooks)]
+[Trait("Category", Category.Browser)]
+[Trait("Category", Category.Mnist)]
 public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, ITestOutputHelper output)
 {
     private const string Ready = "window.playground && document.querySelector('.nn-playground[data-ready]')";
@@ -35,7 +35,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     [Fact]
     public void Classify_in_the_page_gives_the_library_Forward_outputs_for_300_test_digits()
     {
-        if (!HasChromium()) return;
+        Requires.Chromium();
         var page = exported.Read(NeuralNetworks.Notebooks.CourseHomePage.PlaygroundFile);
         var network = NetworkFromPage(page);
         var test = Mnist.LoadTest();
@@ -74,7 +74,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     [Fact]
     public void Input_gradient_in_the_page_matches_the_library_backpropagation()
     {
-        if (!HasChromium()) return;
+        Requires.Chromium();
         var network = NetworkFromPage(exported.Read("playground.html"));
         var test = Mnist.LoadTest();
         using var chromium = HeadlessChromium.Open(exported.PathOf("playground.html"), Ready);
@@ -95,7 +95,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     [Fact]
     public void Preprocessing_in_the_page_matches_the_library_on_made_up_drawings()
     {
-        if (!HasChromium()) return;
+        Requires.Chromium();
         using var chromium = HeadlessChromium.Open(exported.PathOf("playground.html"), Ready);
 
         foreach (var (width, height, ink) in Drawings())
@@ -113,7 +113,7 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
     [Fact]
     public void A_stroke_drawn_with_pointer_events_is_preprocessed_as_the_library_does_and_changes_the_answer()
     {
-        if (!HasChromium()) return;
+        Requires.Chromium();
         var network = NetworkFromPage(exported.Read("playground.html"));
         using var chromium = HeadlessChromium.Open(exported.PathOf("playground.html"), Ready);
         var box = chromium.Numbers("(() => { const r = document.querySelector('.pg-canvas').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()");
@@ -160,15 +160,6 @@ public sealed partial class PlaygroundBrowserTests(ExportedNotebooks exported, I
         var json = NetworkScript().Match(page);
         Assert.True(json.Success, "the page has no <script type=\"application/json\" id=\"network\">");
         return NetworkJson.FromJson(json.Groups["json"].Value, "the playground page");
-    }
-
-    private bool HasChromium()
-    {
-        if (HeadlessChromium.Executable is not null) return true;
-        const string reason = "headless Chromium is not installed (apt-get install -y chromium): browser test skipped";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(reason + " — and CI=true requires it");
-        output.WriteLine(reason);
-        return false;
     }
 
     [GeneratedRegex("""<script type="application/json" id="network"[^>]*>(?<json>.*?)</script>""", RegexOptions.Singleline)]

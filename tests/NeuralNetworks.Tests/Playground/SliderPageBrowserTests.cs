@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using NeuralNetworks.Notebooks;
 using NeuralNetworks.Tests.Notebooks;
 using Plotly.NET;
-using Xunit.Abstractions;
 using NeuralNetworks.Plotting;
 using NeuralNetworks.Course;
 
@@ -13,19 +12,13 @@ namespace NeuralNetworks.Tests.Browser;
 /// headless Chromium: every frame is registered, moving to a frame redraws the chart with that frame's numbers, Play
 /// carries the slider along, and a chart wider than the page's column is fitted to it.
 /// </summary>
-[Trait("Category", "Browser")]
+[Trait("Category", Category.Browser)]
 public sealed class SliderPageBrowserTests(ITestOutputHelper output)
 {
     [Fact]
     public void Slider_charts_draw_their_frames_offline_and_the_slider_follows_Play()
     {
-        if (HeadlessChromium.Executable is null)
-        {
-            const string reason = "headless Chromium is not installed (apt-get install -y chromium): browser test skipped";
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(reason + " — and CI=true requires it");
-            output.WriteLine(reason);
-            return;
-        }
+        Requires.Chromium();
         var (weights, digits) = SliderChartsTests.QuarterDetector();
         var charts = new[]
         {

@@ -1,6 +1,5 @@
 using NeuralNetworks.Tests.Setup;
 using NeuralNetworks.Tests.StockKernel;
-using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests.Browser;
 
@@ -9,7 +8,7 @@ namespace NeuralNetworks.Tests.Browser;
 /// notebooks' own setup cells: each shows as our HTML, drawn from the page's plotly.js, with its frames or its network.
 /// Skipped where Jupyter or the kernel is missing, except under CI=true.
 /// </summary>
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 [Collection("Course notebooks")]
 public sealed class StockKernelSliderTests(ITestOutputHelper output, StockKernelTests.ScratchFolder scratch)
     : IClassFixture<StockKernelTests.ScratchFolder>
@@ -17,7 +16,7 @@ public sealed class StockKernelSliderTests(ITestOutputHelper output, StockKernel
     [Fact]
     public void Slider_charts_and_the_playground_show_offline_in_the_stock_kernel()
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
 
         var run = JupyterStockKernel.Run(scratch.Notebook("sliders",
             "Charts.SigmoidSlider()",

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Setup;
-using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests.StockKernel;
 
@@ -19,22 +18,13 @@ internal static class JupyterStockKernel
     private static readonly Lazy<string?> Unavailable = new(Prepare);
 
     /// <summary>
-    /// True when notebooks can run here. Otherwise the test is skipped: the reason goes to the test output and the
-    /// test returns early, except under CI=true, where a missing kernel or Jupyter fails the test.
+    /// Makes sure notebooks can run here through Jupyter and the stock kernel; otherwise the test is reported as skipped
+    /// with the reason (or fails under CI=true). The test must carry <see cref="Category.Notebooks"/>.
     /// </summary>
-    public static bool IsAvailable(ITestOutputHelper output) =>
-        Unavailable.Value is not { } reason || SkipUnlessCi(reason, output, Environment.GetEnvironmentVariable("CI"));
-
-    /// <summary>
-    /// xunit 2 has no dynamic skip: write why to the test output and return false (the test returns early), or,
-    /// when <paramref name="ci"/> is "true", fail the test, so CI cannot pass without running the notebooks.
-    /// </summary>
-    public static bool SkipUnlessCi(string reason, ITestOutputHelper output, string? ci)
+    public static void Require()
     {
-        if (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase))
-            Assert.Fail($"CI=true and the stock kernel cannot run notebooks: {reason}");
-        output.WriteLine($"SKIPPED: {reason}");
-        return false;
+        Requires.Trait(Category.Notebooks, "starts the stock kernel");
+        if (Unavailable.Value is { } reason) Requires.Missing(reason);
     }
 
     /// <summary>
@@ -99,7 +89,7 @@ internal static class JupyterStockKernel
     /// A student's machine in <paramref name="folder"/>: a fresh HOME, an empty NuGet package folder, and Jupyter
     /// finding the stock kernel through a kernel spec that starts the pinned tool by its path (outside the
     /// repository there is no tool manifest, as on a student's machine with the kernel installed globally).
-    /// Call <see cref="IsAvailable"/> first: it restores the tool and installs the repository's kernel spec.
+    /// Call <see cref="Require"/> first: it restores the tool and installs the repository's kernel spec.
     /// </summary>
     public static Dictionary<string, string> IsolatedEnvironment(string folder)
     {

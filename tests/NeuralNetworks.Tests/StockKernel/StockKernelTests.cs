@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Setup;
-using Xunit.Abstractions;
 
 namespace NeuralNetworks.Tests.StockKernel;
 
@@ -11,7 +10,7 @@ namespace NeuralNetworks.Tests.StockKernel;
 /// The package comes from the NuGet package folder, where building the library put it.
 /// Slow (a kernel start each); skipped where Jupyter or the kernel is missing, except under CI=true.
 /// </summary>
-[Trait("Category", "Notebooks")]
+[Trait("Category", Category.Notebooks)]
 [Collection("Course notebooks")]
 public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.ScratchFolder scratch)
     : IClassFixture<StockKernelTests.ScratchFolder>
@@ -19,7 +18,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
     [Fact]
     public void Setup_check_notebook_runs_outside_the_repository_with_offline_charts_and_no_errors()
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
         var copy = scratch.File(Path.GetFileName(NotebookFiles.CanonicalNotebook));
         File.Copy(NotebookFiles.CanonicalNotebook, copy);
 
@@ -40,7 +39,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
     [Fact]
     public void The_setup_line_brings_the_usings_and_formatters_so_library_values_show()
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
 
         var run = JupyterStockKernel.Run(scratch.Notebook("formatters",
             """Charts.ActivationFunctions()""",
@@ -66,7 +65,7 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
     [Fact]
     public void A_failing_check_stops_the_notebook_and_fails_the_run()
     {
-        if (!JupyterStockKernel.IsAvailable(output)) return;
+        JupyterStockKernel.Require();
 
         var run = JupyterStockKernel.Run(scratch.Notebook("failing-check",
             """Check.Equal("one plus two", 2, 1 + 2);""",
