@@ -218,6 +218,15 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_check_shows_in_a_notebook_as_its_line_alone_without_the_librarys_stack_frames()
+    {
+        // The stock kernel prints an exception as its ToString() and lists StackTrace's lines under it.
+        var thrown = Assert.Throws<CheckFailedException>(() => Check.Equal("k1", 567, 140));
+        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", thrown.ToString());
+        Assert.Equal("", thrown.StackTrace);
+    }
+
+    [Fact]
     public void Every_exercise_result_is_recorded_passed_failed_or_not_answered()
     {
         Check.ThrowOnFailure = false;

@@ -345,4 +345,11 @@ public sealed class CheckFailedException : Exception
 
     /// <summary>What was being checked.</summary>
     public string What { get; }
+
+    /// <summary>The ✗ line, and nothing else: a notebook shows a failed check as its ✗ line alone, without a stack
+    /// trace (the kernel prints an exception as its ToString()), since the frames are the library's, not the student's.</summary>
+    public override string ToString() => Message;
+
+    /// <summary>Empty, for the same reason: the kernel lists these lines under the message.</summary>
+    public override string StackTrace => "";
 }

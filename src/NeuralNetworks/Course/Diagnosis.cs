@@ -62,17 +62,18 @@ internal static class Diagnosis
                 : $"yours is {factor} × the right answer everywhere: a sum where the mean belongs, or a factor too many?";
     }
 
-    /// <summary>Where in the student's code an exception came from, when the stack says (a notebook cell's code is
-    /// compiled into a class called Submission#N).</summary>
+    /// <summary>Where in the student's code an exception came from, when the stack says: a notebook cell's code is
+    /// compiled into a class called Submission#N, a local function into a method named &lt;…&gt;g__name|…, a lambda into
+    /// &lt;…&gt;b__….</summary>
     public static string Where(Exception e)
     {
-        var frames = new StackTrace(e, fNeedFileInfo: true).GetFrames();
-        var frame = frames.FirstOrDefault(f => f.GetMethod()?.DeclaringType?.FullName?.Contains("Submission#", StringComparison.Ordinal) == true);
-        return frame?.GetMethod() is { } method ? $" (in {FriendlyName(method.Name)})" : "";
+        var frame = new StackTrace(e).GetFrames()
+            .FirstOrDefault(f => f.GetMethod()?.DeclaringType?.FullName?.Contains("Submission#", StringComparison.Ordinal) == true);
+        if (frame?.GetMethod()?.Name is not { } name) return "";
+        if (!name.StartsWith('<')) return $" (in your function {name})";     // a function declared in a cell
+        var local = System.Text.RegularExpressions.Regex.Match(name, @"g__(?<name>[A-Za-z_][A-Za-z0-9_]*)\|");
+        return local.Success ? $" (in your function {local.Groups["name"].Value})" : " (in your code)";
     }
-
-    private static string FriendlyName(string name) =>
-        name.StartsWith('<') && name.IndexOf('>') is > 1 and var end ? $"the function {name[1..end]}" : name;
 
     private static double MaxDifference(Matrix<double> a, Matrix<double> b)
     {
