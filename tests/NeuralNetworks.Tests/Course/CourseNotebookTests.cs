@@ -28,13 +28,14 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
     }
 
     [Fact]
-    public void The_course_has_its_thirteen_notebooks_in_order()
+    public void The_course_has_its_thirteen_notebooks_in_order_and_the_numerics_appendix_after_them()
     {
         var names = NotebookFiles.All.Select(p => Path.GetFileName(p)!).ToArray();
         Assert.Equal(
             ["00-setup-check.ipynb", "01-neurons.ipynb", "02-weights.ipynb", "03-bias.ipynb", "04-sigmoid.ipynb",
              "05-the-network-as-a-function.ipynb", "06-cost.ipynb", "07-gradient-descent.ipynb", "08-backpropagation.ipynb",
-             "09-training-on-mnist.ipynb", "10-experiments.ipynb", "11-learning-better.ipynb", "12-your-own-data.ipynb"],
+             "09-training-on-mnist.ipynb", "10-experiments.ipynb", "11-learning-better.ipynb", "12-your-own-data.ipynb",
+             "13-numerics.ipynb"],
             names);
     }
 
