@@ -32,7 +32,8 @@ public static class TrainCommand
 
         command.SetAction(parse =>
         {
-            var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers), Out = parse.GetValue(output) };
+            // (An array-typed option that is not given reads as an empty array, which LayerSizes.Parse never returns.)
+            var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers) is { Length: > 0 } sizes ? sizes : null, Out = parse.GetValue(output) };
             // Ctrl+C stops training between steps; a second Ctrl+C (while the first is being handled) kills the process.
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
