@@ -17,11 +17,11 @@ public sealed class LoaderMessageTests : IDisposable
 
     private static string MnistFolder => Mnist.FindDataDirectory(AppContext.BaseDirectory);
 
-    /// <summary>The four original MNIST files copied to <paramref name="relative"/> under this test's folder, with test label
-    /// 123 set to 10 (recompressed: the gzip file is valid, only its content differs from the published file).</summary>
-    private string CopyWithATestLabelOf10(string relative)
+    /// <summary>The four original MNIST files copied to <paramref name="copy"/> (created), with test label 123 set to 10
+    /// (recompressed: the gzip file is valid, only its content differs from the published file). Returns the folder.</summary>
+    internal static string CopyOfMnistWithATestLabelOf10(string copy)
     {
-        string copy = Directory.CreateDirectory(Path.Combine(folder, relative)).FullName;
+        Directory.CreateDirectory(copy);
         foreach (var name in Mnist.Sha256.Keys) File.Copy(Path.Combine(MnistFolder, name), Path.Combine(copy, name));
         string labels = Path.Combine(copy, Mnist.TestLabelsFile);
         byte[] raw;
@@ -35,6 +35,8 @@ public sealed class LoaderMessageTests : IDisposable
         using (var gzip = new GZipStream(File.Create(labels), CompressionLevel.Optimal)) gzip.Write(raw);
         return copy;
     }
+
+    private string CopyWithATestLabelOf10(string relative) => CopyOfMnistWithATestLabelOf10(Path.Combine(folder, relative));
 
     [Fact]
     [Trait("Category", Category.Mnist)]

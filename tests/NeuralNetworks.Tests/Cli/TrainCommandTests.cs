@@ -296,18 +296,8 @@ public sealed class TrainCommandTests : IDisposable
     [Trait("Category", Category.Mnist)]
     public void A_copy_of_MNIST_with_a_test_label_changed_to_10_is_blamed_on_that_file_even_with_skip_checksums()
     {
-        string copy = Directory.CreateDirectory(Path.Combine(folder, "my-mnist")).FullName;
-        foreach (var name in Mnist.Sha256.Keys) File.Copy(Path.Combine(Mnist.FindDataDirectory(AppContext.BaseDirectory), name), Path.Combine(copy, name));
+        string copy = LoaderMessageTests.CopyOfMnistWithATestLabelOf10(Path.Combine(folder, "my-mnist"));
         string labels = Path.Combine(copy, Mnist.TestLabelsFile);
-        byte[] raw;
-        using (var gzip = new GZipStream(File.OpenRead(labels), CompressionMode.Decompress))
-        using (var bytes = new MemoryStream())
-        {
-            gzip.CopyTo(bytes);
-            raw = bytes.ToArray();
-        }
-        raw[8 + 123] = 10;
-        WriteGzip(labels, raw);
 
         var (exitCode, output, error) = Train("--data", copy, "--skip-checksums", "--epochs", "1", "--out", OutFile);
 
