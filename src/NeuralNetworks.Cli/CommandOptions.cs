@@ -73,7 +73,7 @@ internal static class CommandOptions
 internal sealed class TrainingOptionSet(int defaultEpochs = 30)
 {
     private readonly Option<TrainingRecipe?> recipe = CommandOptions.Parsed<TrainingRecipe?>("--recipe",
-        "Train a documented recipe (its network and options; options given beside it override its η, schedule, batch size and epochs): " +
+        "Train a documented recipe (its network and options; training options given beside it, such as --epochs, override the recipe's): " +
         string.Join("; ", TrainingRecipe.All.Values.Select(r => $"{r.Key} ({r.Name}, m = {r.Options.BatchSize}, {r.Options.Epochs} epochs)")),
         text => TrainingRecipe.All.TryGetValue(text.Trim().ToLowerInvariant(), out var found) ? found
             : throw new UsageException($"--recipe {text}: no such recipe" + Cli.Suggest(text, TrainingRecipe.All.Keys.ToList(), "recipes")));
@@ -93,8 +93,9 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
         "σ of the hidden layers: sigmoid, tanh or relu [default: sigmoid]", Activation.Parse);
     private readonly Option<Activation?> outputActivation = CommandOptions.Parsed<Activation?>("--output-activation",
         "σ of the output layer: sigmoid, tanh, relu or softmax [default: sigmoid]", Activation.Parse);
-    private readonly Option<Initialization?> init = CommandOptions.Parsed<Initialization?>("--init",
-        "Starting weights: standard (N(0,1)) or scaled (N(0,1/fan-in)) [default: standard]", text => Initialization.Parse(text));
+    private readonly Option<Initialization?> init = WithHelpName(CommandOptions.Parsed<Initialization?>("--init",
+        "Starting weights: standard (N(0,1)) or scaled (N(0,1/fan-in)) [default: standard]", text => Initialization.Parse(text)),
+        string.Join("|", Enum.GetValues<Initialization>().Select(i => i.Name)));
     private readonly Option<int?> seed = CommandOptions.Int("--seed", "Seeds the starting weights and the shuffles [default: 1]");
     private readonly Option<bool> skipChecksums = new("--skip-checksums") { Description = "Do not check the data files against the MNIST SHA-256 hashes" };
 
@@ -113,6 +114,12 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
     /// <summary>The options, in the order --help lists them.</summary>
     public IEnumerable<Option> All =>
         (WithRecipe ? [recipe] : Array.Empty<Option>()).Concat([epochs, batchSize, learningRate, schedule, momentum, nesterov, weightDecay, maxShift, cost, activation, outputActivation, init, seed, data, skipChecksums]);
+
+    private static Option<T> WithHelpName<T>(Option<T> option, string helpName)
+    {
+        option.HelpName = helpName;
+        return option;
+    }
 
     /// <summary>What the command line said, on top of <paramref name="defaults"/>.</summary>
     public TrainArguments Read(ParseResult parse, TrainArguments defaults) => defaults with
