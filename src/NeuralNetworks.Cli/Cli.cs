@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
@@ -102,15 +103,15 @@ public static class Cli
             if (subcommands.Count > 0) return $"unknown command '{token}'{where}" + Suggest(token, subcommands, "commands");
             return $"unexpected argument '{token}'{where}; options start with --";
         }
-        var first = result.Errors[0].Message;
-        if (command.Subcommands.Count > 0 && first.Contains("Required command", StringComparison.Ordinal))
+        // A command that only groups others (it has subcommands and no action of its own) was given without one.
+        if (command.Subcommands.Count > 0 && command.Action is null && result.Errors.Any(e => e.SymbolResult is CommandResult r && r.Command == command))
             return $"no command given{(command is RootCommand ? "" : $" after '{CommandPath(result)}'")}; choose one of: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
-        return first.TrimEnd('.');
+        return result.Errors[0].Message.TrimEnd('.');
     }
 
     private static IEnumerable<Command> Ancestors(ParseResult result)
     {
-        for (var r = result.CommandResult.Parent as System.CommandLine.Parsing.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        for (var r = result.CommandResult.Parent as CommandResult; r is not null; r = r.Parent as CommandResult)
             yield return r.Command;
     }
 

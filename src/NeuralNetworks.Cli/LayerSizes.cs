@@ -1,7 +1,10 @@
+using NeuralNetworks.Model;
+
 namespace NeuralNetworks.Cli;
 
-/// <summary>Layer sizes, parsed and checked in one place for every command: whole numbers of at least 1, at least
-/// two layers, and a network small enough to build (in checked arithmetic, against a stated cap).</summary>
+/// <summary>Layer sizes read from the command line for every command: whole numbers as <see cref="Numbers"/> reads them,
+/// the library's rule for a network's sizes (<see cref="Network.CheckSizes"/>), and a network small enough to build here
+/// (in checked arithmetic, against a stated cap).</summary>
 public static class LayerSizes
 {
     /// <summary>The most weights and biases a network from the command line may have: 100 million, 800 MB as
@@ -18,12 +21,13 @@ public static class LayerSizes
             if (!Numbers.TryParseInt(parts[i], out sizes[i], out var problem))
                 throw new UsageException($"{option} '{text}': layer {i}: {problem}; give layer sizes separated by commas, e.g. 784,16,16,10.");
         }
-        if (sizes.Length < 2)
-            throw new UsageException($"{option} '{text}': a network needs at least two layers (inputs and outputs), e.g. 784,10.");
-        for (int i = 0; i < sizes.Length; i++)
+        try
         {
-            if (sizes[i] < 1)
-                throw new UsageException($"{option} '{text}': layer {i} has size {sizes[i]}; every layer needs at least one neuron.");
+            Network.CheckSizes(sizes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{option} '{text}': {Cli.WithoutParameterName(e)}");
         }
         long parameters = ParameterCount(sizes);
         if (parameters > MaxParameters)

@@ -17,7 +17,8 @@ public static class SweepCommand
     /// <summary>Builds the <c>sweep</c> command.</summary>
     public static Command Create()
     {
-        var layers = new Option<string>("--layers") { Description = "Configurations separated by ';', layer sizes by ',', e.g. \"784,16,16,10;784,32,10\".", Required = true };
+        var layers = CommandOptions.Parsed<int[][]?>("--layers", "Configurations separated by ';', layer sizes by ',', e.g. \"784,16,16,10;784,32,10\".", ParseLayers);
+        layers.Required = true;
         var shared = new TrainingOptionSet(defaultEpochs: 10) { WithRecipe = false };
         var parallelism = CommandOptions.Int("--parallelism", "Runs at once [default: one per core]");
         var chart = new Option<string>("--chart") { Description = "Where to write the comparison chart (a self-contained HTML page; checked before training).", DefaultValueFactory = _ => Path.Combine("artifacts", "sweep.html") };
@@ -28,8 +29,8 @@ public static class SweepCommand
         {
             // Every configuration is checked as `train` checks it, and the chart's path, before anything trains.
             var arguments = shared.Read(parse, new TrainArguments { Epochs = 10, Out = null });
-            var setups = ParseLayers(parse.GetValue(layers)!)
-                .Select(sizes => TrainingSetup.Check(arguments with { Layers = string.Join(",", sizes) }))
+            var setups = parse.GetValue(layers)!
+                .Select(sizes => TrainingSetup.Check(arguments with { Layers = sizes }))
                 .ToArray();
             int runs = parse.GetValue(parallelism) ?? Environment.ProcessorCount;
             if (runs < 1) throw new UsageException($"--parallelism must be at least 1, not {runs}.");
@@ -38,7 +39,7 @@ public static class SweepCommand
 
             var clock = Stopwatch.StartNew();
             var data = Mnist.Load(setups[0].DataDirectory, arguments.VerifyChecksums);
-            foreach (var setup in setups) setup.CheckFits(data);
+            foreach (var setup in setups) setup.OptionsFor(data);
             if (!data.IsOriginal)
                 AnsiConsole.WriteLine($"Note: {setups[0].DataDirectory} is not the bundled MNIST (the files' SHA-256 hashes differ); it was loaded as the IDX data set '{data.Name}'.");
             // Shape → network (a shape given twice gets the same network: same seed, same options).

@@ -1,16 +1,17 @@
+using NeuralNetworks.Model;
 using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 
-/// <summary>What <c>train</c> (and each run of <c>sweep</c>) was asked to do: the options as given; null means
-/// "the default, or the recipe's". Checked by <see cref="TrainingSetup.Check"/>.</summary>
+/// <summary>What <c>train</c> (and each run of <c>sweep</c>) was asked to do: the options as given, already in the
+/// library's types; null means "the default, or the recipe's". Checked by <see cref="TrainingSetup.Check"/>.</summary>
 public sealed record TrainArguments
 {
-    /// <summary>A recipe from <see cref="TrainingRecipe.All"/> by name, or null.</summary>
-    public string? Recipe { get; init; }
+    /// <summary>A recipe from <see cref="TrainingRecipe.All"/>, or null.</summary>
+    public TrainingRecipe? Recipe { get; init; }
 
-    /// <summary>Layer sizes, comma separated, input first [default: "784,16,16,10"].</summary>
-    public string? Layers { get; init; }
+    /// <summary>Layer sizes, input first [default: 784, 16, 16, 10].</summary>
+    public IReadOnlyList<int>? Layers { get; init; }
 
     /// <summary>Passes over the training set [default: 30].</summary>
     public int? Epochs { get; init; }
@@ -21,8 +22,8 @@ public sealed record TrainArguments
     /// <summary>η, the step size [default: 3.0].</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>η is multiplied by this after every epoch [default: 1, constant].</summary>
-    public double? LearningRateDecay { get; init; }
+    /// <summary>How η changes over the epochs [default: constant].</summary>
+    public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Momentum μ in [0, 1) [default: 0, plain SGD].</summary>
     public double? Momentum { get; init; }
@@ -33,23 +34,20 @@ public sealed record TrainArguments
     /// <summary>L2 weight decay λ ≥ 0 [default: 0].</summary>
     public double? WeightDecay { get; init; }
 
-    /// <summary>Learning-rate schedule: constant, cosine, or step:EVERY[:FACTOR] [default: constant].</summary>
-    public string? Schedule { get; init; }
-
     /// <summary>Move each training image by up to this many pixels each time it is used [default: 0, off].</summary>
     public int? MaxShift { get; init; }
 
-    /// <summary>The cost's name: quadratic, cross-entropy or log-likelihood [default: quadratic].</summary>
-    public string? Cost { get; init; }
+    /// <summary>The cost [default: quadratic].</summary>
+    public Cost? Cost { get; init; }
 
-    /// <summary>σ of the hidden layers: sigmoid, tanh or relu [default: sigmoid].</summary>
-    public string? Activation { get; init; }
+    /// <summary>σ of the hidden layers [default: sigmoid].</summary>
+    public Activation? Activation { get; init; }
 
-    /// <summary>σ of the output layer: sigmoid, tanh, relu or softmax (cross-entropy needs sigmoid, log-likelihood softmax) [default: sigmoid].</summary>
-    public string? OutputActivation { get; init; }
+    /// <summary>σ of the output layer (cross-entropy needs sigmoid, log-likelihood softmax) [default: sigmoid].</summary>
+    public Activation? OutputActivation { get; init; }
 
-    /// <summary>How the weights start: standard (N(0, 1)) or scaled (N(0, 1/fan-in)) [default: standard].</summary>
-    public string? Initialization { get; init; }
+    /// <summary>How the weights start [default: standard, N(0, 1)].</summary>
+    public Initialization? Initialization { get; init; }
 
     /// <summary>Seeds the starting weights and the shuffles.</summary>
     public int Seed { get; init; } = 1;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NeuralNetworks.Data;
+using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
 
@@ -21,7 +22,7 @@ public static class TrainCommand
     /// <summary>The <c>train</c> command for the root command: its options, and an action that calls <see cref="Run"/>.</summary>
     public static Command Create()
     {
-        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input first, comma separated [default: 784,16,16,10]" };
+        var layers = CommandOptions.Parsed<int[]?>("--layers", "Layer sizes, input first, comma separated [default: 784,16,16,10]", text => LayerSizes.Parse(text));
         var shared = new TrainingOptionSet();
         var output = new Option<string>("--out") { Description = "Where to save the trained network as JSON (checked before training; replaced only when training succeeds)", DefaultValueFactory = _ => "network.json" };
 
@@ -31,7 +32,8 @@ public static class TrainCommand
 
         command.SetAction(parse =>
         {
-            var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers), Out = parse.GetValue(output) };
+            // (An array-typed option that is not given reads as an empty array, which LayerSizes.Parse never returns.)
+            var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers) is { Length: > 0 } sizes ? sizes : null, Out = parse.GetValue(output) };
             // Ctrl+C stops training between steps; a second Ctrl+C (while the first is being handled) kills the process.
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -78,11 +80,10 @@ public static class TrainCommand
         var setup = TrainingSetup.Check(arguments);
         var clock = Stopwatch.StartNew();
         var data = Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums);
-        setup.CheckFits(data);
+        var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
         double loadSeconds = clock.Elapsed.TotalSeconds;
 
         var network = setup.Network;
-        var options = setup.Options with { TestData = data.Test, CancellationToken = cancellationToken };
         bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
         var console = TrainingReport.CreateConsole(output, live);
         if (!data.IsOriginal)
@@ -90,7 +91,7 @@ public static class TrainCommand
                              $"it was loaded as the IDX data set '{data.Name}' after checking its structure.");
         output.WriteLine($"Training {network.Shape} ({network.ParameterCount:N0} weights and biases) on {data.Training.Count:N0} {data.Name} images, testing on {data.Test.Count:N0}");
         output.WriteLine($"  {options.Epochs} epoch{(options.Epochs == 1 ? "" : "s")}, mini-batches of {options.BatchSize}, η = {Format(options.LearningRate)}" +
-            (options.LearningRateDecay == 1 ? ", " : $" × {Format(options.LearningRateDecay)} per epoch, ") + $"{setup.Description}, seed {options.Seed}");
+            (options.Schedule == LearningRateSchedule.Constant ? "" : $" (schedule {options.Schedule})") + $", {setup.Description}, seed {options.Seed}");
         output.Flush();
 
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);

@@ -71,14 +71,17 @@ public class LearningBetterTests
     }
 
     [Theory]
-    [InlineData("sigmoid", "log-likelihood")]
-    [InlineData("softmax", "cross-entropy")]
-    [InlineData("softmax", "quadratic")]
-    public void Softmax_and_log_likelihood_only_come_together(string output, string cost)
+    [InlineData("sigmoid", "log-likelihood", "softmax")]
+    [InlineData("tanh", "log-likelihood", "softmax")]
+    [InlineData("softmax", "cross-entropy", "sigmoid")]
+    [InlineData("relu", "cross-entropy", "sigmoid")]
+    public void A_cost_made_for_an_output_activation_needs_that_one(string output, string cost, string needed)
     {
         var e = Assert.Throws<ArgumentException>(() =>
             Network.Create([4, 3, 2], 1, Activation.Sigmoid, Cost.Parse(cost), Initialization.Standard, Activation.Parse(output)));
-        Assert.Contains("softmax", e.Message);
+        Assert.Equal(needed, Cost.Parse(cost).MatchedOutputActivation!.Name);
+        Assert.Contains($"The {cost} cost needs a {needed} output layer, not {output}", e.Message);
+        Assert.Equal("outputActivation", e.ParamName);
     }
 
     [Fact]
@@ -166,9 +169,12 @@ public class LearningBetterTests
         Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 9 / 10)), LearningRateSchedule.Cosine.Factor(10, 10), 1e-15);
         var step = LearningRateSchedule.Step(every: 3, factor: 0.1);
         Assert.Equal([1, 1, 1, 0.1, 0.1, 0.1, 0.01], Enumerable.Range(1, 7).Select(e => Math.Round(step.Factor(e, 7), 12)));
-        var options = new TrainingOptions { LearningRate = 0.2, LearningRateDecay = 0.5, Schedule = LearningRateSchedule.Cosine, Epochs = 10 };
-        Assert.Equal(0.2 * 0.5 * 0.5 * 0.5 * (1 + Math.Cos(Math.PI * 2 / 10)), options.LearningRateAt(3), 1e-15);
+        var exponential = LearningRateSchedule.Exponential(0.9);
+        Assert.Equal([1, 0.9, 0.81, 0.729], Enumerable.Range(1, 4).Select(e => Math.Round(exponential.Factor(e, 4), 12)));
+        var options = new TrainingOptions { LearningRate = 0.2, Schedule = LearningRateSchedule.Cosine, Epochs = 10 };
+        Assert.Equal(0.2 * 0.5 * (1 + Math.Cos(Math.PI * 2 / 10)), options.LearningRateAt(3), 1e-15);
         Assert.Throws<ArgumentException>(() => LearningRateSchedule.Step(0));
+        Assert.Throws<ArgumentException>(() => LearningRateSchedule.Exponential(0));
     }
 
     [Fact]

@@ -72,9 +72,10 @@ public class SweepTests
     }
 
     [Theory]
-    [InlineData("--cost foo", "Unknown cost 'foo'")]
-    [InlineData("--learning-rate-decay 2", "--learning-rate-decay must be in (0, 1], not 2")]
-    [InlineData("--cost cross-entropy --output-activation relu", "cross-entropy cost needs outputs in (0, 1)")]
+    [InlineData("--cost foo", "--cost foo: Unknown cost 'foo'")]
+    [InlineData("--schedule exponential:2", "--schedule exponential:2: An exponential schedule multiplies η by a decay in (0, 1]")]
+    [InlineData("--momentum 2", "--momentum: Momentum μ must be in [0, 1), not 2")]
+    [InlineData("--cost cross-entropy --output-activation relu", "--output-activation: The cross-entropy cost needs a sigmoid output layer, not relu")]
     public void The_sweep_command_checks_its_training_options_as_train_does(string options, string expected)
     {
         var root = new System.CommandLine.RootCommand { NeuralNetworks.Cli.SweepCommand.Create() };

@@ -10,7 +10,8 @@ internal static class TestNetworks
     public static readonly MatrixBuilder<double> M = Matrix<double>.Build;
     public static readonly VectorBuilder<double> V = Vector<double>.Build;
 
-    /// <summary>2-2-1 sigmoid network with hand-picked weights (worked through by hand in ForwardTests).</summary>
+    /// <summary>2-2-1 sigmoid network with hand-picked weights (worked through by hand in
+    /// NetworkTests.A_forward_pass_of_a_tiny_network_matches_the_hand_computation).</summary>
     public static Network Tiny(Cost? cost = null) => new(
         [M.DenseOfArray(new[,] { { 0.1, 0.2 }, { -0.3, 0.4 } }), M.DenseOfArray(new[,] { { 0.7, -0.8 } })],
         [V.Dense([0.5, -0.6]), V.Dense([0.9])],

@@ -173,16 +173,29 @@ public class TrainingTests
     [Fact]
     public void A_decaying_learning_rate_shrinks_each_epoch_and_changes_only_later_epochs()
     {
-        var options = Options() with { LearningRate = 2.0, LearningRateDecay = 0.5 };
+        var options = Options() with { LearningRate = 2.0, Schedule = LearningRateSchedule.Exponential(0.5) };
         Assert.Equal([2.0, 1.0, 0.5], new[] { 1, 2, 3 }.Select(options.LearningRateAt));
 
         var network = Network.Create([64, 8, 4], seed: 1);
-        var constant = Trainer.Train(network, Train, options with { LearningRateDecay = 1.0 }).History;
+        var constant = Trainer.Train(network, Train, options with { Schedule = LearningRateSchedule.Constant }).History;
         var decaying = Trainer.Train(network, Train, options).History;
         // Epoch 1 runs at η either way; from epoch 2 on the steps differ.
         Assert.Equal(constant.StepCosts!.Take(40), decaying.StepCosts!.Take(40));
         Assert.NotEqual(constant.StepCosts!.Skip(41).First(), decaying.StepCosts!.Skip(41).First());
-        Assert.Throws<ArgumentException>(() => Trainer.Train(network, Train, options with { LearningRateDecay = 1.5 }));
+    }
+
+    [Fact]
+    public void LearningRateDecay_is_shorthand_for_an_exponential_schedule_and_not_a_second_factor()
+    {
+        var shorthand = Options() with { LearningRateDecay = 0.5 };
+        Assert.Equal(LearningRateSchedule.Exponential(0.5), shorthand.Schedule);
+        Assert.Equal(0.5, shorthand.LearningRateDecay);
+        Assert.Equal(1.0, (Options() with { Schedule = LearningRateSchedule.Cosine }).LearningRateDecay);
+        // Setting it replaces the schedule: η is changed one way, never by a decay and a schedule multiplied together.
+        var replaced = Options() with { Schedule = LearningRateSchedule.Cosine, LearningRateDecay = 0.5 };
+        Assert.Equal(LearningRateSchedule.Exponential(0.5), replaced.Schedule);
+        Assert.Equal(LearningRateSchedule.Constant, (Options() with { LearningRateDecay = 1.0 }).Schedule);
+        Assert.Equal("decay", Assert.Throws<ArgumentException>(() => Options() with { LearningRateDecay = 1.5 }).ParamName);
     }
 
     [Fact]

@@ -181,19 +181,24 @@ public sealed class DataSet
         return y;
     }
 
-    /// <summary>Throws unless this data set has examples and their inputs and classes fit <paramref name="network"/>.</summary>
-    internal void CheckFits(Network network)
+    /// <summary>
+    /// Throws unless this data set has examples and <paramref name="network"/> fits them: its first layer takes
+    /// <see cref="InputSize"/> inputs and its last gives <see cref="ClassCount"/> outputs. The message names what was
+    /// found and the layers that would fit (hidden layers unchanged), e.g. "layers 400-16-16-10 would fit".
+    /// </summary>
+    /// <exception cref="ArgumentException">The network does not fit (parameter name "network").</exception>
+    public void CheckFits(Network network)
     {
-        if (Count == 0) throw new ArgumentException($"{Name} has no examples.");
+        ArgumentNullException.ThrowIfNull(network);
+        if (Count == 0) throw new ArgumentException($"{Name} has no examples.", nameof(network));
         if (InputSize == network.Sizes[0] && ClassCount == network.Sizes[^1]) return;
-        // Name what was found and the first and last layers that would take it, hidden layers unchanged.
         string inputs = ImageRows > 1 ? $"{ImageRows}×{ImageColumns} = {InputSize} pixels" : $"{InputSize} numbers";
         var fitting = network.Sizes.ToArray();
         fitting[0] = InputSize;
         fitting[^1] = ClassCount;
         throw new ArgumentException(
             $"{Name} does not fit the network {network.Shape}: its inputs are {inputs} and its labels {ClassCount} classes, " +
-            $"but the network takes {network.Sizes[0]} inputs and gives {network.Sizes[^1]} outputs; layers {string.Join("-", fitting)} would fit.");
+            $"but the network takes {network.Sizes[0]} inputs and gives {network.Sizes[^1]} outputs; layers {string.Join("-", fitting)} would fit.", nameof(network));
     }
 
     /// <inheritdoc/>

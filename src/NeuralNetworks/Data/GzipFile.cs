@@ -53,7 +53,10 @@ internal sealed class GzipFile : Stream
             }
             catch (InvalidDataException e)
             {
-                throw Invalid($"the compressed (deflate) data of gzip member {memberNumber} is damaged after {memberLength:N0} bytes were inflated ({e.Message})", e);
+                // .NET's own words here name the wrong cause ("compressed using an unsupported compression method"):
+                // say what it is, and keep them only as the inner exception.
+                throw Invalid($"the file is damaged: {(memberNumber == 1 ? "its" : $"gzip member {memberNumber}'s")} compressed (deflate) data " +
+                              $"breaks off after {memberLength:N0} bytes were decompressed", e);
             }
             if (got > 0)
             {

@@ -77,19 +77,27 @@ public static class Mnist
     /// <summary>Loads the training and the test set.</summary>
     /// <param name="directory">The folder holding the four files; null finds it with <see cref="FindDataDirectory"/>.</param>
     /// <param name="verifyChecksums">Check the files against their <see cref="Sha256"/> hashes (see the remarks on
-    /// <see cref="Mnist"/>); false trusts the folder's name: data/mnist is MNIST, any other folder other data.</param>
+    /// <see cref="Mnist"/>); false trusts the folder's name (data/mnist is MNIST, any other folder other data) and reads
+    /// the hashes only to explain a failure.</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or a file is invalid.</exception>
+    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or a file is invalid, or
+    /// (hashes skipped) the training and test sets disagree while some of the files are the originals and others not.</exception>
     public static MnistData Load(string? directory = null, bool verifyChecksums = true)
     {
         directory ??= FindDataDirectory();
         var training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
         var test = LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums);
         bool original = training.Original && test.Original;
-        // Other data: both sets get the same classes, so that one network fits both.
-        int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
-        if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);
-        if (test.Data.ClassCount != classes) test.Data = WithClasses(test.Data, classes);
+        if (training.Data.InputSize != test.Data.InputSize || training.Data.ClassCount != test.Data.ClassCount)
+        {
+            // The two sets disagree on what an example is. Before anyone judges a shape by them: if some of the files are
+            // the published MNIST ones and another is not, that one is a changed copy, and that is the problem to report.
+            if (ChangedCopy(directory) is { } changed) throw changed;
+            // Other data: both sets get the same classes, so that one network fits both.
+            int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
+            if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);
+            if (test.Data.ClassCount != classes) test.Data = WithClasses(test.Data, classes);
+        }
         return new MnistData(training.Data, test.Data)
         {
             IsOriginal = original,
@@ -155,22 +163,45 @@ public static class Mnist
                 bool imagesMatch = HashMatches(images), labelsMatch = HashMatches(labels);
                 original = imagesMatch && labelsMatch;
                 if (!original && (IsBundledFolder(folder) || imagesMatch || labelsMatch))
-                {
-                    string damaged = imagesMatch ? labels : images;
-                    string why = IsBundledFolder(folder)
+                    throw NotTheOriginal(imagesMatch ? labels : images, IsBundledFolder(folder)
                         ? "the folder data/mnist holds the bundled MNIST copy"
-                        : $"{Path.GetFileName(imagesMatch ? images : labels)} beside it is the original, so this pair claims to be MNIST";
-                    throw new InvalidDataException(
-                        $"{damaged}: SHA-256 mismatch, the file is not the original MNIST file ({why}). Expected {Sha256[Path.GetFileName(damaged)]}, got {HashOf(damaged)}. " +
-                        "Restore it from the repository (git checkout -- data/mnist) or see data/README.md; a data set of your own belongs in a folder of its own, both files of a pair yours.");
-                }
+                        : $"{Path.GetFileName(imagesMatch ? images : labels)} beside it is the original, so this pair claims to be MNIST");
             }
             string name = original ? $"MNIST {part}" : $"{FolderName(folder)} {part}";
-            var data = Idx.LoadDataSet(images, labels, name, original ? 10 : null);
+            DataSet data;
+            try
+            {
+                data = Idx.LoadDataSet(images, labels, name, original ? 10 : null);
+            }
+            catch (InvalidDataException e) when (!verifyChecksums && ChangedCopy(folder) is { } changed)
+            {
+                // The hashes were skipped, but a file that differs from the original explains the failure best: say that first.
+                throw new InvalidDataException($"{changed.Message} Reading the data found: {e.Message}", e);
+            }
             cache[key] = (data, original, verifyChecksums);
             return (data, original);
         }
     }
+
+    /// <summary>
+    /// When some of the four files in <paramref name="folder"/> are the published MNIST files and others are not (a copy
+    /// of MNIST with files changed or damaged), the error that names the first one that differs; else null (all four
+    /// are the originals, or none is: other data). Reads every file, so it is called only once something has gone wrong.
+    /// </summary>
+    private static InvalidDataException? ChangedCopy(string folder)
+    {
+        var files = Sha256.Keys.Select(name => Path.Combine(folder, name)).Where(File.Exists).ToArray();
+        var originals = files.Where(HashMatches).Select(Path.GetFileName).ToArray();
+        var changed = files.Where(file => !originals.Contains(Path.GetFileName(file))).ToArray();
+        if (originals.Length == 0 || changed.Length == 0) return null;
+        return NotTheOriginal(changed[0],
+            $"{string.Join(", ", originals)} beside it {(originals.Length == 1 ? "is the original" : "are the originals")}, so this folder claims to be MNIST");
+    }
+
+    /// <summary>The error for <paramref name="file"/>, which differs from the original MNIST file although <paramref name="why"/>.</summary>
+    private static InvalidDataException NotTheOriginal(string file, string why) => new(
+        $"{file}: SHA-256 mismatch, the file is not the original MNIST file ({why}). Expected {Sha256[Path.GetFileName(file)]}, got {HashOf(file)}. " +
+        "Restore it from the repository (git checkout -- data/mnist) or see data/README.md; a data set of your own belongs in a folder of its own, both files of a pair yours.");
 
     private static string Stamp(string file)
     {

@@ -48,11 +48,11 @@ internal static class FastNetwork
     /// <summary>Why the fast path cannot train this network, or null when it can.</summary>
     public static string? Unsupported(Network network)
     {
+        if (Network.PairingProblem(network.Activation, network.OutputActivation, network.Cost) is { } pairing) return pairing.Message;
         if (network.Cost != Cost.Quadratic && network.Cost != Cost.CrossEntropy && network.Cost != Cost.LogLikelihood)
             return $"the cost '{network.Cost.Name}' is not one of the built-in costs (quadratic, cross-entropy, log-likelihood)";
-        if (network.Cost == Cost.CrossEntropy && network.OutputActivation != Activation.Sigmoid)
-            return "cross-entropy without a sigmoid output";
-        if (network.Activation == Activation.Softmax) return "softmax in a hidden layer";
+        if (network.OutputActivation == Activation.Softmax && network.Cost != Cost.LogLikelihood)
+            return $"a softmax output is fast only with the log-likelihood cost, not {network.Cost.Name}";
         foreach (var a in new[] { network.Activation, network.OutputActivation })
             if (a != Activation.Sigmoid && a != Activation.Tanh && a != Activation.ReLU && a != Activation.Softmax)
                 return $"the activation '{a.Name}' has no fast kernel";
@@ -129,15 +129,14 @@ internal sealed unsafe class FastNetwork<V> : IDisposable where V : struct, ISim
     /// <param name="network">The network whose architecture and starting parameters this copies.</param>
     /// <param name="capacity">The most examples a batch holds.</param>
     /// <param name="threads">Threads for sharded batches: 1 or 2 (the result is the same bit for bit).</param>
-    /// <param name="momentum">μ of the update rule v ← μv + g (0: plain SGD).</param>
-    /// <param name="nesterov">Nesterov's form of momentum.</param>
-    /// <param name="weightDecay">λ, L2 weight decay.</param>
-    public FastNetwork(Network network, int capacity, int threads = 1, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+    /// <param name="update">μ, Nesterov and λ of the update rule (null: plain SGD).</param>
+    public FastNetwork(Network network, int capacity, int threads = 1, UpdateRule? update = null)
     {
-        this.momentum = momentum;
-        this.nesterov = nesterov;
-        this.weightDecay = weightDecay;
-        plain = momentum == 0 && weightDecay == 0;
+        update ??= UpdateRule.Plain;
+        momentum = update.Momentum;
+        nesterov = update.Nesterov;
+        weightDecay = update.WeightDecay;
+        plain = update.IsPlain;
         L = network.LayerCount;
         n = network.Sizes.ToArray();
         p = new int[L + 1];

@@ -4,24 +4,25 @@ namespace NeuralNetworks.Model;
 
 /// <summary>
 /// How wrong the output a = aᴸ is for the target y. <see cref="Value(Matrix{double}, Matrix{double})"/> averages the cost over the
-/// examples (the columns); <see cref="GradientWithRespectToOutput"/> is ∇ₐC, the first factor of BP1.
+/// examples (the columns); <see cref="GradientWithRespectToOutput"/> is ∇ₐC, and <see cref="OutputError(LayerForward, Matrix{double})"/>
+/// is BP1, the error δᴸ of the output layer that backpropagation starts from.
 /// </summary>
 public abstract class Cost
 {
     /// <summary>The quadratic cost C = ½‖a − y‖² = ½ Σⱼ (aⱼ − yⱼ)², Nielsen's and 3Blue1Brown's.</summary>
     public static Cost Quadratic { get; } = new QuadraticCost();
 
-    /// <summary>The cross-entropy cost C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], for outputs in (0, 1).</summary>
+    /// <summary>The cross-entropy cost C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], for a <see cref="Activation.Sigmoid"/> output layer.</summary>
     public static Cost CrossEntropy { get; } = new CrossEntropyCost();
 
     /// <summary>The log-likelihood cost C = −Σⱼ yⱼ ln aⱼ (= −ln a_y for a one-hot y), for a <see cref="Activation.Softmax"/>
-    /// output layer: the cross-entropy between the target and the probabilities the softmax gives. Its BP1 is δᴸ = aᴸ − y.</summary>
+    /// output layer: the cross-entropy between the target and the probabilities the softmax gives.</summary>
     public static Cost LogLikelihood { get; } = new LogLikelihoodCost();
 
     /// <summary>Every cost.</summary>
     public static IReadOnlyList<Cost> All { get; } = [Quadratic, CrossEntropy, LogLikelihood];
 
-    /// <summary>The short name used on the command line and in saved networks: quadratic or cross-entropy.</summary>
+    /// <summary>The short name used on the command line and in saved networks: quadratic, cross-entropy or log-likelihood.</summary>
     public abstract string Name { get; }
 
     /// <summary>The definition, for titles and summaries.</summary>
@@ -44,55 +45,63 @@ public abstract class Cost
     public abstract Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y);
 
     /// <summary>
-    /// The mean cost of a forward pass's output layer against the targets. For cross-entropy with sigmoid outputs it
-    /// is computed from zᴸ, not from aᴸ = σ(zᴸ): Cₓ = Σⱼ [softplus(zⱼ) − yⱼ zⱼ] with softplus(z) = ln(1 + eᶻ), the same
-    /// number written so that it stays finite where σ(z) rounds to exactly 0 or 1 (|z| ≳ 37) and ln a would be −∞.
+    /// The output activation this cost is made for, or null when any will do (quadratic). Cross-entropy is made for
+    /// sigmoid outputs, log-likelihood for softmax: a network with this cost must use it as its output activation, and
+    /// then σ′ (softmax: its Jacobian) cancels ∇ₐC, so that BP1 is δᴸ = aᴸ − y.
     /// </summary>
-    public double Value(LayerForward output, Matrix<double> y)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        if (this == LogLikelihood && output.Activation == Activation.Softmax) return LogLikelihoodFromZ(output.Z, y);
-        if (this != CrossEntropy || output.Activation != Activation.Sigmoid) return Value(output.A, y);
-        var z = output.Z;
-        CheckShapes(z, y);
-        double sum = 0;
-        for (int x = 0; x < z.ColumnCount; x++)
-            for (int j = 0; j < z.RowCount; j++)
-                sum += Softplus(z[j, x]) - y[j, x] * z[j, x];
-        return sum / z.ColumnCount;
-    }
+    public virtual Activation? MatchedOutputActivation => null;
 
     /// <summary>
-    /// The log-likelihood of a softmax output from zᴸ: ln aⱼ = zⱼ − ln Σₖ e^(zₖ), so Cₓ = ln Σₖ e^(zₖ) − Σⱼ yⱼ zⱼ (the targets
-    /// adding up to 1), with ln Σₖ e^(zₖ) = max z + ln Σₖ e^(zₖ − max z): finite even where a_y rounds to 0.
+    /// BP1, the error of the output layer: δᴸ = ∂C/∂zᴸ, one column per example. It is ∇ₐC passed back through the
+    /// output activation (<see cref="Activation.Backpropagate"/>): δᴸ = ∇ₐC ⊙ σ′(zᴸ) for a σ that works number by number,
+    /// a ⊙ (∇ₐC − (aᵀ∇ₐC) 1) for softmax. With the <see cref="MatchedOutputActivation"/> the two cancel and δᴸ = aᴸ − y
+    /// exactly, which is what is computed then: the same number without dividing by aᴸ(1 − aᴸ) or aᴸ, which round to 0
+    /// where an output saturates.
     /// </summary>
-    private static double LogLikelihoodFromZ(Matrix<double> z, Matrix<double> y)
+    public Matrix<double> OutputError(LayerForward output, Matrix<double> y)
     {
-        CheckShapes(z, y);
-        double sum = 0;
-        for (int x = 0; x < z.ColumnCount; x++)
-        {
-            var column = z.Column(x);
-            double max = column.Maximum();
-            double logSumExp = max + Math.Log(column.Sum(v => Math.Exp(v - max)));
-            for (int j = 0; j < z.RowCount; j++) sum += y[j, x] * (logSumExp - z[j, x]);
-        }
-        return sum / z.ColumnCount;
+        ArgumentNullException.ThrowIfNull(output);
+        return OutputError(output.Z, output.A, y, output.Activation);
     }
 
-    /// <summary>softplus(z) = ln(1 + eᶻ), computed as max(z, 0) + ln(1 + e^−|z|) so that eᶻ never overflows.</summary>
-    public static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-
-    /// <summary>BP1 on its own: δᴸ = ∇ₐC ⊙ σ′(zᴸ), one column per example; with cross-entropy and a sigmoid output
-    /// σ′ cancels ∇ₐC's denominator and δᴸ = aᴸ − y, and so does softmax's Jacobian with the log-likelihood (as in <see cref="Network.Backward(ForwardPass, Matrix{double})"/>).</summary>
+    /// <summary>BP1 for an output layer given by its weighted sums zᴸ, its activations aᴸ = σ(zᴸ) and σ: see
+    /// <see cref="OutputError(LayerForward, Matrix{double})"/>.</summary>
     public Matrix<double> OutputError(Matrix<double> zL, Matrix<double> aL, Matrix<double> y, Activation sigma)
     {
         ArgumentNullException.ThrowIfNull(sigma);
         CheckShapes(aL, y);
-        return (this == CrossEntropy && sigma == Activation.Sigmoid) || (this == LogLikelihood && sigma == Activation.Softmax)
-            ? aL - y
-            : GradientWithRespectToOutput(aL, y).PointwiseMultiply(sigma.Derivative(zL));
+        return sigma == MatchedOutputActivation
+            ? aL - y                                                              // σ′ (or softmax's Jacobian) cancels ∇ₐC
+            : sigma.Backpropagate(zL, aL, GradientWithRespectToOutput(aL, y));    // ∇ₐC ⊙ σ′(zᴸ), or through the Jacobian
     }
+
+    /// <summary>
+    /// The mean cost of a forward pass's output layer against the targets. With the <see cref="MatchedOutputActivation"/>
+    /// it is computed from zᴸ by <see cref="OfWeightedSums"/>, not from aᴸ = σ(zᴸ): the same number, written so that it
+    /// stays finite where an output rounds to exactly 0 or 1 and ln a would be −∞.
+    /// </summary>
+    public double Value(LayerForward output, Matrix<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.Activation != MatchedOutputActivation) return Value(output.A, y);
+        CheckShapes(output.Z, y);
+        double sum = 0;
+        for (int x = 0; x < output.Z.ColumnCount; x++) sum += OfWeightedSums(output.Z.Column(x), y.Column(x));
+        return sum / output.Z.ColumnCount;
+    }
+
+    /// <summary>
+    /// The cost of one example from the output layer's weighted sums zᴸ through the <see cref="MatchedOutputActivation"/>:
+    /// the same number as <see cref="Of"/>(σ(z), y). Cross-entropy: Σⱼ [softplus(zⱼ) − yⱼ zⱼ], with softplus(z) = ln(1 + eᶻ),
+    /// finite where σ(z) rounds to exactly 0 or 1 (|z| ≳ 37). Log-likelihood: ln Σₖ e^(zₖ) − Σⱼ yⱼ zⱼ (the targets adding up
+    /// to 1), with ln Σₖ e^(zₖ) = max z + ln Σₖ e^(zₖ − max z): finite even where a_y rounds to 0.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This cost has no matched output activation.</exception>
+    public virtual double OfWeightedSums(Vector<double> z, Vector<double> y) =>
+        Of((MatchedOutputActivation ?? throw new InvalidOperationException($"The {Name} cost is not made for one output activation: compute it from a = σ(z).")).Apply(z), y);
+
+    /// <summary>softplus(z) = ln(1 + eᶻ), computed as max(z, 0) + ln(1 + e^−|z|) so that eᶻ never overflows.</summary>
+    public static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
 
     /// <summary>The cost called <paramref name="name"/> (quadratic, cross-entropy or log-likelihood; any case).</summary>
     /// <exception cref="ArgumentException">No cost has that name.</exception>
@@ -140,6 +149,15 @@ public abstract class Cost
 
         public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) =>
             (a - y).PointwiseDivide(a.PointwiseMultiply(1 - a));
+
+        public override Activation MatchedOutputActivation => Activation.Sigmoid;
+
+        public override double OfWeightedSums(Vector<double> z, Vector<double> y)
+        {
+            double sum = 0;
+            for (int j = 0; j < z.Count; j++) sum += Softplus(z[j]) - y[j] * z[j];
+            return sum;
+        }
     }
 
     private sealed class LogLikelihoodCost : Cost
@@ -156,5 +174,16 @@ public abstract class Cost
         }
 
         public override Matrix<double> GradientWithRespectToOutput(Matrix<double> a, Matrix<double> y) => -y.PointwiseDivide(a);
+
+        public override Activation MatchedOutputActivation => Activation.Softmax;
+
+        public override double OfWeightedSums(Vector<double> z, Vector<double> y)
+        {
+            double max = z.Maximum();
+            double logSumExp = max + Math.Log(z.Sum(v => Math.Exp(v - max)));
+            double sum = 0;
+            for (int j = 0; j < z.Count; j++) sum += y[j] * (logSumExp - z[j]);
+            return sum;
+        }
     }
 }

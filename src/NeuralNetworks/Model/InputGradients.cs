@@ -10,8 +10,9 @@ namespace NeuralNetworks.Model;
 public static class InputGradients
 {
     /// <summary>
-    /// ∂aᴸⱼ/∂x, one number per input pixel: BP1 with aᴸⱼ in place of the cost, δᴸ = eⱼ ⊙ σ′(zᴸ); BP2 down the
-    /// layers, δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ); and one step further, to the input, ∂aᴸⱼ/∂x = (W¹)ᵀ δ¹.
+    /// ∂aᴸⱼ/∂x, one number per input pixel: BP1 with aᴸⱼ in place of the cost, ∂aᴸⱼ/∂zᴸ = eⱼ passed back through the
+    /// output activation (eⱼ ⊙ σ′(zᴸ), or softmax's Jacobian: <see cref="Activation.Backpropagate"/>); BP2 down the layers,
+    /// ((Wˡ⁺¹)ᵀ ·) ⊙ σ′(zˡ); and one step further, to the input, ∂aᴸⱼ/∂x = (W¹)ᵀ ∂aᴸⱼ/∂z¹.
     /// </summary>
     /// <param name="network">The network.</param>
     /// <param name="x">The input a⁰ (n⁰ numbers).</param>
@@ -24,12 +25,12 @@ public static class InputGradients
             throw new ArgumentOutOfRangeException(nameof(output), output, $"The network has outputs 0–{network.Sizes[L] - 1}.");
         var pass = network.Forward(x);
 
-        var e = Vector<double>.Build.Dense(network.Sizes[L]);
-        e[output] = 1;
-        var delta = e.PointwiseMultiply(pass[L].Activation.Derivative(pass[L].Z.Column(0)));        // δᴸ = eⱼ ⊙ σ′(zᴸ)
+        var e = Matrix<double>.Build.Dense(network.Sizes[L], 1);
+        e[output, 0] = 1;
+        var gradient = pass[L].Activation.Backpropagate(pass[L].Z, pass[L].A, e).Column(0);      // ∂aᴸⱼ/∂zᴸ
         for (int l = L - 1; l >= 1; l--)
-            delta = network.W(l + 1).TransposeThisAndMultiply(delta)
-                .PointwiseMultiply(pass[l].Activation.Derivative(pass[l].Z.Column(0)));           // δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)
-        return network.W(1).TransposeThisAndMultiply(delta);                                      // ∂aᴸⱼ/∂x = (W¹)ᵀ δ¹
+            gradient = network.W(l + 1).TransposeThisAndMultiply(gradient)
+                .PointwiseMultiply(pass[l].Activation.Derivative(pass[l].Z.Column(0)));          // ∂aᴸⱼ/∂zˡ, as BP2
+        return network.W(1).TransposeThisAndMultiply(gradient);                                   // ∂aᴸⱼ/∂x = (W¹)ᵀ ∂aᴸⱼ/∂z¹
     }
 }

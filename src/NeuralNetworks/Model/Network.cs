@@ -24,8 +24,8 @@ public sealed class Network
     /// <param name="biases">b¹…bᴸ; bˡ has nˡ entries.</param>
     /// <param name="activation">σ of the hidden layers (sigmoid when null).</param>
     /// <param name="cost">The cost training minimises (quadratic when null).</param>
-    /// <param name="outputActivation">σ of the output layer (sigmoid when null; cross-entropy needs sigmoid).</param>
-    /// <exception cref="ArgumentException">The shapes do not chain, or a cost and output activation do not fit.</exception>
+    /// <param name="outputActivation">σ of the output layer (sigmoid when null; cross-entropy needs sigmoid, log-likelihood softmax).</param>
+    /// <exception cref="ArgumentException">The shapes do not chain, or the activations and the cost do not fit together (see <see cref="PairingProblem"/>).</exception>
     public Network(IReadOnlyList<Matrix<double>> weights, IReadOnlyList<Vector<double>> biases,
         Activation? activation = null, Cost? cost = null, Activation? outputActivation = null)
     {
@@ -50,14 +50,25 @@ public sealed class Network
         Activation = activation ?? Activation.Sigmoid;
         OutputActivation = outputActivation ?? Activation.Sigmoid;
         Cost = cost ?? Cost.Quadratic;
-        if (Cost == Cost.CrossEntropy && OutputActivation != Activation.Sigmoid)
-            throw new ArgumentException($"The cross-entropy cost needs outputs in (0, 1): use a sigmoid output layer, not {OutputActivation}.", nameof(outputActivation));
-        if (Activation == Activation.Softmax)
-            throw new ArgumentException("Softmax is for the output layer only: choose sigmoid, tanh or relu for the hidden layers.", nameof(activation));
-        if ((Cost == Cost.LogLikelihood) != (OutputActivation == Activation.Softmax))
-            throw new ArgumentException(Cost == Cost.LogLikelihood
-                ? $"The log-likelihood cost needs a softmax output layer, not {OutputActivation}."
-                : $"A softmax output layer is trained with the log-likelihood cost, not {Cost}.", nameof(cost));
+        if (PairingProblem(Activation, OutputActivation, Cost) is { } problem)
+            throw new ArgumentException(problem.Message, problem.Parameter);
+    }
+
+    /// <summary>
+    /// Why a network cannot have these activations and this cost, or null when it can; the one place these rules live.
+    /// Hidden layers need a σ that works number by number (softmax is for the output layer), and a cost made for an
+    /// output activation (<see cref="Cost.MatchedOutputActivation"/>: sigmoid for cross-entropy, softmax for
+    /// log-likelihood) needs that one.
+    /// </summary>
+    /// <returns>The problem, and the parameter of the constructor it is about (activation or outputActivation).</returns>
+    internal static (string Message, string Parameter)? PairingProblem(Activation hidden, Activation output, Cost cost)
+    {
+        if (!hidden.IsNumberByNumber)
+            return ($"{hidden.Name} works on a whole layer, so it is for the output layer only: choose sigmoid, tanh or relu for the hidden layers.", "activation");
+        if (cost.MatchedOutputActivation is { } matched && output != matched)
+            return ($"The {cost.Name} cost needs a {matched.Name} output layer, not {output.Name}: it is made for {matched.Name} outputs, " +
+                    $"whose derivative cancels its gradient in BP1.", "outputActivation");
+        return null;
     }
 
     /// <summary>
@@ -168,8 +179,8 @@ public sealed class Network
 
     /// <summary>
     /// Backpropagation: from the forward pass and the targets Y (nᴸ × m), the error δˡ of every layer and the
-    /// gradients of the mean cost. BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ). BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ).
-    /// BP3: ∂C/∂bˡ = δˡ. BP4: ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ. Over a mini-batch the gradients are averaged.
+    /// gradients of the mean cost. BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ) (<see cref="Cost.OutputError(LayerForward, Matrix{double})"/>).
+    /// BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ). BP3: ∂C/∂bˡ = δˡ. BP4: ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ. Over a mini-batch the gradients are averaged.
     /// </summary>
     public BackwardPass Backward(ForwardPass forward, Matrix<double> Y)
     {
@@ -183,13 +194,7 @@ public sealed class Network
         int m = forward.ExampleCount;
         var layers = new LayerBackward[LayerCount];
         var output = forward[LayerCount];
-
-        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ). With cross-entropy and sigmoid outputs, σ′(zᴸ) = aᴸ(1 − aᴸ) cancels the
-        // denominator of ∇ₐC = (aᴸ − y) / (aᴸ(1 − aᴸ)), leaving δᴸ = aᴸ − y. With the log-likelihood and a softmax
-        // output, ∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ) cancels ∇ₐC = −y/a the same way: δᴸ = aᴸ − y again.
-        var delta = (Cost == Cost.CrossEntropy && output.Activation == Activation.Sigmoid) || Cost == Cost.LogLikelihood
-            ? output.A - Y
-            : Cost.GradientWithRespectToOutput(output.A, Y).PointwiseMultiply(output.Activation.Derivative(output.Z));
+        var delta = Cost.OutputError(output, Y);                                       // BP1: δᴸ = ∂C/∂zᴸ
 
         for (int l = LayerCount; l >= 1; l--)
         {
@@ -243,7 +248,8 @@ public sealed class Network
         $"{Activation}{(OutputActivation == Activation ? "" : $" hidden / {OutputActivation} output")}, {Cost} cost";
 
     /// <summary>Throws unless there are at least two layers, each of at least one neuron.</summary>
-    internal static void CheckSizes(IReadOnlyList<int> sizes)
+    /// <exception cref="ArgumentException">Fewer than two layers, or a layer with fewer than one neuron.</exception>
+    public static void CheckSizes(IReadOnlyList<int> sizes)
     {
         if (sizes.Count < 2)
             throw new ArgumentException($"A network needs at least two layers (inputs and outputs), not {sizes.Count}: [{string.Join(", ", sizes)}].", nameof(sizes));

@@ -41,6 +41,9 @@ public sealed class Playground
         ArgumentNullException.ThrowIfNull(digits);
         if (network.Sizes[0] != Side * Side)
             throw new ArgumentException($"The playground draws 28×28 digits, but this {network.Shape} network takes {network.Sizes[0]} inputs.", nameof(network));
+        if (!network.OutputActivation.IsNumberByNumber)
+            throw new ArgumentException($"The playground's page runs the network in JavaScript, which knows the activations that work number by number " +
+                                        $"(sigmoid, tanh, relu); this network's output layer is {network.OutputActivation.Name}, which it cannot draw.", nameof(network));
         if (digits.InputSize != Side * Side)
             throw new ArgumentException($"The test digits have {digits.InputSize} pixels, not {Side * Side}.", nameof(digits));
         if (digitCount < 1)

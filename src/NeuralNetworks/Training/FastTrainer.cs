@@ -52,7 +52,7 @@ internal static class FastTrainer
         int n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
-        using var fast = new FastNetwork<V>(network, capacity, threads, options.Momentum, options.Nesterov, options.WeightDecay);
+        using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule());
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
         var shiftedLabels = new byte[capacity];

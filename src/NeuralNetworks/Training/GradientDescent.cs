@@ -5,11 +5,11 @@ using NeuralNetworks.Model;
 namespace NeuralNetworks.Training;
 
 /// <summary>
-/// Mini-batch stochastic gradient descent, written to be read beside notebooks 07 and 08: for every epoch, shuffle
-/// the examples; for every mini-batch of m of them, a forward pass, a backward pass, and one step
-/// Wˡ ← Wˡ − η ∂C/∂Wˡ, bˡ ← bˡ − η ∂C/∂bˡ — or, with momentum or weight decay, the step of <c>Momentum.Step</c>;
-/// shifted inputs, schedules and early stopping as the options say (notebook 11). <c>network.Train(...)</c> runs the same algorithm, on a fast
-/// float32 path when it can (the tests prove the two agree).
+/// Mini-batch stochastic gradient descent, the readable loop (notebooks 07–09): for every epoch, shuffle the examples;
+/// for every mini-batch of m of them, a forward pass, a backward pass, and one step Wˡ ← Wˡ − η ∂C/∂Wˡ,
+/// bˡ ← bˡ − η ∂C/∂bˡ — or, with momentum or weight decay, the step of <see cref="UpdateRule"/>; shifted inputs,
+/// schedules and early stopping as the options say (notebook 11). <see cref="TrainingEngine.Reference"/> runs this loop;
+/// <c>network.Train(...)</c> runs the same algorithm on the fast float32 path when it can (the tests prove the two agree).
 /// </summary>
 public static class GradientDescent
 {
@@ -28,6 +28,7 @@ public static class GradientDescent
     internal static TrainingResult Run(Network network, DataSet training, TrainingOptions options, EngineUsed engine)
     {
         var run = new TrainingRun(network, training, options, engine);   // shuffles, history, progress, divergence checks
+        var rule = options.ToUpdateRule();                                 // plain SGD, or with momentum and weight decay
         var velocity = Velocity.Zero(network);                             // momentum's v, 0 at the start
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -45,9 +46,9 @@ public static class GradientDescent
                 var forward = network.Forward(X);                     // zˡ and aˡ for every layer
                 var backward = network.Backward(forward, Y);          // δˡ, ∂C/∂Wˡ, ∂C/∂bˡ (BP1–BP4), averaged over the batch
                 run.StepDone(epoch, step, backward.Cost);             // stops before a NaN cost reaches the weights
-                (network, velocity) = options.Momentum == 0 && options.WeightDecay == 0
+                (network, velocity) = rule.IsPlain
                     ? (network.Step(backward, eta), velocity)         // W ← W − η ∂C/∂W, b ← b − η ∂C/∂b
-                    : Momentum.Step(network, backward, velocity, eta, options.Momentum, options.Nesterov, options.WeightDecay);
+                    : rule.Step(network, backward, velocity, eta);     // with momentum and weight decay
             }
             if (run.EpochDone(epoch, network, clock.Elapsed.TotalSeconds)) break;   // early stopping: no new best for N epochs
         }

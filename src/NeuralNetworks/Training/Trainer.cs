@@ -19,7 +19,12 @@ public static class Trainer
     /// <exception cref="TrainingDivergedException">The cost became NaN or infinite, or grew a million-fold.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or the data does not fit the network.</exception>
     /// <exception cref="NotSupportedException"><see cref="TrainingEngine.Fast"/> was asked for a network it cannot train.</exception>
-    public static TrainingResult Train(this Network network, DataSet training, TrainingOptions? options = null)
+    public static TrainingResult Train(this Network network, DataSet training, TrainingOptions? options = null) =>
+        TrainOnThreads(network, training, options, threads: null);
+
+    /// <summary><see cref="Train(Network, DataSet, TrainingOptions?)"/> with the fast path on at most
+    /// <paramref name="threads"/> threads (null: as many as help; the weights are the same either way).</summary>
+    internal static TrainingResult TrainOnThreads(Network network, DataSet training, TrainingOptions? options, int? threads)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(training);
@@ -32,11 +37,11 @@ public static class Trainer
             case TrainingEngine.Fast:
                 if (FastNetwork.Unsupported(network) is { } reason)
                     throw new NotSupportedException($"The fast engine cannot train this network: {reason}. Use TrainingEngine.Auto or Reference.");
-                return FastTrainer.Train(network, training, options);
+                return FastTrainer.Train(network, training, options, threads: threads);
             default:
                 return FastTrainer.WhyNotAuto(network) is { } why
                     ? GradientDescent.Run(network, training, options, EngineUsed.Reference with { FallbackReason = why })
-                    : FastTrainer.Train(network, training, options);
+                    : FastTrainer.Train(network, training, options, threads: threads);
         }
     }
 }

@@ -67,8 +67,8 @@ public sealed class TrainCommandTests : IDisposable
 
     [Theory]
     [InlineData("--no-such-option", "--no-such-option")]
-    [InlineData("--layers 784,0,10", "layer 1 has size 0")]
-    [InlineData("--layers 784", "at least two layers")]
+    [InlineData("--layers 784,0,10", "--layers '784,0,10': Layer 1 has size 0; every layer needs at least one neuron")]
+    [InlineData("--layers 784", "--layers '784': A network needs at least two layers")]
     [InlineData("--layers abc", "'abc' is not a whole number")]
     [InlineData("--layers 784,16,x", "'x' is not a whole number")]
     [InlineData("--layers 784,100000000,10", "needs 79,500,000,010 weights and biases")]
@@ -78,32 +78,35 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--epochs 1_000", "digit-group separators")]
     [InlineData("--batch-size 2.5", "'2.5' is not a whole number")]
     [InlineData("--seed 99999999999", "outside the whole numbers")]
-    [InlineData("--recipe nielsn", "no such recipe; did you mean 'nielsen'?")]
+    [InlineData("--recipe nielsn", "--recipe nielsn: no such recipe; did you mean 'nielsen'?")]
     [InlineData("--recipe better --activation relu", "--recipe better sets the network")]
     [InlineData("--lerning-rate 1", "unknown option '--lerning-rate' for 'train'; did you mean '--learning-rate'?")]
-    [InlineData("--epochs 0", "--epochs must be at least 1, not 0")]
+    [InlineData("--learning-rate-decay 0.95", "unknown option '--learning-rate-decay' for 'train'")]
+    [InlineData("--epochs 0", "--epochs: Epochs must be at least 1, not 0")]
     [InlineData("--epochs abc", "--epochs")]
-    [InlineData("--batch-size 0", "--batch-size must be at least 1, not 0")]
-    [InlineData("--learning-rate -1", "--learning-rate must be a positive number, not -1")]
-    [InlineData("--learning-rate NaN", "--learning-rate must be a positive number, not NaN")]
-    [InlineData("--learning-rate Infinity", "--learning-rate must be a positive number")]
-    [InlineData("--learning-rate-decay 1.5", "--learning-rate-decay must be in (0, 1], not 1.5")]
-    [InlineData("--learning-rate-decay 0", "--learning-rate-decay must be in (0, 1], not 0")]
-    [InlineData("--cost foo", "Unknown cost 'foo'")]
-    [InlineData("--activation foo", "Unknown activation 'foo'")]
-    [InlineData("--output-activation foo", "Unknown activation 'foo'")]
-    [InlineData("--init foo", "unknown initialization 'foo'")]
-    [InlineData("--init 1", "unknown initialization '1'")]
-    [InlineData("--cost cross-entropy --output-activation relu", "cross-entropy cost needs outputs in (0, 1)")]
-    [InlineData("--momentum 1", "--momentum must be in [0, 1), not 1")]
-    [InlineData("--momentum -0.5", "--momentum must be in [0, 1), not -0.5")]
-    [InlineData("--nesterov", "--nesterov needs a momentum above 0")]
-    [InlineData("--weight-decay -1", "--weight-decay must be 0 or more, not -1")]
-    [InlineData("--schedule linear", "--schedule linear: choose constant, cosine, or step:EVERY[:FACTOR]")]
-    [InlineData("--schedule step:0", "--schedule step:0: EVERY must be a whole number of epochs from 1")]
-    [InlineData("--schedule step:5:2", "--schedule step:5:2: FACTOR must be a number in (0, 1]")]
-    [InlineData("--schedule step:x", "'x' is not a whole number")]
-    [InlineData("--max-shift -1", "--max-shift must be 0 (off) or more pixels, not -1")]
+    [InlineData("--batch-size 0", "--batch-size: The batch size must be at least 1, not 0")]
+    [InlineData("--learning-rate -1", "--learning-rate: The learning rate must be a positive number, not -1")]
+    [InlineData("--learning-rate NaN", "--learning-rate: The learning rate must be a positive number, not NaN")]
+    [InlineData("--learning-rate Infinity", "--learning-rate: The learning rate must be a positive number")]
+    [InlineData("--cost foo", "--cost foo: Unknown cost 'foo': choose quadratic, cross-entropy or log-likelihood")]
+    [InlineData("--activation foo", "--activation foo: Unknown activation 'foo'")]
+    [InlineData("--output-activation foo", "--output-activation foo: Unknown activation 'foo'")]
+    [InlineData("--activation softmax", "--activation: softmax works on a whole layer, so it is for the output layer only")]
+    [InlineData("--init foo", "--init foo: Unknown initialization 'foo': choose standard")]
+    [InlineData("--init 1", "--init 1: Unknown initialization '1'")]
+    [InlineData("--cost cross-entropy --output-activation relu", "--output-activation: The cross-entropy cost needs a sigmoid output layer, not relu")]
+    [InlineData("--cost log-likelihood", "--output-activation: The log-likelihood cost needs a softmax output layer, not sigmoid")]
+    [InlineData("--momentum 1", "--momentum: Momentum μ must be in [0, 1), not 1")]
+    [InlineData("--momentum -0.5", "--momentum: Momentum μ must be in [0, 1), not -0.5")]
+    [InlineData("--nesterov", "--nesterov: Nesterov momentum needs a momentum μ above 0")]
+    [InlineData("--weight-decay -1", "--weight-decay: Weight decay λ must be 0 or more, not -1")]
+    [InlineData("--schedule linear", "--schedule linear: Unknown schedule 'linear': choose constant, cosine, exponential:DECAY or step:EVERY[:FACTOR]")]
+    [InlineData("--schedule step:0", "--schedule step:0: A step schedule drops η every 1 or more epochs, not 0")]
+    [InlineData("--schedule step:5:2", "--schedule step:5:2: A step schedule multiplies η by a factor in (0, 1], not 2")]
+    [InlineData("--schedule step:x", "--schedule step:x: In the schedule 'step:x', EVERY 'x' is not a whole number of epochs")]
+    [InlineData("--schedule exponential:1.5", "--schedule exponential:1.5: An exponential schedule multiplies η by a decay in (0, 1] every epoch, not 1.5")]
+    [InlineData("--schedule exponential:0,9", "--schedule exponential:0,9: In the schedule 'exponential:0,9', DECAY '0,9' is not a number")]
+    [InlineData("--max-shift -1", "--max-shift: The largest shift must be 0 (off) or more pixels, not -1")]
     public void A_bad_option_is_one_line_on_stderr_and_exit_code_2(string args, string problem)
     {
         var (exitCode, output, error) = Train([.. args.Split(' '), "--out", OutFile]);
@@ -172,7 +175,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Images_of_another_size_get_a_message_naming_the_file_the_shape_and_the_layers_that_fit()
+    public void Images_of_another_size_get_a_message_naming_the_folder_the_shape_and_the_layers_that_fit()
     {
         string data = TinyDataFolder(rows: 20, columns: 20);
 
@@ -180,21 +183,22 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal(2, exitCode);
         AssertOneLine(error);
-        Assert.Contains(Path.Combine(data, "train-images-idx3-ubyte.gz"), error);
-        Assert.Contains("images of 20×20 = 400 pixels", error);
-        Assert.Contains("--layers 400,16,16,10 would fit", error);
+        Assert.Contains($"--layers 784,16,16,10 does not fit the data in {data}: tiny-mnist training does not fit the network 784-16-16-10", error);
+        Assert.Contains("its inputs are 20×20 = 400 pixels and its labels 10 classes", error);
+        Assert.Contains("layers 400-16-16-10 would fit", error);
         Assert.False(File.Exists(OutFile));
     }
 
     [Fact]
-    public void A_batch_larger_than_the_training_set_is_refused_after_loading_and_before_training()
+    public void A_batch_larger_than_the_training_set_is_one_step_per_epoch_as_in_the_library()
     {
         string data = TinyDataFolder();
 
-        var (exitCode, _, error) = Train("--data", data, "--layers", "784,10", "--batch-size", "2147483647", "--out", OutFile);
+        var (exitCode, output, error) = Train("--data", data, "--layers", "784,10", "--batch-size", "2147483647", "--epochs", "2", "--out", OutFile);
 
-        Assert.Equal(2, exitCode);
-        Assert.Contains("--batch-size 2,147,483,647 is more than the 200 examples of tiny-mnist training", error);
+        Assert.Equal("", error);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("epoch 2/2", output);
     }
 
     [Fact]
@@ -222,7 +226,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("", error);
         Assert.Equal(0, exitCode);
         Assert.Contains(TrainingRecipe.Better.Name, output);
-        Assert.Contains("η = 0.05 × 0.95 per epoch", output);
+        Assert.Contains("η = 0.05 (schedule exponential:0.95)", output);
         foreach (var name in TrainingRecipe.All.Keys) Assert.Contains(name, help);
     }
 
@@ -260,7 +264,8 @@ public sealed class TrainCommandTests : IDisposable
             "--nesterov", "--schedule", "cosine", "--max-shift", "1", "--epochs", "2", "--data", mnist, "--out", OutFile);
 
         Assert.Equal((0, 0, ""), (recipeExit, exitCode, error));
-        Assert.Contains("Nesterov momentum μ = 0.9, η schedule cosine, shifts of up to 1 pixel", output);
+        Assert.Contains("η = 0.04 (schedule cosine)", output);
+        Assert.Contains("Nesterov momentum μ = 0.9, shifts of up to 1 pixel", output);
         Assert.Equal(File.ReadAllText(byRecipe), File.ReadAllText(OutFile));   // the same weights, to the last digit
     }
 
@@ -288,6 +293,23 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", Category.Mnist)]
+    public void A_copy_of_MNIST_with_a_test_label_changed_to_10_is_blamed_on_that_file_even_with_skip_checksums()
+    {
+        string copy = LoaderMessageTests.CopyOfMnistWithATestLabelOf10(Path.Combine(folder, "my-mnist"));
+        string labels = Path.Combine(copy, Mnist.TestLabelsFile);
+
+        var (exitCode, output, error) = Train("--data", copy, "--skip-checksums", "--epochs", "1", "--out", OutFile);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.StartsWith($"error: could not read the data: {labels}: SHA-256 mismatch", error);
+        Assert.DoesNotContain("would fit", error);
+        Assert.DoesNotContain("784,16,16,11", error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public void A_learning_rate_that_makes_the_cost_blow_up_fails_with_exit_code_1_and_saves_nothing()
     {
         string data = TinyDataFolder();
@@ -312,7 +334,7 @@ public sealed class TrainCommandTests : IDisposable
         using var cancellation = new CancellationTokenSource();
         cancellation.Cancel();
 
-        int exitCode = TrainCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Layers = "784,10", Out = OutFile },
+        int exitCode = TrainCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Layers = [784, 10], Out = OutFile },
             output, error, cancellation.Token);
 
         Assert.Equal(TrainCommand.Cancelled, exitCode);
