@@ -110,15 +110,17 @@ public static class GradeWorker
 
     private static void Write(StreamWriter progress, JsonObject line) => progress.WriteLine(line.ToJsonString());
 
+    // The results a check cell recorded; the file is deleted once read (the progress file keeps them).
     private static IReadOnlyList<ExerciseResult> ReadResults(string? file)
     {
         if (file is null || !File.Exists(file)) return [];
         var results = new List<ExerciseResult>();
-        foreach (var line in File.ReadLines(file).Where(l => l.Length > 0))
+        foreach (var line in File.ReadAllLines(file).Where(l => l.Length > 0))
         {
             try { results.Add(ExerciseResult.FromJson(line)); }
             catch (System.Text.Json.JsonException) { /* not a result Check.Answer wrote: ignored */ }
         }
+        File.Delete(file);
         return results;
     }
 

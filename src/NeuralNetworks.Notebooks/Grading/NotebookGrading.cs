@@ -155,7 +155,7 @@ public static class NotebookGrading
     private static (GradeResult, string) Unreached(CourseNotebook course, Attempt last, int stop, IReadOnlyDictionary<int, AnswerCell> answers, GradingLimits limits, CheckCell check)
     {
         var (result, cause) = Fault(course, last, stop, answers, limits);
-        return (result, stop == check.Index ? cause : $"not run: the notebook stopped before this check: {cause}");
+        return (result, stop == check.Index || check.Answers.Contains(stop) ? cause : $"not run: the notebook stopped before this check: {cause}");
     }
 
     private static string Crash(string log) =>
@@ -163,11 +163,11 @@ public static class NotebookGrading
         : log.Contains("OutOfMemory", StringComparison.Ordinal) ? ": out of memory"
         : ": Environment.Exit, or a crash";
 
-    /// <summary>The first three non-empty lines of a message, joined.</summary>
+    /// <summary>The first non-empty line of a message (a compiler's first diagnostic, an exception's type and message), with "…" when more follows.</summary>
     public static string Short(string? message)
     {
         var lines = (message ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var text = string.Join(" ", lines.Take(3)) + (lines.Count > 3 ? " …" : "");
+        var text = lines.Count == 0 ? "" : lines[0] + (lines.Count > 1 ? " …" : "");
         return text.Length > 600 ? text[..600] + " …" : text;
     }
 }
