@@ -44,6 +44,10 @@ public sealed class DoctorTests(ITestOutputHelper output) : IDisposable
         var handout = Path.Combine(work, "handout");
         var written = NotebookCli.Run(TimeSpan.FromMinutes(3), "notebooks", "handout", Path.Combine(NotebookFiles.NotebooksFolder, "00-setup-check.ipynb"), "--out", handout);
         Assert.True(written.ExitCode == 0, written.ToString());
+        var readme = File.ReadAllText(Path.Combine(handout, "README.md"));
+        Assert.Contains("dotnet run --file doctor.cs", readme);
+        Assert.Contains("dotnet run --file doctor.cs -- --fix", readme);
+        Assert.True(File.Exists(Path.Combine(handout, ".config", "dotnet-tools.json")), "the handout pins no kernel tool");
         var machine = FreshMachine();
 
         var before = Doctor(handout, machine);
