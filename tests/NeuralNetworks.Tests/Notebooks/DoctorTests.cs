@@ -88,6 +88,36 @@ public sealed class DoctorTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(repository, "artifacts", "package", "NeuralNetworks.1.0.0.nupkg")));
     }
 
+    [Fact]
+    public void Where_code_is_on_the_PATH_the_doctor_names_each_missing_recommended_extension_with_its_install_command()
+    {
+        // A stand-in for VS Code's `code`: it lists the extensions in $EXTENSIONS.
+        var bin = Directory.CreateDirectory(Path.Combine(work, "bin")).FullName;
+        if (OperatingSystem.IsWindows())
+        {
+            File.WriteAllText(Path.Combine(bin, "code.cmd"), "@if \"%1\"==\"--list-extensions\" for %%e in (%EXTENSIONS%) do @echo %%e\r\n");
+        }
+        else
+        {
+            var code = Path.Combine(bin, "code");
+            File.WriteAllText(code, "#!/bin/sh\n[ \"$1\" = --list-extensions ] && printf '%s\\n' $EXTENSIONS\n");
+            File.SetUnixFileMode(code, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var environment = FreshMachine().ToDictionary(e => e.Key, e => (string?)e.Value);
+        environment["PATH"] = bin + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH");
+
+        environment["EXTENSIONS"] = "ms-toolsai.jupyter some.other";
+        var missing = NotebookCli.Run(TimeSpan.FromMinutes(5), environment, "notebooks", "doctor", "--folder", NotebookFiles.Root);
+        environment["EXTENSIONS"] = "ms-dotnettools.dotnet-interactive-vscode ms-toolsai.jupyter ms-dotnettools.csharp";
+        var all = NotebookCli.Run(TimeSpan.FromMinutes(5), environment, "notebooks", "doctor", "--folder", NotebookFiles.Root);
+
+        output.WriteLine(missing.ToString());
+        Assert.Contains("✗ VS Code lacks the recommended extension ms-dotnettools.dotnet-interactive-vscode\n    fix: code --install-extension ms-dotnettools.dotnet-interactive-vscode", missing.StdOut);
+        Assert.Contains("✗ VS Code lacks the recommended extension ms-dotnettools.csharp\n    fix: code --install-extension ms-dotnettools.csharp", missing.StdOut);
+        Assert.DoesNotContain("lacks the recommended extension ms-toolsai.jupyter", missing.StdOut);
+        Assert.Contains("✓ VS Code has the recommended extensions (ms-dotnettools.dotnet-interactive-vscode, ms-toolsai.jupyter, ms-dotnettools.csharp)", all.StdOut);
+    }
+
     private (int ExitCode, string Stdout, string Stderr) Doctor(string handout, Dictionary<string, string> machine, params string[] arguments)
     {
         var run = JupyterStockKernel.Exec(handout, TimeSpan.FromMinutes(15), machine, "dotnet", ["run", "--file", "doctor.cs", .. arguments]);
