@@ -32,7 +32,6 @@ public sealed class DoctorTests(ITestOutputHelper output) : IDisposable
         ["JUPYTER_PATH"] = "",
         ["JUPYTER_DATA_DIR"] = "",
         ["XDG_DATA_HOME"] = "",
-        ["DOTNET_CLI_HOME"] = "",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_NOLOGO"] = "1",
