@@ -204,7 +204,8 @@ public static partial class Handout
         the notebook kernel (pinned in `.config/dotnet-tools.json`), a Jupyter kernel for C# that starts and listens on
         your machine only, VS Code's recommended extensions — and runs the notebooks' first line in the kernel. Each line
         is ✓, or ✗ with the command that mends it. `dotnet run --file {DoctorFile} -- --fix` makes the safe repairs (restores
-        the kernel, registers it for Jupyter and VS Code's Jupyter extension, installs the library) and checks again.
+        the kernel, registers it for Jupyter and VS Code's Jupyter extension, installs the library) and checks again;
+        restoring the kernel tool is the one step that needs the internet.
 
         ## 3. Open the notebooks
 
