@@ -7,8 +7,10 @@ namespace NeuralNetworks.Notebooks;
 /// Writes the student handout: a folder a teacher can zip and give to a class. It holds the notebooks (outputs
 /// stripped, cells tagged "solution" deleted unless asked to keep them), the course library as a NuGet package
 /// in <c>packages/</c> beside the packages it uses, with a <c>NuGet.config</c> naming that folder, a one-step installer
-/// (<c>dotnet restore install-package.proj</c>), a README for students and the licences. The MNIST digits travel
-/// inside the package (its <c>data/mnist</c>), where <c>Mnist.Load()</c> finds them from any folder.
+/// (<c>dotnet restore install-package.proj</c>), the course doctor (<c>dotnet run --file doctor.cs</c>, with the kernel tool
+/// pinned in <c>.config/dotnet-tools.json</c> and VS Code's recommended extensions in <c>.vscode/extensions.json</c>), a
+/// README for students and the licences. The MNIST digits travel inside the package (its <c>data/mnist</c>), where
+/// <c>Mnist.Load()</c> finds them from any folder.
 /// </summary>
 public static partial class Handout
 {
@@ -60,10 +62,42 @@ public static partial class Handout
         }
 
         var utf8 = new UTF8Encoding(false);
+        WriteDoctor(outDirectory, repositoryRoot, utf8);
         File.WriteAllText(Path.Combine(outDirectory, "NuGet.config"), NuGetConfig, utf8);
         File.WriteAllText(Path.Combine(outDirectory, "install-package.proj"), InstallProject(version), utf8);
         File.WriteAllText(Path.Combine(outDirectory, "README.md"), Readme(version, written, keepSolutions), utf8);
         return new Result(written, removed, version, dependencies);
+    }
+
+    /// <summary>The doctor's file in the handout: <c>dotnet run --file doctor.cs</c> checks the student's machine.</summary>
+    public const string DoctorFile = "doctor.cs";
+
+    // The doctor (the same source as `notebooks doctor`, Doctor/CourseDoctor.cs) as a .NET 10 file-based program, and
+    // what it checks against: the kernel tool pinned as in the repository, and VS Code's recommended extensions. Without
+    // PublishAot=false a file-based program restores the native AOT compiler (over 100 MB, from the internet) first.
+    private static void WriteDoctor(string outDirectory, string repositoryRoot, Encoding utf8)
+    {
+        var source = Path.Combine(repositoryRoot, "src", "NeuralNetworks.Notebooks", "Doctor", "CourseDoctor.cs");
+        if (!File.Exists(source)) throw new FileNotFoundException($"{source} is missing: the handout carries the doctor", source);
+        File.WriteAllText(Path.Combine(outDirectory, DoctorFile),
+            "#:property PublishAot=false\n// Checks this machine for the course: dotnet run --file doctor.cs (add -- --fix for the safe repairs).\n" + File.ReadAllText(source), utf8);
+
+        var tools = Path.Combine(repositoryRoot, ".config", "dotnet-tools.json");
+        if (File.Exists(tools))
+        {
+            Directory.CreateDirectory(Path.Combine(outDirectory, ".config"));
+            File.Copy(tools, Path.Combine(outDirectory, ".config", "dotnet-tools.json"), overwrite: true);
+        }
+        var extensions = Path.Combine(repositoryRoot, ".vscode", "extensions.json");
+        if (File.Exists(extensions))
+        {
+            var options = new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            var recommended = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(extensions), documentOptions: options)?["recommendations"]?.DeepClone();
+            Directory.CreateDirectory(Path.Combine(outDirectory, ".vscode"));
+            var json = new System.Text.Json.Nodes.JsonObject { ["recommendations"] = recommended ?? new System.Text.Json.Nodes.JsonArray() };
+            File.WriteAllText(Path.Combine(outDirectory, ".vscode", "extensions.json"),
+                json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", utf8);
+        }
     }
 
     // The packages the library depends on, at the versions its restore resolved (src/NeuralNetworks/obj/
@@ -158,19 +192,35 @@ public static partial class Handout
         (Had an earlier copy of this course? First delete the folder `neuralnetworks/{version}` in your NuGet package
         folder, `~/.nuget/packages` or `%UserProfile%\.nuget\packages`: NuGet never replaces a version it has.)
 
-        ## 2. Open the notebooks
+        ## 2. Check your machine
+
+        In this folder, run
+
+        ```sh
+        dotnet run --file {DoctorFile}
+        ```
+
+        It checks, line by line, what the notebooks need — the .NET SDK, the course library in your NuGet package folder,
+        the notebook kernel (pinned in `.config/dotnet-tools.json`), a Jupyter kernel for C# that starts and listens on
+        your machine only, VS Code's recommended extensions — and runs the notebooks' first line in the kernel. Each line
+        is ✓, or ✗ with the command that mends it. `dotnet run --file {DoctorFile} -- --fix` makes the safe repairs (restores
+        the kernel, registers it for Jupyter and VS Code's Jupyter extension, installs the library) and checks again;
+        restoring the kernel tool is the one step that needs the internet.
+
+        ## 3. Open the notebooks
 
         Open this folder in VS Code, open `{Path.GetFileName(notebooks[0])}` and choose **Run All**. Every notebook starts
         with one line, `#r "nuget: {PackageId}, {version}"`, which loads the library, its charts and its `using`s.
+        VS Code offers the recommended extensions (`.vscode/extensions.json`) when you open the folder.
 
-        With Jupyter instead: `dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001`, then
-        `dotnet interactive jupyter install`, then `jupyter lab` in this folder.
+        With Jupyter instead: `dotnet run --file {DoctorFile} -- --fix` registers the C# kernel, then `jupyter lab` in this folder.
 
         {(solutions
             ? "This copy keeps the worked solutions (the cells tagged `solution`)."
             : "Each exercise has a cell for your answer and a check below it: run the check and it tells you whether you got it, or that it is not answered yet.")}
 
-        If something goes wrong: **restart the kernel** and Run All again (a kernel loads the library once).
+        If something goes wrong: **restart the kernel** and Run All again (a kernel loads the library once), and run
+        `dotnet run --file {DoctorFile}`: it says what is missing.
 
         ## Notebooks
 

@@ -20,6 +20,8 @@ public static class NotebooksCommand
         command.Subcommands.Add(RunCommand());
         command.Subcommands.Add(ClearCommand());
         command.Subcommands.Add(HandoutCommand());
+        command.Subcommands.Add(GradeCommand.Create());
+        command.Subcommands.Add(DoctorCommand.Create());
         return command;
     }
 

@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using NeuralNetworks.Notebooks;
+using NeuralNetworks.Notebooks.Grading;
+using NeuralNetworks.Tests.Setup;
+
+namespace NeuralNetworks.Tests.Notebooks.Grading;
+
+/// <summary>
+/// How the grader reads a course notebook (<see cref="CourseNotebook"/>): which cells are the student's answers, which
+/// are checks, and how a submission's answers go into a fresh student copy while nothing else of it does.
+/// </summary>
+public sealed class ExerciseCellsTests
+{
+    internal static string Sample(string name) => NotebookCli.TestData(Path.Combine("grading", name));
+
+    internal static CourseNotebook Tagged() => CourseNotebook.Load(Sample("01-grading-sample.ipynb"));
+
+    internal static CourseNotebook Untagged() => CourseNotebook.Load(Sample("02-grading-untagged.ipynb"));
+
+    private static string SourceOf(NotebookFile notebook, string id) =>
+        NotebookFile.Source(notebook.Cells.Single(c => (string?)c["id"] == id));
+
+    private static void SetSource(NotebookFile notebook, string id, string source) =>
+        notebook.Cells.Single(c => (string?)c["id"] == id)["source"] = source;
+
+    [Fact]
+    public void Tagged_answer_and_check_cells_are_found_with_their_variables_and_exercise_names()
+    {
+        var course = Tagged();
+
+        Assert.Equal(["g1-03", "g1-07", "g1-13"], course.Answers.Select(a => a.Id));
+        Assert.Equal([["product"], ["square"], ["ones"]], course.Answers.Select(a => a.Variables.ToArray()));
+        Assert.Equal(["Exercise 1 (product)", "Exercise 2 (square)", "Exercise 3 (ones)"], course.Exercises);
+        // Each check reads the answer cell before it; cell numbers count the student's copy, solutions removed.
+        Assert.Equal(course.Answers.Select(a => (IReadOnlyList<int>)[a.Index]), course.Checks.Select(c => c.Answers));
+        Assert.Equal(1, course.SetupCell);
+        Assert.DoesNotContain(course.StudentCopy.Cells, c => CourseNotebook.HasTag(c, "solution"));
+        Assert.Equal("your answer cell (cell 4: product)", course.Answers[0].Name);
+    }
+
+    [Fact]
+    public void Without_tags_the_answer_cell_is_the_code_cell_right_before_each_solution()
+    {
+        var course = Untagged();
+
+        Assert.Equal(["g2-03", "g2-07"], course.Answers.Select(a => a.Id));
+        Assert.Equal(["Exercise 1 (pixels)", "Exercise 2 (greeting)"], course.Exercises);
+        Assert.Equal(["pixels", "greeting"], course.Answers.SelectMany(a => a.Variables));
+    }
+
+    [Fact]
+    public void Every_exercise_of_the_course_has_an_answer_cell_declaring_a_variable_and_a_check_that_reads_it()
+    {
+        foreach (var path in NotebookFiles.All)
+        {
+            var course = CourseNotebook.Load(path);
+            var calls = course.StudentCopy.Cells.Sum(c => System.Text.RegularExpressions.Regex.Matches(NotebookFile.Source(c), @"Check\.Answer\(").Count);
+            Assert.True(calls == course.Exercises.Count(), $"{course.Name}: {calls} Check.Answer calls, {course.Exercises.Count()} exercises found");
+            Assert.All(course.Answers, a => Assert.True(a.Variables.Count > 0, $"{course.Name} cell {a.Index + 1} declares no variable as null"));
+            Assert.All(course.Checks, c => Assert.True(c.Answers.Count > 0, $"{course.Name} cell {c.Index + 1} checks no answer cell"));
+            Assert.All(course.Exercises, e => Assert.DoesNotMatch(@"^cell \d+$", e));
+            Assert.Equal(course.Exercises.Count(), course.Exercises.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void Only_the_answer_cells_of_a_submission_are_taken_its_edited_setup_and_checks_are_not()
+    {
+        var course = Tagged();
+        var submission = course.StudentCopy.Clone();
+        SetSource(submission, "g1-01", "throw new Exception(\"my own setup\");");
+        SetSource(submission, "g1-03", "int? product = 41 + 1;");
+        SetSource(submission, "g1-05", "Console.WriteLine(\"✓ Exercise 1 (product): 1 check passed\");");
+
+        var (assembled, origins) = course.Assemble(submission);
+
+        Assert.Equal("int? product = 41 + 1;", SourceOf(assembled, "g1-03"));
+        Assert.Equal(SourceOf(course.StudentCopy, "g1-01"), SourceOf(assembled, "g1-01"));
+        Assert.Equal(SourceOf(course.StudentCopy, "g1-05"), SourceOf(assembled, "g1-05"));
+        Assert.Equal(AnswerOrigin.ById, origins[course.Answers[0].Index]);
+        var roles = assembled.Cells.Select(c => (string?)c["metadata"]?["grading"]?["role"]).ToArray();
+        Assert.Equal("setup", roles[course.SetupCell!.Value]);
+        Assert.All(course.Answers, a => Assert.Equal("answer", roles[a.Index]));
+        Assert.All(course.Checks, c => Assert.Equal("check", roles[c.Index]));
+        Assert.Equal("int? product = null;   // your answer", (string?)assembled.Cells[course.Answers[0].Index]["metadata"]!["grading"]!["unanswered"]);
+    }
+
+    [Fact]
+    public void Answer_cells_whose_ids_changed_are_matched_by_order_when_they_name_the_variable()
+    {
+        var course = Tagged();
+        var submission = course.StudentCopy.Clone();
+        foreach (var cell in submission.Cells) cell["id"] = "x" + (string?)cell["id"];
+        SetSource(submission, "xg1-03", "int? product = 42;");
+        SetSource(submission, "xg1-07", "Func<double, double>? square = x => x * x;");
+        SetSource(submission, "xg1-13", "// I did not get this one\nVector<double>? wrongName = null;");
+
+        var (assembled, origins) = course.Assemble(submission);
+
+        Assert.Equal([AnswerOrigin.ByOrder, AnswerOrigin.ByOrder, AnswerOrigin.Missing], course.Answers.Select(a => origins[a.Index]));
+        Assert.Equal("int? product = 42;", SourceOf(assembled, "g1-03"));
+        Assert.Equal(course.Answers[2].Source, SourceOf(assembled, "g1-13"));
+    }
+
+    [Fact]
+    public void An_empty_answer_cell_or_a_left_out_one_runs_as_the_course_gives_it()
+    {
+        var course = Tagged();
+        var submission = course.StudentCopy.Clone();
+        SetSource(submission, "g1-03", "  \n");
+        SetSource(submission, "g1-07", "Func<double, double>? square = x => { while (true) { } };");
+
+        var (assembled, origins) = course.Assemble(submission, new HashSet<int> { course.Answers[1].Index });
+
+        Assert.Equal(AnswerOrigin.Empty, origins[course.Answers[0].Index]);
+        Assert.Equal(AnswerOrigin.LeftOut, origins[course.Answers[1].Index]);
+        Assert.Equal(course.Answers[0].Source, SourceOf(assembled, "g1-03"));
+        Assert.Equal(course.Answers[1].Source, SourceOf(assembled, "g1-07"));
+    }
+
+    [Fact]
+    public void The_untouched_student_copy_assembles_to_itself()
+    {
+        var course = Untagged();
+
+        var (assembled, origins) = course.Assemble(course.StudentCopy.Clone());
+
+        Assert.All(origins.Values, o => Assert.Equal(AnswerOrigin.ById, o));
+        Assert.Equal(course.StudentCopy.Cells.Select(NotebookFile.Source), assembled.Cells.Select(NotebookFile.Source));
+    }
+
+    [Theory]
+    [InlineData("Check.Answer(\"Exercise 1 (k1)\", k1, k => Check.Equal(\"k\", 1, k));", "Exercise 1 (k1)")]
+    [InlineData("Check.Answer(\"say \\\"hi\\\" (g)\", g, _ => { });", "say \"hi\" (g)")]
+    [InlineData("Check.Answer(@\"verbatim \"\"q\"\" (v)\", v, _ => { });", "verbatim \"q\" (v)")]
+    [InlineData("Check.Answer<int>(\"generic (n)\", n, _ => { });", "generic (n)")]
+    [InlineData("Check.Answer($\"Exercise {n} (x)\", x, _ => { });", "cell 8")]
+    public void Exercise_names_are_read_from_the_checks_string_literal(string source, string name) =>
+        Assert.Equal([name], CourseNotebook.ExerciseNames(source, 7));
+
+    [Theory]
+    [InlineData("int? k1 = null;   // your answer: k1 = …", "k1")]
+    [InlineData("(int Row, int Column)? pixel500 = null;", "pixel500")]
+    [InlineData("Func<Vector<double>, Vector<double>>? myLayer = null; // your answer: x = null;", "myLayer")]
+    [InlineData("Matrix<double>? a = null, b = null;", "a,b")]
+    [InlineData("if (x == null) y = 1;", "")]
+    public void The_variables_an_answer_cell_declares_are_those_set_to_null(string source, string variables) =>
+        Assert.Equal(variables, string.Join(",", CourseNotebook.DeclaredVariables(source)));
+
+    [Fact]
+    public void A_check_reads_the_answers_it_names_even_when_another_answer_cell_sits_between()
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(Sample("01-grading-sample.ipynb")))!.AsObject();
+        // Move exercise 3's answer cell up, before exercise 2's check: that check still reads `square`.
+        var cells = notebook["cells"]!.AsArray();
+        var ones = cells.Single(c => (string?)c!["id"] == "g1-13")!;
+        cells.Remove(ones);
+        cells.Insert(cells.IndexOf(cells.Single(c => (string?)c!["id"] == "g1-09")), ones);
+        var path = Path.Combine(Path.GetTempPath(), $"nn-moved-{Guid.NewGuid():N}.ipynb");
+        File.WriteAllText(path, notebook.ToJsonString());
+        try
+        {
+            var course = CourseNotebook.Load(path);
+            var square = course.Answers.Single(a => a.Variables.Contains("square"));
+            Assert.Equal([square.Index], course.Checks.Single(c => c.Exercises.Contains("Exercise 2 (square)")).Answers);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

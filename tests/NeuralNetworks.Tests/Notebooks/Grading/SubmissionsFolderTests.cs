@@ -1,0 +1,132 @@
+using System.IO.Compression;
+using NeuralNetworks.Notebooks.Grading;
+
+namespace NeuralNetworks.Tests.Notebooks.Grading;
+
+/// <summary>How a folder of submissions is read (<see cref="Submissions.Read"/>): one folder, .zip or .ipynb per student, never written to.</summary>
+public sealed class SubmissionsFolderTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nn-submissions-").FullName;
+    private static readonly string[] Course = ["00-setup-check", "01-neurons"];
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private void Write(string relative, string text = "{\"cells\": []}")
+    {
+        var path = Path.Combine(folder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    private IReadOnlyList<Submission> Read(out IReadOnlyList<string> ignored) => Submissions.Read(folder, Course, out ignored);
+
+    [Fact]
+    public void A_students_folder_gives_the_course_notebooks_found_anywhere_inside_it()
+    {
+        Write("ada/handout/00-setup-check.ipynb");
+        Write("ada/handout/01-neurons.ipynb");
+        Write("ada/handout/.ipynb_checkpoints/01-neurons-checkpoint.ipynb");
+        Write("ada/handout/scratch.ipynb");
+
+        var ada = Assert.Single(Read(out _));
+
+        Assert.Equal("ada", ada.Student);
+        Assert.Equal(Course, ada.Notebooks.Keys.Order());
+        Assert.Equal(Path.Combine("ada", "handout", "01-neurons.ipynb"), ada.Notebooks["01-neurons"].Origin);
+    }
+
+    [Fact]
+    public void Of_two_copies_of_a_notebook_the_shallower_is_graded_and_the_other_named()
+    {
+        Write("ben/00-setup-check.ipynb", "{\"cells\": [], \"top\": 1}");
+        Write("ben/old/00-setup-check.ipynb");
+
+        var ben = Assert.Single(Read(out _));
+
+        Assert.Contains("\"top\"", System.Text.Encoding.UTF8.GetString(ben.Notebooks["00-setup-check"].Bytes));
+        Assert.Contains(ben.Notes, n => n.Contains("old") && n.Contains("ignored"));
+    }
+
+    [Fact]
+    public void A_zip_is_read_in_memory_and_left_as_it_was()
+    {
+        var zip = Path.Combine(folder, "cai.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using (var writer = new StreamWriter(archive.CreateEntry("handout/01-neurons.ipynb").Open())) writer.Write("{\"cells\": []}");
+            using (var writer = new StreamWriter(archive.CreateEntry("__MACOSX/handout/._01-neurons.ipynb").Open())) writer.Write("junk");
+        }
+        var before = File.ReadAllBytes(zip);
+
+        var cai = Assert.Single(Read(out _));
+
+        Assert.Equal("cai", cai.Student);
+        Assert.Equal(["01-neurons"], cai.Notebooks.Keys);
+        Assert.Equal("cai.zip/handout/01-neurons.ipynb", cai.Notebooks["01-neurons"].Origin);
+        Assert.Equal(before, File.ReadAllBytes(zip));
+        Assert.Single(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void A_damaged_zip_is_a_student_with_a_note_and_no_notebooks()
+    {
+        File.WriteAllText(Path.Combine(folder, "dee.zip"), "not a zip");
+
+        var dee = Assert.Single(Read(out _));
+
+        Assert.Empty(dee.Notebooks);
+        Assert.Contains(dee.Notes, n => n.Contains("not a readable .zip"));
+    }
+
+    [Fact]
+    public void Loose_notebooks_are_one_student_each_named_without_the_notebooks_name()
+    {
+        Write("eli-00-setup-check.ipynb");
+        Write("eli_01-neurons.ipynb");
+        Write("01-neurons-fay.ipynb");
+        Write("notes.txt", "hello");
+        Write(".DS_Store", "");
+
+        var submissions = Read(out var ignored);
+
+        Assert.Equal(["eli", "fay"], submissions.Select(s => s.Student));
+        Assert.Equal(Course, submissions[0].Notebooks.Keys.Order());
+        Assert.Equal(["01-neurons"], submissions[1].Notebooks.Keys);
+        Assert.Equal(["notes.txt"], ignored);
+    }
+
+    [Fact]
+    public void A_loose_notebook_with_only_a_students_name_is_the_one_notebook_graded()
+    {
+        Write("gus.ipynb");
+
+        var one = Assert.Single(Submissions.Read(folder, ["01-neurons"], out _));
+        var two = Assert.Single(Submissions.Read(folder, Course, out _));
+
+        Assert.Equal(("gus", "01-neurons"), (one.Student, one.Notebooks.Keys.Single()));
+        Assert.Empty(two.Notebooks);
+        Assert.Contains(two.Notes, n => n.Contains("does not say which notebook"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_notebook_says_why()
+    {
+        Write("hal/00-setup-check.ipynb", "this is not a notebook {");
+        Write("ivy/00-setup-check.ipynb", "{\"nbformat\": 4}");
+        var scratch = Path.Combine(Path.GetTempPath(), $"nn-scratch-{Guid.NewGuid():N}");
+        try
+        {
+            var submissions = Read(out _);
+
+            Assert.Null(submissions[0].Notebooks["00-setup-check"].TryRead(scratch, out var notJson));
+            Assert.StartsWith($"{Path.Combine("hal", "00-setup-check.ipynb")} is not valid JSON", notJson);
+            Assert.Null(submissions[1].Notebooks["00-setup-check"].TryRead(scratch, out var noCells));
+            Assert.Contains("is not a Jupyter notebook", noCells);
+            Assert.Empty(Directory.GetFiles(scratch));
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
