@@ -76,5 +76,17 @@ public class ChartsBetterTests
         var data = figure.GetProperty("data").EnumerateArray().ToArray();
         Assert.Equal(["sigmoid", "tanh"], data.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal([0.94, 0.937, 0.89], Numbers(data[1].GetProperty("y")));
+        Assert.Equal([0.025, 0.1, 0.4], Numbers(figure.GetProperty("layout").GetProperty("xaxis").GetProperty("tickvals")));
+        Assert.False(figure.GetProperty("layout").GetProperty("yaxis").TryGetProperty("range", out _));
+    }
+
+    [Fact]
+    public void LinesLogX_with_a_y_range_keeps_every_point_but_shows_only_that_range()
+    {
+        var chart = Charts.LinesLogX("Accuracy against η", "η", "accuracy", (0.88, 0.96),
+            new Charts.Series("relu", [0.1, 0.2, 0.4], [0.93, 0.92, 0.10]));
+        var figure = Figure(chart);
+        Assert.Equal([0.88, 0.96], Numbers(figure.GetProperty("layout").GetProperty("yaxis").GetProperty("range")));
+        Assert.Equal([0.93, 0.92, 0.10], Numbers(figure.GetProperty("data")[0].GetProperty("y")));
     }
 }

@@ -29,7 +29,7 @@ public static partial class Charts
         for (int p = 0; p < plots.Length; p++)
         {
             var plot = plots[p];
-            var (n, xDomain) = PanelDomain(p, plots.Length);
+            var (n, xDomain) = PanelDomain(p, plots.Length, gap: 0.14);
             foreach (var s in plot.Series)
             {
                 var trace = SeriesTrace(s);
@@ -42,7 +42,7 @@ public static partial class Charts
                 ("type", plot.LogY ? "log" : null))));
             annotations.Add(PanelTitle(plot.Title, xDomain));
         }
-        var chart = NewChart(title, Math.Max(420, 420 * plots.Length), 440, traces.ToArray());
+        var chart = NewChart(title, Math.Max(460, 460 * plots.Length), 440, traces.ToArray());
         var layout = GenericChart.getLayout(chart);
         foreach (var (name, axis) in axes) layout.SetProperty(name, axis);
         layout.SetProperty("annotations", annotations.ToArray());
@@ -70,7 +70,7 @@ public static partial class Charts
         var annotations = new List<Annotation>();
         for (int p = 0; p < paths.Length; p++)
         {
-            var (suffix, xDomain) = PanelDomain(p, paths.Length);
+            var (suffix, xDomain) = PanelDomain(p, paths.Length, gap: 0.07);
             var contour = NewTrace("contour", ("x", xs), ("y", ys), ("z", z), ("ncontours", 25),
                 ("colorscale", new object[][] { [0.0, "rgb(247,251,255)"], [1.0, "rgb(158,202,225)"] }),
                 ("contours", Obj(("coloring", "fill"), ("showlines", true))), ("showscale", false), ("name", "f"),
@@ -97,21 +97,29 @@ public static partial class Charts
         return chart;
     }
 
-    /// <summary>Several curves on a logarithmic x axis, e.g. validation accuracy against the learning rate η.</summary>
-    public static GenericChart LinesLogX(string title, string xTitle, string yTitle, params Series[] series)
+    /// <summary>Several curves on a logarithmic x axis, e.g. validation accuracy against the learning rate η; the x
+    /// values of the curves are the axis's ticks.</summary>
+    public static GenericChart LinesLogX(string title, string xTitle, string yTitle, params Series[] series) =>
+        LinesLogX(title, xTitle, yTitle, null, series);
+
+    /// <summary>Several curves on a logarithmic x axis, showing only y in <paramref name="yRange"/> (a point outside it,
+    /// e.g. a run that collapsed, is drawn as a line leaving the chart).</summary>
+    public static GenericChart LinesLogX(string title, string xTitle, string yTitle, (double Min, double Max)? yRange, params Series[] series)
     {
         ArgumentNullException.ThrowIfNull(series);
         var chart = NewChart(title, 800, 440, series.Select(SeriesTrace).ToArray());
+        var ticks = series.SelectMany(s => s.X).Distinct().Order().ToArray();
         var layout = GenericChart.getLayout(chart);
-        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle(xTitle)), ("type", "log")));
-        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle(yTitle))));
+        layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle(xTitle)), ("type", "log"), ("tickvals", ticks),
+            ("ticktext", ticks.Select(t => t.ToString("g4", System.Globalization.CultureInfo.InvariantCulture)).ToArray())));
+        layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle(yTitle)),
+            ("range", yRange is { } r ? new[] { r.Min, r.Max } : null)));
         return chart;
     }
 
     /// <summary>The axis suffix ("", "2", "3", …) and horizontal domain of panel <paramref name="p"/> of <paramref name="count"/>.</summary>
-    private static (string Suffix, double[] Domain) PanelDomain(int p, int count)
+    private static (string Suffix, double[] Domain) PanelDomain(int p, int count, double gap)
     {
-        const double gap = 0.07;
         double width = (1 - gap * (count - 1)) / count;
         double start = p * (width + gap);
         return (p == 0 ? "" : (p + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), [start, start + width]);

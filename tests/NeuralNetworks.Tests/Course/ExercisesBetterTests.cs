@@ -25,6 +25,13 @@ public sealed class ExercisesBetterTests : IDisposable
         Assert.Contains("✓", Printed);
     }
 
+    private void AssertNotAnswered(bool answered, string exercise)
+    {
+        Assert.False(answered);
+        Assert.Contains($"◌ {exercise}: not answered yet", Printed);
+        Assert.DoesNotContain("✓", Printed);
+    }
+
     private void AssertDiagnosed(bool passed, string diagnosis)
     {
         Assert.False(passed, Printed);
@@ -45,11 +52,8 @@ public sealed class ExercisesBetterTests : IDisposable
         AssertPassed(ParameterCount(sizes => { int n = 0; for (int l = 1; l < sizes.Length; l++) n += (sizes[l - 1] + 1) * sizes[l]; return n; }));
 
     [Fact]
-    public void ParameterCount_unanswered_says_not_answered_yet()
-    {
-        Assert.False(ParameterCount(null));
-        Assert.Contains("◌ Build it 1 · the number of parameters (myParameterCount): not answered yet", Printed);
-    }
+    public void ParameterCount_unanswered_says_not_answered_yet() =>
+        AssertNotAnswered(ParameterCount(null), "Build it 1 · the number of parameters (myParameterCount)");
 
     [Fact]
     public void ParameterCount_without_biases_is_named() =>
@@ -90,11 +94,8 @@ public sealed class ExercisesBetterTests : IDisposable
     }
 
     [Fact]
-    public void Softmax_unanswered_says_not_answered_yet()
-    {
-        Assert.False(Softmax(null));
-        Assert.Contains("◌ Build it 1 · softmax (mySoftmax): not answered yet", Printed);
-    }
+    public void Softmax_unanswered_says_not_answered_yet() =>
+        AssertNotAnswered(Softmax(null), "Build it 1 · softmax (mySoftmax)");
 
     [Fact]
     public void Softmax_cases_have_no_sum_of_z_near_zero_so_every_mistake_gives_finite_numbers() =>
@@ -148,11 +149,8 @@ public sealed class ExercisesBetterTests : IDisposable
     public void MomentumStep_of_the_library_is_the_library_Momentum_Step() => AssertPassed(MomentumStep(Exercises.MomentumStepOnVectors));
 
     [Fact]
-    public void MomentumStep_unanswered_says_not_answered_yet()
-    {
-        Assert.False(MomentumStep(null));
-        Assert.Contains("◌ Build it 2 · one step of momentum (myMomentumStep): not answered yet", Printed);
-    }
+    public void MomentumStep_unanswered_says_not_answered_yet() =>
+        AssertNotAnswered(MomentumStep(null), "Build it 2 · one step of momentum (myMomentumStep)");
 
     [Fact]
     public void MomentumStep_with_the_velocity_unchanged_is_named() =>
@@ -217,11 +215,8 @@ public sealed class ExercisesBetterTests : IDisposable
     }
 
     [Fact]
-    public void BigEndianInt32_unanswered_says_not_answered_yet()
-    {
-        Assert.False(BigEndian(null));
-        Assert.Contains("◌ Build it 1 · a big-endian integer (myReadInt32): not answered yet", Printed);
-    }
+    public void BigEndianInt32_unanswered_says_not_answered_yet() =>
+        AssertNotAnswered(BigEndian(null), "Build it 1 · a big-endian integer (myReadInt32)");
 
     [Fact]
     public void BigEndianInt32_little_endian_is_named() =>
