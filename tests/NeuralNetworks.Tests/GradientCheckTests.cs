@@ -128,7 +128,7 @@ public class GradientCheckTests
                     var g = grey.GetProperty("z")[j][k];
                     if (entry.IsSizeable)
                     {
-                        Assert.Equal(Math.Max(Math.Log10(Math.Max(entry.RelativeError, 1e-300)), -12), z.GetDouble(), 1e-12);
+                        Assert.Equal(Math.Max(Math.Log10(Math.Max(entry.RelativeError, 1e-300)), -12), z.GetDouble(), 1e-3);
                         Assert.Equal(JsonValueKind.Null, g.ValueKind);
                     }
                     else

@@ -6,6 +6,9 @@ namespace NeuralNetworks.Plotting;
 
 public static partial class Charts
 {
+    /// <summary>A number as text with four significant digits, for hover labels.</summary>
+    private static string Digits4(double v) => v.ToString("g4", CultureInfo.InvariantCulture);
+
     /// <summary>The colour of gradients that are nearly 0 in <see cref="GradientCheck(GradientCheckResult, int)"/>.</summary>
     internal const string NearlyZero = "rgb(215,215,215)";
 
@@ -29,25 +32,22 @@ public static partial class Charts
         {
             var (rows, columns) = (r.GradW.RowCount, r.GradW.ColumnCount);
             var weights = r.Entries.Where(e => !e.IsBias).ToArray();   // row by row
-            double?[][] Grid(Func<GradientCheckEntry, double?> value) =>
+            T?[][] Grid<T>(Func<GradientCheckEntry, T?> value) =>
                 Enumerable.Range(0, rows).Select(j => Enumerable.Range(0, columns).Select(k => value(weights[j * columns + k])).ToArray()).ToArray();
-            double[][][] Numbers() =>
-                Enumerable.Range(0, rows).Select(j => Enumerable.Range(0, columns).Select(k =>
-                    new[] { weights[j * columns + k].Gradient, weights[j * columns + k].Numerical, weights[j * columns + k].AbsoluteError }).ToArray()).ToArray();
             string name = $"W{Sup(r.Layer)}";
 
+            // Numbers for the hover, to four digits (the page carries every one of them).
             var sizeable = HeatmapTrace([], Viridis, LogFloor, 0, zmid: null,
-                hover: $"{name}[j = %{{y}}, k = %{{x}}]: g = %{{customdata[0]:.4g}}, n = %{{customdata[1]:.4g}}<br>log₁₀ relative error = %{{z:.1f}}",
+                hover: $"{name}[j = %{{y}}, k = %{{x}}]: g = %{{customdata[0]}}, n = %{{customdata[1]}}<br>log₁₀ relative error = %{{z:.1f}}",
                 showScale: i == 0, colorbarTitle: "log₁₀ relative error<br>(sizeable gradients)<br>−7 and below: agree<br>−2 and above: a bug");
-            sizeable.SetProperty("z", Grid(e => e.IsSizeable ? Math.Max(Math.Log10(Math.Max(e.RelativeError, 1e-300)), LogFloor) : null));
-            sizeable.SetProperty("customdata", Numbers());
+            sizeable.SetProperty("z", Grid<double?>(e => e.IsSizeable ? Math.Round(Math.Max(Math.Log10(Math.Max(e.RelativeError, 1e-300)), LogFloor), 3) : null));
+            sizeable.SetProperty("customdata", Grid(e => e.IsSizeable ? new[] { Digits4(e.Gradient), Digits4(e.Numerical) } : null));
 
             var nearlyZero = HeatmapTrace([], [[0.0, NearlyZero], [1.0, NearlyZero]], 0, 1, zmid: null,
-                hover: $"{name}[j = %{{y}}, k = %{{x}}]: nearly 0 (|g| + |n| below {GradientCheckResult.Short(Model.GradientCheck.Sizeable)})<br>" +
-                       "g = %{customdata[0]:.2g}, n = %{customdata[1]:.2g}, |g − n| = %{customdata[2]:.1e}",
+                hover: $"{name}[j = %{{y}}, k = %{{x}}]: nearly 0 (|g| + |n| below {GradientCheckResult.Short(Model.GradientCheck.Sizeable)}), |g − n| = %{{customdata}}",
                 showScale: false);
-            nearlyZero.SetProperty("z", Grid(e => e.IsSizeable ? null : 1.0));
-            nearlyZero.SetProperty("customdata", Numbers());
+            nearlyZero.SetProperty("z", Grid<double?>(e => e.IsSizeable ? null : 1.0));
+            nearlyZero.SetProperty("customdata", Grid(e => e.IsSizeable ? null : Digits4(e.AbsoluteError)));
 
             int sizeableCount = weights.Count(e => e.IsSizeable), rest = weights.Length - sizeableCount;
             double maxRelative = weights.Where(e => e.IsSizeable).Select(e => e.RelativeError).DefaultIfEmpty(0).Max();

@@ -308,6 +308,8 @@ public sealed class ExercisesBackpropTests : IDisposable
     // ───────────────────────────── 09's epoch ─────────────────────────────
 
     /// <summary>105 made-up digits: ten full mini-batches of 10 and a last one of 5.</summary>
+    internal static DataSet EpochDigitsForDump() => EpochDigits.Value;
+
     private static readonly Lazy<DataSet> EpochDigits = new(() =>
     {
         var X = Digits(105, seed: 3);
