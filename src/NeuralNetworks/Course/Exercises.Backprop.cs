@@ -689,17 +689,11 @@ public static partial class Exercises
 
     private static double Tolerance(Matrix<double> right) => 1e-9 * right.Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max() + 1e-18;
 
+    /// <summary>max |aᵢⱼ − bᵢⱼ| (infinite when a difference is NaN), for matrices of one shape.</summary>
     private static double MaxDifference(Matrix<double> a, Matrix<double> b)
     {
-        double worst = 0;
-        for (int i = 0; i < a.RowCount; i++)
-            for (int j = 0; j < a.ColumnCount; j++)
-            {
-                double d = Math.Abs(a[i, j] - b[i, j]);
-                if (double.IsNaN(d)) return double.PositiveInfinity;
-                worst = Math.Max(worst, d);
-            }
-        return worst;
+        var differences = (a - b).Enumerate().Select(Math.Abs).ToArray();
+        return differences.Any(double.IsNaN) ? double.PositiveInfinity : differences.DefaultIfEmpty(0).Max();
     }
 
     /// <summary>The first entry (row by row, as <see cref="Check"/> reports it) that differs by more than the tolerance.</summary>
