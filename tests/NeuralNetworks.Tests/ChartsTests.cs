@@ -390,21 +390,6 @@ public class ChartsTests
     }
 
     [Fact]
-    public void GradientCheck_shows_log10_of_the_relative_errors()
-    {
-        var net = Network.Create([4, 3, 2], seed: 1);
-        var x = Vector<double>.Build.Dense(4, i => 0.2 * i);
-        var result = GradientCheck.Run(net, x, DataSet.OneHot(1, 2));
-        var chart = Charts.GradientCheck(result);
-        var traces = Data(chart).EnumerateArray().ToArray();
-        Assert.Equal(2, traces.Length);
-        var expected = result[1].RelativeErrorW.Map(e => e > 0 ? Math.Max(Math.Log10(e), -16) : -16);
-        AssertRowsEqual(expected, Z(traces[0]), 1e-12);
-        Assert.Contains("log₁₀", traces[0].GetProperty("colorbar").GetProperty("title").GetProperty("text").GetString());
-        Assert.Single(Data(Charts.GradientCheck(result, layer: 2)).EnumerateArray());
-    }
-
-    [Fact]
     public void Confusion_writes_the_counts_in_the_cells()
     {
         var data = SyntheticDigits(20);

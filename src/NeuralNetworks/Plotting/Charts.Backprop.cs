@@ -98,31 +98,6 @@ public static partial class Charts
         return new Panel(title, [trace], Image: false, XTitle: xTitle, YTitle: yTitle);
     }
 
-    /// <summary>
-    /// A gradient check as heatmaps of log₁₀ of the relative error |g − n| / (|g| + |n|) between backpropagation's g and
-    /// the central difference n, for each weight of layer <paramref name="layer"/> (0: every layer).
-    /// Around −7 and below is agreement; near 0 is a bug. An error of exactly 0 is drawn at −16.
-    /// </summary>
-    public static GenericChart GradientCheck(GradientCheckResult result, int layer = 0)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        if (layer < 0 || layer > result.Layers.Count)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Choose 0 (all) or a layer 1…{result.Layers.Count}.");
-        var records = layer == 0 ? result.Layers : [result[layer]];
-        const double floor = -16;
-        var panels = records.Select((r, i) =>
-        {
-            var log = r.RelativeErrorW.Map(e => e > 0 ? Math.Max(Math.Log10(e), floor) : floor);
-            var trace = HeatmapTrace(Rows(log), Viridis, floor, 0, zmid: null,
-                hover: $"W{Sup(r.Layer)}[j = %{{y}}, k = %{{x}}]: log₁₀ relative error = %{{z:.1f}}",
-                showScale: i == 0, colorbarTitle: "log₁₀ relative error");
-            return new Panel($"W{Sup(r.Layer)}: max relative error {r.MaxRelativeError.ToString("0.0e+0", CultureInfo.InvariantCulture)}",
-                [trace], Image: false, XTitle: "k", YTitle: "j");
-        }).ToArray();
-        return Grid(panels, columns: 1, $"Gradient check (ε = {result.Epsilon.ToString("g2", CultureInfo.InvariantCulture)}): backprop vs. central differences",
-            width: 900, height: 80 + 240 * panels.Length, gapX: 0.02, gapY: 0.3);
-    }
-
     /// <summary>Dark blue (small) → yellow (large), for magnitudes such as log errors.</summary>
     internal static readonly object[][] Viridis =
         [[0.0, "rgb(68,1,84)"], [0.25, "rgb(59,82,139)"], [0.5, "rgb(33,145,140)"], [0.75, "rgb(94,201,98)"], [1.0, "rgb(253,231,37)"]];
