@@ -30,7 +30,6 @@ public delegate Network TrainingEpoch(Network network, DataSet training, int[] o
 public static partial class Exercises
 {
     /// <summary>The network your backward pass is checked on: 784-16-16-10, sigmoid neurons, quadratic cost, seed 1 (notebook 08's).</summary>
-    private static Network CourseNetwork() => Network.Create([784, 16, 16, 10], seed: 1);
 
     /// <summary>A network of another shape, L = 4 layers and no square weight matrix, for "does it work for any network?".</summary>
     private static readonly int[] OtherShape = [7, 5, 4, 3, 2];
@@ -415,7 +414,7 @@ public static partial class Exercises
     /// <summary>
     /// Checks your δᴸ for the cross-entropy cost with sigmoid outputs, <c>(a, y) =&gt; δᴸ</c>: BP1 δᴸ = ∇ₐC ⊙ σ′(zᴸ) with
     /// ∇ₐC = (a − y) / (a(1 − a)) and σ′(z) = a(1 − a), which cancel to δᴸ = a − y. Checked on ten output neurons from
-    /// badly wrong and saturated (z = −8 for the label: a ≈ 0.0003) to right and sure, against <see cref="Cost.OutputError"/>.
+    /// badly wrong and saturated (z = −8 for the label: a ≈ 0.0003) to right and sure, against <see cref="Cost.OutputError(LayerForward, Matrix{double})"/>.
     /// </summary>
     public static void CrossEntropyDelta(Func<Vector<double>, Vector<double>, Vector<double>> yours)
     {
@@ -720,7 +719,6 @@ public static partial class Exercises
         return ("none", 0, 0);
     }
 
-    private static string Sup(int l) => Notation.Superscript(l);
 
     private static string Short(double x) => GradientCheckResult.Short(x);
 }

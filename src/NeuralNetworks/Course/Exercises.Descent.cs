@@ -361,8 +361,6 @@ public static partial class Exercises
                   "quadratic cost; network.WithParameters(W, b) keeps the activations and the cost of the network it is called on");
     }
 
-    /// <summary>The course's untrained network: 784-16-16-10, sigmoid, quadratic cost, seed 1 (notebooks 05–09).</summary>
-    internal static Network CourseNetwork() => Network.Create([784, 16, 16, 10], seed: 1);
 
     /// <summary>The first <paramref name="count"/> MNIST training digits.</summary>
     private static DataSet CourseDigits(int count) => Mnist.LoadTraining().Take(count);
@@ -402,7 +400,6 @@ public static partial class Exercises
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    private static string Sup(int l) => Notation.Superscript(l);
 
     private static string Number(double x) => x.ToString("g4", CultureInfo.InvariantCulture);
 }
