@@ -215,7 +215,8 @@ public static class Check
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The student's code threw: a ✗ that says what and where, never a stack trace.
-            var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {e.Message}{Diagnosis.Where(e)}";
+            var message = string.Join(" ", e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{Diagnosis.Where(e)}";
             Interlocked.Increment(ref session.Failed);
             Out.WriteLine(line);
             Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, line));
@@ -294,7 +295,11 @@ public static class Check
         return true;
     }
 
-    private static bool Fail(string what, string detail)
+    /// <summary>Reports a ✗ that no comparison can express, e.g. "your backward pass returns 2 layers, not 3".</summary>
+    /// <param name="what">What was being checked.</param>
+    /// <param name="detail">What is wrong, and how to put it right.</param>
+    /// <returns>False, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
+    public static bool Fail(string what, string detail)
     {
         Interlocked.Increment(ref Current.Failed);
         var line = $"✗ {what}: {detail}";

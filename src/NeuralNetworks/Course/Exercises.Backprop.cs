@@ -104,9 +104,9 @@ public static partial class Exercises
         }
         catch (Exception e) when (e is not CheckFailedException and not OutOfMemoryException)
         {
-            return Check.That($"your backward pass runs on {examples}", false, Explain(e, network, m));
+            return Check.Fail($"your backward pass runs on {examples}", Explain(e, network, m));
         }
-        if (Structure(mine, L, examples) is { } wrong) return Check.That($"your backward pass returns one LayerBackward per layer on {examples}", false, wrong);
+        if (Structure(mine, L, examples) is { } wrong) return Check.Fail($"your backward pass returns one LayerBackward per layer on {examples}", wrong);
 
         if (!quiet && !CostMatches($"C, the mean cost of {examples} (the Cost your BackwardPass carries)", right.Cost, mine!.Cost, m))
             return false;
@@ -545,7 +545,7 @@ public static partial class Exercises
             }
             catch (Exception e) when (e is not CheckFailedException and not OutOfMemoryException)
             {
-                Check.That($"your epoch {epoch} runs on {setting}", false, $"it threw {e.GetType().Name}: {OneLine(e.Message)}{Diagnosis.Where(e)}");
+                Check.Fail($"your epoch {epoch} runs on {setting}", $"it threw {e.GetType().Name}: {OneLine(e.Message)}{Diagnosis.Where(e)}");
                 return;
             }
             string what = epoch == 1
@@ -553,18 +553,18 @@ public static partial class Exercises
                 : "epoch 2 of yours, which shuffles epoch 1's order again = GradientDescent.Train's epoch 2";
             if (after is null)
             {
-                Check.That(what, false, "your epoch returned null: return the network after the last step");
+                Check.Fail(what, "your epoch returned null: return the network after the last step");
                 return;
             }
             if (after.Shape != start.Shape)
             {
-                Check.That(what, false, $"your epoch returned a {after.Shape} network; it should keep the shape {start.Shape}");
+                Check.Fail(what, $"your epoch returned a {after.Shape} network; it should keep the shape {start.Shape}");
                 return;
             }
             double difference = MaxParameterDifference(expected[epoch - 1], after);
             if (difference > 1e-9)
             {
-                Check.That(what, false, epoch == 1
+                Check.Fail(what, epoch == 1
                     ? WhatEpochOneDid(after, start, digits, eta, m, seed, expected[0])
                     : WhatEpochTwoDid(after, expected[0], digits, eta, m, seed, expected[1]));
                 return;
@@ -670,7 +670,7 @@ public static partial class Exercises
             try { wrong = mistake.WouldGive()[0, 0]; }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException) { continue; }
             if (Math.Abs(actual - wrong) <= Math.Max(tolerance, 1e-9 * Math.Abs(wrong)) && Math.Abs(wrong - expected) > tolerance)
-                return Check.That(what, false, $"yours is {Check.Number(actual)}, expected {Check.Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
+                return Check.Fail(what, $"yours is {Check.Number(actual)}, expected {Check.Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
         }
         return Check.Equal(what, expected, actual, tolerance);
     }

@@ -267,7 +267,7 @@ public static partial class Exercises
         }
         catch (Exception e) when (e is IndexOutOfRangeException || (e is ArgumentException && e is not ArgumentNullException))
         {
-            Check.That(ran, false, $"it threw {e.GetType().Name}: {FirstLine(e.Message)} — " + (FromMathNet(e)
+            Check.Fail(ran, $"it threw {e.GetType().Name}: {FirstLine(e.Message)} — " + (FromMathNet(e)
                 ? "matrices of two different shapes met, such as Wˡ and the gradient of another layer (W¹ is 16 × 784, ∂C/∂W² is 16 × 16): " +
                   "an off-by-one layer index? Each layer takes its own gradient: Wˡ − η ∂C/∂Wˡ"
                 : $"an off-by-one layer index? W(l), b(l) and gradients[l] count the layers 1…{L} as the maths does; " +
@@ -276,18 +276,18 @@ public static partial class Exercises
         }
         if (yoursStepped is null)
         {
-            Check.That(ran, false, "it returned null: return the new network, e.g. network.WithParameters(W, b)");
+            Check.Fail(ran, "it returned null: return the new network, e.g. network.WithParameters(W, b)");
             return;
         }
         if (yoursStepped.Shape != network.Shape)
         {
-            Check.That(ran, false, $"it returned a {yoursStepped.Shape} network; one step keeps the shape {network.Shape}");
+            Check.Fail(ran, $"it returned a {yoursStepped.Shape} network; one step keeps the shape {network.Shape}");
             return;
         }
 
         if (FirstChange(network, yoursStepped) is null)
         {
-            Check.That(ran, false, "it returned a network with every weight and bias as it was: nothing took a step. " +
+            Check.Fail(ran, "it returned a network with every weight and bias as it was: nothing took a step. " +
                 "Did you compute the new matrices and then return the network you were given (or leave η at 0)?");
             return;
         }
@@ -349,7 +349,7 @@ public static partial class Exercises
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            Check.That(anyKind, false, $"it threw {e.GetType().Name}: {FirstLine(e.Message)}. Count the layers with network.LayerCount (here 2), not a fixed 3");
+            Check.Fail(anyKind, $"it threw {e.GetType().Name}: {FirstLine(e.Message)}. Count the layers with network.LayerCount (here 2), not a fixed 3");
             return;
         }
         bool sameKind = kindStepped is not null && kindStepped.Activation == kind.Activation && kindStepped.OutputActivation == kind.OutputActivation
