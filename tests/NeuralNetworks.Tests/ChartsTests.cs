@@ -348,6 +348,8 @@ public class ChartsTests
         Assert.Equal(histories[1].Epochs.Select(e => e.TestAccuracy!.Value).ToArray(), Numbers(traces[1].GetProperty("y")));
         Assert.Equal(2, Data(Charts.Compare(histories, "cost")).GetArrayLength());
         Assert.Throws<ArgumentException>(() => Charts.Compare(histories, "speed"));
+        Assert.Equal("Seconds per epoch", Title(Charts.Compare(histories, "seconds")));
+        Assert.Equal("Training cost per epoch", Title(Charts.Compare(histories, "cost")));
     }
 
     [Fact]

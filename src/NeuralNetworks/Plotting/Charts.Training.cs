@@ -119,7 +119,8 @@ public static partial class Charts
             return LineTrace(h.Label, epochs.Select(e => e.Epoch).ToArray(), epochs.Select(e => value(e)!.Value).ToArray(), null,
                 $"{Escape(h.Label)}<br>epoch %{{x}}: {axisTitle} %{{y:{format}}}");
         }).ToArray();
-        var chart = NewChart($"{char.ToUpperInvariant(axisTitle[0])}{axisTitle[1..]} per epoch", 800, 460, traces);
+        var title = axisTitle.EndsWith(" per epoch", StringComparison.Ordinal) ? axisTitle : $"{axisTitle} per epoch";   // not "seconds per epoch per epoch"
+        var chart = NewChart($"{char.ToUpperInvariant(title[0])}{title[1..]}", 800, 460, traces);
         var layout = GenericChart.getLayout(chart);
         layout.SetProperty("xaxis", Make<LinearAxis>(("title", AxisTitle("epoch"))));
         layout.SetProperty("yaxis", Make<LinearAxis>(("title", AxisTitle(axisTitle)), ("tickformat", format == ".2%" ? ".0%" : null)));
