@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using NeuralNetworks.Data;
 using NeuralNetworks.Fast;
 using NeuralNetworks.Model;
@@ -44,6 +45,9 @@ internal static class FastTrainer
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
+    // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
+    // would otherwise run unoptimised until on-stack replacement swaps it out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
