@@ -56,6 +56,7 @@ internal static class FastTrainer
         int n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
+        CompileTheStep<V>(network, training, options, capacity, threads);
         using var fast = new FastNetwork<V>(network, capacity, threads, options.Momentum, options.Nesterov, options.WeightDecay);
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
@@ -95,5 +96,26 @@ internal static class FastTrainer
                 if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
             }
         return run.Finish(fast.ToNetwork(network));
+    }
+
+    /// <summary>
+    /// One step of each batch size the epochs will use, and an evaluation, on a throwaway copy of the network: the JIT
+    /// compiles each method of the step on its first call (tens of milliseconds in all, once per process), and this way it
+    /// does so before the first epoch's clock starts, not inside the first epoch. The copy is discarded; nothing of the
+    /// run depends on it.
+    /// </summary>
+    private static unsafe void CompileTheStep<V>(Network network, DataSet training, TrainingOptions options, int capacity, int threads) where V : struct, ISimdFloats<V>
+    {
+        using var scratch = new FastNetwork<V>(network, capacity, threads, options.Momentum, options.Nesterov, options.WeightDecay);
+        int m = Math.Min(options.BatchSize, training.Count), last = training.Count % m;
+        var rows = Enumerable.Range(0, m).ToArray();
+        fixed (byte* pixels = training.AllPixelBytes)
+        fixed (byte* labels = training.AllLabels)
+            foreach (int count in last == 0 ? [m] : new[] { m, last })
+            {
+                scratch.Gradient(pixels, labels, rows.AsSpan(0, count), rows.AsSpan(0, count));
+                scratch.Step(options.LearningRate);
+            }
+        if ((options.TestData ?? options.ValidationData) is { } evaluated) scratch.Evaluate(evaluated.Take(capacity));
     }
 }
