@@ -15,7 +15,7 @@ namespace NeuralNetworks.Fast;
 /// <remarks>
 /// The class is split by concern: this file is the layout (where every parameter lives), FastStep.cs the training step
 /// (gradient, update, evaluation), <see cref="FastShard{V}"/> the passes over one shard of a mini-batch,
-/// <see cref="FastKernels{V}"/> the inner loops and <see cref="PartnerThread{V}"/> the second thread.
+/// <see cref="FastKernels{V}"/> the inner loops and <see cref="PartnerThread"/> the second thread.
 /// <list type="bullet">
 /// <item>Wˡ is stored by input (transposed), as nˡ⁻¹ rows of nˡ floats padded to a multiple of 16 (one Vector512, two
 /// Vector256 or four Vector128 per 16 neurons; padding lanes hold 0 and stay 0). Then zₓ = bˡ + Σₖ aₓ[k]·(row k) is a
@@ -89,10 +89,19 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     private readonly int* touchedInputs;   // the inputs k not 0 in some example of the batch: the rows of W¹ a step moves
     private readonly ulong* touchedMask;
     private readonly void* block;          // every buffer above, in one aligned allocation
-    private readonly FastShard<V>[] shards;    // shard 0 also evaluates the test set
-    private readonly PartnerThread<V>? partner;   // the second thread, when there are two shards and two threads
+    private readonly FastShard<V>[] shards;    // two: the halves of a sharded batch, or of an evaluation (shard 0 alone takes a smaller batch)
+    private readonly PartnerThread? partner;   // the second thread, when there are two threads
+    private readonly Action secondShard, secondGroups, secondRows, secondHalf;   // the partner's parts of the work (FastStep.cs)
     private int m;                         // examples in the current batch
     private int shardCount;                // shards the current batch is split into
+    private byte* pixels, labels;          // the current step's data set, for the partner's part
+    private int splitGroup;                // an unsharded batch's forward groups from here on are the partner's
+    private int splitInput, touchedCount;  // an unsharded batch's rows of W¹ from this input on are the partner's; the rows it touches
+    private float scale;                   // −η/m of the current step
+    private byte* evaluatedPixels, evaluatedLabels;
+    private int evaluatedFrom, evaluatedTo; // the partner's half of an evaluation
+    private double[] evaluationCosts = []; // Cₓ of each example evaluated
+    private bool[] evaluationCorrect = []; // whether it was classified right
     private bool disposed;
 
     /// <param name="network">The network whose architecture and starting parameters this copies.</param>
@@ -155,10 +164,15 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
             for (int c = 0; c < RealNeurons[l].Length; c++)
                 RealNeurons[l][c] = V.LessThan(V.Indices + V.Create(c * V.Count), V.Create(n[l]));   // neuron index < n (exact in float)
         }
-        int shardsNeeded = FastNetwork.ShardsFor(capacity);
-        shards = new FastShard<V>[shardsNeeded];
-        for (int s = 0; s < shardsNeeded; s++) shards[s] = new FastShard<V>(this, (capacity + shardsNeeded - 1) / shardsNeeded);
-        if (shardsNeeded > 1 && threads > 1) partner = new PartnerThread<V>();   // a thread of its own for shard 1
+        // Two shards of half the capacity each: a sharded batch's halves, or the halves of an evaluation on two threads.
+        // A smaller batch (fewer than FastNetwork.ShardedFrom) fits shard 0: capacity is at least 2 × ShardedFrom.
+        shards = [new FastShard<V>(this, (capacity + 1) / 2), new FastShard<V>(this, (capacity + 1) / 2)];
+        if (shards[0].Capacity < FastNetwork.ShardedFrom) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Give room for at least {2 * FastNetwork.ShardedFrom} examples.");
+        if (threads > 1) partner = new PartnerThread();
+        secondShard = SecondShard;
+        secondGroups = SecondGroups;
+        secondRows = SecondRows;
+        secondHalf = SecondHalf;
         SetParameters(network);
     }
 

@@ -26,6 +26,13 @@ internal static class FastNetwork
     /// </summary>
     public const int ShardedFrom = 32;
 
+    /// <summary>
+    /// Mini-batches of this many examples and more use a second thread when there is a core for it: a batch of 32 or more
+    /// as two shards, a smaller one as its forward groups (two from 9 examples on) and then its rows of the weights. The
+    /// result is the same bit for bit on one thread or two. Measured on the 2-core build machine: see docs/performance.md.
+    /// </summary>
+    public const int TwoThreadsFrom = 9;
+
     /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
     public const int Padding = 16;
 

@@ -21,6 +21,9 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     private readonly int* shardInputs;        // the shard's inputs when it is one update group
     private readonly int* shardInputCount;
     private readonly void* block;             // every buffer, in one aligned allocation
+    private readonly int[] rows;              // the data set's rows of the current examples, then (from Capacity on) the next step's
+    private readonly int[] groupFirst;        // the first example of each forward group, and Count after the last
+    private int nextCount;
     private bool disposed;
 
     /// <summary>The most examples the shard holds.</summary>
@@ -96,74 +99,173 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         ExampleCost = (double*)(at + costAt); Labels = at + labelsAt;
         groupMasks = (ulong*)(at + masksAt); groupInputs = (int*)(at + inputsAt); groupInputCounts = (int*)(at + inputCountsAt);
         shardInputs = (int*)(at + shardInputsAt); shardInputCount = (int*)(at + shardInputCountAt); TouchedMask = (ulong*)(at + touchedAt);
+        rows = new int[2 * capacity];
+        groupFirst = new int[groups + 1];
     }
 
-    /// <summary>Load, forward pass and the gradient summed into <see cref="GradW"/> and <see cref="GradB"/>.</summary>
+    /// <summary>Forward groups of the current examples (<see cref="Prepare"/>).</summary>
+    public int GroupCount { get; private set; }
+
+    /// <summary>The first example of forward group g.</summary>
+    public int GroupFirst(int g) => groupFirst[g];
+
+    /// <summary>
+    /// Takes the examples <paramref name="rows"/> (rows of the data set) for the next passes, and <paramref name="next"/>,
+    /// the next step's rows, to prefetch; splits them into forward groups of at most 8 (<see cref="FastKernels{V}.GroupSize"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    public void Prepare(ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
     {
-        Load(pixels, allLabels, rows, next);
-        Forward();
-        Backward(sumGradient: true);
+        Count = rows.Length;
+        nextCount = next.Length;
+        rows.CopyTo(this.rows);
+        next.CopyTo(this.rows.AsSpan(Capacity));
+        int g = 0;
+        for (int first = 0; first < Count; g++)
+        {
+            groupFirst[g] = first;
+            first += FastKernels<V>.GroupSize(Count, first);
+        }
+        groupFirst[g] = Count;
+        GroupCount = g;
+    }
+
+    /// <summary>Load, forward pass and the gradient summed into <see cref="GradW"/> and <see cref="GradB"/>, for the examples <see cref="Prepare"/> took: a whole shard on one thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(byte* pixels, byte* allLabels)
+    {
+        Examples(pixels, allLabels, 0, GroupCount, backward: true);
+        Summarise();
+        SumGradient();
     }
 
     /// <summary>
-    /// a⁰ = byte / 255 for the examples <paramref name="rows"/>, their labels, and per group the inputs that are
-    /// not 0. Then asks the CPU to start fetching <paramref name="next"/> (the next step's rows) so they are in
-    /// cache when the next step needs them: shuffled rows are scattered over 47 MB.
+    /// Everything of the forward groups [<paramref name="firstGroup"/>, <paramref name="endGroup"/>) that needs no other
+    /// group: load their examples, the forward pass with BP1 and the cost, and with <paramref name="backward"/> BP2. Groups
+    /// share nothing here, so two threads may each take a range (what they compute does not depend on who computes it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Load(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    public void Examples(byte* pixels, byte* allLabels, int firstGroup, int endGroup, bool backward)
     {
-        Count = rows.Length;
+        for (int g = firstGroup; g < endGroup; g++) Load(pixels, allLabels, g);
+        Prefetch(pixels, groupFirst[firstGroup], groupFirst[endGroup]);
+        for (int g = firstGroup; g < endGroup; g++)
+        {
+            Forward(g);
+            if (backward) Backpropagate(g);
+        }
+    }
+
+    /// <summary>
+    /// a⁰ = byte / 255 for the examples of group g, their labels, and the inputs that are not 0 in some example of the
+    /// group (an OR of the byte rows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Load(byte* pixels, byte* allLabels, int g)
+    {
         int n0 = net.Sizes[0], stride0 = net.Strides[0], words = net.InputMaskWords;
-        float* x0 = A[0];
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
         var scale = V.Create(1f / 255f);
-        for (int x = 0; x < Count; x++)
+        for (int x = first; x < first + size; x++)
         {
             byte* source = pixels + (long)rows[x] * n0;
-            float* input = x0 + (long)x * stride0;
+            float* input = A[0] + (long)x * stride0;
             Labels[x] = allLabels[rows[x]];
             int k = 0;
             for (; k + V.Count <= n0; k += V.Count)
                 (V.LoadBytes(source + k) * scale).Store(input + k);
             for (; k < n0; k++) input[k] = source[k] * (1f / 255f);
         }
-        if (Sse.IsSupported)
-            foreach (int row in next)
-            {
-                byte* source = pixels + (long)row * n0;
-                for (int k = 0; k < n0; k += 64) Sse.Prefetch0(source + k);
-                Sse.Prefetch0(source + n0 - 1);
-            }
-
-        // Per forward group, the inputs k that are non-zero in at least one of its examples: OR the byte rows.
-        int groups = 0;
-        for (int first = 0; first < Count; groups++)
+        ulong* mask = groupMasks + (long)g * words;
+        int word = 0;
+        for (; (word + 1) * 64 <= n0; word++) mask[word] = V.NonZeroBytes64(pixels, rows.AsSpan(first, size), n0, word * 64);
+        if (word < words)
         {
-            int size = FastKernels<V>.GroupSize(Count, first);
-            ulong* mask = groupMasks + (long)groups * words;
-            int k = 0;
-            for (; k + 64 <= n0; k += 64) mask[k / 64] = V.NonZeroBytes64(pixels, rows.Slice(first, size), n0, k);
-            if (k < n0)
+            ulong bits = 0;
+            for (int k = word * 64; k < n0; k++)
             {
-                ulong bits = 0;
-                for (; k < n0; k++)
-                {
-                    int any = 0;
-                    for (int x = first; x < first + size; x++) any |= pixels[(long)rows[x] * n0 + k];
-                    if (any != 0) bits |= 1UL << (k % 64);
-                }
-                mask[words - 1] = bits;
+                int any = 0;
+                for (int x = first; x < first + size; x++) any |= pixels[(long)rows[x] * n0 + k];
+                if (any != 0) bits |= 1UL << (k % 64);
             }
-            groupInputCounts[groups] = FastKernels<V>.ListOf(mask, words, groupInputs + (long)groups * n0);
-            first += size;
+            mask[word] = bits;
         }
-        // The shard's union of inputs (the rows of W¹ it moves); up to 16 examples sum the gradient in one group over it.
+        groupInputCounts[g] = FastKernels<V>.ListOf(mask, words, groupInputs + (long)g * n0);
+    }
+
+    /// <summary>
+    /// Asks the CPU to start fetching the next step's rows of examples [<paramref name="first"/>, <paramref name="end"/>)
+    /// (the same thread will load them), so that they are in its cache then: shuffled rows are scattered over 47 MB.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Prefetch(byte* pixels, int first, int end)
+    {
+        if (!Sse.IsSupported) return;
+        int n0 = net.Sizes[0];
+        for (int x = first; x < Math.Min(end, nextCount); x++)
+        {
+            byte* source = pixels + (long)rows[Capacity + x] * n0;
+            for (int k = 0; k < n0; k += 64) Sse.Prefetch0(source + k);
+            Sse.Prefetch0(source + n0 - 1);
+        }
+    }
+
+    /// <summary>
+    /// The forward pass of group g, fused with BP1 and the cost: for l = 1…L, zˡ = Wˡaˡ⁻¹ + bˡ, aˡ = σ(zˡ), keeping σ′(zˡ);
+    /// at the output δᴸ and Cₓ (into <see cref="ExampleCost"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward(int g)
+    {
+        int L = net.LayerCount;
+        int[] n = net.Sizes, stride = net.Strides;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int l = 1; l <= L; l++)
+        {
+            int* inputList = l == 1 ? groupInputs + (long)g * n[0] : net.EveryInput;
+            int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
+            float* a = A[l - 1] + (long)first * stride[l - 1];
+            for (int c = 0; c < stride[l]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
+                    net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
+            if (l < L) ActivateHidden(l, first, size);
+        }
+        ActivateOutput(first, size);
+    }
+
+    /// <summary>BP2 for group g, from the top down: δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ), with (Wˡ⁺¹)ᵀδˡ⁺¹ = Σⱼ δˡ⁺¹[j]·(row j of Wˡ⁺¹), the same broadcast-FMA shape as the forward pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Backpropagate(int g)
+    {
+        int[] n = net.Sizes, stride = net.Strides;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int l = net.LayerCount; l >= 2; l--)
+        {
+            for (int c = 0; c < stride[l - 1]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
+                    net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1] + c);
+            for (int x = first; x < first + size; x++)
+                for (int c = 0; c < stride[l - 1]; c += V.Count)
+                {
+                    float* lower = Delta[l - 1] + (long)x * stride[l - 1] + c;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                    (V.Load(lower) * V.Load(weightedErrors + (long)x * stride[l - 1] + c)).Store(lower);
+                }
+        }
+    }
+
+    /// <summary>
+    /// What needs every group, after <see cref="Examples"/>: the inputs of layer 1 the shard touches (the union of its
+    /// groups'), the update groups over them (one group of all examples when there are at most 16), and BP3 summed,
+    /// Σₓ δˡₓ into <see cref="GradB"/> in example order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Summarise()
+    {
+        int words = net.InputMaskWords;
         for (int w = 0; w < words; w++)
         {
             ulong bits = 0;
-            for (int g = 0; g < groups; g++) bits |= groupMasks[(long)g * words + w];
+            for (int g = 0; g < GroupCount; g++) bits |= groupMasks[(long)g * words + w];
             TouchedMask[w] = bits;
         }
         if (Count <= FastNetwork.MaxUpdateGroup)
@@ -175,87 +277,38 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         }
         else
         {
-            UpdateGroupCount = groups;
+            UpdateGroupCount = GroupCount;
             UpdateInputs = groupInputs;
             UpdateInputCounts = groupInputCounts;
         }
-    }
-
-    /// <summary>
-    /// The forward pass of the loaded examples, fused with BP1 and the cost: for l = 1…L, zˡ = Wˡaˡ⁻¹ + bˡ,
-    /// aˡ = σ(zˡ), keeping σ′(zˡ); at the output δᴸ and Cₓ (into <see cref="ExampleCost"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward()
-    {
-        int L = net.LayerCount;
-        int[] n = net.Sizes, stride = net.Strides;
-        for (int l = 1; l <= L; l++)
-        {
-            for (int g = 0, first = 0; first < Count; g++)
-            {
-                int size = FastKernels<V>.GroupSize(Count, first);
-                int* inputList = l == 1 ? groupInputs + (long)g * n[0] : net.EveryInput;
-                int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
-                float* a = A[l - 1] + (long)first * stride[l - 1];
-                for (int c = 0; c < stride[l]; c += V.Count)
-                    FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
-                        net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
-                first += size;
-            }
-            if (l < L) ActivateHidden(l);
-        }
-        ActivateOutput();
-    }
-
-    /// <summary>
-    /// Backpropagation for the examples the last <see cref="Forward"/> saw: BP2 δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ),
-    /// BP3 summed, Σₓ δˡₓ into <see cref="GradB"/>, and when <paramref name="sumGradient"/> BP4 summed,
-    /// Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ added into <see cref="GradW"/> (otherwise <see cref="FastNetwork{V}.Step"/> sums it in registers).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Backward(bool sumGradient)
-    {
-        int L = net.LayerCount;
-        int[] n = net.Sizes, stride = net.Strides;
-        // BP2, from the top down: (Wˡ)ᵀδˡ = Σⱼ δˡ[j]·(row j of Wˡ), the same broadcast-FMA shape as the forward pass.
-        for (int l = L; l >= 2; l--)
-        {
-            for (int first = 0; first < Count;)
-            {
-                int size = FastKernels<V>.GroupSize(Count, first);
-                for (int c = 0; c < stride[l - 1]; c += V.Count)
-                    FastKernels<V>.WeightedSums(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
-                        net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1] + c);
-                first += size;
-            }
-            for (int x = 0; x < Count; x++)
-                for (int c = 0; c < stride[l - 1]; c += V.Count)
-                {
-                    float* lower = Delta[l - 1] + (long)x * stride[l - 1] + c;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
-                    (V.Load(lower) * V.Load(weightedErrors + (long)x * stride[l - 1] + c)).Store(lower);
-                }
-        }
-        for (int l = 1; l <= L; l++)
-        {
+        int[] stride = net.Strides;
+        for (int l = 1; l <= net.LayerCount; l++)
             for (int c = 0; c < stride[l]; c += V.Count)
             {
                 var sum = V.Zero;
                 for (int x = 0; x < Count; x++) sum = sum + V.Load(Delta[l] + (long)x * stride[l] + c);   // BP3: Σₓ δˡₓ
                 sum.Store(GradB[l] + c);
             }
-            if (!sumGradient) continue;
-            for (int u = 0, first = 0; first < Count; u++)
+    }
+
+    /// <summary>The examples of update group u: its first, and how many (all examples when there is one group).</summary>
+    public (int First, int Count) UpdateGroup(int u) => UpdateGroupCount == 1 ? (0, Count) : (groupFirst[u], groupFirst[u + 1] - groupFirst[u]);
+
+    /// <summary>BP4 summed, Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ added into <see cref="GradW"/>, every row of every layer, update group by update group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SumGradient()
+    {
+        int[] n = net.Sizes, stride = net.Strides;
+        for (int l = 1; l <= net.LayerCount; l++)
+            for (int u = 0; u < UpdateGroupCount; u++)
             {
-                int size = UpdateGroupCount == 1 ? Count : FastKernels<V>.GroupSize(Count, first);
+                var (first, size) = UpdateGroup(u);
                 int* inputList = l == 1 ? UpdateInputs + (long)u * n[0] : net.EveryInput;
                 int inputCount = l == 1 ? UpdateInputCounts[u] : n[l - 1];
                 for (int c = 0; c < stride[l]; c += V.Count)
                     FastKernels<V>.OuterProducts<IntoGradient>(size, A[l - 1] + (long)first * stride[l - 1], stride[l - 1], inputList, inputCount,
                         GradW[l] + c, stride[l], Delta[l] + (long)first * stride[l] + c, 0);
-                first += size;
             }
-        }
     }
 
     /// <summary>
@@ -274,13 +327,13 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         return best;
     }
 
-    /// <summary>aˡ = σ(zˡ) in place and σ′(zˡ) into Delta[l], for a hidden layer; padding lanes set to 0.</summary>
+    /// <summary>aˡ = σ(zˡ) in place and σ′(zˡ) into Delta[l], for a hidden layer and the examples [first, first + count); padding lanes set to 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ActivateHidden(int l)
+    private void ActivateHidden(int l, int first, int count)
     {
         int stride = net.Strides[l];
         var kind = net.Activations[l];
-        for (int x = 0; x < Count; x++)
+        for (int x = first; x < first + count; x++)
             for (int c = 0; c < stride; c += V.Count)
             {
                 float* z = A[l] + (long)x * stride + c;
@@ -292,7 +345,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     }
 
     /// <summary>
-    /// The output layer: aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
+    /// The output layer for the examples [first, first + count): aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
     /// Quadratic: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ), Cₓ = ½‖aᴸ − y‖² (squares summed in double: in float they overflow
     /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
     /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
@@ -300,11 +353,11 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ActivateOutput()
+    private void ActivateOutput(int first, int count)
     {
         int L = net.LayerCount, stride = net.Strides[L];
         var kind = net.Activations[L];
-        for (int x = 0; x < Count; x++)
+        for (int x = first; x < first + count; x++)
         {
             if (net.LogLikelihood)
             {

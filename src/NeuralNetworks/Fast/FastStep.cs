@@ -3,41 +3,57 @@ using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Fast;
 
-// The training step of FastNetwork<V>: the gradient of a mini-batch (per shard, on one thread or two), the update of
-// every parameter, and the evaluation of a data set by the same forward pass.
+// The training step of FastNetwork<V>: the gradient of a mini-batch, the update of every parameter, and the evaluation
+// of a data set by the same forward pass — each split over two threads when there are two, in a way that does not change
+// what is computed: a batch of 32 or more is split into two shards with gradients of their own, added in a fixed order;
+// a smaller one into its forward groups (which share nothing) and then into rows of the weights (each row summed by one
+// thread, in example order); an evaluation into two halves whose costs are added in example order.
 internal sealed unsafe partial class FastNetwork<V>
 {
     /// <summary>
     /// Everything of a step up to the update, for the mini-batch <paramref name="rows"/> of the data set whose pixel
-    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, and each shard's
-    /// gradient (on two threads for a sharded batch). The weights do not move. <paramref name="next"/> are the
-    /// next step's rows, to prefetch. Returns the mean cost C = (1/m) Σₓ Cₓ.
+    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, BP3 and (for a sharded
+    /// batch or momentum) each shard's BP4 sums. The weights do not move. <paramref name="next"/> are the next step's
+    /// rows, to prefetch. Returns the mean cost C = (1/m) Σₓ Cₓ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Gradient(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
     {
         m = rows.Length;
         shardCount = FastNetwork.ShardsFor(m);
-        if (shardCount > shards.Length) throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
+        if ((m + shardCount - 1) / shardCount > shards[0].Capacity)
+            throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
+        this.pixels = pixels;
+        labels = allLabels;
         if (shardCount == 1)
         {
             var only = shards[0];
-            only.Load(pixels, allLabels, rows, next);
-            only.Forward();
-            only.Backward(sumGradient: only.UpdateGroupCount > 1 || !plainStep);
+            only.Prepare(rows, next);
+            splitGroup = partner is null ? only.GroupCount : HalfOfTheExamples(only);
+            if (splitGroup < only.GroupCount)
+            {
+                partner!.Offer(secondGroups);
+                only.Examples(pixels, allLabels, 0, splitGroup, backward: true);
+                partner.Finish();
+            }
+            else only.Examples(pixels, allLabels, 0, only.GroupCount, backward: true);
+            only.Summarise();
+            if (!plainStep) only.SumGradient();   // the momentum step reads every row of the summed gradient
         }
         else
         {
             int half = (m + 1) / 2, nextHalf = (next.Length + 1) / 2;
+            shards[0].Prepare(rows[..half], next[..nextHalf]);
+            shards[1].Prepare(rows[half..], next[nextHalf..]);
             if (partner is null)
             {
-                shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
-                shards[1].Run(pixels, allLabels, rows[half..], next[nextHalf..]);
+                shards[0].Run(pixels, allLabels);
+                shards[1].Run(pixels, allLabels);
             }
             else
             {
-                partner.Offer(shards[1], pixels, allLabels, rows[half..], next[nextHalf..]);
-                shards[0].Run(pixels, allLabels, rows[..half], next[..nextHalf]);
+                partner.Offer(secondShard);
+                shards[0].Run(pixels, allLabels);
                 partner.Finish();
             }
         }
@@ -45,6 +61,14 @@ internal sealed unsafe partial class FastNetwork<V>
         for (int s = 0; s < shardCount; s++)
             for (int x = 0; x < shards[s].Count; x++) sum += shards[s].ExampleCost[x];   // in example order, whatever the threads
         return sum / m;
+    }
+
+    /// <summary>The first forward group of the partner's half: the group boundary nearest half the examples.</summary>
+    private static int HalfOfTheExamples(FastShard<V> shard)
+    {
+        int g = 1;
+        while (g < shard.GroupCount && 2 * shard.GroupFirst(g) < shard.Count) g++;
+        return g;
     }
 
     /// <summary>
@@ -59,49 +83,123 @@ internal sealed unsafe partial class FastNetwork<V>
             StepWithMomentum(learningRate);
             return;
         }
-        float scale = (float)(-learningRate / m);
+        scale = (float)(-learningRate / m);
+        if (shardCount == 1)
+        {
+            touchedCount = shards[0].UpdateGroupCount == 1 ? 0 : TouchedInputs();
+            if (partner is not null)
+            {
+                splitInput = HalfOfTheRows();
+                partner.Offer(secondRows);
+                MoveRows(0, splitInput, lastPart: false);
+                partner.Finish();
+            }
+            else MoveRows(0, Sizes[0], lastPart: true);
+            return;
+        }
         var s = V.Create(scale);
-        var first = shards[0];
         for (int l = 1; l <= LayerCount; l++)
             for (int c = 0; c < Strides[l]; c += V.Count)
             {
-                var sum = V.Load(first.GradB[l] + c);
-                if (shardCount > 1) sum = sum + V.Load(shards[1].GradB[l] + c);
+                var sum = V.Load(shards[0].GradB[l] + c) + V.Load(shards[1].GradB[l] + c);
                 V.FusedMultiplyAdd(s, sum, V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
             }
-        if (shardCount == 1 && first.UpdateGroupCount == 1)
+        // The shards summed their gradient rows into GradW: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
+        touchedCount = TouchedInputs();
+        for (int l = 1; l <= LayerCount; l++)
         {
-            // One group: sum Σₓ aₓ[k]·δₓ in a register and move row k of the weights at once (BP4 + step, fused).
-            for (int l = 1; l <= LayerCount; l++)
-            {
-                int* inputList = l == 1 ? first.UpdateInputs : EveryInput;
-                int inputCount = l == 1 ? first.UpdateInputCounts[0] : Sizes[l - 1];
+            int* inputList = l == 1 ? touchedInputs : EveryInput;
+            int inputCount = l == 1 ? touchedCount : Sizes[l - 1];
+            float* g0 = shards[0].GradW[l], g1 = shards[1].GradW[l], weights = WeightsByInput[l];
+            for (int t = 0; t < inputCount; t++)
                 for (int c = 0; c < Strides[l]; c += V.Count)
-                    FastKernels<V>.OuterProducts<IntoWeights>(first.Count, first.A[l - 1], Strides[l - 1], inputList, inputCount,
-                        WeightsByInput[l] + c, Strides[l], first.Delta[l] + c, scale);
-            }
-        }
-        else
-        {
-            // The gradient rows were summed (per shard) into GradW: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
-            int touchedCount = TouchedInputs();
-            for (int l = 1; l <= LayerCount; l++)
-            {
-                int* inputList = l == 1 ? touchedInputs : EveryInput;
-                int inputCount = l == 1 ? touchedCount : Sizes[l - 1];
-                float* g0 = first.GradW[l], g1 = shardCount > 1 ? shards[1].GradW[l] : null, weights = WeightsByInput[l];
-                for (int t = 0; t < inputCount; t++)
-                    for (int c = 0; c < Strides[l]; c += V.Count)
-                    {
-                        long at = (long)inputList[t] * Strides[l] + c;
-                        var sum = V.Load(g0 + at);
-                        V.Zero.Store(g0 + at);
-                        if (g1 != null) { sum = sum + V.Load(g1 + at); V.Zero.Store(g1 + at); }
-                        V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
-                    }
-            }
+                {
+                    long at = (long)inputList[t] * Strides[l] + c;
+                    var sum = V.Load(g0 + at) + V.Load(g1 + at);
+                    V.Zero.Store(g0 + at);
+                    V.Zero.Store(g1 + at);
+                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
+                }
         }
         RefreshWeightsByNeuron();
+    }
+
+    /// <summary>
+    /// The input where the partner's rows of W¹ begin: half of the rows the step moves, less what the partner does besides
+    /// (the later layers, a row of 16 neurons each), so that both threads move about as many rows.
+    /// </summary>
+    private int HalfOfTheRows()
+    {
+        var only = shards[0];
+        int* list = only.UpdateGroupCount == 1 ? only.UpdateInputs : touchedInputs;
+        int count = only.UpdateGroupCount == 1 ? only.UpdateInputCounts[0] : touchedCount;
+        int laterRows = 0, chunks = Strides[1] / V.Count;   // cost in rows of 16 neurons
+        for (int l = 2; l <= LayerCount; l++) laterRows += Sizes[l - 1] * Strides[l] / V.Count;
+        int first = Math.Clamp((count * chunks + laterRows) / (2 * chunks), 0, count);
+        return first < count ? list[first] : Sizes[0];
+    }
+
+    /// <summary>
+    /// The update of an unsharded batch for the rows k of W¹ in [<paramref name="fromInput"/>, <paramref name="toInput"/>),
+    /// and with <paramref name="lastPart"/> the later layers too; the part from input 0 also moves the biases. Each row's
+    /// sum runs over the examples in order whoever moves it, so one thread or two move every weight by the same amount.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MoveRows(int fromInput, int toInput, bool lastPart)
+    {
+        var only = shards[0];
+        var s = V.Create(scale);
+        if (fromInput == 0)
+            for (int l = 1; l <= LayerCount; l++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    V.FusedMultiplyAdd(s, V.Load(only.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            if (l > 1 && !lastPart) break;
+            int from = l == 1 ? fromInput : 0, to = l == 1 ? toInput : Sizes[l - 1];
+            if (only.UpdateGroupCount == 1)
+            {
+                // One group: sum Σₓ aₓ[k]·δₓ in a register and move row k of the weights at once (BP4 + step, fused).
+                int count = l == 1 ? only.UpdateInputCounts[0] : Sizes[l - 1];
+                int* list = Within(l == 1 ? only.UpdateInputs : EveryInput, ref count, from, to);
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    FastKernels<V>.OuterProducts<IntoWeights>(only.Count, only.A[l - 1], Strides[l - 1], list, count,
+                        WeightsByInput[l] + c, Strides[l], only.Delta[l] + c, scale);
+                continue;
+            }
+            // Several groups: sum each row into GradW group by group, then W += (−η/m)·G row by row and G ← 0.
+            for (int u = 0; u < only.UpdateGroupCount; u++)
+            {
+                var (first, size) = only.UpdateGroup(u);
+                int count = l == 1 ? only.UpdateInputCounts[u] : Sizes[l - 1];
+                int* list = Within(l == 1 ? only.UpdateInputs + (long)u * Sizes[0] : EveryInput, ref count, from, to);
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    FastKernels<V>.OuterProducts<IntoGradient>(size, only.A[l - 1] + (long)first * Strides[l - 1], Strides[l - 1], list, count,
+                        only.GradW[l] + c, Strides[l], only.Delta[l] + (long)first * Strides[l] + c, 0);
+            }
+            int rowCount = l == 1 ? touchedCount : Sizes[l - 1];
+            int* rows = Within(l == 1 ? touchedInputs : EveryInput, ref rowCount, from, to);
+            float* gradient = only.GradW[l], weights = WeightsByInput[l];
+            for (int t = 0; t < rowCount; t++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                {
+                    long at = (long)rows[t] * Strides[l] + c;
+                    var sum = V.Load(gradient + at);
+                    V.Zero.Store(gradient + at);
+                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
+                }
+        }
+        if (lastPart) RefreshWeightsByNeuron();
+    }
+
+    /// <summary>The part of the increasing <paramref name="list"/> of inputs k with <paramref name="from"/> ≤ k &lt; <paramref name="to"/>; <paramref name="count"/> becomes its length.</summary>
+    private static int* Within(int* list, ref int count, int from, int to)
+    {
+        int start = 0, end = count;
+        while (start < end && list[start] < from) start++;
+        while (end > start && list[end - 1] >= to) end--;
+        count = end - start;
+        return list + start;
     }
 
     /// <summary>
@@ -143,30 +241,65 @@ internal sealed unsafe partial class FastNetwork<V>
         RefreshWeightsByNeuron();
     }
 
-    /// <summary>Mean cost and accuracy (argmax of aᴸ equals the label) on a data set, by the float forward pass.</summary>
+    /// <summary>
+    /// Mean cost and accuracy (argmax of aᴸ equals the label) on a data set, by the float forward pass; the second half
+    /// on the partner thread when there is one (the costs are added in example order either way).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Cost, double Accuracy) Evaluate(DataSet data)
     {
-        var shard = shards[0];
-        var rows = new int[shard.Capacity];
-        double costSum = 0;
-        int correct = 0;
+        if (evaluationCosts.Length < data.Count) (evaluationCosts, evaluationCorrect) = (new double[data.Count], new bool[data.Count]);
+        int half = partner is null ? data.Count : data.Count / 2;
         fixed (byte* pixels = data.AllPixelBytes)
         fixed (byte* allLabels = data.AllLabels)
-            for (int start = 0; start < data.Count; start += shard.Capacity)
-            {
-                int count = Math.Min(shard.Capacity, data.Count - start);
-                for (int x = 0; x < count; x++) rows[x] = start + x;
-                shard.Load(pixels, allLabels, rows.AsSpan(0, count), []);
-                shard.Forward();
-                for (int x = 0; x < count; x++)
-                {
-                    costSum += shard.ExampleCost[x];
-                    if (shard.Predicted(x) == shard.Labels[x]) correct++;
-                }
-            }
+        {
+            evaluatedPixels = pixels;
+            evaluatedLabels = allLabels;
+            (evaluatedFrom, evaluatedTo) = (half, data.Count);
+            if (half < data.Count) partner!.Offer(secondHalf);
+            Evaluate(shards[0], pixels, allLabels, 0, half);
+            if (half < data.Count) partner!.Finish();
+        }
+        double costSum = 0;
+        int correct = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            costSum += evaluationCosts[i];
+            if (evaluationCorrect[i]) correct++;
+        }
         return (costSum / data.Count, (double)correct / data.Count);
     }
+
+    /// <summary>
+    /// The examples [<paramref name="from"/>, <paramref name="to"/>) of a data set through <paramref name="shard"/>:
+    /// each one's cost into evaluationCosts, and whether it was classified right into evaluationCorrect.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Evaluate(FastShard<V> shard, byte* pixels, byte* allLabels, int from, int to)
+    {
+        Span<int> rows = stackalloc int[shard.Capacity];
+        for (int start = from; start < to; start += shard.Capacity)
+        {
+            int count = Math.Min(shard.Capacity, to - start);
+            for (int x = 0; x < count; x++) rows[x] = start + x;
+            shard.Prepare(rows[..count], []);
+            shard.Examples(pixels, allLabels, 0, shard.GroupCount, backward: false);
+            for (int x = 0; x < count; x++)
+            {
+                evaluationCosts[start + x] = shard.ExampleCost[x];
+                evaluationCorrect[start + x] = shard.Predicted(x) == shard.Labels[x];
+            }
+        }
+    }
+
+    // The partner's parts: what the calling thread set up before offering them, the second half of the work.
+    private void SecondShard() => shards[1].Run(pixels, labels);
+
+    private void SecondGroups() => shards[0].Examples(pixels, labels, splitGroup, shards[0].GroupCount, backward: true);
+
+    private void SecondRows() => MoveRows(splitInput, Sizes[0], lastPart: true);
+
+    private void SecondHalf() => Evaluate(shards[1], evaluatedPixels, evaluatedLabels, evaluatedFrom, evaluatedTo);
 
     /// <summary>The union of the shards' non-zero inputs into <see cref="touchedInputs"/>; returns how many.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -45,7 +45,7 @@ public sealed class RecipeBenchTests
         int correct = expected.Network.Evaluate(mnist.Value.Test).Correct;
         Assert.Equal(correct, ours.Correct);
         Assert.Equal(10_000, ours.TestCount);
-        Assert.StartsWith($"this library, {expected.History.Engine}", ours.Name, StringComparison.Ordinal);
+        Assert.StartsWith($"this library, fast (float32, Vector{expected.History.Engine.VectorBits}, ", ours.Name, StringComparison.Ordinal);
         Assert.InRange(ours.TrainingSeconds, 0.001, ours.ProcessSeconds);
         Assert.InRange(ours.PeakMegabytes, 20, 4000);
         Assert.Contains($"({correct:N0} / 10,000)", printed);
