@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Fast;
@@ -220,16 +222,51 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
         int g = x0 < large * (small + 1) ? x0 / (small + 1) : large + (x0 - large * (small + 1)) / small;
         return g < large ? small + 1 : small;
     }
+}
 
-    /// <summary>The positions of the set bits of <paramref name="mask"/>, in increasing order, into <paramref name="list"/>; returns how many.</summary>
+/// <summary>Lists of the inputs k that are not 0: the positions of the set bits of a mask, for the kernels' input lists.</summary>
+internal static unsafe class InputLists
+{
+    /// <summary>
+    /// The positions of the set bits of <paramref name="mask"/>, in increasing order, into <paramref name="list"/>; returns
+    /// how many. A byte of the mask at a time: its bits' positions come from a table of 8 per byte value and are written 8
+    /// at once (the list needs room for 8 entries past its end), and the list grows by the byte's count of set bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int ListOf(ulong* mask, int words, int* list)
+    public static int Of(ulong* mask, int words, int* list)
     {
         int count = 0;
+        int* positions = BitPositions;
         for (int w = 0; w < words; w++)
-            for (ulong bits = mask[w]; bits != 0; bits &= bits - 1)
-                list[count++] = w * 64 + BitOperations.TrailingZeroCount(bits);
+        {
+            ulong bits = mask[w];
+            if (bits == 0) continue;
+            for (int b = 0; b < 64; b += 8)
+            {
+                int value = (int)(bits >> b) & 0xFF;
+                var offset = Vector128.Create(w * 64 + b);
+                (Vector128.Load(positions + 8 * value) + offset).Store(list + count);
+                (Vector128.Load(positions + 8 * value + 4) + offset).Store(list + count + 4);
+                count += BitOperations.PopCount((uint)value);
+            }
+        }
         return count;
+    }
+
+    /// <summary>For each byte value v, the positions of its set bits (8 ints, the unused ones 0).</summary>
+    private static readonly int* BitPositions = MakeBitPositions();
+
+    private static int* MakeBitPositions()
+    {
+        var table = (int*)NativeMemory.AlignedAlloc(256 * 8 * sizeof(int), 64);   // lives as long as the program
+        for (int value = 0; value < 256; value++)
+        {
+            int count = 0;
+            for (int bit = 0; bit < 8; bit++)
+                if ((value >> bit & 1) != 0) table[8 * value + count++] = bit;
+            while (count < 8) table[8 * value + count++] = 0;
+        }
+        return table;
     }
 }
 

@@ -137,7 +137,7 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
             biasVelocityAt[l] = Reserve(plainStep ? 0 : stride[l], 4);
         }
         for (int l = 2; l <= L; l++) byNeuronAt[l] = Reserve((long)n[l] * stride[l - 1], 4);
-        long zerosAt = Reserve(stride.Max(), 4), everyAt = Reserve(n.Max(), 4), touchedAt = Reserve(n[0], 4), touchedMaskAt = Reserve(InputMaskWords, 8);
+        long zerosAt = Reserve(stride.Max(), 4), everyAt = Reserve(n.Max(), 4), touchedAt = Reserve(n[0] + 8, 4), touchedMaskAt = Reserve(InputMaskWords, 8);
         block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
         NativeMemory.Clear(block, (nuint)bytes);
         byte* at = (byte*)block;
@@ -216,8 +216,10 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
             float* byInput = WeightsByInput[l], byNeuron = WeightsByNeuron[l];
             int inputs = Sizes[l - 1], neurons = Sizes[l], inputStride = Strides[l - 1], neuronStride = Strides[l];
             for (int k = 0; k < inputs; k++)
-                for (int j = 0; j < neurons; j++)
-                    byNeuron[(long)j * inputStride + k] = byInput[(long)k * neuronStride + j];
+            {
+                float* from = byInput + (long)k * neuronStride, to = byNeuron + k;   // row k of Wᵀ into column k of W
+                for (int j = 0; j < neurons; j++, to += inputStride) *to = from[j];
+            }
         }
     }
 

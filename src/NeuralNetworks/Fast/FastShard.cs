@@ -16,7 +16,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     private readonly float* weightedErrors;   // (Wˡ)ᵀδˡ per example, before ⊙ σ′(zˡ⁻¹)
     private readonly float* outputZ;          // zᴸ per example (the argmax of sigmoid and tanh outputs, see Predicted)
     private readonly ulong* groupMasks;       // per forward group: bit k set when input k is not 0 in some example of the group
-    private readonly int* groupInputs;        // per forward group: those inputs k, n⁰ entries reserved per group
+    private readonly int* groupInputs;        // per forward group: those inputs k, ListStride entries reserved per group
     private readonly int* groupInputCounts;
     private readonly int* shardInputs;        // the shard's inputs when it is one update group
     private readonly int* shardInputCount;
@@ -53,6 +53,12 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     /// <summary>Per update group: the inputs k it sums over (the forward groups' lists, or the shard's union when it is one group).</summary>
     public int* UpdateInputs { get; private set; }
 
+    /// <summary>The inputs k update group u sums over, in increasing order (<see cref="UpdateInputCounts"/>[u] of them).</summary>
+    public int* UpdateInputsOf(int u) => UpdateInputs + (long)u * ListStride;
+
+    /// <summary>Entries reserved per list of inputs: n⁰, and 8 more for <see cref="InputLists.Of"/>, which writes 8 at a time.</summary>
+    private int ListStride => net.Sizes[0] + 8;
+
     /// <summary>Per update group: how many.</summary>
     public int* UpdateInputCounts { get; private set; }
 
@@ -83,7 +89,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         }
         long errorsAt = Reserve((long)capacity * stride.Max(), 4), outputZAt = Reserve((long)capacity * stride[L], 4),
              costAt = Reserve(capacity, 8), labelsAt = Reserve(capacity, 1), masksAt = Reserve((long)groups * words, 8),
-             inputsAt = Reserve((long)groups * n0, 4), inputCountsAt = Reserve(groups, 4), shardInputsAt = Reserve(n0, 4),
+             inputsAt = Reserve((long)groups * ListStride, 4), inputCountsAt = Reserve(groups, 4), shardInputsAt = Reserve(ListStride, 4),
              shardInputCountAt = Reserve(1, 4), touchedAt = Reserve(words, 8);
         block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
         NativeMemory.Clear(block, (nuint)bytes);
@@ -190,7 +196,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             }
             mask[word] = bits;
         }
-        groupInputCounts[g] = FastKernels<V>.ListOf(mask, words, groupInputs + (long)g * n0);
+        groupInputCounts[g] = InputLists.Of(mask, words, groupInputs + (long)g * ListStride);
     }
 
     /// <summary>
@@ -222,7 +228,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
         for (int l = 1; l <= L; l++)
         {
-            int* inputList = l == 1 ? groupInputs + (long)g * n[0] : net.EveryInput;
+            int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
             int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
             float* a = A[l - 1] + (long)first * stride[l - 1];
             for (int c = 0; c < stride[l]; c += V.Count)
@@ -271,7 +277,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         if (Count <= FastNetwork.MaxUpdateGroup)
         {
             UpdateGroupCount = 1;
-            shardInputCount[0] = FastKernels<V>.ListOf(TouchedMask, words, shardInputs);
+            shardInputCount[0] = InputLists.Of(TouchedMask, words, shardInputs);
             UpdateInputs = shardInputs;
             UpdateInputCounts = shardInputCount;
         }
@@ -303,7 +309,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             for (int u = 0; u < UpdateGroupCount; u++)
             {
                 var (first, size) = UpdateGroup(u);
-                int* inputList = l == 1 ? UpdateInputs + (long)u * n[0] : net.EveryInput;
+                int* inputList = l == 1 ? UpdateInputsOf(u) : net.EveryInput;
                 int inputCount = l == 1 ? UpdateInputCounts[u] : n[l - 1];
                 for (int c = 0; c < stride[l]; c += V.Count)
                     FastKernels<V>.OuterProducts<IntoGradient>(size, A[l - 1] + (long)first * stride[l - 1], stride[l - 1], inputList, inputCount,

@@ -172,7 +172,7 @@ internal sealed unsafe partial class FastNetwork<V>
             {
                 var (first, size) = only.UpdateGroup(u);
                 int count = l == 1 ? only.UpdateInputCounts[u] : Sizes[l - 1];
-                int* list = Within(l == 1 ? only.UpdateInputs + (long)u * Sizes[0] : EveryInput, ref count, from, to);
+                int* list = Within(l == 1 ? only.UpdateInputsOf(u) : EveryInput, ref count, from, to);
                 for (int c = 0; c < Strides[l]; c += V.Count)
                     FastKernels<V>.OuterProducts<IntoGradient>(size, only.A[l - 1] + (long)first * Strides[l - 1], Strides[l - 1], list, count,
                         only.GradW[l] + c, Strides[l], only.Delta[l] + (long)first * Strides[l] + c, 0);
@@ -195,11 +195,22 @@ internal sealed unsafe partial class FastNetwork<V>
     /// <summary>The part of the increasing <paramref name="list"/> of inputs k with <paramref name="from"/> ≤ k &lt; <paramref name="to"/>; <paramref name="count"/> becomes its length.</summary>
     private static int* Within(int* list, ref int count, int from, int to)
     {
-        int start = 0, end = count;
-        while (start < end && list[start] < from) start++;
-        while (end > start && list[end - 1] >= to) end--;
+        int start = FirstAtLeast(list, count, from), end = FirstAtLeast(list, count, to);
         count = end - start;
         return list + start;
+    }
+
+    /// <summary>The first index of the increasing <paramref name="list"/> whose input is at least <paramref name="k"/> (<paramref name="count"/> if none), by bisection.</summary>
+    private static int FirstAtLeast(int* list, int count, int k)
+    {
+        int low = 0, high = count;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (list[middle] < k) low = middle + 1;
+            else high = middle;
+        }
+        return low;
     }
 
     /// <summary>
@@ -311,6 +322,6 @@ internal sealed unsafe partial class FastNetwork<V>
             for (int s = 0; s < shardCount; s++) bits |= shards[s].TouchedMask[w];
             touchedMask[w] = bits;
         }
-        return FastKernels<V>.ListOf(touchedMask, InputMaskWords, touchedInputs);
+        return InputLists.Of(touchedMask, InputMaskWords, touchedInputs);
     }
 }
