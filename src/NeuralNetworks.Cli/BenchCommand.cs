@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Spectre.Console;
 using NeuralNetworks.Model;
 using NeuralNetworks.Data;
@@ -10,20 +8,37 @@ using NeuralNetworks.Training;
 namespace NeuralNetworks.Cli;
 
 /// <summary>
-/// <c>bench</c>: seconds per epoch of the 784-16-16-10 network on MNIST (Nielsen's recipe: sigmoid, quadratic
-/// cost, η = 3, N(0, 1) initialisation) on the fast and the reference path, and with <c>--peers</c> the NumPy
-/// and PyTorch scripts of ../shared/bench/peers in the same run, as ratios. Medians, because the machine is shared.
+/// <c>bench</c>: seconds per epoch of the 784-16-16-10 network on MNIST (Nielsen's recipe: sigmoid, quadratic cost, η = 3,
+/// N(0, 1) initialisation) on the fast path — each batch size a <c>train</c> process of its own, so its first epoch is
+/// what a user's first epoch is — and on the reference path, and with <c>--peers</c> the same network in NumPy and PyTorch
+/// (Peers/, beside this tool) on one thread and on two, in the same run. Every fast-path row is also given as GFLOP/s and
+/// as a share of this machine's measured FMA peak (<see cref="FmaPeak"/>). Medians, because the machine may be shared.
 /// </summary>
-public static partial class BenchCommand
+public static class BenchCommand
 {
     /// <summary>One measured implementation at one batch size.</summary>
     /// <param name="Name">What ran.</param>
     /// <param name="BatchSize">m.</param>
-    /// <param name="Epochs">Epochs timed.</param>
-    /// <param name="MedianSeconds">Median training seconds per epoch.</param>
+    /// <param name="Threads">Threads (or BLAS threads) it used.</param>
+    /// <param name="Epochs">Training seconds of each epoch timed.</param>
     /// <param name="TestAccuracy">Test accuracy after the last epoch, when measured.</param>
     /// <param name="PeakMegabytes">Peak memory of the process that ran it, when known.</param>
-    public sealed record Row(string Name, int BatchSize, int Epochs, double MedianSeconds, double? TestAccuracy, double? PeakMegabytes);
+    /// <param name="Blas">The BLAS of a peer.</param>
+    /// <param name="Peer">For a peer, which one ("NumPy", "PyTorch", "network.py"); null for this library.</param>
+    public sealed record Row(string Name, int BatchSize, int Threads, IReadOnlyList<double> Epochs, double? TestAccuracy, double? PeakMegabytes,
+        PeerBlas? Blas = null, string? Peer = null)
+    {
+        /// <summary>The median of <see cref="Epochs"/>.</summary>
+        public double MedianSeconds => Median(Epochs);
+
+        /// <summary>The first epoch.</summary>
+        public double FirstSeconds => Epochs[0];
+
+        /// <summary>A row of this library's fast path.</summary>
+        public bool IsFast => Name.StartsWith(FastName, StringComparison.Ordinal);
+    }
+
+    private const string FastName = "this library, fast path";
 
     /// <summary>Builds the <c>bench</c> command.</summary>
     public static Command Create()
@@ -31,9 +46,8 @@ public static partial class BenchCommand
         var epochs = CommandOptions.Int("--epochs", "Epochs of the fast path per batch size (median over them) [default: 7].");
         var referenceEpochs = CommandOptions.Int("--reference-epochs", "Epochs of the reference path per batch size (0 skips it) [default: 2].");
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,32,100" };
-        var peers = new Option<bool>("--peers") { Description = "Also run the NumPy and PyTorch peer scripts (needs /usr/bin/python3 with numpy and torch)." };
-        var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer script per batch size [default: 3].");
-        var peersDir = new Option<string?>("--peers-dir") { Description = "Folder of np_mlp.py, torch_mlp.py and prep_data.py (default: shared/bench/peers found upward from here)." };
+        var peers = new Option<bool>("--peers") { Description = $"Also run the NumPy and PyTorch peers (Peers/ beside this tool; needs {PeerPrograms.Python} with numpy and torch)." };
+        var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer per batch size [default: 5].");
         var data = TrainingOptionSet.Data();
         var endToEnd = new Option<string?>("--end-to-end")
         {
@@ -42,29 +56,28 @@ public static partial class BenchCommand
         var recipe = new Option<string?>("--recipe")
         {
             Description = "Instead of the table: run `train --recipe NAME` as a whole process, timed from start to exit, and with --peers the same recipe " +
-                          $"in PyTorch on one thread and on two after it (peer scripts exist for: {string.Join(", ", RecipeBench.PeerScripts.Keys)}). --epochs overrides the recipe's epochs.",
+                          $"in PyTorch on one thread and on two after it (peer programs exist for: {string.Join(", ", RecipeBench.PeerScripts.Keys)}). --epochs overrides the recipe's epochs.",
         };
         var seed = CommandOptions.Int("--seed", "With --recipe: the seed of both runs [default: 1].");
         var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch; or a whole recipe against PyTorch (--recipe).")
         {
-            epochs, referenceEpochs, batchSizes, peers, peerEpochs, peersDir, data, endToEnd, recipe, seed,
+            epochs, referenceEpochs, batchSizes, peers, peerEpochs, data, endToEnd, recipe, seed,
         };
         command.SetAction(parse =>
         {
             // Every option is checked before anything loads or trains.
             var sizes = ParseSizes(parse.GetValue(batchSizes)!);
-            int e = parse.GetValue(epochs) ?? 7, r = parse.GetValue(referenceEpochs) ?? 2, pe = parse.GetValue(peerEpochs) ?? 3;
+            int e = parse.GetValue(epochs) ?? 7, r = parse.GetValue(referenceEpochs) ?? 2, pe = parse.GetValue(peerEpochs) ?? 5;
             if (e < 1) throw new UsageException($"--epochs must be at least 1, not {e}.");
             if (r < 0) throw new UsageException($"--reference-epochs must be 0 or more, not {r}.");
             if (pe < 1) throw new UsageException($"--peer-epochs must be at least 1, not {pe}.");
             var dataDir = parse.GetValue(data) is { } d ? CheckFolder(d, "--data") : null;
-            var peersFolder = parse.GetValue(peersDir) is { } p ? CheckFolder(p, "--peers-dir") : null;
             if (parse.GetValue(recipe) is { } name)
             {
                 var key = name.Trim().ToLowerInvariant();
                 if (!TrainingRecipe.All.ContainsKey(key))
                     throw new UsageException($"--recipe {name}: no such recipe" + Cli.Suggest(name, TrainingRecipe.All.Keys.ToList(), "recipes"));
-                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, peersDir, endToEnd }
+                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, endToEnd }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (clashes.Count > 0)
                     throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong to the per-epoch table: leave them out, or leave out --recipe.");
@@ -75,7 +88,7 @@ public static partial class BenchCommand
             }
             if (parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed is for --recipe; the per-epoch table always starts from seed 1.");
             if (parse.GetValue(endToEnd) is { } path) return EndToEnd(OutputFile.Check(path, "--end-to-end", "network.json"), e, dataDir);
-            return Run(sizes, e, r, parse.GetValue(peers), pe, peersFolder, dataDir);
+            return Run(sizes, e, r, parse.GetValue(peers), pe, dataDir);
         });
         return command;
     }
@@ -87,45 +100,184 @@ public static partial class BenchCommand
         return full;
     }
 
-    private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? peersDir, string? dataDir)
+    private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir)
     {
-        if (AnsiConsole.Profile.Width < 120) AnsiConsole.Profile.Width = 120;   // keep the table readable in logs
-        var machine = $"{CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}";
-        AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {machine}");
+        if (AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;   // keep the table readable in logs
+        AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
         var clock = Stopwatch.StartNew();
         var mnist = Mnist.Load(dataDir);
+        var mnistDir = dataDir ?? Mnist.FindDataDirectory();
         AnsiConsole.WriteLine($"MNIST loaded in {clock.Elapsed.TotalSeconds:0.00} s ({mnist.Training.Count:N0} training, {mnist.Test.Count:N0} test images)");
+        var peak = FmaPeak.Measure();
+        AnsiConsole.WriteLine($"FMA peak (float32, Vector{peak.VectorBits}, 12 independent chains, best of 40 trials): one core {peak.OneCore:0} GFLOP/s, " +
+                              $"{peak.Cores} cores at once {peak.AllCores:0} GFLOP/s");
+        if (peak.Cores > 1 && peak.AllCores < 1.5 * peak.OneCore)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {peak.Cores} cores at once reached only {peak.AllCores / peak.OneCore:0.00}× one core: other work held a core, so the percentages of the all-core peak below are of a figure this run did not see; measure on a quiet machine.");
 
         var rows = new List<Row>();
         foreach (int m in batchSizes)
         {
-            rows.Add(Measure(mnist, m, epochs, TrainingEngine.Fast));
-            if (referenceEpochs > 0) rows.Add(Measure(mnist, m, referenceEpochs, TrainingEngine.Reference));
+            var fast = Fast(m, epochs, mnistDir, oneThread: false);
+            rows.Add(fast);
+            if (fast.Threads > 1) rows.Add(Fast(m, epochs, mnistDir, oneThread: true));
+            if (referenceEpochs > 0) rows.Add(Reference(mnist, m, referenceEpochs));
         }
-        var process = Process.GetCurrentProcess();
-        double peak = process.PeakWorkingSet64 / 1e6;
+        if (peers) rows.AddRange(Peers(batchSizes, peerEpochs, mnistDir));
 
-        if (peers)
-        {
-            var peerRows = RunPeers(batchSizes, peerEpochs, peersDir, dataDir);
-            rows.AddRange(peerRows);
-        }
-
-        var table = new Table().AddColumns("implementation", "batch", "epochs", "median s/epoch", "× slower than fast", "test accuracy", "peak MB");
+        var cpuFlags = PeerBlas.CpuFlags();
+        var table = new Table().AddColumns("implementation", "batch", "threads", "epochs", "epoch 1 s", "median s", "× fast", "GFLOP/s", "% of peak", "test accuracy", "peak MB", "BLAS");
         foreach (var row in rows.OrderBy(r => r.BatchSize))
         {
-            var fast = rows.First(f => f.BatchSize == row.BatchSize && f.Name.StartsWith("fast", StringComparison.Ordinal));
-            table.AddRow(Markup.Escape(row.Name), $"{row.BatchSize}", $"{row.Epochs}", $"{row.MedianSeconds:0.000}",
-                $"{row.MedianSeconds / fast.MedianSeconds:0.0}", row.TestAccuracy is double a ? $"{a:P2}" : "—",
-                row.PeakMegabytes is double mb ? $"{mb:0}" : "—");
+            var fast = rows.First(f => f.BatchSize == row.BatchSize && f.IsFast);
+            double gflops = UsefulFlops(row.BatchSize) / row.MedianSeconds / 1e9;
+            table.AddRow(Markup.Escape(row.Name), $"{row.BatchSize}", $"{row.Threads}", $"{row.Epochs.Count}", $"{row.FirstSeconds:0.000}", $"{row.MedianSeconds:0.000}",
+                $"{row.MedianSeconds / fast.MedianSeconds:0.0}", $"{gflops:0.0}", $"{gflops / peak.For(row.Threads):P0}",
+                row.TestAccuracy is double a ? $"{a:P2}" : "—", row.PeakMegabytes is double mb ? $"{mb:0}" : "—",
+                Markup.Escape(row.Blas is { } b ? b.Kernel is null ? b.Library : $"{b.Library} {b.Version} {b.Kernel}" + (b.OlderThanCpu(cpuFlags) is { } older ? $" — OLDER THAN THE CPU SUPPORTS: {older}" : "") : ""));
         }
         AnsiConsole.Write(table);
-        var gc = GC.GetGCMemoryInfo();
-        AnsiConsole.WriteLine($"this process (loading, fast and reference runs): peak working set {peak:0} MB, " +
-            $"GC heap now {GC.GetTotalMemory(false) / 1e6:0} MB, peak GC heap committed {gc.TotalCommittedBytes / 1e6:0} MB, " +
-            $"{GC.GetTotalAllocatedBytes() / 1e6:0} MB allocated in all, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        AnsiConsole.WriteLine($"GFLOP/s: useful work per epoch counted as a dense implementation does it ({UsefulFlops(10) / 1e9:0.000} GFLOP at batch 10, " +
+                              $"{UsefulFlops(100) / 1e9:0.000} at 100: 784·16 + 16·16 + 16·10 multiply-adds forward and as many for the weight gradient, 16·10 + 16·16 for BP2, " +
+                              "2 FLOPs each, plus the update), over the median epoch; % of peak: against one core's peak for one thread, all cores' for more.");
+        foreach (int m in batchSizes) Summarise(rows.Where(r => r.BatchSize == m).ToList());
+        foreach (var row in rows.Where(r => r.Blas is { IsReference: true }))
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {row.Name} runs on the reference BLAS ({string.Join(", ", row.Blas!.Loaded)}), about 3× slower than OpenBLAS, which pip users get: a ratio against it flatters this library. Install OpenBLAS (apt-get install libopenblas0-pthread) and run again.");
         AnsiConsole.WriteLine($"load average at the end: {LoadAverage()}");
         return 0;
+    }
+
+    /// <summary>The ratios the README quotes: the fast path against each peer's best configuration, and its first epoch against its median.</summary>
+    private static void Summarise(List<Row> rows)
+    {
+        var fast = rows.First(r => r.IsFast);
+        var parts = new List<string> { $"epoch 1 = {fast.FirstSeconds / fast.MedianSeconds:0.00} × the median" };
+        foreach (var peer in new[] { "NumPy", "PyTorch" })
+            if (rows.Where(r => r.Peer == peer).MinBy(r => r.MedianSeconds) is { } best)
+                parts.Add($"{best.MedianSeconds / fast.MedianSeconds:0.0}× faster than {peer} at its best ({best.Threads} thread{(best.Threads == 1 ? "" : "s")}, {best.MedianSeconds:0.000} s)");
+        AnsiConsole.WriteLine($"batch {fast.BatchSize}: fast path {fast.MedianSeconds:0.000} s per epoch on {fast.Threads} thread{(fast.Threads == 1 ? "" : "s")}; {string.Join("; ", parts)}");
+    }
+
+    /// <summary>
+    /// FLOPs per epoch of 784-16-16-10 at batch <paramref name="m"/> on 60,000 images, as a dense implementation does them:
+    /// per example the forward pass and the weight gradient (BP4) each Σₗ nˡ⁻¹nˡ multiply-adds and BP2 Σₗ₌₂ nˡ⁻¹nˡ, 2 FLOPs
+    /// each; per step 2 FLOPs for each of the 13,002 parameters. The fast path does fewer (it skips inputs that are 0).
+    /// </summary>
+    public static double UsefulFlops(int m, int examples = 60_000)
+    {
+        int[] n = [784, 16, 16, 10];
+        long products = 0, bp2 = 0, parameters = 0;
+        for (int l = 1; l < n.Length; l++)
+        {
+            products += n[l - 1] * n[l];
+            if (l >= 2) bp2 += n[l - 1] * n[l];
+            parameters += n[l - 1] * n[l] + n[l];
+        }
+        double steps = Math.Ceiling(examples / (double)m);
+        return examples * 2.0 * (2 * products + bp2) + steps * 2.0 * parameters;
+    }
+
+    /// <summary>The fast path at batch <paramref name="m"/>: this tool's <c>train</c> in a process of its own, read back from its <c>--summary</c>.</summary>
+    private static Row Fast(int m, int epochs, string mnistDir, bool oneThread)
+    {
+        var summary = TrainChild(["--batch-size", $"{m}", "--epochs", $"{epochs}", "--data", mnistDir],
+            oneThread ? [("DOTNET_PROCESSOR_COUNT", "1")] : []);
+        foreach (var e in summary.Epochs)
+            AnsiConsole.WriteLine($"  {summary.Engine}, m = {m}, epoch {e.Number}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
+        return new Row($"{FastName} (float32, Vector{summary.VectorBits})", m, summary.Threads, summary.Epochs.Select(e => e.Seconds).ToList(),
+            (double)summary.TestCorrect / summary.TestCount, summary.PeakMegabytes);
+    }
+
+    /// <summary>
+    /// Runs this tool's <c>train</c> with <paramref name="args"/> (plus a temporary --out and --summary) in a child process
+    /// with <paramref name="environment"/>, and reads its summary.
+    /// </summary>
+    internal static TrainingSummary TrainChild(string[] args, (string Name, string? Value)[] environment, Action<double>? processSeconds = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("nn-bench-");
+        try
+        {
+            var self = SelfCommand();
+            var summaryPath = Path.Combine(folder.FullName, "summary.json");
+            var clock = Stopwatch.StartNew();
+            int exit = RunProcess(self[0], Environment.CurrentDirectory,
+                [.. self.Skip(1), "train", .. args, "--out", Path.Combine(folder.FullName, "network.json"), "--summary", summaryPath], out var output, environment);
+            processSeconds?.Invoke(clock.Elapsed.TotalSeconds);
+            if (exit != 0 || !File.Exists(summaryPath))
+                throw new ChildProcessException(exit == 0 ? Cli.RunFailed : exit,
+                    $"train {string.Join(' ', args)}: {output.Trim().Split('\n').LastOrDefault()?.Trim().Replace("error: ", "", StringComparison.Ordinal)}");
+            return TrainingSummary.Load(summaryPath);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>This tool as a child process: its own executable, or <c>dotnet exec</c> of its assembly when hosted by dotnet.</summary>
+    internal static string[] SelfCommand()
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        if (Path.GetFileNameWithoutExtension(self) == "NeuralNetworks.Cli") return [self];
+        var dotnet = Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return [dotnet, "exec", typeof(BenchCommand).Assembly.Location];
+    }
+
+    /// <summary>The readable reference path, in this process (it evaluates slowly; its accuracy is not the point here).</summary>
+    private static Row Reference(MnistData mnist, int m, int epochs)
+    {
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = m, LearningRate = 3.0, Seed = 1, Engine = TrainingEngine.Reference };
+        var history = Trainer.Train(Network.Create([784, 16, 16, 10], seed: 1), mnist.Training, options).History;
+        foreach (var e in history.Epochs) AnsiConsole.WriteLine($"  {history.Engine}, m = {m}, epoch {e.Epoch}: {e.Seconds:0.000} s");
+        return new Row("this library, reference path (MathNet, double)", m, 1, history.Epochs.Select(e => e.Seconds).ToList(), null, null);
+    }
+
+    /// <summary>The NumPy and PyTorch peers at every batch size, each on one BLAS thread and on two; NumPy per-sample at the first batch size.</summary>
+    private static List<Row> Peers(int[] batchSizes, int epochs, string mnistDir)
+    {
+        var rows = new List<Row>();
+        if (PeerPrograms.Missing("numpy") is { } missing)
+        {
+            AnsiConsole.WriteLine($"peers: {missing}; skipped");
+            return rows;
+        }
+        bool torch = PeerPrograms.Missing("torch") is null;
+        if (!torch) AnsiConsole.WriteLine($"peers: {PeerPrograms.Missing("torch")}; PyTorch skipped");
+        AnsiConsole.WriteLine($"peers: {PeerPrograms.Folder}, run with {string.Join(" and ", PeerPrograms.PinningVariables)} removed from their environment");
+        int[] threadCounts = Environment.ProcessorCount > 1 ? [1, 2] : [1];
+        foreach (int m in batchSizes)
+        {
+            var runs = new List<(string Peer, string Script, string[] Args, int? Threads)>();
+            foreach (int t in threadCounts)
+                runs.Add(("NumPy", "numpy_mlp.py", ["--mode", "matrix", "--batch", $"{m}", "--epochs", $"{epochs}"], t));
+            if (torch)
+                foreach (int t in threadCounts)
+                    runs.Add(("PyTorch", "torch_mlp.py", ["--batch", $"{m}", "--epochs", $"{epochs}", "--threads", $"{t}"], t));
+            if (m == batchSizes[0])
+                runs.Add(("network.py", "numpy_mlp.py", ["--mode", "per-sample", "--batch", $"{m}", "--epochs", $"{Math.Min(epochs, 3)}"], null));
+            foreach (var (peer, script, args, threads) in runs)
+            {
+                PeerResult result;
+                try
+                {
+                    result = PeerPrograms.Run(script, [.. args, "--data", mnistDir], threads);
+                }
+                catch (ChildProcessException e)
+                {
+                    AnsiConsole.WriteLine($"peers: {e.Message}");
+                    continue;
+                }
+                string name = peer switch
+                {
+                    "NumPy" => $"{result.Peer}, mini-batch matrices (float64)",
+                    "PyTorch" => $"{result.Peer} CPU (float32)",
+                    _ => $"{result.Peer}, per-sample as Nielsen's network.py (float64)",
+                };
+                for (int e = 0; e < result.Epochs.Count; e++)
+                    AnsiConsole.WriteLine($"  {name}, m = {m}, {result.Blas}: epoch {e + 1}: {result.Epochs[e]:0.000} s");
+                rows.Add(new Row(name, m, threads ?? result.Blas.Threads ?? 1, result.Epochs, (double)result.TestCorrect / result.TestCount, result.PeakMegabytes, result.Blas, peer));
+            }
+        }
+        return rows;
     }
 
     private static int EndToEnd(string path, int epochs, string? dataDir)
@@ -141,157 +293,17 @@ public static partial class BenchCommand
         return 0;
     }
 
-    private static Row Measure(MnistData mnist, int batchSize, int epochs, TrainingEngine engine)
-    {
-        var network = Network.Create([784, 16, 16, 10], seed: 1);
-        var options = new TrainingOptions
-        {
-            Epochs = epochs,
-            BatchSize = batchSize,
-            LearningRate = 3.0,
-            Seed = 1,
-            Engine = engine,
-            TestData = engine == TrainingEngine.Fast ? mnist.Test : null,  // the reference evaluates slowly; its accuracy is not the point here
-        };
-        var history = Trainer.Train(network, mnist.Training, options).History;
-        var name = history.Engine.ToString();   // e.g. "fast (float32, Vector256, 1 thread)": which kernels this CPU ran
-        foreach (var e in history.Epochs)
-            AnsiConsole.WriteLine($"  {name}, m = {batchSize}, epoch {e.Epoch}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
-        return new Row(name, batchSize, epochs, Median(history.Epochs.Select(x => x.Seconds)), history.FinalTestAccuracy, null);
-    }
-
-    private static List<Row> RunPeers(int[] batchSizes, int epochs, string? peersDir, string? dataDir)
-    {
-        var rows = new List<Row>();
-        var dir = peersDir ?? FindUpward(Path.Combine("shared", "bench", "peers"));
-        const string python = "/usr/bin/python3";
-        if (dir is null || !File.Exists(Path.Combine(dir, "np_mlp.py")))
-        {
-            AnsiConsole.WriteLine("peers: shared/bench/peers not found (give --peers-dir); skipped");
-            return rows;
-        }
-        if (!File.Exists(python) || RunProcess(python, dir, ["-c", "import numpy"], null, out _) != 0)
-        {
-            AnsiConsole.WriteLine("peers: /usr/bin/python3 with numpy not found (apt-get install python3-numpy python3-torch); skipped");
-            return rows;
-        }
-        bool torch = RunProcess(python, dir, ["-c", "import torch"], null, out _) == 0;
-        var numpyBlas = PeerBlas(python, dir, "numpy");
-        var torchBlas = torch ? PeerBlas(python, dir, "torch", OneBlasThread) : null;
-        AnsiConsole.WriteLine($"peers: NumPy on {numpyBlas.Describe()}");
-        if (torchBlas is not null) AnsiConsole.WriteLine($"peers: PyTorch on {torchBlas.Describe()}");
-        foreach (var (peer, blas) in new[] { ("NumPy", numpyBlas), ("PyTorch", torchBlas) })
-            if (blas is { IsReference: true })
-                AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {peer} runs on the reference BLAS ({blas.Loaded}), about 3× slower than on OpenBLAS, which pip users get: a ratio against it flatters this library. Install OpenBLAS (apt-get install libopenblas0-pthread) and run again.");
-        var peerData = Path.Combine(Path.GetTempPath(), $"nn-bench-peer-data-{Environment.ProcessId}");
-        try
-        {
-            var mnistDir = dataDir ?? Mnist.FindDataDirectory();
-            if (RunProcess(python, dir, ["prep_data.py", mnistDir], peerData, out var prep) != 0)
-                throw new InvalidOperationException($"prep_data.py failed: {prep}");
-            foreach (int m in batchSizes)
-            {
-                var runs = new List<(string Name, string[] Args, (string, string)[] Environment)>
-                {
-                    ($"NumPy vectorised (float64, {numpyBlas.Short})", ["np_mlp.py", "vec", $"{m}", $"{epochs}", $"{epochs}"], []),
-                };
-                if (torch) runs.Add(($"PyTorch CPU, 1 thread ({torchBlas!.Short})", ["torch_mlp.py", $"{m}", $"{epochs}", "1", $"{epochs}"], OneBlasThread));
-                if (m == batchSizes[0]) runs.Add(("NumPy per-sample (network.py)", ["np_mlp.py", "nielsen", $"{m}", "1"], []));
-                foreach (var (name, args, environment) in runs)
-                {
-                    int exit = RunProcess(python, dir, args, peerData, out var output, environment);
-                    var result = ResultLine().Match(output);
-                    if (exit != 0 || !result.Success)
-                    {
-                        AnsiConsole.WriteLine($"peers: {string.Join(' ', args)} failed: {output.Trim()}");
-                        continue;
-                    }
-                    foreach (var line in output.Split('\n').Where(l => l.StartsWith("epoch", StringComparison.Ordinal)))
-                        AnsiConsole.WriteLine($"  {name}, m = {m}: {line.Trim()}");
-                    var accuracy = AccuracyLine().Matches(output).LastOrDefault() is { } acc ? int.Parse(acc.Groups[1].Value, CultureInfo.InvariantCulture) / 10000.0 : (double?)null;
-                    rows.Add(new Row(name, m, int.Parse(args[0] == "np_mlp.py" ? args[3] : args[2], CultureInfo.InvariantCulture),
-                        double.Parse(result.Groups[1].Value, CultureInfo.InvariantCulture), accuracy,
-                        double.Parse(result.Groups[2].Value, CultureInfo.InvariantCulture)));
-                }
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(peerData)) Directory.Delete(peerData, recursive: true);
-        }
-        return rows;
-    }
-
     /// <summary>
-    /// The BLAS a peer runs on: what its build says (numpy.show_config, torch.__config__) and which library the
-    /// process actually loaded (Debian's NumPy and PyTorch link the generic libblas.so.3, which the alternatives
-    /// system points at OpenBLAS when installed, else at the slow reference BLAS).
+    /// Runs <paramref name="file"/> in <paramref name="dir"/> to its exit; what it printed (stdout, then stderr) and its exit
+    /// code. <paramref name="environment"/> sets variables, or removes those given a null value.
     /// </summary>
-    /// <param name="Declared">What the package's build configuration names.</param>
-    /// <param name="Loaded">The BLAS libraries mapped into the process after importing the package.</param>
-    /// <param name="Threads">OpenBLAS's thread count, when OpenBLAS is loaded.</param>
-    public sealed record BlasInfo(string Declared, string Loaded, int? Threads)
-    {
-        /// <summary>Only Debian's reference BLAS (…/blas/libblas.so.3) is loaded: no OpenBLAS, MKL or BLIS.</summary>
-        public bool IsReference => Loaded.Contains("/blas/libblas", StringComparison.Ordinal)
-            && !Regex.IsMatch(Loaded, "openblas|mkl|blis", RegexOptions.IgnoreCase);
-
-        /// <summary>A short name for the table: OpenBLAS, reference BLAS, MKL, BLIS or what was loaded.</summary>
-        public string Short =>
-            Regex.IsMatch(Loaded, "openblas", RegexOptions.IgnoreCase) ? $"OpenBLAS{(Threads is int t ? $", {t} BLAS thread{(t == 1 ? "" : "s")}" : "")}"
-            : Regex.IsMatch(Loaded, "mkl", RegexOptions.IgnoreCase) ? "MKL"
-            : Regex.IsMatch(Loaded, "blis", RegexOptions.IgnoreCase) ? "BLIS"
-            : IsReference ? "reference BLAS" : "BLAS unknown";
-
-        /// <summary>One line for the log.</summary>
-        public string Describe() => $"{Short} (build says {Declared}; loaded {Loaded})";
-    }
-
-    // Imports the package, then prints what its build says about BLAS and the BLAS libraries the process mapped.
-    private const string BlasProbe = """
-        import sys, re, io, ctypes, contextlib
-        which = sys.argv[1]
-        if which == "numpy":
-            import numpy
-            text = io.StringIO()
-            with contextlib.redirect_stdout(text): numpy.show_config()
-            m = re.search(r"blas_opt_info:\n(?:    .*\n)*?    libraries = (\[[^\]]*\])", text.getvalue())
-            declared = "blas_opt_info libraries " + (m.group(1) if m else "?")
-        else:
-            import torch
-            m = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-            declared = "BLAS_INFO=" + (m.group(1) if m else "?")
-        libs = sorted({l.split()[-1] for l in open("/proc/self/maps") if len(l.split()) >= 6 and re.search(r"(blas|mkl|blis)[^/]*$", l.split()[-1])})
-        threads = ""
-        for lib in libs:
-            if "openblas" in lib.rsplit("/", 1)[-1]:
-                try: threads = str(ctypes.CDLL(lib).openblas_get_num_threads())
-                except Exception: pass
-        print("BLAS|" + declared + "|" + ", ".join(libs) + "|" + threads)
-        """;
-
-    /// <summary>
-    /// For "PyTorch, 1 thread": torch.set_num_threads(1) limits PyTorch's own pool but not the OpenBLAS that Debian's
-    /// PyTorch calls (measured: openblas_get_num_threads() still says 2), so the run gets OPENBLAS_NUM_THREADS=1 too.
-    /// </summary>
-    internal static readonly (string, string)[] OneBlasThread = [("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1")];
-
-    internal static BlasInfo PeerBlas(string python, string dir, string package, params (string Name, string Value)[] environment)
-    {
-        if (RunProcess(python, dir, ["-c", BlasProbe, package], null, out var output, environment) != 0
-            || output.Split('\n').FirstOrDefault(l => l.StartsWith("BLAS|", StringComparison.Ordinal)) is not { } line)
-            return new BlasInfo("?", $"unknown ({output.Trim().Split('\n').LastOrDefault()})", null);
-        var parts = line.Trim().Split('|');
-        return new BlasInfo(parts[1], parts[2].Length > 0 ? parts[2] : "no BLAS library mapped", int.TryParse(parts[3], CultureInfo.InvariantCulture, out int t) ? t : null);
-    }
-
-    /// <summary>Runs <paramref name="file"/> in <paramref name="dir"/> to its exit; what it printed (stdout, then stderr) and its exit code.</summary>
-    internal static int RunProcess(string file, string dir, string[] args, string? peerData, out string output, params (string Name, string Value)[] environment)
+    public static int RunProcess(string file, string dir, string[] args, out string output, params (string Name, string? Value)[] environment)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment) info.Environment[name] = value;
+        foreach (var (name, value) in environment)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
-        if (peerData is not null) info.Environment["PEER_DATA"] = peerData;
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         output = process.StandardOutput.ReadToEnd();
@@ -299,12 +311,6 @@ public static partial class BenchCommand
         output += stderr.Result;
         return process.ExitCode;
     }
-
-    [GeneratedRegex(@"median_epoch_s=([0-9.]+).*maxrss_MB=([0-9.]+)")]
-    private static partial Regex ResultLine();
-
-    [GeneratedRegex(@"acc (\d+)/10000")]
-    private static partial Regex AccuracyLine();
 
     private static int[] ParseSizes(string text)
     {
@@ -325,13 +331,6 @@ public static partial class BenchCommand
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string? FindUpward(string relative)
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
-        return null;
     }
 
     internal static string CpuModel()

@@ -25,9 +25,10 @@ public static class TrainCommand
         var layers = CommandOptions.Parsed<int[]?>("--layers", "Layer sizes, input first, comma separated [default: 784,16,16,10]", text => LayerSizes.Parse(text));
         var shared = new TrainingOptionSet();
         var output = new Option<string>("--out") { Description = "Where to save the trained network as JSON (checked before training; replaced only when training succeeds)", DefaultValueFactory = _ => "network.json" };
+        var summary = new Option<string?>("--summary") { Description = "Also write the run's results (engine, seconds and accuracy per epoch, totals) as JSON to this file" };
 
         var command = new Command("train", "Train a network on MNIST (or your own IDX data) with mini-batch gradient descent and save it as JSON.");
-        foreach (var option in shared.All.Prepend(layers).Append(output))
+        foreach (var option in shared.All.Prepend(layers).Append(output).Append(summary))
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -45,7 +46,7 @@ public static class TrainCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                return Run(arguments, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation.Token);
+                return Run(arguments, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation.Token, parse.GetValue(summary));
             }
             finally
             {
@@ -59,15 +60,20 @@ public static class TrainCommand
     /// Checks the arguments, loads the data, trains, reports and saves: the whole command without the command line.
     /// Messages for the user go to <paramref name="output"/>; problems go to <paramref name="error"/> as one line each.
     /// </summary>
+    /// <param name="arguments">The options as given.</param>
+    /// <param name="output">Where messages for the user go.</param>
+    /// <param name="error">Where problems go, one line each.</param>
+    /// <param name="cancellationToken">Stops training between steps.</param>
+    /// <param name="summaryPath">Where to write the run's <see cref="TrainingSummary"/> as JSON, or null.</param>
     /// <returns>0 when the network was trained and saved; 1 when data or training failed; 2 for bad arguments; 130 when cancelled.</returns>
-    public static int Run(TrainArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static int Run(TrainArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, string? summaryPath = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return Train(arguments, output, cancellationToken);
+            return Train(arguments, output, cancellationToken, summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json"));
         }
         catch (Exception e)
         {
@@ -75,7 +81,7 @@ public static class TrainCommand
         }
     }
 
-    private static int Train(TrainArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static int Train(TrainArguments arguments, TextWriter output, CancellationToken cancellationToken, string? summaryPath)
     {
         var setup = TrainingSetup.Check(arguments);
         var clock = Stopwatch.StartNew();
@@ -109,6 +115,8 @@ public static class TrainCommand
         output.WriteLine(
             $"Total time: {total:0.00} s (loading {loadSeconds:0.00} s, training {trainingSeconds:0.00} s, " +
             $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s); peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
+        if (summaryPath is not null)
+            OutputFile.Write(summaryPath, temporary => TrainingSummary.Of(result.History, correct, testCount, loadSeconds, total, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).Save(temporary));
 
         if (setup.OutPath is { } outPath)
         {

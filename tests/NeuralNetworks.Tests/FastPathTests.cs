@@ -117,7 +117,7 @@ public class FastPathTests
 
         var (reference, fast) = TrainBoth(network, MnistSample(1000), options, width);
 
-        Assert.Equal(FastTrainer.EngineName(width), fast.History.Engine);
+        Assert.Equal((TrainingEngine.Fast, width), (fast.History.Engine.Engine, fast.History.Engine.VectorBits));   // on 1 or 2 threads: the same weights
         Assert.InRange(MaxWeightDifference(reference.Network, fast.Network), 0, WeightTolerance);
         Assert.Equal(test.Count, Enumerable.Range(0, test.Count).Count(i => reference.Network.Predict(test.Image(i)) == fast.Network.Predict(test.Image(i))));
         Assert.Equal(reference.History.Final.TrainingCost, fast.History.Final.TrainingCost, 1e-4);
@@ -238,16 +238,29 @@ public class FastPathTests
 
     [Theory]
     [Trait("Category", Category.Mnist)]
-    [InlineData(32, 512)]
-    [InlineData(100, 512)]
-    [InlineData(57, 256)]
-    [InlineData(100, 128)]
-    public void Batches_split_over_two_threads_give_the_same_weights_bit_for_bit_as_on_one(int batchSize, int width)
+    [InlineData(32, 512, 0.0)]
+    [InlineData(100, 512, 0.0)]
+    [InlineData(57, 256, 0.0)]
+    [InlineData(100, 128, 0.0)]
+    [InlineData(10, 512, 0.0)]
+    [InlineData(10, 128, 0.0)]
+    [InlineData(5, 512, 0.0)]
+    [InlineData(16, 256, 0.0)]
+    [InlineData(20, 512, 0.0)]
+    [InlineData(10, 512, 0.9)]
+    [InlineData(64, 512, 0.9)]
+    public void Batches_split_over_two_threads_give_the_same_weights_bit_for_bit_as_on_one(int batchSize, int width, double momentum)
     {
-        // From 32 examples a batch is split into two shards whose gradients are added in a fixed order: the thread
-        // count must not change a bit. 1,000 images at 57 also end with a short batch (31) that is not split.
+        // From 32 examples a batch is split into two shards whose gradients are added in a fixed order; a smaller one into
+        // its forward groups (two from 9 examples), then the rows of the weights, each row summed by one thread: the
+        // thread count must not change a bit. 1,000 images at 57 also end with a short batch (31) that is not sharded;
+        // 5 examples are one forward group (only the rows are split); 20 are three groups summed into the gradient buffer.
         var network = Network.Create([784, 16, 16, 10], seed: 1);
-        var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, Seed = 7, TestData = mnist.Value.Test.Take(300), RecordStepCosts = true };
+        var options = new TrainingOptions
+        {
+            Epochs = 2, BatchSize = batchSize, Seed = 7, TestData = mnist.Value.Test.Take(300), RecordStepCosts = true,
+            Momentum = momentum, Nesterov = momentum > 0, LearningRate = momentum > 0 ? 0.3 : 3.0,
+        };
         options = options with { Engine = TrainingEngine.Fast };
         options.Validate(network, MnistSample(1000));
 
@@ -337,7 +350,7 @@ public class FastPathTests
         var reference = Trainer.Train(network, MnistSample(400), options with { Engine = TrainingEngine.Reference, Progress = new ListProgress(progress[0]) }).History;
         var fast = Trainer.Train(network, MnistSample(400), options with { Engine = TrainingEngine.Auto, Progress = new ListProgress(progress[1]) }).History;
 
-        Assert.Equal(FastTrainer.EngineName(FastNetwork.AcceleratedWidth ?? 0), fast.Engine);
+        Assert.Equal((TrainingEngine.Fast, FastNetwork.AcceleratedWidth ?? 0), (fast.Engine.Engine, fast.Engine.VectorBits));
         Assert.Equal(EngineUsed.Reference, reference.Engine);
         Assert.Equal((reference.Label, reference.Shape, reference.ParameterCount), (fast.Label, fast.Shape, fast.ParameterCount));
         Assert.Equal(reference.Epochs.Select(e => e.Epoch), fast.Epochs.Select(e => e.Epoch));
@@ -425,7 +438,7 @@ public class FastPathTests
         // AVX-512 switched off in the runtime (DOTNET_EnableAVX512 from .NET 10 on, DOTNET_EnableAVX512F before):
         // Vector512 is then not hardware accelerated and Auto must pick Vector256.
         string printed = await BenchEndToEndInAChildProcess(("DOTNET_EnableAVX512", "0"), ("DOTNET_EnableAVX512F", "0"));
-        Assert.Contains(Vector256.IsHardwareAccelerated ? $"({FastTrainer.EngineName(256)})" : "fast path not used", printed);
+        Assert.Contains(Vector256.IsHardwareAccelerated ? "(fast (float32, Vector256, " : "fast path not used", printed);
     }
 
     [Fact]
@@ -435,7 +448,7 @@ public class FastPathTests
         // As on an ARM64 laptop (NEON): DOTNET_PreferredVectorBitWidth=128 makes Vector512 and Vector256 report not
         // accelerated while FMA3 stays on, so Auto must pick Vector128 (on ARM64 it picks it anyway).
         string printed = await BenchEndToEndInAChildProcess(("DOTNET_PreferredVectorBitWidth", "128"));
-        Assert.Contains(FastNetwork.Vector128HasFusedMultiplyAdd ? $"({FastTrainer.EngineName(128)})" : "fast path not used", printed);
+        Assert.Contains(FastNetwork.Vector128HasFusedMultiplyAdd ? "(fast (float32, Vector128, " : "fast path not used", printed);
     }
 
     [Fact]

@@ -11,11 +11,13 @@ load, train, test. Run it with OPENBLAS_NUM_THREADS=1 for one thread: torch.set_
 OpenBLAS that Debian's PyTorch calls.
 
 usage: python3 torch_best_recipe.py MNIST_FOLDER [SEED] [THREADS] [EPOCHS]
-prints: one "epoch E: S s" line per epoch, then one RESULT line.
+prints: one JSON line per epoch ({"epoch", "seconds"}), then one line {"result": ...} (peer_common.emit).
 """
-import gzip, math, os, resource, struct, sys, time
+import math, sys, time
 T0 = time.perf_counter()
 import numpy as np, torch
+
+from peer_common import blas, emit, peak_megabytes, read_idx
 
 folder = sys.argv[1]
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -24,11 +26,7 @@ epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 30
 torch.set_num_threads(threads); torch.manual_seed(seed); rng = np.random.default_rng(seed)
 
 def idx(name):
-    """An IDX file (big-endian header: magic whose last byte is the number of dimensions, then the sizes)."""
-    with gzip.open(os.path.join(folder, name), "rb") as f:
-        buf = f.read()
-    dims = struct.unpack(">" + "I" * buf[3], buf[4:4 + 4 * buf[3]])
-    return np.frombuffer(buf, np.uint8, offset=4 + 4 * buf[3]).reshape(dims)
+    return read_idx(folder, name)
 
 X = idx("train-images-idx3-ubyte.gz").astype(np.float32) / 255           # 60000 x 28 x 28
 Y = torch.from_numpy(idx("train-labels-idx1-ubyte.gz").astype(np.int64))
@@ -61,10 +59,8 @@ for e in range(1, epochs + 1):
         loss = torch.nn.functional.cross_entropy(net(images[batch]), Y[batch])
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     times.append(time.perf_counter() - t)
-    print(f"epoch {e}: {times[-1]:.3f} s", flush=True)
+    emit(epoch=e, seconds=times[-1])
 with torch.no_grad():
     correct = int((net(TX).argmax(1) == TY).sum())
-ts = sorted(times)
-print(f"RESULT torch{torch.__version__} threads={threads} seed={seed} epochs={epochs} correct={correct}/{len(TY)} "
-      f"test_accuracy={correct / len(TY):.4f} median_epoch_s={ts[len(ts) // 2]:.3f} train_s={sum(times):.2f} "
-      f"process_s={time.perf_counter() - T0:.2f} maxrss_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+emit(result=dict(peer="PyTorch " + torch.__version__, threads=threads, seed=seed, epochs=times, test_correct=correct,
+                 test_count=len(TY), process_seconds=time.perf_counter() - T0, peak_megabytes=peak_megabytes(), blas=blas()))

@@ -70,9 +70,6 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>All-ones lanes where left = right, zero elsewhere.</summary>
     static abstract V EqualTo(V left, V right);
 
-    /// <summary>Per lane: <paramref name="whenTrue"/> where <paramref name="mask"/> is all ones, else <paramref name="whenFalse"/>.</summary>
-    static abstract V ConditionalSelect(V mask, V whenTrue, V whenFalse);
-
     /// <summary>The lanes widened to double and summed.</summary>
     double SumAsDouble();
 
@@ -92,8 +89,6 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     static abstract V operator /(V left, V right);
     static abstract V operator -(V value);
     static abstract V operator &(V left, V right);
-    static abstract V operator |(V left, V right);
-    static abstract V operator ~(V value);
 #pragma warning restore CS1591
 }
 
@@ -129,7 +124,6 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 GreaterThan(Floats512 left, Floats512 right) => new(Vector512.GreaterThan(left.v, right.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 LessThan(Floats512 left, Floats512 right) => new(Vector512.LessThan(left.v, right.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 EqualTo(Floats512 left, Floats512 right) => new(Vector512.Equals(left.v, right.v));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 ConditionalSelect(Floats512 mask, Floats512 whenTrue, Floats512 whenFalse) => new(Vector512.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
 
     public double SumAsDouble()
     {
@@ -156,8 +150,6 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     public static Floats512 operator /(Floats512 left, Floats512 right) => new(left.v / right.v);
     public static Floats512 operator -(Floats512 value) => new(-value.v);
     public static Floats512 operator &(Floats512 left, Floats512 right) => new(left.v & right.v);
-    public static Floats512 operator |(Floats512 left, Floats512 right) => new(left.v | right.v);
-    public static Floats512 operator ~(Floats512 value) => new(~value.v);
 }
 
 /// <summary>
@@ -197,7 +189,6 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 GreaterThan(Floats256 left, Floats256 right) => new(Vector256.GreaterThan(left.lo, right.lo), Vector256.GreaterThan(left.hi, right.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 LessThan(Floats256 left, Floats256 right) => new(Vector256.LessThan(left.lo, right.lo), Vector256.LessThan(left.hi, right.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 EqualTo(Floats256 left, Floats256 right) => new(Vector256.Equals(left.lo, right.lo), Vector256.Equals(left.hi, right.hi));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 ConditionalSelect(Floats256 mask, Floats256 whenTrue, Floats256 whenFalse) => new(Vector256.ConditionalSelect(mask.lo, whenTrue.lo, whenFalse.lo), Vector256.ConditionalSelect(mask.hi, whenTrue.hi, whenFalse.hi));
 
     public double SumAsDouble()
     {
@@ -233,8 +224,6 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     public static Floats256 operator /(Floats256 left, Floats256 right) => new(left.lo / right.lo, left.hi / right.hi);
     public static Floats256 operator -(Floats256 value) => new(-value.lo, -value.hi);
     public static Floats256 operator &(Floats256 left, Floats256 right) => new(left.lo & right.lo, left.hi & right.hi);
-    public static Floats256 operator |(Floats256 left, Floats256 right) => new(left.lo | right.lo, left.hi | right.hi);
-    public static Floats256 operator ~(Floats256 value) => new(~value.lo, ~value.hi);
 }
 
 /// <summary>
@@ -283,7 +272,6 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 GreaterThan(Floats128 left, Floats128 right) => new(Vector128.GreaterThan(left.a, right.a), Vector128.GreaterThan(left.b, right.b), Vector128.GreaterThan(left.c, right.c), Vector128.GreaterThan(left.d, right.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 LessThan(Floats128 left, Floats128 right) => new(Vector128.LessThan(left.a, right.a), Vector128.LessThan(left.b, right.b), Vector128.LessThan(left.c, right.c), Vector128.LessThan(left.d, right.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 EqualTo(Floats128 left, Floats128 right) => new(Vector128.Equals(left.a, right.a), Vector128.Equals(left.b, right.b), Vector128.Equals(left.c, right.c), Vector128.Equals(left.d, right.d));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 ConditionalSelect(Floats128 mask, Floats128 whenTrue, Floats128 whenFalse) => new(Vector128.ConditionalSelect(mask.a, whenTrue.a, whenFalse.a), Vector128.ConditionalSelect(mask.b, whenTrue.b, whenFalse.b), Vector128.ConditionalSelect(mask.c, whenTrue.c, whenFalse.c), Vector128.ConditionalSelect(mask.d, whenTrue.d, whenFalse.d));
 
     public double SumAsDouble()
     {
@@ -327,6 +315,4 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     public static Floats128 operator /(Floats128 left, Floats128 right) => new(left.a / right.a, left.b / right.b, left.c / right.c, left.d / right.d);
     public static Floats128 operator -(Floats128 value) => new(-value.a, -value.b, -value.c, -value.d);
     public static Floats128 operator &(Floats128 left, Floats128 right) => new(left.a & right.a, left.b & right.b, left.c & right.c, left.d & right.d);
-    public static Floats128 operator |(Floats128 left, Floats128 right) => new(left.a | right.a, left.b | right.b, left.c | right.c, left.d | right.d);
-    public static Floats128 operator ~(Floats128 value) => new(~value.a, ~value.b, ~value.c, ~value.d);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using NeuralNetworks.Data;
 using NeuralNetworks.Fast;
 using NeuralNetworks.Model;
@@ -17,10 +18,14 @@ internal static class FastTrainer
     public static EngineUsed EngineName(int width, int threads = 1) => new(TrainingEngine.Fast, width, threads);
 
     /// <summary>
-    /// Threads for mini-batches of <paramref name="batchSize"/>: 2 when the batch is split into two shards
-    /// (<see cref="FastNetwork.ShardedFrom"/>) and the machine has two cores or more, else 1. The weights do not depend on it.
+    /// Threads for mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/> examples on
+    /// when the machine has a core for each thread of every fast training running in this process (a sweep runs one
+    /// training per core, each then on one thread), else 1. The weights do not depend on it.
     /// </summary>
-    public static int ThreadsFor(int batchSize) => FastNetwork.ShardsFor(batchSize) > 1 && Environment.ProcessorCount > 1 ? 2 : 1;
+    public static int ThreadsFor(int batchSize) =>
+        batchSize >= FastNetwork.TwoThreadsFrom && Environment.ProcessorCount >= 2 * Math.Max(1, Volatile.Read(ref running)) ? 2 : 1;
+
+    private static int running;   // fast trainings running in this process now
 
     /// <summary>Why <see cref="TrainingEngine.Auto"/> should not use the fast path here, or null when it should.</summary>
     public static string? WhyNotAuto(Network network) =>
@@ -38,20 +43,38 @@ internal static class FastTrainer
     public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
-            256 => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
-            128 => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize)),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
+    /// <summary>Runs <paramref name="train"/> counted among the fast trainings running (<see cref="ThreadsFor"/> asks how many).</summary>
+    private static TrainingResult Counted(Func<TrainingResult> train)
+    {
+        Interlocked.Increment(ref running);
+        try
+        {
+            return train();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+        }
+    }
+
+    // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
+    // would otherwise run unoptimised until on-stack replacement swaps it out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
-        threads = FastNetwork.ShardsFor(Math.Min(m, training.Count)) > 1 ? Math.Clamp(threads, 1, 2) : 1;
+        threads = Math.Clamp(threads, 1, 2);
         var run = new TrainingRun(network, training, options, EngineName(V.Width, threads));
         int n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
+        CompileTheStep<V>(network, training, options, capacity, threads);
         using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule());
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
@@ -91,5 +114,26 @@ internal static class FastTrainer
                 if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
             }
         return run.Finish(fast.ToNetwork(network));
+    }
+
+    /// <summary>
+    /// One step of each batch size the epochs will use, and an evaluation, on a throwaway copy of the network: the JIT
+    /// compiles each method of the step on its first call (tens of milliseconds in all, once per process), and this way it
+    /// does so before the first epoch's clock starts, not inside the first epoch. The copy is discarded; nothing of the
+    /// run depends on it.
+    /// </summary>
+    private static unsafe void CompileTheStep<V>(Network network, DataSet training, TrainingOptions options, int capacity, int threads) where V : struct, ISimdFloats<V>
+    {
+        using var scratch = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule());
+        int m = Math.Min(options.BatchSize, training.Count), last = training.Count % m;
+        var rows = Enumerable.Range(0, m).ToArray();
+        fixed (byte* pixels = training.AllPixelBytes)
+        fixed (byte* labels = training.AllLabels)
+            foreach (int count in last == 0 ? [m] : new[] { m, last })
+            {
+                scratch.Gradient(pixels, labels, rows.AsSpan(0, count), rows.AsSpan(0, count));
+                scratch.Step(options.LearningRate);
+            }
+        if ((options.TestData ?? options.ValidationData) is { } evaluated) scratch.Evaluate(evaluated.Take(capacity));
     }
 }

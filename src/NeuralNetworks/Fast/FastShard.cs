@@ -1,0 +1,435 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Fast;
+
+/// <summary>
+/// One shard of a mini-batch: its examples' activations, δ and gradient, in buffers of its own, so that two shards can
+/// run at once on two threads while reading the same weights. Load, forward pass (with BP1 and the cost) and backward
+/// pass (BP2, BP3, BP4 summed) of <see cref="FastNetwork{V}"/>.
+/// </summary>
+internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdFloats<V>
+{
+    private readonly FastNetwork<V> net;
+    private readonly float* weightedErrors;   // (Wˡ)ᵀδˡ per example, before ⊙ σ′(zˡ⁻¹)
+    private readonly float* outputZ;          // zᴸ per example (the argmax of sigmoid and tanh outputs, see Predicted)
+    private readonly ulong* groupMasks;       // per forward group: bit k set when input k is not 0 in some example of the group
+    private readonly int* groupInputs;        // per forward group: those inputs k, ListStride entries reserved per group
+    private readonly int* groupInputCounts;
+    private readonly int* shardInputs;        // the shard's inputs when it is one update group
+    private readonly int* shardInputCount;
+    private readonly void* block;             // every buffer, in one aligned allocation
+    private readonly int[] rows;              // the data set's rows of the current examples, then (from Capacity on) the next step's
+    private readonly int[] groupFirst;        // the first example of each forward group, and Count after the last
+    private int nextCount;
+    private bool disposed;
+
+    /// <summary>The most examples the shard holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>[l] = aˡ for each example of the shard, one row of <see cref="FastNetwork{V}.Strides"/>[l] floats each (A[0] = the input x).</summary>
+    public float*[] A { get; }
+
+    /// <summary>[l] = σ′(zˡ) after the forward pass, δˡ after the backward pass, one row per example.</summary>
+    public float*[] Delta { get; }
+
+    /// <summary>[l] = Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ laid out like the weights by input; 0 between steps (when summed here rather than in registers).</summary>
+    public float*[] GradW { get; }
+
+    /// <summary>[l] = Σₓ δˡₓ.</summary>
+    public float*[] GradB { get; }
+
+    /// <summary>Cₓ per example.</summary>
+    public double* ExampleCost { get; }
+
+    /// <summary>The label of each example.</summary>
+    public byte* Labels { get; }
+
+    /// <summary>The inputs of layer 1 not 0 in some example of the shard: the rows of W¹ its gradient touches.</summary>
+    public ulong* TouchedMask { get; }
+
+    /// <summary>Per update group: the inputs k it sums over (the forward groups' lists, or the shard's union when it is one group).</summary>
+    public int* UpdateInputs { get; private set; }
+
+    /// <summary>The inputs k update group u sums over, in increasing order (<see cref="UpdateInputCounts"/>[u] of them).</summary>
+    public int* UpdateInputsOf(int u) => UpdateInputs + (long)u * ListStride;
+
+    /// <summary>Entries reserved per list of inputs: n⁰, and 8 more for <see cref="InputLists.Of"/>, which writes 8 at a time.</summary>
+    private int ListStride => net.Sizes[0] + 8;
+
+    /// <summary>Per update group: how many.</summary>
+    public int* UpdateInputCounts { get; private set; }
+
+    /// <summary>Examples in the shard now.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Update groups: 1 when the shard has at most 16 examples (all δ in registers), else its forward groups.</summary>
+    public int UpdateGroupCount { get; private set; }
+
+    /// <param name="net">The network whose layout the buffers follow.</param>
+    /// <param name="capacity">The most examples the shard holds.</param>
+    public FastShard(FastNetwork<V> net, int capacity)
+    {
+        this.net = net;
+        Capacity = capacity;
+        int L = net.LayerCount, n0 = net.Sizes[0], words = net.InputMaskWords;
+        int[] stride = net.Strides;
+        int groups = (capacity + FastNetwork.MaxGroup - 1) / FastNetwork.MaxGroup + 1;
+        long bytes = 0;
+        long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
+        var aAt = new long[L + 1]; var deltaAt = new long[L + 1]; var gradWAt = new long[L + 1]; var gradBAt = new long[L + 1];
+        for (int l = 0; l <= L; l++) aAt[l] = Reserve((long)capacity * stride[l], 4);
+        for (int l = 1; l <= L; l++)
+        {
+            deltaAt[l] = Reserve((long)capacity * stride[l], 4);
+            gradWAt[l] = Reserve((long)net.Sizes[l - 1] * stride[l], 4);
+            gradBAt[l] = Reserve(stride[l], 4);
+        }
+        long errorsAt = Reserve((long)capacity * stride.Max(), 4), outputZAt = Reserve((long)capacity * stride[L], 4),
+             costAt = Reserve(capacity, 8), labelsAt = Reserve(capacity, 1), masksAt = Reserve((long)groups * words, 8),
+             inputsAt = Reserve((long)groups * ListStride, 4), inputCountsAt = Reserve(groups, 4), shardInputsAt = Reserve(ListStride, 4),
+             shardInputCountAt = Reserve(1, 4), touchedAt = Reserve(words, 8);
+        block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        NativeMemory.Clear(block, (nuint)bytes);
+        byte* at = (byte*)block;
+        A = new float*[L + 1]; Delta = new float*[L + 1]; GradW = new float*[L + 1]; GradB = new float*[L + 1];
+        for (int l = 0; l <= L; l++)
+        {
+            A[l] = (float*)(at + aAt[l]);
+            if (l == 0) continue;
+            Delta[l] = (float*)(at + deltaAt[l]); GradW[l] = (float*)(at + gradWAt[l]); GradB[l] = (float*)(at + gradBAt[l]);
+        }
+        weightedErrors = (float*)(at + errorsAt); outputZ = (float*)(at + outputZAt);
+        ExampleCost = (double*)(at + costAt); Labels = at + labelsAt;
+        groupMasks = (ulong*)(at + masksAt); groupInputs = (int*)(at + inputsAt); groupInputCounts = (int*)(at + inputCountsAt);
+        shardInputs = (int*)(at + shardInputsAt); shardInputCount = (int*)(at + shardInputCountAt); TouchedMask = (ulong*)(at + touchedAt);
+        rows = new int[2 * capacity];
+        groupFirst = new int[groups + 1];
+    }
+
+    /// <summary>Forward groups of the current examples (<see cref="Prepare"/>).</summary>
+    public int GroupCount { get; private set; }
+
+    /// <summary>The first example of forward group g.</summary>
+    public int GroupFirst(int g) => groupFirst[g];
+
+    /// <summary>
+    /// Takes the examples <paramref name="rows"/> (rows of the data set) for the next passes, and <paramref name="next"/>,
+    /// the next step's rows, to prefetch; splits them into forward groups of at most 8 (<see cref="FastKernels{V}.GroupSize"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Prepare(ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    {
+        Count = rows.Length;
+        nextCount = next.Length;
+        rows.CopyTo(this.rows);
+        next.CopyTo(this.rows.AsSpan(Capacity));
+        int g = 0;
+        for (int first = 0; first < Count; g++)
+        {
+            groupFirst[g] = first;
+            first += FastKernels<V>.GroupSize(Count, first);
+        }
+        groupFirst[g] = Count;
+        GroupCount = g;
+    }
+
+    /// <summary>Load, forward pass and the gradient summed into <see cref="GradW"/> and <see cref="GradB"/>, for the examples <see cref="Prepare"/> took: a whole shard on one thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(byte* pixels, byte* allLabels)
+    {
+        Examples(pixels, allLabels, 0, GroupCount, backward: true);
+        Summarise();
+        SumGradient();
+    }
+
+    /// <summary>
+    /// Everything of the forward groups [<paramref name="firstGroup"/>, <paramref name="endGroup"/>) that needs no other
+    /// group: load their examples, the forward pass with BP1 and the cost, and with <paramref name="backward"/> BP2. Groups
+    /// share nothing here, so two threads may each take a range (what they compute does not depend on who computes it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Examples(byte* pixels, byte* allLabels, int firstGroup, int endGroup, bool backward)
+    {
+        for (int g = firstGroup; g < endGroup; g++) Load(pixels, allLabels, g);
+        Prefetch(pixels, groupFirst[firstGroup], groupFirst[endGroup]);
+        for (int g = firstGroup; g < endGroup; g++)
+        {
+            Forward(g);
+            if (backward) Backpropagate(g);
+        }
+    }
+
+    /// <summary>
+    /// a⁰ = byte / 255 for the examples of group g, their labels, and the inputs that are not 0 in some example of the
+    /// group (an OR of the byte rows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Load(byte* pixels, byte* allLabels, int g)
+    {
+        int n0 = net.Sizes[0], stride0 = net.Strides[0], words = net.InputMaskWords;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        var scale = V.Create(1f / 255f);
+        for (int x = first; x < first + size; x++)
+        {
+            byte* source = pixels + (long)rows[x] * n0;
+            float* input = A[0] + (long)x * stride0;
+            Labels[x] = allLabels[rows[x]];
+            int k = 0;
+            for (; k + V.Count <= n0; k += V.Count)
+                (V.LoadBytes(source + k) * scale).Store(input + k);
+            for (; k < n0; k++) input[k] = source[k] * (1f / 255f);
+        }
+        ulong* mask = groupMasks + (long)g * words;
+        int word = 0;
+        for (; (word + 1) * 64 <= n0; word++) mask[word] = V.NonZeroBytes64(pixels, rows.AsSpan(first, size), n0, word * 64);
+        if (word < words)
+        {
+            ulong bits = 0;
+            for (int k = word * 64; k < n0; k++)
+            {
+                int any = 0;
+                for (int x = first; x < first + size; x++) any |= pixels[(long)rows[x] * n0 + k];
+                if (any != 0) bits |= 1UL << (k % 64);
+            }
+            mask[word] = bits;
+        }
+        groupInputCounts[g] = InputLists.Of(mask, words, groupInputs + (long)g * ListStride);
+    }
+
+    /// <summary>
+    /// Asks the CPU to start fetching the next step's rows of examples [<paramref name="first"/>, <paramref name="end"/>)
+    /// (the same thread will load them), so that they are in its cache then: shuffled rows are scattered over 47 MB.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Prefetch(byte* pixels, int first, int end)
+    {
+        if (!Sse.IsSupported) return;
+        int n0 = net.Sizes[0];
+        for (int x = first; x < Math.Min(end, nextCount); x++)
+        {
+            byte* source = pixels + (long)rows[Capacity + x] * n0;
+            for (int k = 0; k < n0; k += 64) Sse.Prefetch0(source + k);
+            Sse.Prefetch0(source + n0 - 1);
+        }
+    }
+
+    /// <summary>
+    /// The forward pass of group g, fused with BP1 and the cost: for l = 1…L, zˡ = Wˡaˡ⁻¹ + bˡ, aˡ = σ(zˡ), keeping σ′(zˡ);
+    /// at the output δᴸ and Cₓ (into <see cref="ExampleCost"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward(int g)
+    {
+        int L = net.LayerCount;
+        int[] n = net.Sizes, stride = net.Strides;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int l = 1; l <= L; l++)
+        {
+            int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
+            int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
+            float* a = A[l - 1] + (long)first * stride[l - 1];
+            for (int c = 0; c < stride[l]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
+                    net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
+            if (l < L) ActivateHidden(l, first, size);
+        }
+        ActivateOutput(first, size);
+    }
+
+    /// <summary>BP2 for group g, from the top down: δˡ = ((Wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ), with (Wˡ⁺¹)ᵀδˡ⁺¹ = Σⱼ δˡ⁺¹[j]·(row j of Wˡ⁺¹), the same broadcast-FMA shape as the forward pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Backpropagate(int g)
+    {
+        int[] n = net.Sizes, stride = net.Strides;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int l = net.LayerCount; l >= 2; l--)
+        {
+            for (int c = 0; c < stride[l - 1]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
+                    net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1] + c);
+            for (int x = first; x < first + size; x++)
+                for (int c = 0; c < stride[l - 1]; c += V.Count)
+                {
+                    float* lower = Delta[l - 1] + (long)x * stride[l - 1] + c;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                    (V.Load(lower) * V.Load(weightedErrors + (long)x * stride[l - 1] + c)).Store(lower);
+                }
+        }
+    }
+
+    /// <summary>
+    /// What needs every group, after <see cref="Examples"/>: the inputs of layer 1 the shard touches (the union of its
+    /// groups'), the update groups over them (one group of all examples when there are at most 16), and BP3 summed,
+    /// Σₓ δˡₓ into <see cref="GradB"/> in example order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Summarise()
+    {
+        int words = net.InputMaskWords;
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = 0;
+            for (int g = 0; g < GroupCount; g++) bits |= groupMasks[(long)g * words + w];
+            TouchedMask[w] = bits;
+        }
+        if (Count <= FastNetwork.MaxUpdateGroup)
+        {
+            UpdateGroupCount = 1;
+            shardInputCount[0] = InputLists.Of(TouchedMask, words, shardInputs);
+            UpdateInputs = shardInputs;
+            UpdateInputCounts = shardInputCount;
+        }
+        else
+        {
+            UpdateGroupCount = GroupCount;
+            UpdateInputs = groupInputs;
+            UpdateInputCounts = groupInputCounts;
+        }
+        int[] stride = net.Strides;
+        for (int l = 1; l <= net.LayerCount; l++)
+            for (int c = 0; c < stride[l]; c += V.Count)
+            {
+                var sum = V.Zero;
+                for (int x = 0; x < Count; x++) sum = sum + V.Load(Delta[l] + (long)x * stride[l] + c);   // BP3: Σₓ δˡₓ
+                sum.Store(GradB[l] + c);
+            }
+    }
+
+    /// <summary>The examples of update group u: its first, and how many (all examples when there is one group).</summary>
+    public (int First, int Count) UpdateGroup(int u) => UpdateGroupCount == 1 ? (0, Count) : (groupFirst[u], groupFirst[u + 1] - groupFirst[u]);
+
+    /// <summary>BP4 summed, Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ added into <see cref="GradW"/>, every row of every layer, update group by update group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SumGradient()
+    {
+        int[] n = net.Sizes, stride = net.Strides;
+        for (int l = 1; l <= net.LayerCount; l++)
+            for (int u = 0; u < UpdateGroupCount; u++)
+            {
+                var (first, size) = UpdateGroup(u);
+                int* inputList = l == 1 ? UpdateInputsOf(u) : net.EveryInput;
+                int inputCount = l == 1 ? UpdateInputCounts[u] : n[l - 1];
+                for (int c = 0; c < stride[l]; c += V.Count)
+                    FastKernels<V>.OuterProducts<IntoGradient>(size, A[l - 1] + (long)first * stride[l - 1], stride[l - 1], inputList, inputCount,
+                        GradW[l] + c, stride[l], Delta[l] + (long)first * stride[l] + c, 0);
+            }
+    }
+
+    /// <summary>
+    /// argmaxⱼ aᴸⱼ of example x, the first on ties (as MathNet's MaximumIndex). Sigmoid and tanh are
+    /// increasing, so their argmax is that of zᴸ: in float σ(z) rounds to 1 from z ≈ 17 on (in double
+    /// from 37), and comparing z keeps two saturated outputs apart as the double reference does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Predicted(int x)
+    {
+        int L = net.LayerCount;
+        float* output = (net.Activations[L] == FastActivation.ReLU ? A[L] : outputZ) + (long)x * net.Strides[L];
+        int best = 0;
+        for (int j = 1; j < net.Sizes[L]; j++)
+            if (output[j] > output[best]) best = j;
+        return best;
+    }
+
+    /// <summary>aˡ = σ(zˡ) in place and σ′(zˡ) into Delta[l], for a hidden layer and the examples [first, first + count); padding lanes set to 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ActivateHidden(int l, int first, int count)
+    {
+        int stride = net.Strides[l];
+        var kind = net.Activations[l];
+        for (int x = first; x < first + count; x++)
+            for (int c = 0; c < stride; c += V.Count)
+            {
+                float* z = A[l] + (long)x * stride + c;
+                var real = net.RealNeurons[l][c / V.Count];
+                var a = FastKernels<V>.Activate(kind, V.Load(z), out var derivative);
+                (a & real).Store(z);
+                (derivative & real).Store(Delta[l] + (long)x * stride + c);
+            }
+    }
+
+    /// <summary>
+    /// The output layer for the examples [first, first + count): aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
+    /// Quadratic: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ), Cₓ = ½‖aᴸ − y‖² (squares summed in double: in float they overflow
+    /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
+    /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
+    /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
+    /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ActivateOutput(int first, int count)
+    {
+        int L = net.LayerCount, stride = net.Strides[L];
+        var kind = net.Activations[L];
+        for (int x = first; x < first + count; x++)
+        {
+            if (net.LogLikelihood)
+            {
+                ExampleCost[x] = SoftmaxOutput(x);
+                continue;
+            }
+            double cost = 0;
+            var label = V.Create(Labels[x]);
+            for (int c = 0; c < stride; c += V.Count)
+            {
+                long at = (long)x * stride + c;
+                var real = net.RealNeurons[L][c / V.Count];
+                var z = V.Load(A[L] + at);
+                z.Store(outputZ + at);
+                var a = FastKernels<V>.Activate(kind, z, out var derivative) & real;
+                var y = V.EqualTo(V.Indices + V.Create(c), label) & V.One;   // one-hot: neuron index = label
+                var error = (a - y) & real;
+                V delta;
+                if (net.CrossEntropy)
+                {
+                    delta = error;                                                     // BP1, sigmoid shortcut
+                    // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
+                    var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
+                    cost += ((softplus - y * z) & real).SumAsDouble();
+                }
+                else
+                {
+                    delta = error * (derivative & real);                              // BP1
+                    cost += 0.5 * error.SumOfSquaresAsDouble();
+                }
+                a.Store(A[L] + at);
+                delta.Store(Delta[L] + at);
+            }
+            ExampleCost[x] = cost;
+        }
+    }
+
+    /// <summary>
+    /// A softmax output with the log-likelihood cost for example x, whose zᴸ is in A[L]: aⱼ = e^(zⱼ − max z) / Σₖ e^(zₖ − max z)
+    /// (the same value as e^zⱼ / Σₖ e^zₖ, without overflow), BP1 δᴸ = aᴸ − y, and Cₓ = −ln a_y = ln Σₖ e^(zₖ − max z) − (z_y − max z),
+    /// from z (as <see cref="Cost.Value(LayerForward, MathNet.Numerics.LinearAlgebra.Matrix{double})"/>) so that it stays finite when a_y rounds to 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double SoftmaxOutput(int x)
+    {
+        int L = net.LayerCount, count = net.Sizes[L], stride = net.Strides[L];
+        float* z = outputZ + (long)x * stride, a = A[L] + (long)x * stride, delta = Delta[L] + (long)x * stride;
+        for (int j = 0; j < stride; j++) z[j] = a[j];
+        float max = z[0];
+        for (int j = 1; j < count; j++) max = Math.Max(max, z[j]);
+        double sum = 0;
+        for (int j = 0; j < count; j++) { a[j] = MathF.Exp(z[j] - max); sum += a[j]; }
+        for (int j = 0; j < count; j++)
+        {
+            a[j] = (float)(a[j] / sum);
+            delta[j] = a[j] - (j == Labels[x] ? 1f : 0f);
+        }
+        for (int j = count; j < stride; j++) { a[j] = 0; delta[j] = 0; }
+        return Math.Log(sum) - (z[Labels[x]] - max);
+    }
+
+    /// <summary>Frees the shard's buffers.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        NativeMemory.AlignedFree(block);
+    }
+}

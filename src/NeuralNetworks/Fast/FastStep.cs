@@ -1,0 +1,327 @@
+using System.Runtime.CompilerServices;
+using NeuralNetworks.Data;
+
+namespace NeuralNetworks.Fast;
+
+// The training step of FastNetwork<V>: the gradient of a mini-batch, the update of every parameter, and the evaluation
+// of a data set by the same forward pass — each split over two threads when there are two, in a way that does not change
+// what is computed: a batch of 32 or more is split into two shards with gradients of their own, added in a fixed order;
+// a smaller one into its forward groups (which share nothing) and then into rows of the weights (each row summed by one
+// thread, in example order); an evaluation into two halves whose costs are added in example order.
+internal sealed unsafe partial class FastNetwork<V>
+{
+    /// <summary>
+    /// Everything of a step up to the update, for the mini-batch <paramref name="rows"/> of the data set whose pixel
+    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, BP3 and (for a sharded
+    /// batch or momentum) each shard's BP4 sums. The weights do not move. <paramref name="next"/> are the next step's
+    /// rows, to prefetch. Returns the mean cost C = (1/m) Σₓ Cₓ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Gradient(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    {
+        m = rows.Length;
+        shardCount = FastNetwork.ShardsFor(m);
+        if ((m + shardCount - 1) / shardCount > shards[0].Capacity)
+            throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
+        this.pixels = pixels;
+        labels = allLabels;
+        if (shardCount == 1)
+        {
+            var only = shards[0];
+            only.Prepare(rows, next);
+            splitGroup = partner is null ? only.GroupCount : HalfOfTheExamples(only);
+            if (splitGroup < only.GroupCount)
+            {
+                partner!.Offer(secondGroups);
+                only.Examples(pixels, allLabels, 0, splitGroup, backward: true);
+                partner.Finish();
+            }
+            else only.Examples(pixels, allLabels, 0, only.GroupCount, backward: true);
+            only.Summarise();
+            if (!plainStep) only.SumGradient();   // the momentum step reads every row of the summed gradient
+        }
+        else
+        {
+            int half = (m + 1) / 2, nextHalf = (next.Length + 1) / 2;
+            shards[0].Prepare(rows[..half], next[..nextHalf]);
+            shards[1].Prepare(rows[half..], next[nextHalf..]);
+            if (partner is null)
+            {
+                shards[0].Run(pixels, allLabels);
+                shards[1].Run(pixels, allLabels);
+            }
+            else
+            {
+                partner.Offer(secondShard);
+                shards[0].Run(pixels, allLabels);
+                partner.Finish();
+            }
+        }
+        double sum = 0;
+        for (int s = 0; s < shardCount; s++)
+            for (int x = 0; x < shards[s].Count; x++) sum += shards[s].ExampleCost[x];   // in example order, whatever the threads
+        return sum / m;
+    }
+
+    /// <summary>The first forward group of the partner's half: the group boundary nearest half the examples.</summary>
+    private static int HalfOfTheExamples(FastShard<V> shard)
+    {
+        int g = 1;
+        while (g < shard.GroupCount && 2 * shard.GroupFirst(g) < shard.Count) g++;
+        return g;
+    }
+
+    /// <summary>
+    /// The gradient step for the batch <see cref="Gradient"/> saw, each parameter rounded once (BP3, BP4):
+    /// bˡ ← bˡ + (−η/m) Σₓ δˡₓ and Wˡ ← Wˡ + (−η/m) Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(double learningRate)
+    {
+        if (!plainStep)
+        {
+            StepWithMomentum(learningRate);
+            return;
+        }
+        scale = (float)(-learningRate / m);
+        if (shardCount == 1)
+        {
+            touchedCount = shards[0].UpdateGroupCount == 1 ? 0 : TouchedInputs();
+            if (partner is not null)
+            {
+                splitInput = HalfOfTheRows();
+                partner.Offer(secondRows);
+                MoveRows(0, splitInput, lastPart: false);
+                partner.Finish();
+            }
+            else MoveRows(0, Sizes[0], lastPart: true);
+            return;
+        }
+        var s = V.Create(scale);
+        for (int l = 1; l <= LayerCount; l++)
+            for (int c = 0; c < Strides[l]; c += V.Count)
+            {
+                var sum = V.Load(shards[0].GradB[l] + c) + V.Load(shards[1].GradB[l] + c);
+                V.FusedMultiplyAdd(s, sum, V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+            }
+        // The shards summed their gradient rows into GradW: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
+        touchedCount = TouchedInputs();
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            int* inputList = l == 1 ? touchedInputs : EveryInput;
+            int inputCount = l == 1 ? touchedCount : Sizes[l - 1];
+            float* g0 = shards[0].GradW[l], g1 = shards[1].GradW[l], weights = WeightsByInput[l];
+            for (int t = 0; t < inputCount; t++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                {
+                    long at = (long)inputList[t] * Strides[l] + c;
+                    var sum = V.Load(g0 + at) + V.Load(g1 + at);
+                    V.Zero.Store(g0 + at);
+                    V.Zero.Store(g1 + at);
+                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
+                }
+        }
+        RefreshWeightsByNeuron();
+    }
+
+    /// <summary>
+    /// The input where the partner's rows of W¹ begin: half of the rows the step moves, less what the partner does besides
+    /// (the later layers, a row of 16 neurons each), so that both threads move about as many rows.
+    /// </summary>
+    private int HalfOfTheRows()
+    {
+        var only = shards[0];
+        int* list = only.UpdateGroupCount == 1 ? only.UpdateInputs : touchedInputs;
+        int count = only.UpdateGroupCount == 1 ? only.UpdateInputCounts[0] : touchedCount;
+        int laterRows = 0, chunks = Strides[1] / V.Count;   // cost in rows of 16 neurons
+        for (int l = 2; l <= LayerCount; l++) laterRows += Sizes[l - 1] * Strides[l] / V.Count;
+        int first = Math.Clamp((count * chunks + laterRows) / (2 * chunks), 0, count);
+        return first < count ? list[first] : Sizes[0];
+    }
+
+    /// <summary>
+    /// The update of an unsharded batch for the rows k of W¹ in [<paramref name="fromInput"/>, <paramref name="toInput"/>),
+    /// and with <paramref name="lastPart"/> the later layers too; the part from input 0 also moves the biases. Each row's
+    /// sum runs over the examples in order whoever moves it, so one thread or two move every weight by the same amount.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MoveRows(int fromInput, int toInput, bool lastPart)
+    {
+        var only = shards[0];
+        var s = V.Create(scale);
+        if (fromInput == 0)
+            for (int l = 1; l <= LayerCount; l++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    V.FusedMultiplyAdd(s, V.Load(only.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            if (l > 1 && !lastPart) break;
+            int from = l == 1 ? fromInput : 0, to = l == 1 ? toInput : Sizes[l - 1];
+            if (only.UpdateGroupCount == 1)
+            {
+                // One group: sum Σₓ aₓ[k]·δₓ in a register and move row k of the weights at once (BP4 + step, fused).
+                int count = l == 1 ? only.UpdateInputCounts[0] : Sizes[l - 1];
+                int* list = Within(l == 1 ? only.UpdateInputs : EveryInput, ref count, from, to);
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    FastKernels<V>.OuterProducts<IntoWeights>(only.Count, only.A[l - 1], Strides[l - 1], list, count,
+                        WeightsByInput[l] + c, Strides[l], only.Delta[l] + c, scale);
+                continue;
+            }
+            // Several groups: sum each row into GradW group by group, then W += (−η/m)·G row by row and G ← 0.
+            for (int u = 0; u < only.UpdateGroupCount; u++)
+            {
+                var (first, size) = only.UpdateGroup(u);
+                int count = l == 1 ? only.UpdateInputCounts[u] : Sizes[l - 1];
+                int* list = Within(l == 1 ? only.UpdateInputsOf(u) : EveryInput, ref count, from, to);
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                    FastKernels<V>.OuterProducts<IntoGradient>(size, only.A[l - 1] + (long)first * Strides[l - 1], Strides[l - 1], list, count,
+                        only.GradW[l] + c, Strides[l], only.Delta[l] + (long)first * Strides[l] + c, 0);
+            }
+            int rowCount = l == 1 ? touchedCount : Sizes[l - 1];
+            int* rows = Within(l == 1 ? touchedInputs : EveryInput, ref rowCount, from, to);
+            float* gradient = only.GradW[l], weights = WeightsByInput[l];
+            for (int t = 0; t < rowCount; t++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                {
+                    long at = (long)rows[t] * Strides[l] + c;
+                    var sum = V.Load(gradient + at);
+                    V.Zero.Store(gradient + at);
+                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
+                }
+        }
+        if (lastPart) RefreshWeightsByNeuron();
+    }
+
+    /// <summary>The part of the increasing <paramref name="list"/> of inputs k with <paramref name="from"/> ≤ k &lt; <paramref name="to"/>; <paramref name="count"/> becomes its length.</summary>
+    private static int* Within(int* list, ref int count, int from, int to)
+    {
+        int start = FirstAtLeast(list, count, from), end = FirstAtLeast(list, count, to);
+        count = end - start;
+        return list + start;
+    }
+
+    /// <summary>The first index of the increasing <paramref name="list"/> whose input is at least <paramref name="k"/> (<paramref name="count"/> if none), by bisection.</summary>
+    private static int FirstAtLeast(int* list, int count, int k)
+    {
+        int low = 0, high = count;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (list[middle] < k) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    /// <summary>
+    /// The step with momentum and weight decay, for every parameter (decay and velocity move even the
+    /// weights of inputs that were 0): g = (1/m) Σₓ ∇Cₓ + λW (weights only), v ← μv + g, W ← W − η·v, or
+    /// W ← W − η·(g + μv) with Nesterov. The summed gradients are set back to 0 for the next step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepWithMomentum(double learningRate)
+    {
+        var eta = V.Create((float)learningRate);
+        var mu = V.Create((float)momentum);
+        var lambda = V.Create((float)weightDecay);
+        var perExample = V.Create(1f / m);
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            for (int c = 0; c < Strides[l]; c += V.Count)
+            {
+                var sum = V.Load(shards[0].GradB[l] + c);
+                if (shardCount > 1) sum = sum + V.Load(shards[1].GradB[l] + c);
+                var g = sum * perExample;
+                var v = mu * V.Load(biasVelocity[l] + c) + g;
+                v.Store(biasVelocity[l] + c);
+                (V.Load(Biases[l] + c) - eta * (nesterov ? g + mu * v : v)).Store(Biases[l] + c);
+            }
+            float* g0 = shards[0].GradW[l], g1 = shardCount > 1 ? shards[1].GradW[l] : null;
+            for (long i = 0, count = (long)Sizes[l - 1] * Strides[l]; i < count; i += V.Count)
+            {
+                var sum = V.Load(g0 + i);
+                V.Zero.Store(g0 + i);
+                if (g1 != null) { sum = sum + V.Load(g1 + i); V.Zero.Store(g1 + i); }
+                var w = V.Load(WeightsByInput[l] + i);
+                var g = sum * perExample + lambda * w;                 // padding lanes: 0 + λ·0 = 0, and stay 0
+                var v = mu * V.Load(weightVelocity[l] + i) + g;
+                v.Store(weightVelocity[l] + i);
+                (w - eta * (nesterov ? g + mu * v : v)).Store(WeightsByInput[l] + i);
+            }
+        }
+        RefreshWeightsByNeuron();
+    }
+
+    /// <summary>
+    /// Mean cost and accuracy (argmax of aᴸ equals the label) on a data set, by the float forward pass; the second half
+    /// on the partner thread when there is one (the costs are added in example order either way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public (double Cost, double Accuracy) Evaluate(DataSet data)
+    {
+        if (evaluationCosts.Length < data.Count) (evaluationCosts, evaluationCorrect) = (new double[data.Count], new bool[data.Count]);
+        int half = partner is null ? data.Count : data.Count / 2;
+        fixed (byte* pixels = data.AllPixelBytes)
+        fixed (byte* allLabels = data.AllLabels)
+        {
+            evaluatedPixels = pixels;
+            evaluatedLabels = allLabels;
+            (evaluatedFrom, evaluatedTo) = (half, data.Count);
+            if (half < data.Count) partner!.Offer(secondHalf);
+            Evaluate(shards[0], pixels, allLabels, 0, half);
+            if (half < data.Count) partner!.Finish();
+        }
+        double costSum = 0;
+        int correct = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            costSum += evaluationCosts[i];
+            if (evaluationCorrect[i]) correct++;
+        }
+        return (costSum / data.Count, (double)correct / data.Count);
+    }
+
+    /// <summary>
+    /// The examples [<paramref name="from"/>, <paramref name="to"/>) of a data set through <paramref name="shard"/>:
+    /// each one's cost into evaluationCosts, and whether it was classified right into evaluationCorrect.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Evaluate(FastShard<V> shard, byte* pixels, byte* allLabels, int from, int to)
+    {
+        Span<int> rows = stackalloc int[shard.Capacity];
+        for (int start = from; start < to; start += shard.Capacity)
+        {
+            int count = Math.Min(shard.Capacity, to - start);
+            for (int x = 0; x < count; x++) rows[x] = start + x;
+            shard.Prepare(rows[..count], []);
+            shard.Examples(pixels, allLabels, 0, shard.GroupCount, backward: false);
+            for (int x = 0; x < count; x++)
+            {
+                evaluationCosts[start + x] = shard.ExampleCost[x];
+                evaluationCorrect[start + x] = shard.Predicted(x) == shard.Labels[x];
+            }
+        }
+    }
+
+    // The partner's parts: what the calling thread set up before offering them, the second half of the work.
+    private void SecondShard() => shards[1].Run(pixels, labels);
+
+    private void SecondGroups() => shards[0].Examples(pixels, labels, splitGroup, shards[0].GroupCount, backward: true);
+
+    private void SecondRows() => MoveRows(splitInput, Sizes[0], lastPart: true);
+
+    private void SecondHalf() => Evaluate(shards[1], evaluatedPixels, evaluatedLabels, evaluatedFrom, evaluatedTo);
+
+    /// <summary>The union of the shards' non-zero inputs into <see cref="touchedInputs"/>; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int TouchedInputs()
+    {
+        for (int w = 0; w < InputMaskWords; w++)
+        {
+            ulong bits = 0;
+            for (int s = 0; s < shardCount; s++) bits |= shards[s].TouchedMask[w];
+            touchedMask[w] = bits;
+        }
+        return InputLists.Of(touchedMask, InputMaskWords, touchedInputs);
+    }
+}
