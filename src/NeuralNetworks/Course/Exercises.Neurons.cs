@@ -46,38 +46,52 @@ public static partial class Exercises
     }
 
     /// <summary>
-    /// Notebook 01: the flattening rule k = 28 r + c, the entry of a⁰ that holds pixel (row r, column c). Checked for all
-    /// 784 pixels, then on a real digit: <c>test.Image(7)[yours(r, c)]</c> must be pixel (r, c) of <c>test.ImageMatrix(7)</c>.
+    /// Notebook 01: the flattening rule for a picture of any width, k = w r + c: the entry of the row-by-row list that holds
+    /// pixel (row r, column c) of a picture w pixels wide. Checked on all 784 pixels of a 28 × 28 MNIST digit (test digit 7:
+    /// <c>test.Image(7)[yours(r, c, 28)]</c> must be pixel (r, c) of <c>test.ImageMatrix(7)</c>), then on a picture of 20 rows
+    /// and 30 columns read row by row. Names a picture read column by column, counting from 1, rows one pixel short, row and
+    /// column added, a width fixed at 28, and the number of rows used where the row length belongs.
     /// </summary>
-    /// <param name="yours">The student's function (row, column) → k.</param>
-    public static void EntryOfPixel(Func<int, int, int> yours)
+    /// <param name="yours">The student's function (row, column, columns) → k.</param>
+    public static void EntryOfPixel(Func<int, int, int, int> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        if (!NeuronChecks.TryRun("entryOf runs for every pixel (row 0…27, column 0…27)",
-                () => NeuronChecks.M.Dense(28, 28, (r, c) => yours(r, c)), "", out var entries)) return;
-        var expected = NeuronChecks.M.Dense(28, 28, (r, c) => 28 * r + c);
-        Mistake[] likely =
-        [
-            new("the picture read column by column", "entryOf(r, c) = 28·c + r walks down each column first; a⁰ is read " +
-                "row by row, like a page of text: row r starts at entry 28·r, so k = 28·r + c",
-                () => NeuronChecks.M.Dense(28, 28, (r, c) => 28 * c + r)),
-            new("counting from 1", "C# and the course count from 0: pixel (0, 0) is entry 0 and pixel (27, 27) is entry 783, " +
-                "so k = 28·r + c with no + 1",
-                () => NeuronChecks.M.Dense(28, 28, (r, c) => 28 * r + c + 1)),
-            new("rows of 27", "a row has 28 pixels, columns 0 to 27, so moving down one row moves k on by 28, not 27 " +
-                "(with 27, the last pixel of a row and the first of the next land on the same entry)",
-                () => NeuronChecks.M.Dense(28, 28, (r, c) => 27 * r + c)),
-            new("row and column added", "r + c gives 27 different pixels the same entry 27 (every pixel on that diagonal); " +
-                "each row must start 28 entries after the previous one: k = 28·r + c",
-                () => NeuronChecks.M.Dense(28, 28, (r, c) => r + c)),
-        ];
-        if (!NeuronChecks.Quietly("entryOf(r, c) for all 784 pixels (row r down, column c across)", expected, entries, likely)) return;
+        foreach (var (rows, columns) in new[] { (28, 28), (20, 30) })
+        {
+            string picture = $"a {rows} × {columns} picture";
+            if (!NeuronChecks.TryRun($"entryOf runs for every pixel of {picture}",
+                    () => NeuronChecks.M.Dense(rows, columns, (r, c) => yours(r, c, columns)), "", out var entries)) return;
+            Matrix<double> Rule(Func<int, int, int> k) => NeuronChecks.M.Dense(rows, columns, (r, c) => k(r, c));
+            Mistake[] likely =
+            [
+                new("the picture read column by column", $"yours walks down each column first ({rows}·c + r); the picture is read " +
+                    $"row by row, like a page of text: row r starts at entry {columns}·r, so k = {columns}·r + c",
+                    () => Rule((r, c) => rows * c + r)),
+                new("counting from 1", $"C# and the course count from 0: pixel (0, 0) is entry 0 and the last pixel is entry " +
+                    $"{rows * columns - 1}, so k = {columns}·r + c with no + 1",
+                    () => Rule((r, c) => columns * r + c + 1)),
+                new("rows one pixel short", $"a row has {columns} pixels, columns 0 to {columns - 1}, so one row down is {columns} " +
+                    $"entries on, not {columns - 1} (with {columns - 1}, the last pixel of a row and the first of the next share an entry)",
+                    () => Rule((r, c) => (columns - 1) * r + c)),
+                new("row and column added", "r + c gives every pixel on a diagonal the same entry; each row must start a whole row " +
+                    $"length after the previous one: k = {columns}·r + c", () => Rule((r, c) => r + c)),
+                new("a width fixed at 28", $"28·r + c is right for MNIST's 28 × 28 digits only; this picture is {columns} pixels " +
+                    "wide: use the width you are given, k = columns·r + c", () => Rule((r, c) => 28 * r + c)),
+                new("the number of rows where the row length belongs", $"yours moves {rows} entries per row, the picture's height; " +
+                    $"one row down skips a whole row of {columns} pixels, its width: k = {columns}·r + c", () => Rule((r, c) => rows * r + c)),
+            ];
+            if (!NeuronChecks.Quietly($"entryOf(r, c, {columns}) for every pixel of {picture} (row r down, column c across)",
+                    Rule((r, c) => columns * r + c), entries, likely)) return;
+        }
         var digits = NeuronChecks.TestDigits();
         var image = digits.ImageMatrix(7);
         var flat = digits.Image(7);
-        int agree = Enumerable.Range(0, 784).Count(k => flat[yours(k / 28, k % 28)] == image[k / 28, k % 28]);
-        Check.That("entryOf is the flattening rule: a⁰[entryOf(r, c)] = pixel (r, c) for all 784 pixels of test digit 7",
-            agree == 784, $"entryOf(20, 7) = {yours(20, 7)}, entryOf(27, 27) = {yours(27, 27)}");
+        var wide = NeuronChecks.M.Dense(20, 30, (r, c) => 1000 * r + c).ToRowMajorArray();
+        int agree = Enumerable.Range(0, 784).Count(k => flat[yours(k / 28, k % 28, 28)] == image[k / 28, k % 28]) +
+                    Enumerable.Range(0, 600).Count(k => wide[yours(k / 30, k % 30, 30)] == 1000 * (k / 30) + k % 30);
+        Check.That("entryOf is the flattening rule: pixel (r, c) sits at entryOf(r, c, width) of the row-by-row list, for all 784 " +
+            "pixels of test digit 7 and all 600 of a 20 × 30 picture", agree == 784 + 600,
+            $"entryOf(20, 7, 28) = {yours(20, 7, 28)}, entryOf(19, 29, 30) = {yours(19, 29, 30)}");
     }
 
     /// <summary>

@@ -76,28 +76,33 @@ public sealed class ExercisesNeuronsTests : IDisposable
     // ---- Notebook 01: the flattening rule ----
 
     [Fact]
-    public void The_flattening_rule_passes_on_every_pixel_and_on_a_real_digit()
+    public void The_flattening_rule_passes_for_28_by_28_and_20_by_30_pictures()
     {
-        var printed = Passes<Func<int, int, int>>((r, c) => 28 * r + c, Exercises.EntryOfPixel);
-        Assert.Contains("✓ entryOf is the flattening rule: a⁰[entryOf(r, c)] = pixel (r, c) for all 784 pixels of test digit 7: holds (entryOf(20, 7) = 567, entryOf(27, 27) = 783)", printed);
+        var printed = Passes<Func<int, int, int, int>>((r, c, columns) => columns * r + c, Exercises.EntryOfPixel);
+        Assert.Contains("✓ entryOf is the flattening rule: pixel (r, c) sits at entryOf(r, c, width) of the row-by-row list, for all 784 " +
+            "pixels of test digit 7 and all 600 of a 20 × 30 picture: holds (entryOf(20, 7, 28) = 567, entryOf(19, 29, 30) = 599)", printed);
     }
 
     [Theory]
-    [InlineData("column", "this looks like the picture read column by column", "the first at [0, 1]: yours 28, expected 1")]
-    [InlineData("one-based", "this looks like counting from 1", "the first at [0, 0]: yours 1, expected 0")]
-    [InlineData("27", "this looks like rows of 27", "the first at [1, 0]: yours 27, expected 28")]
-    [InlineData("sum", "this looks like row and column added", "the first at [1, 0]: yours 1, expected 28")]
-    public void Each_likely_flattening_mistake_is_named_with_its_numbers(string mistake, string named, string numbers)
+    [InlineData("column", "28", "this looks like the picture read column by column", "the first at [0, 1]: yours 28, expected 1")]
+    [InlineData("one-based", "28", "this looks like counting from 1", "the first at [0, 0]: yours 1, expected 0")]
+    [InlineData("short rows", "28", "this looks like rows one pixel short", "the first at [1, 0]: yours 27, expected 28")]
+    [InlineData("sum", "28", "this looks like row and column added", "the first at [1, 0]: yours 1, expected 28")]
+    [InlineData("fixed 28", "30", "this looks like a width fixed at 28", "the first at [1, 0]: yours 28, expected 30")]
+    [InlineData("height", "30", "this looks like the number of rows where the row length belongs", "the first at [1, 0]: yours 20, expected 30")]
+    public void Each_likely_flattening_mistake_is_named_with_its_numbers(string mistake, string width, string named, string numbers)
     {
-        Func<int, int, int> wrong = mistake switch
+        Func<int, int, int, int> wrong = mistake switch
         {
-            "column" => (r, c) => 28 * c + r,
-            "one-based" => (r, c) => 28 * r + c + 1,
-            "27" => (r, c) => 27 * r + c,
-            _ => (r, c) => r + c,
+            "column" => (r, c, columns) => 28 * c + r,
+            "one-based" => (r, c, columns) => columns * r + c + 1,
+            "short rows" => (r, c, columns) => (columns - 1) * r + c,
+            "sum" => (r, c, columns) => r + c,
+            "fixed 28" => (r, c, columns) => 28 * r + c,
+            _ => (r, c, columns) => (columns == 30 ? 20 : columns) * r + c,
         };
         var line = Fails(wrong, Exercises.EntryOfPixel);
-        Assert.StartsWith("✗ entryOf(r, c) for all 784 pixels", line);
+        Assert.StartsWith($"✗ entryOf(r, c, {width}) for every pixel of a {(width == "28" ? "28 × 28" : "20 × 30")} picture", line);
         Assert.Contains(named, line);
         Assert.Contains(numbers, line);
     }
@@ -105,7 +110,7 @@ public sealed class ExercisesNeuronsTests : IDisposable
     [Fact]
     public void An_unanswered_exercise_says_so_and_runs_nothing()
     {
-        Func<int, int, int>? entryOf = null;
+        Func<int, int, int, int>? entryOf = null;
         Func<Network, Vector<double>, IReadOnlyList<(Vector<double> Z, Vector<double> A)>>? myForward = null;
         Assert.False(Check.Answer("Check yourself (entryOf)", entryOf, Exercises.EntryOfPixel));
         Assert.False(Check.Answer("Build it 6 · the forward pass (myForward)", myForward, Exercises.ForwardPass));
@@ -120,7 +125,7 @@ public sealed class ExercisesNeuronsTests : IDisposable
     public void A_wrong_answer_stops_the_notebook_when_checks_throw()
     {
         Check.ThrowOnFailure = true;
-        Func<int, int, int> columns = (r, c) => 28 * c + r;
+        Func<int, int, int, int> columns = (r, c, width) => 28 * c + r;
         var e = Assert.Throws<CheckFailedException>(() => Check.Answer("Check yourself (entryOf)", columns, Exercises.EntryOfPixel));
         Assert.Contains("the picture read column by column", e.Message);
         Assert.Equal(ExerciseOutcome.Failed, Check.Results[^1].Outcome);
