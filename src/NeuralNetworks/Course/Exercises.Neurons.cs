@@ -184,10 +184,7 @@ public static partial class Exercises
     public static void Sigmoid(Func<double, double> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        var sigma = Activation.Sigmoid;
-        var grid = NeuronChecks.Grid;
-        if (!NeuronChecks.TryRun("mySigmoid runs on z = −10 … 10", () => grid.Map(yours), "", out var mine)) return;
-        Mistake[] likely =
+        NeuronChecks.OnGridAndFarOut("mySigmoid", yours, Activation.Sigmoid.Apply, grid =>
         [
             Mistake.Vector("the mirror image σ(−z)", "yours rises where σ falls: a sign slipped in the exponent, 1 / (1 + e^z), " +
                 "or e^(−z) went on top, e^(−z) / (1 + e^(−z)) = 1 − σ(z). σ(z) = 1 / (1 + e^(−z)): for a large z, e^(−z) ≈ 0 and σ ≈ 1",
@@ -198,14 +195,11 @@ public static partial class Exercises
                 "between 0 and 1", () => grid.Map(Math.Exp)),
             Mistake.Vector("e^z where e^(−z) belongs, and the 1 + left out", "1 / e^z is e^(−z); σ(z) = 1 / (1 + e^(−z))",
                 () => grid.Map(z => Math.Exp(-z))),
-        ];
-        if (!NeuronChecks.Quietly("mySigmoid(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", grid.Map(sigma.Apply), mine, likely)) return;
-        if (!NeuronChecks.Extremes("mySigmoid", yours, sigma.Apply,
-                "e^z / (1 + e^z) or e^(−z) / (1 + e^(−z)) divide ∞ by ∞ there. 1 / (1 + e^(−z)) keeps the huge exponential alone in the " +
-                "denominator: for z = −800 it gives 1 / ∞ = 0, for z = 800 it gives 1 / (1 + 0) = 1. " +
-                "(Math.Exp overflows to ∞ above z ≈ 709.8: the largest double is about 1.8 · 10³⁰⁸.)")) return;
-        Check.That("mySigmoid = σ on z ∈ [−10, 10] and at z = ±40, ±710, ±800, with no NaN and no overflow", true,
-            $"σ(0) = {NeuronChecks.Number(yours(0))}, σ(−800) = {NeuronChecks.Number(yours(-800))}, σ(800) = {NeuronChecks.Number(yours(800))}");
+        ],
+            "e^z / (1 + e^z) or e^(−z) / (1 + e^(−z)) divide ∞ by ∞ there. 1 / (1 + e^(−z)) keeps the huge exponential alone in the " +
+            "denominator: for z = −800 it gives 1 / ∞ = 0, for z = 800 it gives 1 / (1 + 0) = 1. " +
+            "(Math.Exp overflows to ∞ above z ≈ 709.8: the largest double is about 1.8 · 10³⁰⁸.)",
+            "σ", () => $"σ(0) = {NeuronChecks.Number(yours(0))}, σ(−800) = {NeuronChecks.Number(yours(-800))}, σ(800) = {NeuronChecks.Number(yours(800))}");
     }
 
     /// <summary>
@@ -219,9 +213,7 @@ public static partial class Exercises
     {
         ArgumentNullException.ThrowIfNull(yours);
         var sigma = Activation.Sigmoid;
-        var grid = NeuronChecks.Grid;
-        if (!NeuronChecks.TryRun("mySigmoidPrime runs on z = −10 … 10", () => grid.Map(yours), "", out var mine)) return;
-        Mistake[] likely =
+        NeuronChecks.OnGridAndFarOut("mySigmoidPrime", yours, sigma.Derivative, grid =>
         [
             Mistake.Vector("σ′ = σ", "yours returns σ(z) itself; the slope of σ is σ(z)(1 − σ(z)), at most ¼ (at z = 0), " +
                 "while σ climbs to 1", () => grid.Map(sigma.Apply)),
@@ -233,13 +225,10 @@ public static partial class Exercises
                 () => grid.Map(z => 1 - sigma.Apply(z))),
             Mistake.Vector("a factor left out: σ(z)²", "σ′(z) = σ(z)(1 − σ(z)) = σ(z) − σ(z)²; yours is σ(z)², a minus sign and the σ(z) " +
                 "term lost", () => grid.Map(z => sigma.Apply(z) * sigma.Apply(z))),
-        ];
-        if (!NeuronChecks.Quietly("mySigmoidPrime(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", grid.Map(sigma.Derivative), mine, likely)) return;
-        if (!NeuronChecks.Extremes("mySigmoidPrime", yours, sigma.Derivative,
-                "The first fraction of the derivation, e^(−z) / (1 + e^(−z))², is ∞/∞ at z = −800 (and e^z / (1 + e^z)² at z = 800). " +
-                "σ(z)(1 − σ(z)) needs only σ(z), which stays between 0 and 1 for every z: compute σ′ from σ.")) return;
-        Check.That("mySigmoidPrime = σ′ on z ∈ [−10, 10] and at z = ±40, ±710, ±800, with no NaN", true,
-            $"σ′(0) = {NeuronChecks.Number(yours(0))} (the maximum, ¼), σ′(10) = {NeuronChecks.Number(yours(10))}, σ′(800) = {NeuronChecks.Number(yours(800))}");
+        ],
+            "The first fraction of the derivation, e^(−z) / (1 + e^(−z))², is ∞/∞ at z = −800 (and e^z / (1 + e^z)² at z = 800). " +
+            "σ(z)(1 − σ(z)) needs only σ(z), which stays between 0 and 1 for every z: compute σ′ from σ.",
+            "σ′", () => $"σ′(0) = {NeuronChecks.Number(yours(0))} (the maximum, ¼), σ′(10) = {NeuronChecks.Number(yours(10))}, σ′(800) = {NeuronChecks.Number(yours(800))}");
     }
 
     /// <summary>
@@ -544,6 +533,20 @@ internal static class NeuronChecks
         var first = mistakesOf(0);
         return first.Select((m, n) => new Mistake(m.Name, m.Explanation,
             () => M.DenseOfColumnVectors(Enumerable.Range(0, input.ColumnCount).Select(i => mistakesOf(i)[n].WouldGive().Column(0))))).ToArray();
+    }
+
+    /// <summary>
+    /// A function of one number z checked on z = −10, −9.5, …, 10 (silent when right, the likely mistake when wrong), then far
+    /// out at z = ±40, ±710, ±800 (<see cref="Extremes"/>), then one ✓ that says what it matched.
+    /// </summary>
+    public static void OnGridAndFarOut(string name, Func<double, double> yours, Func<double, double> right,
+        Func<Vector<double>, Mistake[]> likely, string whyNaN, string symbol, Func<string> detail)
+    {
+        var grid = Grid;
+        if (!TryRun($"{name} runs on z = −10 … 10", () => grid.Map(yours), "", out var mine)) return;
+        if (!Quietly($"{name}(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", grid.Map(right), mine, likely(grid))) return;
+        if (!Extremes(name, yours, right, whyNaN)) return;
+        Check.That($"{name} = {symbol} on z ∈ [−10, 10] and at z = ±40, ±710, ±800, with no NaN", true, detail());
     }
 
     /// <summary>z = ±40, ±710, ±800: no NaN, no ∞, and the library's value.</summary>
