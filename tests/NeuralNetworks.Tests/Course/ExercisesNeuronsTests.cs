@@ -257,6 +257,26 @@ public sealed class ExercisesNeuronsTests : IDisposable
         Assert.Contains("use the parameters W and a, not the notebook's W1 or x", line);
     }
 
+    [Fact]
+    public void A_layer_function_that_works_for_layer_1_only_is_asked_about_fixed_bounds_and_the_notebooks_variables()
+    {
+        var W1 = Network.Create([784, 16, 16, 10], seed: 1).W(1);
+        var line = Fails<Func<Matrix<double>, Vector<double>, Vector<double>>>(
+            (W, a) => W.RowCount == 2 || W.ColumnCount == 784 ? W * a : W1 * a, Exercises.WeightedSums);
+        Assert.StartsWith("✗ myWeightedSums runs on W² (16 × 16), a¹ (16 entries): does not hold (your function threw", line);
+        Assert.Contains("It worked on layer 1: is a loop bound fixed at 784 or 16, or does it use the notebook's W1 or x instead of its parameters?", line);
+    }
+
+    [Fact]
+    public void A_layer_function_that_ignores_its_input_is_told_every_digit_gives_the_same_sums()
+    {
+        var x = Mnist.LoadTest().Image(0);
+        var line = Fails<Func<Matrix<double>, Vector<double>, Vector<double>>>(
+            (W, a) => W.ColumnCount == 784 ? W * x : W * a, Exercises.WeightedSums);
+        Assert.StartsWith("✗ myWeightedSums(W¹, a⁰) for test digits 0–9, one column per digit: different digits give different sums: does not hold", line);
+        Assert.Contains("yours gives the same vector for every digit: does your function use the notebook's x", line);
+    }
+
     // ---- Notebook 03: z = W a + b ----
 
     [Fact]
