@@ -352,7 +352,7 @@ internal static class NeuronChecks
             string more = e is NullReferenceException
                 ? " Something your function uses is still null: an answer of an earlier step that you have not written yet?"
                 : "";
-            Check.That(what, false, $"your function threw {e.GetType().Name}: {e.Message}{more}{(hint.Length == 0 ? "" : " " + hint)}");
+            Check.That(what, false, $"your function threw {e.GetType().Name}: {e.Message}{Diagnosis.Where(e)}{more}{(hint.Length == 0 ? "" : " " + hint)}");
             return false;
         }
     }
@@ -377,11 +377,15 @@ internal static class NeuronChecks
     public static bool QuietlyVector(string what, Vector<double> expected, Vector<double>? actual, Mistake[] likely) =>
         Check.Equal(what, expected, actual, Tolerance, likely);
 
-    /// <summary>One number: ✓ when it matches, else the ✗ that names the likely mistake.</summary>
-    public static bool QuietlyNumber(string what, double expected, double actual, Mistake[] likely) =>
-        Math.Abs(actual - expected) <= Tolerance
+    /// <summary>One number: ✓ when it matches, else the ✗ that names the likely mistake it matches (or the difference).</summary>
+    public static bool QuietlyNumber(string what, double expected, double actual, Mistake[] likely)
+    {
+        if (Math.Abs(actual - expected) <= Tolerance) return Check.Equal(what, expected, actual, Tolerance);
+        var named = likely.FirstOrDefault(m => Math.Abs(m.WouldGive()[0, 0] - actual) <= Tolerance);
+        return named is null
             ? Check.Equal(what, expected, actual, Tolerance)
-            : Check.Equal(what, V.Dense(1, expected), V.Dense(1, actual), Tolerance, likely);
+            : Check.That(what, false, $"yours {Number(actual)}, expected {Number(expected)}: this looks like {named.Name}: {named.Explanation}");
+    }
 
     /// <summary>Same shape and every entry within the tolerance (NaN never agrees).</summary>
     public static bool Agrees(Matrix<double> expected, Matrix<double> actual)
@@ -591,7 +595,7 @@ internal static class NeuronChecks
             {
                 string found = probeSquare ? ProbeSquare(yours, network, X) : "";
                 Check.That($"myForward runs on {network.Shape}", false,
-                    ($"your function threw {e.GetType().Name}: {e.Message} " + (found.Length > 0 ? found : ForwardHint(e))).TrimEnd());
+                    ($"your function threw {e.GetType().Name}: {e.Message}{Diagnosis.Where(e)} " + (found.Length > 0 ? found : ForwardHint(e))).TrimEnd());
                 return false;
             }
         }
