@@ -42,6 +42,15 @@ public sealed class ExercisesNeuronsTests : IDisposable
         return crosses[0];
     }
 
+    /// <summary>A wrong answer's one ✗ line starts with <paramref name="start"/>, names <paramref name="named"/> and shows <paramref name="numbers"/>.</summary>
+    private void FailsNamed<T>(T answer, Action<T> check, string start, string named, string numbers) where T : class
+    {
+        var line = Fails(answer, check);
+        Assert.StartsWith(start, line);
+        Assert.Contains(named, line);
+        Assert.Contains(numbers, line);
+    }
+
     private static double Sigma(double z) => 1 / (1 + Math.Exp(-z));
 
     // ---- Notebook 00: a LINQ one-liner ----
@@ -67,10 +76,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "> 0.5" => image => image.Count(v => v > 0.5),
             _ => image => (int)image.Sum(),
         };
-        var line = Fails(wrong, Exercises.InkedPixels);
-        Assert.StartsWith("✗ inkedPixels for an all-black image (entry [0]) and test digits 0–99", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.InkedPixels,
+            "✗ inkedPixels for an all-black image (entry [0]) and test digits 0–99", named, numbers);
     }
 
     // ---- Notebook 01: the flattening rule ----
@@ -101,10 +108,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "fixed 28" => (r, c, columns) => 28 * r + c,
             _ => (r, c, columns) => (columns == 30 ? 20 : columns) * r + c,
         };
-        var line = Fails(wrong, Exercises.EntryOfPixel);
-        Assert.StartsWith($"✗ entryOf(r, c, {width}) for every pixel of a {(width == "28" ? "28 × 28" : "20 × 30")} picture", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.EntryOfPixel,
+            $"✗ entryOf(r, c, {width}) for every pixel of a {(width == "28" ? "28 × 28" : "20 × 30")} picture", named, numbers);
     }
 
     [Fact]
@@ -166,10 +171,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "keep last" => (w, a) => LoopSum(w, a, keepLast: true),
             _ => (w, a) => LoopSum(w, a, add: true),
         };
-        var line = Fails(wrong, Exercises.WeightedSum);
-        Assert.StartsWith("✗ Σₖ wₖaₖ for w = (1, 2, 3), a = (1, 10, 100)", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.WeightedSum,
+            "✗ Σₖ wₖaₖ for w = (1, 2, 3), a = (1, 10, 100)", named, numbers);
     }
 
     [Fact]
@@ -233,10 +236,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
     [InlineData("keep last", "this looks like = where += belongs", "the first at [0]: yours 300, expected 321")]
     public void Each_likely_layer_sum_mistake_is_named_with_its_numbers(string mistake, string named, string numbers)
     {
-        var line = Fails<Func<Matrix<double>, Vector<double>, Vector<double>>>((W, a) => LoopSums(W, a, mistake), Exercises.WeightedSums);
-        Assert.StartsWith("✗ W a for W = (1 2 3; 4 5 6), a = (1, 10, 100)", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed<Func<Matrix<double>, Vector<double>, Vector<double>>>((W, a) => LoopSums(W, a, mistake), Exercises.WeightedSums,
+            "✗ W a for W = (1 2 3; 4 5 6), a = (1, 10, 100)", named, numbers);
     }
 
     [Fact]
@@ -308,10 +309,7 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "b[0]" => (W, a, b) => W * a + b[0],
             _ => (W, a, b) => W * a + b.Sum(),
         };
-        var line = Fails(wrong, Exercises.WeightedSumsPlusBiases);
-        Assert.StartsWith("✗ z = W a + b for W = (1 2 3; 4 5 6), a = (1, 10, 100), b = (0.5, −2)", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.WeightedSumsPlusBiases, "✗ z = W a + b for W = (1 2 3; 4 5 6), a = (1, 10, 100), b = (0.5, −2)", named, numbers);
     }
 
     [Fact]
@@ -353,10 +351,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "no one" => z => 1 / Math.Exp(-z),
             _ => z => 1 / Math.Exp(z),
         };
-        var line = Fails(wrong, Exercises.Sigmoid);
-        Assert.StartsWith("✗ mySigmoid(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.Sigmoid,
+            "✗ mySigmoid(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", named, numbers);
     }
 
     [Fact]
@@ -390,10 +386,8 @@ public sealed class ExercisesNeuronsTests : IDisposable
             "one factor" => z => 1 - Sigma(z),
             _ => z => Sigma(z) * Sigma(z),
         };
-        var line = Fails(wrong, Exercises.SigmoidPrime);
-        Assert.StartsWith("✗ mySigmoidPrime(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", line);
-        Assert.Contains(named, line);
-        Assert.Contains(numbers, line);
+        FailsNamed(wrong, Exercises.SigmoidPrime,
+            "✗ mySigmoidPrime(z) for z = −10, −9.5, …, 10 (entry [i] is z = −10 + i/2)", named, numbers);
     }
 
     [Fact]
