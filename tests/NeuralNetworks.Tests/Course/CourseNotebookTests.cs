@@ -117,11 +117,20 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         }
     }
 
+    /// <summary>A student sees no compiler warning under a cell (e.g. CS8632 for `Func&lt;…&gt;? x = null` in the stock
+    /// kernel, whose scripts have no nullable context).</summary>
+    internal static void AssertNoCompilerWarning(string name, string printed)
+    {
+        var warning = printed.Split('\n').FirstOrDefault(line => line.Contains("warning CS", StringComparison.Ordinal));
+        Assert.True(warning is null, $"{name} printed a compiler warning: {warning}");
+    }
+
     private void AssertChecksPassed(string name, string printed)
     {
         int passed = printed.Split('\n').Count(line => line.StartsWith('✓'));
         output.WriteLine($"{name}: {passed} checks passed");
         Assert.DoesNotContain("✗", printed);
+        AssertNoCompilerWarning(name, printed);
         Assert.DoesNotContain(Check.NotAnsweredYet, printed);   // the teacher's copy answers every exercise
         Assert.True(passed > 0, $"{name} printed no ✓: its checks did not run");
     }
@@ -170,6 +179,7 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
         var source = File.ReadAllText(Path.Combine(NotebookFiles.NotebooksFolder, name));
         int exercises = System.Text.RegularExpressions.Regex.Matches(source, @"Check\.Answer\(").Count;
         int unanswered = printed.Split('\n').Count(line => line.StartsWith('◌') && line.Contains(Check.NotAnsweredYet));
+        CourseNotebookTests.AssertNoCompilerWarning(name, printed);
         output.WriteLine($"{name} (student copy): {exercises} exercises, {unanswered} said not answered yet");
         Assert.DoesNotContain("✗", printed);
         Assert.Equal(exercises, unanswered);
