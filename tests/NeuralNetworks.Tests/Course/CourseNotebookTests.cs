@@ -113,6 +113,10 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         }
         finally
         {
+            // NEURALNETWORKS_KEEP_EXECUTED=<folder> keeps the executed notebooks, to read a failure cell by cell
+            if (System.Environment.GetEnvironmentVariable("NEURALNETWORKS_KEEP_EXECUTED") is { Length: > 0 } keep)
+                foreach (var file in Directory.GetFiles(outFolder))
+                    File.Copy(file, Path.Combine(Directory.CreateDirectory(keep).FullName, Path.GetFileName(file)), overwrite: true);
             Directory.Delete(outFolder, recursive: true);
         }
     }
