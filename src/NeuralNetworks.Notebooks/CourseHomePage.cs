@@ -46,9 +46,10 @@ public static partial class CourseHomePage
         return (trained, mnist.Test.Image(0));
     }
 
-    /// <summary>The home page for the notebooks that ran (<paramref name="notebooks"/> are their paths, in order).</summary>
+    /// <summary>The home page for the notebooks that ran (<paramref name="notebooks"/> are their paths, in order), in
+    /// the <paramref name="edition"/> its pages were written in.</summary>
     public static string Html(IReadOnlyList<string> notebooks, IReadOnlyList<NotebookOutcome> outcomes,
-        (Network Network, Vector<double> FirstTestDigit)? trained, WebAssets assets)
+        (Network Network, Vector<double> FirstTestDigit)? trained, WebAssets assets, PageEdition edition = PageEdition.Student)
     {
         var rows = new StringBuilder();
         for (var i = 0; i < outcomes.Count; i++)
@@ -81,9 +82,9 @@ public static partial class CourseHomePage
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>Neural networks, one matrix at a time</title>\n")
             .Append("<style>\n").Append(Css).Append("\n</style>\n");
-        if (assets.KatexCss is { } katexCss) page.Append("<style>\n").Append(katexCss).Append("\n</style>\n");
+        page.Append(assets.Style(WebAssets.KatexCssFile, assets.KatexCss));
         if (network is not null && WebAssets.PlotlyJs() is { } plotly)
-            page.Append("<script>\n").Append(EscapeScript(plotly)).Append("\n</script>\n");
+            page.Append(assets.Script(WebAssets.PlotlyJsFile, plotly));
         page.Append("</head>\n<body>\n<main>\n")
             .Append($$"""
                 <h1>Neural networks, one matrix at a time</h1>
@@ -94,6 +95,9 @@ public static partial class CourseHomePage
                 <p><b>For students</b> who have watched the videos and want to see the numbers move; <b>for teachers</b> who
                 project these pages (they need no kernel and no internet) or hand out the notebooks; <b>for engineers</b>
                 who want a network small enough to read beside its equations.</p>
+                <p class="edition">{{(edition == PageEdition.Teacher
+                    ? "<b>Teacher's edition:</b> each page keeps the worked solutions, folded under their exercises. Give the class the students' edition (<code>notebooks run</code> without <code>--solutions</code>)."
+                    : "<b>Students' edition:</b> the exercises are not answered on these pages; answer them in the notebooks, where each check says ✓ or what is wrong.")}}</p>
                 {{playground}}
                 <h2>The network you will build</h2>
                 {{(network is null ? "<p>784-16-16-10: 12,960 weights and 42 biases.</p>" : "<p>The network trained for the playground (Nielsen's recipe, seed 1), answering the first test digit. Each circle is a neuron shaded by its activation; blue lines are positive weights, red negative. Hover over it.</p>")}}
@@ -119,8 +123,7 @@ public static partial class CourseHomePage
                 </main>
 
                 """);
-        if (assets.KatexJs is { } katexJs)
-            page.Append("<script>\n").Append(EscapeScript(katexJs)).Append("\n</script>\n<script>\n").Append(KatexRender).Append("\n</script>\n");
+        page.Append(assets.Script(WebAssets.KatexJsFile, assets.KatexJs)).Append("<script>\n").Append(KatexRender).Append("\n</script>\n");
         page.Append("</body>\n</html>\n");
         return page.ToString();
     }
@@ -166,8 +169,6 @@ public static partial class CourseHomePage
         return ParagraphTags().Replace(html, "");
     }
 
-    private static string EscapeScript(string js) => js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-
     [GeneratedRegex("^<p>|</p>$")]
     private static partial Regex ParagraphTags();
 
@@ -192,5 +193,6 @@ public static partial class CourseHomePage
         details summary { color: #57606a; font-size: 0.85rem; cursor: pointer; } details ul { margin: 0.2rem 0; padding-left: 1.2rem; }
         .nn-chart { max-width: 100%; overflow-x: auto; }
         code { background: #f6f8fa; padding: 0 0.25rem; border-radius: 3px; }
+        p.edition { background: #fff8e6; border-left: 4px solid #bf8700; padding: 0.4rem 0.7rem; }
         """;
 }

@@ -6,12 +6,24 @@ using Markdig;
 
 namespace NeuralNetworks.Notebooks;
 
+/// <summary>Which readers a set of pages is for.</summary>
+public enum PageEdition
+{
+    /// <summary>The class's pages: the notebooks run without their solution cells, so every exercise shows "not answered yet".</summary>
+    Student,
+
+    /// <summary>The teacher's pages: each worked solution is kept, labelled and folded under its exercise.</summary>
+    Teacher,
+}
+
 /// <summary>
-/// Turns an executed notebook into one self-contained HTML page: markdown rendered with Markdig (pipe tables,
-/// maths), maths typeset by KaTeX, code highlighted by highlight.js, outputs shown as Jupyter shows them, and
-/// plotly.js inlined once for every chart on the page. Nothing is fetched from the network when it is viewed.
+/// Turns an executed notebook into an HTML page: markdown rendered with Markdig (pipe tables, maths), maths typeset
+/// by KaTeX, code highlighted by highlight.js, outputs shown as Jupyter shows them, and plotly.js once for every chart
+/// on the page — inlined, or linked from the folder's shared copy (<see cref="WebAssets.Inline"/>). Nothing is fetched
+/// from the network when it is viewed. In the <see cref="PageEdition.Teacher"/> edition, cells tagged "solution" are
+/// folded under a label; the <see cref="PageEdition.Student"/> edition is exported from notebooks without them.
 /// </summary>
-public sealed partial class HtmlExporter(WebAssets assets)
+public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition = PageEdition.Student)
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
         .UsePipeTables()
@@ -28,8 +40,9 @@ public sealed partial class HtmlExporter(WebAssets assets)
     /// <summary>Renders markdown the way the pages do (exposed for tests).</summary>
     public static string RenderMarkdown(string markdown) => Markdig.Markdown.ToHtml(markdown, Markdown);
 
-    /// <summary>The page for <paramref name="notebook"/>; <paramref name="title"/> is its H1 (or file name).</summary>
-    public string Export(NotebookFile notebook, string title)
+    /// <summary>The page for <paramref name="notebook"/>; <paramref name="title"/> is its H1 (or file name);
+    /// <paramref name="solutionsRemoved"/> says how many solution cells the students' edition took out (its banner says so).</summary>
+    public string Export(NotebookFile notebook, string title, int solutionsRemoved = 0)
     {
         var body = new StringBuilder();
         var cellNumber = 0;
@@ -46,6 +59,9 @@ public sealed partial class HtmlExporter(WebAssets assets)
                     break;
                 case "code":
                     var count = (int?)cell["execution_count"];
+                    var solution = NotebookFile.IsSolution(cell);
+                    if (solution)
+                        body.Append("<details class=\"solution\"><summary>Worked solution (teacher's edition) — click to open</summary>\n");
                     body.Append($"<section class=\"cell code\" id=\"cell-{cellNumber}\">")
                         .Append($"<div class=\"prompt\">In [{(count is null ? " " : count.ToString())}]:</div>")
                         .Append("<pre class=\"source\"><code class=\"language-csharp\">")
@@ -53,6 +69,7 @@ public sealed partial class HtmlExporter(WebAssets assets)
                     foreach (var output in (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
                         body.Append(RenderOutput(output));
                     body.Append("</section>\n");
+                    if (solution) body.Append("</details>\n");
                     break;
                 default:
                     body.Append($"<section class=\"cell raw\" id=\"cell-{cellNumber}\"><pre>")
@@ -66,41 +83,46 @@ public sealed partial class HtmlExporter(WebAssets assets)
             _plotlyJs ??= WebAssets.PlotlyJs();
             PlotlyMissing |= _plotlyJs is null;
         }
-        return Page(title, body.ToString(), _chartOnPage ? _plotlyJs : null);
+        return Page(title, EditionBanner(notebook, solutionsRemoved) + body, _chartOnPage ? _plotlyJs : null);
     }
 
     /// <summary>True when a chart needed plotly.js and it could not be found (the caller warns once).</summary>
     public bool PlotlyMissing { get; private set; }
+
+    // What the page is for, said at its top (and in a meta tag tools can read).
+    private string EditionBanner(NotebookFile notebook, int solutionsRemoved) => edition switch
+    {
+        PageEdition.Teacher when notebook.Cells.Any(NotebookFile.IsSolution) =>
+            "<p class=\"edition\">Teacher's edition: each worked solution is folded under its exercise. The students' pages are written without <code>--solutions</code>.</p>\n",
+        PageEdition.Student when solutionsRemoved > 0 =>
+            "<p class=\"edition\">Students' edition: the exercises are not answered on this page — answer them in the notebook, where each check says ✓ or what is wrong.</p>\n",
+        _ => "",
+    };
 
     private string Page(string title, string body, string? plotlyJs)
     {
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append($"<meta name=\"edition\" content=\"{edition.ToString().ToLowerInvariant()}\">\n")
             .Append($"<title>{WebUtility.HtmlEncode(title)}</title>\n")
-            .Append("<style>\n").Append(PageCss).Append("\n</style>\n");
-        if (assets.KatexCss is { } katexCss) page.Append("<style>\n").Append(katexCss).Append("\n</style>\n");
-        if (assets.HighlightCss is { } highlightCss) page.Append("<style>\n").Append(highlightCss).Append("\n</style>\n");
+            .Append("<style>\n").Append(PageCss).Append("\n</style>\n")
+            .Append(assets.Style(WebAssets.KatexCssFile, assets.KatexCss))
+            .Append(assets.Style(WebAssets.HighlightCssFile, assets.HighlightCss));
         if (plotlyJs is not null)
         {
             // Chart outputs written by Plotly.NET.Interactive load plotly through require.js; answer them with the
-            // inlined copy. plotly.js registers itself with require.js when `define` exists, so hide it meanwhile.
+            // page's copy. plotly.js registers itself with require.js when `define` exists, so hide it meanwhile.
             page.Append("<script>\n").Append(RequireShim).Append("\n</script>\n")
                 .Append("<script>\nwindow.__defineBeforePlotly = window.define; window.define = undefined;\n</script>\n")
-                .Append("<script>\n").Append(EscapeScript(plotlyJs)).Append("\n</script>\n")
+                .Append(assets.Script(WebAssets.PlotlyJsFile, plotlyJs))
                 .Append("<script>\nwindow.define = window.__defineBeforePlotly;\n</script>\n");
         }
-        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n");
-        if (assets.KatexJs is { } katexJs)
-        {
-            page.Append("<script>\n").Append(EscapeScript(katexJs)).Append("\n</script>\n")
-                .Append("<script>\n").Append(KatexRender).Append("\n</script>\n");
-        }
-        if (assets.HighlightJs is { } highlightJs)
-        {
-            page.Append("<script>\n").Append(EscapeScript(highlightJs)).Append("\n</script>\n")
-                .Append("<script>\nhljs.highlightAll();\n</script>\n");
-        }
+        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n")
+            .Append(assets.Script(WebAssets.KatexJsFile, assets.KatexJs))
+            .Append("<script>\n").Append(KatexRender).Append("\n</script>\n")
+            .Append(assets.Script(WebAssets.HighlightJsFile, assets.HighlightJs))
+            .Append("<script>\nhljs.highlightAll();\n</script>\n");
         if (plotlyJs is not null) page.Append("<script>\n").Append(FitCharts).Append("\n</script>\n");
         page.Append("</body>\n</html>\n");
         return page.ToString();
@@ -162,9 +184,6 @@ public sealed partial class HtmlExporter(WebAssets assets)
         return RemoteUrl().Replace(html, "");
     }
 
-    // A literal "</script" inside an inlined script would end it early.
-    private static string EscapeScript(string js) => js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-
     [GeneratedRegex("""<script\b[^>]*\bsrc\s*=\s*["']?(https?:)?//[^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
     private static partial Regex RemoteScriptTag();
 
@@ -222,5 +241,8 @@ public sealed partial class HtmlExporter(WebAssets assets)
         th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.6rem; }
         th { background: #f6f8fa; }
         div.math { overflow-x: auto; }
+        p.edition { color: #57606a; font-size: 0.85rem; border-bottom: 1px solid #d0d7de; padding-bottom: 0.4rem; }
+        details.solution { margin: 0.5rem 0; border: 1px dashed #bf8700; border-radius: 4px; padding: 0.2rem 0.6rem; }
+        details.solution > summary { color: #9a6700; cursor: pointer; font-weight: bold; }
         """;
 }

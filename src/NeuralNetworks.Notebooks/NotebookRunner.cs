@@ -21,13 +21,16 @@ public sealed record NotebookOutcome(string Name, string Title, int? FailedCell,
 /// <summary>
 /// Runs notebooks cell by cell in an in-process kernel (working directory = the notebook's folder) and writes
 /// for each one <c>&lt;out&gt;/&lt;name&gt;.ipynb</c> (with outputs, nbformat 4.5) and <c>&lt;out&gt;/&lt;name&gt;.html</c>,
-/// plus <c>&lt;out&gt;/index.html</c>.
+/// plus <c>&lt;out&gt;/index.html</c>. The pages share one copy of their scripts and styles in <c>&lt;out&gt;/assets</c>
+/// unless <paramref name="singleFile"/> asks for self-contained pages. The <see cref="PageEdition.Student"/> edition runs
+/// each notebook without its solution cells (as the class's handout does); the teacher's keeps them, folded on the page.
 /// A failing cell stops its notebook (outputs up to and including that cell are written) and the others still
 /// run. A cell past the time limit is cancelled; when its code does not stop, its kernel is abandoned, the
 /// remaining notebooks are skipped (a runaway thread holds the process) and <see cref="AbandonedKernel"/> is set
 /// so the caller can end the process at once.
 /// </summary>
-public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, TextWriter log)
+public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, TextWriter log,
+    PageEdition edition = PageEdition.Student, bool singleFile = false)
 {
     /// <summary>True when a timed-out cell's code is still running somewhere in this process.</summary>
     public bool AbandonedKernel { get; private set; }
@@ -36,8 +39,9 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     public async Task<IReadOnlyList<NotebookOutcome>> RunAsync(IReadOnlyList<string> notebooks)
     {
         Directory.CreateDirectory(outDirectory);
-        var assets = WebAssets.Load();
-        var exporter = new HtmlExporter(assets);
+        var assets = WebAssets.Load(inline: singleFile);
+        var plotlyFound = singleFile || assets.WriteFolder(outDirectory);
+        var exporter = new HtmlExporter(assets, edition);
 
         var outcomes = new List<NotebookOutcome>();
         foreach (var path in notebooks)
@@ -51,12 +55,12 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
             }
             outcomes.Add(await RunOneAsync(path, name, exporter));
         }
-        if (exporter.PlotlyMissing)
+        if (exporter.PlotlyMissing || (!plotlyFound && outcomes.Count > 0))
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
         // Not while a runaway cell still holds a thread: the caller ends the process at once.
         var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log);
-        File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets, edition), new UTF8Encoding(false));
         return outcomes;
     }
 
@@ -64,6 +68,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     {
         var notebook = NotebookFile.Load(path);
         notebook.ClearOutputs();
+        var solutionsRemoved = edition == PageEdition.Student ? notebook.RemoveSolutions() : 0;
         var title = notebook.Title() ?? name;
         var cells = notebook.Cells;
         log.WriteLine($"[{name}] {cells.Count} cells");
@@ -102,7 +107,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         }
 
         notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
-        File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title, solutionsRemoved), new UTF8Encoding(false));
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"
             : $"[{name}] FAILED at cell {failedCell}: {FirstLine(error)}");

@@ -34,14 +34,59 @@ public sealed partial class WebAssets
     /// <summary>highlight.js's "github" theme.</summary>
     public required string HighlightCss { get; init; }
 
+    /// <summary>The folder beside the pages that holds the shared copy of the scripts and styles.</summary>
+    public const string FolderName = "assets";
+
+    /// <summary>
+    /// True: each page carries its own copy of every script and style (one file to send on its own). False: the pages
+    /// of a folder link one shared copy in <see cref="FolderName"/>/ (written by <see cref="WriteFolder"/>).
+    /// </summary>
+    public bool Inline { get; init; } = true;
+
     /// <summary>Reads KaTeX and highlight.js from this assembly's resources.</summary>
-    public static WebAssets Load() => new()
+    /// <param name="inline">See <see cref="Inline"/>.</param>
+    public static WebAssets Load(bool inline = true) => new()
     {
         KatexJs = Text("katex/katex.min.js"),
         KatexCss = InlineFonts(Text("katex/katex.min.css")),
         HighlightJs = Text("highlight.js/highlight.min.js"),
         HighlightCss = Text("highlight.js/styles/github.min.css"),
+        Inline = inline,
     };
+
+    /// <summary>
+    /// Writes the shared copy into <paramref name="outDirectory"/>/assets: KaTeX (fonts inside its stylesheet),
+    /// highlight.js and plotly.js (when it can be found; see <see cref="PlotlyJs"/>). Returns false when plotly.js was not found.
+    /// </summary>
+    public bool WriteFolder(string outDirectory)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(outDirectory, FolderName)).FullName;
+        var utf8 = new UTF8Encoding(false);
+        File.WriteAllText(Path.Combine(folder, KatexCssFile), KatexCss, utf8);
+        File.WriteAllText(Path.Combine(folder, KatexJsFile), KatexJs, utf8);
+        File.WriteAllText(Path.Combine(folder, HighlightCssFile), HighlightCss, utf8);
+        File.WriteAllText(Path.Combine(folder, HighlightJsFile), HighlightJs, utf8);
+        if (PlotlyJs() is not { } plotly) return false;
+        File.WriteAllText(Path.Combine(folder, PlotlyJsFile), plotly, utf8);
+        return true;
+    }
+
+    /// <summary>File names in the shared folder.</summary>
+    public const string KatexCssFile = "katex.min.css", KatexJsFile = "katex.min.js", HighlightCssFile = "highlight-github.min.css",
+        HighlightJsFile = "highlight.min.js", PlotlyJsFile = "plotly.min.js";
+
+    /// <summary>A style sheet for the page's head: inlined, or a link to the shared copy.</summary>
+    public string Style(string file, string css) => Inline
+        ? $"<style>\n{css}\n</style>\n"
+        : $"<link rel=\"stylesheet\" href=\"{FolderName}/{file}\">\n";
+
+    /// <summary>A script: inlined (a literal &lt;/script inside is escaped), or a link to the shared copy.</summary>
+    public string Script(string file, string js) => Inline
+        ? $"<script>\n{EscapeScript(js)}\n</script>\n"
+        : $"<script src=\"{FolderName}/{file}\"></script>\n";
+
+    /// <summary>A script inlined into a page; a literal "&lt;/script" inside it would end it early.</summary>
+    public static string EscapeScript(string js) => js.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The bytes of one file under WebAssets/, e.g. "katex/fonts/KaTeX_Main-Regular.woff2".</summary>
     /// <exception cref="FileNotFoundException">The file is not embedded (the build lost WebAssets/).</exception>

@@ -44,9 +44,17 @@ public static class NotebooksCommand
             Description = "Time limit for one cell, in seconds.",
             DefaultValueFactory = _ => 600,
         };
-        var command = new Command("run", "Execute notebooks in order and write <out>/<name>.ipynb, <out>/<name>.html and <out>/index.html.")
+        var solutions = new Option<bool>("--solutions")
         {
-            paths, output, timeout,
+            Description = "The teacher's edition: keep the cells tagged 'solution' (folded and labelled on the pages). Without it the notebooks run as the students' handout does, without them, and no page shows a solution.",
+        };
+        var singleFile = new Option<bool>("--single-file")
+        {
+            Description = "Make each page self-contained (its own copy of plotly.js, KaTeX and highlight.js, one file to send on its own) instead of sharing one copy in <out>/assets.",
+        };
+        var command = new Command("run", "Execute notebooks in order and write <out>/<name>.ipynb, <out>/<name>.html and <out>/index.html (the students' edition unless --solutions).")
+        {
+            paths, output, timeout, solutions, singleFile,
         };
         command.SetAction(parse =>
         {
@@ -54,11 +62,13 @@ public static class NotebooksCommand
             if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
-            var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log);
+            var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;
+            var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log,
+                edition, parse.GetValue(singleFile));
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
 
             var failed = outcomes.Where(o => !o.Passed).ToList();
-            log.WriteLine($"{outcomes.Count - failed.Count} of {outcomes.Count} notebooks passed; output in {parse.GetValue(output)}");
+            log.WriteLine($"{outcomes.Count - failed.Count} of {outcomes.Count} notebooks passed; {(edition == PageEdition.Teacher ? "teacher's" : "students'")} edition in {parse.GetValue(output)}");
             foreach (var o in failed)
             {
                 Console.Error.WriteLine(o.Skipped

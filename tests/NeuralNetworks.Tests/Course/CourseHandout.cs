@@ -16,6 +16,7 @@ public class CourseHandout : IDisposable
 
     protected CourseHandout(bool solutions)
     {
+        Solutions = solutions;
         Root = NotebookCli.NewTempDirectory();
         Folder = Path.Combine(Root, "handout");
         Environment = JupyterStockKernel.IsolatedEnvironment(Path.Combine(Root, "machine"));
@@ -24,6 +25,30 @@ public class CourseHandout : IDisposable
             : NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "handout", "--out", Folder);
         if (Written.ExitCode == 0)
             Installed = JupyterStockKernel.Exec(Folder, TimeSpan.FromMinutes(5), Environment, "dotnet", "restore", "install-package.proj");
+    }
+
+    /// <summary>True for the teacher's copy (solution cells kept).</summary>
+    public bool Solutions { get; }
+
+    /// <summary>The folder the whole course's pages are written to by <see cref="RunSite"/>.</summary>
+    public string SiteFolder => Path.Combine(Root, "site");
+
+    private CliResult? _site;
+
+    /// <summary>
+    /// Runs every notebook of the handout once, as a teacher would before class: <c>notebooks run</c> on the handout folder
+    /// on the student's machine (the teacher's edition, <c>--solutions</c>, for the teacher's copy; the students' edition
+    /// otherwise), pages and playground into <see cref="SiteFolder"/>. Later calls return the first run's result.
+    /// </summary>
+    public CliResult RunSite()
+    {
+        AssertReady();
+        lock (this)
+        {
+            _site ??= NotebookCli.Run(TimeSpan.FromMinutes(45), Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
+                ["notebooks", "run", Folder, "--out", SiteFolder, .. (Solutions ? new[] { "--solutions" } : [])]);
+            return _site;
+        }
     }
 
     /// <summary>The temporary folder holding the handout and the student's machine.</summary>

@@ -74,29 +74,45 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         AssertChecksPassed(name, RunInStockKernel(handout, name, output));
     }
 
-    /// <summary>Runs a handout's notebook in the project's runner; asserts it ran without an error; returns what it printed.</summary>
+    [Fact]
+    public void Teacher_pages_fold_every_solution_under_its_label()
+    {
+        handout.RunSite();
+        foreach (var path in NotebookFiles.All)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            int solutions = CourseSite.SolutionCells(path).Count;
+            var page = File.ReadAllText(Path.Combine(handout.SiteFolder, stem + ".html"));
+            Assert.Equal(solutions, CourseSite.Count(page, "<details class=\"solution\"><summary>Worked solution (teacher's edition)"));
+            Assert.Equal(solutions > 0, page.Contains("Teacher's edition:", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void No_teacher_page_names_a_path_of_the_machine_that_ran_it() =>
+        CourseSite.AssertNoMachinePath(handout, output);
+
+    [Fact]
+    public void The_folder_notebooks_run_writes_for_the_course_is_at_most_25_MB() =>
+        CourseSite.AssertSize(handout, output);
+
+    /// <summary>A handout's notebook as the project's runner ran it with the whole course (<see cref="CourseHandout.RunSite"/>):
+    /// asserts it ran without an error and was exported; returns what it printed.</summary>
     internal static string RunInRunner(CourseHandout handout, string name, ITestOutputHelper output)
     {
-        handout.AssertReady();
-        var outFolder = NotebookCli.NewTempDirectory();
-        try
-        {
-            var run = NotebookCli.Run(TimeSpan.FromMinutes(10), handout.Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
-                "notebooks", "run", Path.Combine(handout.Folder, name), "--out", outFolder);
-            output.WriteLine($"{name}: exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
-            Assert.True(run.ExitCode == 0, run.ToString());
-
-            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outFolder, Path.ChangeExtension(name, ".ipynb"))))!;
-            var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
-                .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
-            Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
-            Assert.True(File.Exists(Path.Combine(outFolder, Path.ChangeExtension(name, ".html"))), "no exported page");
-            return string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!)));
-        }
-        finally
-        {
-            Directory.Delete(outFolder, recursive: true);
-        }
+        var run = handout.RunSite();
+        var stem = Path.GetFileNameWithoutExtension(name);
+        output.WriteLine($"the course ran in {run.Elapsed.TotalSeconds:0} s; {stem}: " +
+                         string.Join(" ", run.StdOut.Split('\n').Where(l => l.StartsWith($"[{stem}] passed") || l.StartsWith($"[{stem}] FAILED"))));
+        var executedPath = Path.Combine(handout.SiteFolder, stem + ".ipynb");
+        Assert.True(File.Exists(executedPath), $"{name} was not run\n{run}");
+        var executed = JsonNode.Parse(File.ReadAllText(executedPath))!;
+        var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
+            .SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!.AsObject()).ToArray();
+        var error = outputs.FirstOrDefault(o => (string?)o["output_type"] == "error");
+        Assert.True(error is null, $"{name}: {error?["evalue"]}\n{run}");
+        Assert.True(File.Exists(Path.Combine(handout.SiteFolder, stem + ".html")), "no exported page");
+        return string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!)));
     }
 
     /// <summary>Runs a handout's notebook in the stock kernel through Jupyter; asserts it ran without an error; returns what it printed.</summary>
@@ -177,6 +193,28 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
         Assert.DoesNotContain(student, IsSolution);
         Assert.Equal(teacher.Where(c => !IsSolution(c)).Select(c => (string?)c["id"]), student.Select(c => (string?)c["id"]));
     }
+
+    [Fact]
+    public void Student_pages_show_no_line_of_any_worked_solution()
+    {
+        handout.RunSite();
+        foreach (var path in NotebookFiles.All)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            var page = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(handout.SiteFolder, stem + ".html")));
+            Assert.DoesNotContain("class=\"solution\"", page);
+            foreach (var line in CourseSite.SolutionOnlyLines(path))
+                Assert.False(page.Contains(line, StringComparison.Ordinal), $"{stem}.html shows a line of a worked solution: {line}");
+        }
+    }
+
+    [Fact]
+    public void No_student_page_names_a_path_of_the_machine_that_ran_it() =>
+        CourseSite.AssertNoMachinePath(handout, output);
+
+    [Fact]
+    public void The_folder_notebooks_run_writes_for_the_class_is_at_most_25_MB() =>
+        CourseSite.AssertSize(handout, output);
 
     private void AssertUnanswered(string name, string printed)
     {

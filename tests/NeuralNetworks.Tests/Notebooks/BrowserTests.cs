@@ -50,6 +50,19 @@ public sealed partial class BrowserTests(ExportedNotebooks exported)
     }
 
     [Fact]
+    public void A_page_of_a_folder_draws_its_charts_and_typesets_from_the_shared_assets()
+    {
+        var chromium = Requires.Chromium();
+
+        foreach (var (page, needs) in new[] { ("chart.html", "class=\"main-svg\""), ("exercise.html", "hljs-keyword") })
+        {
+            var dom = DumpDom(chromium, File.ReadAllText(Path.Combine(exported.TeacherFolder, page)), exported.TeacherFolder);
+            Assert.DoesNotMatch(JsErrors(), dom);
+            Assert.Contains(needs, dom);
+        }
+    }
+
+    [Fact]
     public void Maths_page_is_typeset_by_KaTeX_and_code_highlighted_without_script_errors()
     {
         var chromium = Requires.Chromium();
@@ -75,12 +88,13 @@ public sealed partial class BrowserTests(ExportedNotebooks exported)
         Assert.Contains("on purpose", dom);
     }
 
-    private string DumpDom(string chromium, string page)
+    // `beside`: write the page into that folder (its assets/ links resolve) rather than into the temporary one.
+    private static string DumpDom(string chromium, string page, string? beside = null)
     {
         var work = NotebookCli.NewTempDirectory();
         try
         {
-            var pagePath = Path.Combine(work, "page.html");
+            var pagePath = Path.Combine(beside ?? work, "page-under-test.html");
             File.WriteAllText(pagePath, page.Replace("<head>", "<head>\n" + ErrorCollector));
             var start = new ProcessStartInfo(chromium)
             {
@@ -111,6 +125,7 @@ public sealed partial class BrowserTests(ExportedNotebooks exported)
         finally
         {
             Directory.Delete(work, recursive: true);
+            if (beside is not null) File.Delete(Path.Combine(beside, "page-under-test.html"));
         }
     }
 
