@@ -26,7 +26,10 @@ public static partial class CourseHomePage
     /// Trains the network the playground shows (Nielsen's recipe, seed 1, on the 60,000 MNIST training digits, fast
     /// path) and writes <c>playground.html</c>; returns the network, or null with a warning when MNIST is not found.
     /// </summary>
-    public static (Network Network, Vector<double> FirstTestDigit)? WritePlayground(string outDirectory, TextWriter log)
+    /// <param name="outDirectory">The folder of the pages.</param>
+    /// <param name="log">Where progress and warnings go.</param>
+    /// <param name="assets">The pages' assets: the playground loads plotly.js from their shared copy unless they are inline.</param>
+    public static (Network Network, Vector<double> FirstTestDigit)? WritePlayground(string outDirectory, TextWriter log, WebAssets assets)
     {
         MnistData mnist;
         try
@@ -41,7 +44,8 @@ public static partial class CourseHomePage
         var clock = Stopwatch.StartNew();
         var trained = TrainingRecipe.Nielsen.Train(mnist.Training, seed: 1).Network;
         var accuracy = trained.Evaluate(mnist.Test).Accuracy;
-        Charts.Playground(trained, mnist.Test).Save(Path.Combine(outDirectory, PlaygroundFile));
+        Charts.Playground(trained, mnist.Test).Save(Path.Combine(outDirectory, PlaygroundFile),
+            assets.Inline ? null : WebAssets.FolderName + "/" + WebAssets.PlotlyJsFile);
         log.WriteLine($"[playground] Nielsen's recipe, seed 1: {accuracy:P2} on the test digits; {PlaygroundFile} written in {clock.Elapsed.TotalSeconds:0.0}s");
         return (trained, mnist.Test.Image(0));
     }

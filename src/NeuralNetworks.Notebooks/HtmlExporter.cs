@@ -177,12 +177,15 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
     public static string WithoutRemotePlotly(string html)
     {
         html = RemoteScriptTag().Replace(html, "");
-        html = InlineScript().Replace(html, m =>
-            m.Groups["body"].Length > 500_000 && m.Groups["body"].Value.Contains("plotly.js v", StringComparison.Ordinal)
-                ? ""
-                : m.Value);
-        return RemoteUrl().Replace(html, "");
+        return RemoteUrl().Replace(WithoutInlinedPlotly(html), "");
     }
+
+    /// <summary>The HTML without any copy of plotly.js inlined in it (a script over 500 KB that names itself plotly.js).</summary>
+    public static string WithoutInlinedPlotly(string html) =>
+        html.Length < 500_000
+            ? html
+            : InlineScript().Replace(html, m =>
+                m.Groups["body"].Length > 500_000 && m.Groups["body"].Value.Contains("plotly.js v", StringComparison.Ordinal) ? "" : m.Value);
 
     [GeneratedRegex("""<script\b[^>]*\bsrc\s*=\s*["']?(https?:)?//[^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
     private static partial Regex RemoteScriptTag();

@@ -151,6 +151,35 @@ public sealed class NotebookFile
         }
     }
 
+    /// <summary>Rewrites the text/html of every display and result output with <paramref name="map"/>.</summary>
+    public void MapHtmlOutputs(Func<string, string> map)
+    {
+        foreach (var output in Cells.Where(c => CellType(c) == "code").SelectMany(c => (c["outputs"] as JsonArray ?? []).OfType<JsonObject>()))
+        {
+            if (output["data"] is JsonObject data && data["text/html"] is { } html)
+            {
+                var text = MultilineText(html);
+                var mapped = map(text);
+                if (!ReferenceEquals(mapped, text) && mapped != text) data["text/html"] = mapped;
+            }
+        }
+    }
+
+    /// <summary>Rewrites every text of every output (streams, errors, and the text/* entries of displays) with <paramref name="map"/>.</summary>
+    public void MapOutputText(Func<string, string> map)
+    {
+        foreach (var output in Cells.Where(c => CellType(c) == "code").SelectMany(c => (c["outputs"] as JsonArray ?? []).OfType<JsonObject>()))
+        {
+            if (output["text"] is { } stream) output["text"] = map(MultilineText(stream));
+            if (output["evalue"] is { } evalue) output["evalue"] = map(MultilineText(evalue));
+            if (output["traceback"] is JsonArray traceback)
+                output["traceback"] = new JsonArray(traceback.Select(line => (JsonNode?)JsonValue.Create(map((string?)line ?? ""))).ToArray());
+            if (output["data"] is JsonObject data)
+                foreach (var mime in data.Select(e => e.Key).Where(k => k.StartsWith("text/", StringComparison.Ordinal)).ToList())
+                    data[mime] = map(MultilineText(data[mime]));
+        }
+    }
+
     /// <summary>
     /// Deletes every code cell tagged "solution" (the student's handout keeps the exercise's answer cell and its
     /// check, so an unanswered exercise reports "not answered"); returns how many were deleted.

@@ -59,7 +59,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
         // Not while a runaway cell still holds a thread: the caller ends the process at once.
-        var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log);
+        var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log, assets);
         File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets, edition), new UTF8Encoding(false));
         return outcomes;
     }
@@ -106,12 +106,43 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
             if (!AbandonedKernel) kernel.Dispose();
         }
 
-        notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
+        notebook.MapOutputText(WithoutMachinePaths(Path.GetDirectoryName(Path.GetFullPath(path))!));
         File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title, solutionsRemoved), new UTF8Encoding(false));
+        // The executed notebook keeps its outputs but not the 3.6 MB copy of plotly.js the setup cell shows: the pages
+        // draw the charts offline; a notebook host that opens this file loads plotly.js as it does for any Plotly output.
+        notebook.MapHtmlOutputs(HtmlExporter.WithoutInlinedPlotly);
+        notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"
             : $"[{name}] FAILED at cell {failedCell}: {FirstLine(error)}");
         return new NotebookOutcome(name, title, failedCell, error, Skipped: false) { Elapsed = total.Elapsed };
+    }
+
+    /// <summary>
+    /// Pages are handed out: what a cell printed keeps no path of the machine that ran it. The NuGet package folder is
+    /// shown as <c>~/.nuget/packages</c> (e.g. the kernel's "Loading extension script from …"), the notebook's folder as
+    /// <c>.</c>, the home folder as <c>~</c> and the temporary folder as <c>$TMPDIR/</c>.
+    /// </summary>
+    public static Func<string, string> WithoutMachinePaths(string notebookFolder)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p : Path.Combine(home, ".nuget", "packages");
+        var paths = new (string Path, string Shown)[]
+            {
+                (Path.TrimEndingDirectorySeparator(Path.GetFullPath(packages)), "~/.nuget/packages"),
+                (Path.TrimEndingDirectorySeparator(notebookFolder), "."),
+                (Path.TrimEndingDirectorySeparator(Path.GetTempPath()) + Path.DirectorySeparatorChar, "$TMPDIR/"),
+                (Path.TrimEndingDirectorySeparator(home) + Path.DirectorySeparatorChar, "~/"),
+            }
+            .Where(p => p.Path.Length > 1)
+            .OrderByDescending(p => p.Path.Length)
+            .ToArray();
+        return text =>
+        {
+            foreach (var (machinePath, shown) in paths)
+                if (text.Contains(machinePath, StringComparison.Ordinal)) text = text.Replace(machinePath, shown, StringComparison.Ordinal);
+            return text;
+        };
     }
 
     /// <summary>The first non-empty line of a message (error messages can run to many lines).</summary>

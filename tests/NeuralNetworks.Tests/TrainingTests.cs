@@ -185,17 +185,11 @@ public class TrainingTests
     }
 
     [Fact]
-    public void LearningRateDecay_is_shorthand_for_an_exponential_schedule_and_not_a_second_factor()
+    public void The_learning_rate_changes_one_way_the_schedule_and_an_exponential_one_multiplies_by_its_decay_each_epoch()
     {
-        var shorthand = Options() with { LearningRateDecay = 0.5 };
-        Assert.Equal(LearningRateSchedule.Exponential(0.5), shorthand.Schedule);
-        Assert.Equal(0.5, shorthand.LearningRateDecay);
-        Assert.Equal(1.0, (Options() with { Schedule = LearningRateSchedule.Cosine }).LearningRateDecay);
-        // Setting it replaces the schedule: η is changed one way, never by a decay and a schedule multiplied together.
-        var replaced = Options() with { Schedule = LearningRateSchedule.Cosine, LearningRateDecay = 0.5 };
-        Assert.Equal(LearningRateSchedule.Exponential(0.5), replaced.Schedule);
-        Assert.Equal(LearningRateSchedule.Constant, (Options() with { LearningRateDecay = 1.0 }).Schedule);
-        Assert.Equal("decay", Assert.Throws<ArgumentException>(() => Options() with { LearningRateDecay = 1.5 }).ParamName);
+        var options = Options() with { LearningRate = 0.5, Epochs = 4, Schedule = LearningRateSchedule.Exponential(0.5) };
+        Assert.Equal([0.5, 0.25, 0.125, 0.0625], Enumerable.Range(1, 4).Select(options.LearningRateAt).ToArray());
+        Assert.Equal("decay", Assert.Throws<ArgumentException>(() => LearningRateSchedule.Exponential(1.5)).ParamName);
     }
 
     [Fact]

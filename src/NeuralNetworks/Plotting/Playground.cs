@@ -74,13 +74,21 @@ public sealed class Playground
     public int DigitCount { get; }
 
     /// <summary>The whole page: plotly.js inline (one copy), the playground, nothing fetched from anywhere.</summary>
-    public string Html => new StringBuilder()
+    public string Html => Page(plotlySource: null);
+
+    /// <summary>
+    /// The whole page, loading plotly.js from <paramref name="plotlySource"/> (a path relative to the page, e.g. a
+    /// folder of pages sharing one copy), or inline when it is null.
+    /// </summary>
+    public string Page(string? plotlySource) => new StringBuilder()
         .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .Append("<title>Playground: draw a digit</title>\n")
         .Append("<style>\nbody { margin: 0; } main { max-width: 1200px; margin: 0 auto; padding: 1rem; }\n")
         .Append("h1 { font-family: -apple-system, \"Segoe UI\", Helvetica, Arial, sans-serif; font-size: 1.6rem; }\n</style>\n")
-        .Append("<script>\n").Append(EscapeScript(Charts.PlotlyJs)).Append("\n</script>\n")
+        .Append(plotlySource is null
+            ? "<script>\n" + EscapeScript(Charts.PlotlyJs) + "\n</script>\n"
+            : $"<script src=\"{System.Net.WebUtility.HtmlEncode(plotlySource)}\"></script>\n")
         .Append("</head>\n<body>\n<main>\n")
         .Append("<h1>Draw a digit and watch every neuron</h1>\n")
         .Append(Fragment("playground", "network"))
@@ -100,12 +108,13 @@ public sealed class Playground
         }
     }
 
-    /// <summary>Writes <see cref="Html"/> to a file (folders are created); open it in any browser.</summary>
-    public void Save(string path)
+    /// <summary>Writes the page to a file (folders are created); open it in any browser. See <see cref="Page"/> for
+    /// <paramref name="plotlySource"/>.</summary>
+    public void Save(string path, string? plotlySource = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, Html, new UTF8Encoding(false));
+        File.WriteAllText(path, Page(plotlySource), new UTF8Encoding(false));
     }
 
     /// <inheritdoc/>

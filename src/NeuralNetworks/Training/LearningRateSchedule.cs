@@ -102,7 +102,4 @@ public abstract record LearningRateSchedule
         public override double Factor(int epoch, int epochs) => Math.Pow(Multiplier, (epoch - 1) / Every);
         public override string ToString() => $"step:{Every}:{Text(Multiplier)}";
     }
-
-    /// <summary>The decay of an exponential schedule (1 for any other): what <see cref="TrainingOptions.LearningRateDecay"/> reads.</summary>
-    internal double ExponentialDecay => this is ExponentialSchedule exponential ? exponential.Decay : 1.0;
 }

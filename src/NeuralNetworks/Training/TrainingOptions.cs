@@ -14,15 +14,6 @@ public sealed record TrainingOptions
     /// <see cref="LearningRateSchedule.Step"/> f(e) = factor^⌊(e − 1)/every⌋ (default <see cref="LearningRateSchedule.Constant"/>, f = 1).</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
-    /// <summary>Shorthand for an exponential schedule: setting it to 0.95 sets <see cref="Schedule"/> to
-    /// <c>LearningRateSchedule.Exponential(0.95)</c>, so epoch e uses η · 0.95^(e−1) (and replaces any other schedule);
-    /// reading it gives that decay, or 1 when the schedule is not exponential.</summary>
-    public double LearningRateDecay
-    {
-        get => Schedule.ExponentialDecay;
-        init => Schedule = LearningRateSchedule.Exponential(value);
-    }
-
     /// <summary>The learning rate used in epoch e (1-based): η · f(e), f being <see cref="Schedule"/>.</summary>
     public double LearningRateAt(int epoch) => LearningRate * Schedule.Factor(epoch, Epochs);
 

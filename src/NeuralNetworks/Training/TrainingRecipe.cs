@@ -32,7 +32,7 @@ public sealed record TrainingRecipe(string Key, string Name, Func<int, Network> 
     /// near N(0, 1)); η = 0.05 shrinking by 5% an epoch (an exponential schedule), mini-batches of 10, 60 epochs.
     /// </summary>
     public static TrainingRecipe Better { get; } = new(
-        "better", "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^epoch",
+        "better", "ReLU hidden, cross-entropy, N(0,1/n), η = 0.05 × 0.95^(e−1) in epoch e",
         seed => Model.Network.Create(Layers, seed, Activation.ReLU, Cost.CrossEntropy, Initialization.Scaled, Activation.Sigmoid),
         new TrainingOptions { LearningRate = 0.05, Schedule = LearningRateSchedule.Exponential(0.95), BatchSize = 10, Epochs = 60 });
 
