@@ -168,15 +168,32 @@ public sealed class NotebookFile
     /// <summary>Rewrites every text of every output (streams, errors, and the text/* entries of displays) with <paramref name="map"/>.</summary>
     public void MapOutputText(Func<string, string> map)
     {
+        // A text changed by the map is written back in the form it had: one string, or nbformat's list of lines.
+        JsonNode? Mapped(JsonNode? node)
+        {
+            var text = MultilineText(node);
+            var mapped = map(text);
+            if (mapped == text) return node?.DeepClone();
+            if (node is not JsonArray) return JsonValue.Create(mapped);
+            var lines = new JsonArray();
+            for (int at = 0; at < mapped.Length;)
+            {
+                int end = mapped.IndexOf('\n', at);
+                int next = end < 0 ? mapped.Length : end + 1;
+                lines.Add(mapped[at..next]);
+                at = next;
+            }
+            return lines;
+        }
         foreach (var output in Cells.Where(c => CellType(c) == "code").SelectMany(c => (c["outputs"] as JsonArray ?? []).OfType<JsonObject>()))
         {
-            if (output["text"] is { } stream) output["text"] = map(MultilineText(stream));
-            if (output["evalue"] is { } evalue) output["evalue"] = map(MultilineText(evalue));
+            if (output["text"] is { } stream) output["text"] = Mapped(stream);
+            if (output["evalue"] is { } evalue) output["evalue"] = Mapped(evalue);
             if (output["traceback"] is JsonArray traceback)
                 output["traceback"] = new JsonArray(traceback.Select(line => (JsonNode?)JsonValue.Create(map((string?)line ?? ""))).ToArray());
             if (output["data"] is JsonObject data)
                 foreach (var mime in data.Select(e => e.Key).Where(k => k.StartsWith("text/", StringComparison.Ordinal)).ToList())
-                    data[mime] = map(MultilineText(data[mime]));
+                    data[mime] = Mapped(data[mime]);
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     {
         Directory.CreateDirectory(outDirectory);
         var assets = WebAssets.Load(inline: singleFile);
-        var plotlyFound = singleFile || assets.WriteFolder(outDirectory);
+        if (!singleFile) assets.WriteFolder(outDirectory);   // without plotly.js when it cannot be found: a page that needs it warns below
         var exporter = new HtmlExporter(assets, edition);
 
         var outcomes = new List<NotebookOutcome>();
@@ -55,7 +55,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
             }
             outcomes.Add(await RunOneAsync(path, name, exporter));
         }
-        if (exporter.PlotlyMissing || (!plotlyFound && outcomes.Count > 0))
+        if (exporter.PlotlyMissing)
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
         // Not while a runaway cell still holds a thread: the caller ends the process at once.

@@ -23,7 +23,7 @@ public sealed class OnlyTheSdkTests : IDisposable
 
         var run = NotebookCli.Run(TimeSpan.FromMinutes(5),
             new Dictionary<string, string?> { ["PATH"] = bin, ["HOME"] = home, ["XDG_CACHE_HOME"] = null, ["NEURALNETWORKS_WEB_ASSETS"] = null },
-            "notebooks", "run", NotebookCli.TestData("passes.ipynb"), "--out", output);
+            "notebooks", "run", NotebookCli.TestData("passes.ipynb"), "--out", output, "--solutions", "--single-file");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain("warning", run.StdOut + run.StdErr, StringComparison.OrdinalIgnoreCase);
