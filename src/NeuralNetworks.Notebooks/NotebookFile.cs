@@ -151,20 +151,6 @@ public sealed class NotebookFile
         }
     }
 
-    /// <summary>Rewrites the text/html of every display and result output with <paramref name="map"/>.</summary>
-    public void MapHtmlOutputs(Func<string, string> map)
-    {
-        foreach (var output in Cells.Where(c => CellType(c) == "code").SelectMany(c => (c["outputs"] as JsonArray ?? []).OfType<JsonObject>()))
-        {
-            if (output["data"] is JsonObject data && data["text/html"] is { } html)
-            {
-                var text = MultilineText(html);
-                var mapped = map(text);
-                if (!ReferenceEquals(mapped, text) && mapped != text) data["text/html"] = mapped;
-            }
-        }
-    }
-
     /// <summary>Rewrites every text of every output (streams, errors, and the text/* entries of displays) with <paramref name="map"/>.</summary>
     public void MapOutputText(Func<string, string> map)
     {

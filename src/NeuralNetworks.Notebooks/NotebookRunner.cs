@@ -110,7 +110,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title, solutionsRemoved), new UTF8Encoding(false));
         // The executed notebook keeps its outputs but not the 3.6 MB copy of plotly.js the setup cell shows: the pages
         // draw the charts offline; a notebook host that opens this file loads plotly.js as it does for any Plotly output.
-        notebook.MapHtmlOutputs(HtmlExporter.WithoutInlinedPlotly);
+        notebook.MapOutputText(HtmlExporter.WithoutInlinedPlotly);
         notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"
