@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 namespace NeuralNetworks.Notebooks;
 
 /// <summary>
-/// The scripts and styles the exported HTML pages inline, so that a page needs no network when viewed:
-/// KaTeX (maths) and highlight.js (code), committed under WebAssets/ at pinned versions with their licences and
+/// The scripts and styles the exported HTML pages and slide decks inline, so that a page needs no network when viewed:
+/// KaTeX (maths), highlight.js (code) and reveal.js (the decks), committed under WebAssets/ at pinned versions with their licences and
 /// embedded in this assembly (nothing is fetched at build or run time), and plotly.js, read from the resource
 /// Plotly.NET 6 embeds.
 /// </summary>
@@ -18,6 +18,9 @@ public sealed partial class WebAssets
 
     /// <summary>The highlight.js release kept in WebAssets/highlight.js (npm package <c>@highlightjs/cdn-assets</c>).</summary>
     public const string HighlightVersion = "11.11.1";
+
+    /// <summary>The reveal.js release kept in WebAssets/reveal.js (npm package <c>reveal.js</c>).</summary>
+    public const string RevealVersion = "6.0.2";
 
     /// <summary>The plotly.js copy embedded in Plotly.NET.dll 6.0.0.</summary>
     public const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
@@ -34,13 +37,21 @@ public sealed partial class WebAssets
     /// <summary>highlight.js's "github" theme.</summary>
     public required string HighlightCss { get; init; }
 
-    /// <summary>Reads KaTeX and highlight.js from this assembly's resources.</summary>
+    /// <summary>reveal.js's script (the slide decks).</summary>
+    public required string RevealJs { get; init; }
+
+    /// <summary>reveal.js's stylesheet followed by its "white" theme (the theme's fonts are inlined as data: URIs).</summary>
+    public required string RevealCss { get; init; }
+
+    /// <summary>Reads KaTeX, highlight.js and reveal.js from this assembly's resources.</summary>
     public static WebAssets Load() => new()
     {
         KatexJs = Text("katex/katex.min.js"),
         KatexCss = InlineFonts(Text("katex/katex.min.css")),
         HighlightJs = Text("highlight.js/highlight.min.js"),
         HighlightCss = Text("highlight.js/styles/github.min.css"),
+        RevealJs = Text("reveal.js/reveal.js"),
+        RevealCss = Text("reveal.js/reveal.css") + "\n" + Text("reveal.js/theme/white.css"),
     };
 
     /// <summary>The bytes of one file under WebAssets/, e.g. "katex/fonts/KaTeX_Main-Regular.woff2".</summary>
