@@ -60,6 +60,7 @@ public static partial class CourseHomePage
             var link = o.Skipped
                 ? WebUtility.HtmlEncode(o.Title)
                 : $"<a href=\"{Uri.EscapeDataString(o.Name)}.html\">{WebUtility.HtmlEncode(o.Title)}</a>";
+            if (!o.Skipped) link += $" <a class=\"deck\" href=\"{Uri.EscapeDataString(SlideDeck.FileName(o.Name))}\">slides</a>";
             var more = learn.Count > 1
                 ? $"<details><summary>and {learn.Count - 1} more</summary><ul>{string.Concat(learn.Skip(1).Select(l => $"<li>{Inline(l)}</li>"))}</ul></details>"
                 : "";
@@ -191,6 +192,7 @@ public static partial class CourseHomePage
         td.time, td.status, table.notebooks th { white-space: nowrap; } td.time { text-align: right; }
         details summary { color: #57606a; font-size: 0.85rem; cursor: pointer; } details ul { margin: 0.2rem 0; padding-left: 1.2rem; }
         .nn-chart { max-width: 100%; overflow-x: auto; }
+        a.deck { font-size: 0.8rem; color: #57606a; }
         code { background: #f6f8fa; padding: 0 0.25rem; border-radius: 3px; }
         """;
 }

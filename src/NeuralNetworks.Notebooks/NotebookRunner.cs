@@ -103,6 +103,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
 
         notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
         File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title), new UTF8Encoding(false));
+        SlideDeck.Write(outDirectory, name, notebook, title);
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"
             : $"[{name}] FAILED at cell {failedCell}: {FirstLine(error)}");

@@ -22,6 +22,7 @@ public static class NotebooksCommand
         command.Subcommands.Add(HandoutCommand());
         command.Subcommands.Add(GradeCommand.Create());
         command.Subcommands.Add(DoctorCommand.Create());
+        command.Subcommands.Add(SlidesCommand.Create());
         return command;
     }
 
