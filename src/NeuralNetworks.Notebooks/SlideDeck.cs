@@ -226,9 +226,10 @@ public sealed class SlideDeck(WebAssets assets)
             s.setAttribute('data-section', section.getAttribute('data-section'));
             s.setAttribute('data-continued', '');
             if (head) {
-              var h = document.createElement('h2');
+              var h = document.createElement('h2');   // the heading as typeset (maths and all), smaller
               h.className = 'continued';
-              h.textContent = head.textContent + ' (continued)';
+              Array.prototype.forEach.call(head.childNodes, function (node) { h.appendChild(node.cloneNode(true)); });
+              h.appendChild(document.createTextNode(' (continued)'));
               s.appendChild(h);
             }
             after.parentNode.insertBefore(s, after.nextSibling);
@@ -246,14 +247,15 @@ public sealed class SlideDeck(WebAssets assets)
             return lo;
           }
 
-          // Splits an overflowing block where the slide ends: the first part stays, the rest is returned (or null).
-          function split(block, slide) {
+          // Splits an overflowing block where the slide ends: the first part (at least `least` lines, items or rows)
+          // stays, the rest is returned; null when it cannot be split so.
+          function split(block, slide, least) {
             if (block.tagName === 'PRE') {
               var target = block.querySelector('code') || block;
               var lines = target.textContent.replace(/\n$/, '').split('\n');
               var k = largestFit(lines.length, function (n) { target.textContent = lines.slice(0, n).join('\n'); }, slide);
-              target.textContent = lines.slice(0, Math.max(k, 0) || lines.length).join('\n');
-              if (k === 0) return null;
+              if (k < Math.max(1, least)) { target.textContent = lines.join('\n'); return null; }
+              target.textContent = lines.slice(0, k).join('\n');
               var rest = block.cloneNode(true);
               (rest.querySelector('code') || rest).textContent = lines.slice(k).join('\n');
               return rest;
@@ -262,11 +264,12 @@ public sealed class SlideDeck(WebAssets assets)
             if (block.tagName === 'UL' || block.tagName === 'OL') units = Array.prototype.slice.call(block.children);
             else if (block.tagName === 'TABLE' && block.tBodies.length === 1) { holder = block.tBodies[0]; units = Array.prototype.slice.call(holder.rows); }
             if (units && units.length > 1) {
-              var m = largestFit(units.length, function (n) {
+              var keep = function (n) {
                 units.forEach(function (u, i) { if (i < n) holder.appendChild(u); else if (u.parentNode) u.parentNode.removeChild(u); });
-              }, slide);
-              units.forEach(function (u, i) { if (i < (m || units.length)) holder.appendChild(u); else if (u.parentNode) u.parentNode.removeChild(u); });
-              if (m === 0) return null;
+              };
+              var m = largestFit(units.length, keep, slide);
+              if (m < Math.max(1, least)) { keep(units.length); return null; }
+              keep(m);
               var restBlock = block.cloneNode(true), restHolder = holder === block ? restBlock : restBlock.tBodies[0];
               while (restHolder.firstChild) restHolder.removeChild(restHolder.firstChild);
               units.slice(m).forEach(function (u) { restHolder.appendChild(u); });
@@ -275,7 +278,7 @@ public sealed class SlideDeck(WebAssets assets)
             }
             if (block.children.length === 1 && block.textContent.trim() === block.children[0].textContent.trim()
                 && !block.querySelector('.js-plotly-plot')) {
-              var inner = split(block.children[0], slide);
+              var inner = split(block.children[0], slide, least);
               if (!inner) return null;
               var wrapper = block.cloneNode(false);
               wrapper.appendChild(inner);
@@ -308,13 +311,21 @@ public sealed class SlideDeck(WebAssets assets)
               slide.appendChild(block);
               if (fits(slide)) { count++; continue; }
               if (count > 0) {
+                // A long code block, list or table starts here when a fair part of it fits (4 lines, 2 items or rows).
+                var part = split(block, slide, block.tagName === 'PRE' || block.querySelector('pre') ? 4 : 2);
+                if (part) {
+                  queue.unshift(part);
+                  slide = continuation(slide, section, head);
+                  count = 0;
+                  continue;
+                }
                 slide.removeChild(block);
                 slide = continuation(slide, section, head);
                 count = 0;
                 slide.appendChild(block);
                 if (fits(slide)) { count++; continue; }
               }
-              var rest = split(block, slide);
+              var rest = split(block, slide, 1);
               if (rest) {
                 queue.unshift(rest);
                 slide = continuation(slide, section, head);
