@@ -8,7 +8,7 @@ namespace NeuralNetworks.Notebooks;
 /// <summary>
 /// Renders a code cell's outputs as HTML the way Jupyter shows them (streams, errors, HTML, images, markdown, text),
 /// with chart outputs made to draw from the page's own plotly.js. One renderer for the pages (<see cref="HtmlExporter"/>)
-/// and the slide decks, with the scripts both inline around it.
+/// and the slide decks (<see cref="SlideDeck"/>), with the scripts both inline around it.
 /// </summary>
 public sealed partial class OutputRenderer
 {
