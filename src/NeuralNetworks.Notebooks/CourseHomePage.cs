@@ -53,7 +53,7 @@ public static partial class CourseHomePage
     /// <summary>The home page for the notebooks that ran (<paramref name="notebooks"/> are their paths, in order), in
     /// the <paramref name="edition"/> its pages were written in.</summary>
     public static string Html(IReadOnlyList<string> notebooks, IReadOnlyList<NotebookOutcome> outcomes,
-        (Network Network, Vector<double> FirstTestDigit)? trained, WebAssets assets, PageEdition edition = PageEdition.Student)
+        (Network Network, Vector<double> FirstTestDigit)? trained, WebAssets assets, PageEdition edition = PageEdition.Student, bool decks = false)
     {
         var rows = new StringBuilder();
         for (var i = 0; i < outcomes.Count; i++)
@@ -65,6 +65,7 @@ public static partial class CourseHomePage
             var link = o.Skipped
                 ? WebUtility.HtmlEncode(o.Title)
                 : $"<a href=\"{Uri.EscapeDataString(o.Name)}.html\">{WebUtility.HtmlEncode(o.Title)}</a>";
+            if (decks && !o.Skipped) link += $" <a class=\"deck\" href=\"{Uri.EscapeDataString(SlideDeck.FileName(o.Name))}\">slides</a>";
             var more = learn.Count > 1
                 ? $"<details><summary>and {learn.Count - 1} more</summary><ul>{string.Concat(learn.Skip(1).Select(l => $"<li>{Inline(l)}</li>"))}</ul></details>"
                 : "";
@@ -127,7 +128,7 @@ public static partial class CourseHomePage
                 </main>
 
                 """);
-        page.Append(assets.Script(WebAssets.KatexJsFile, assets.KatexJs)).Append("<script>\n").Append(KatexRender).Append("\n</script>\n");
+        page.Append(assets.Script(WebAssets.KatexJsFile, assets.KatexJs)).Append("<script>\n").Append(OutputRenderer.KatexRender).Append("\n</script>\n");
         page.Append("</body>\n</html>\n");
         return page.ToString();
     }
@@ -176,13 +177,6 @@ public static partial class CourseHomePage
     [GeneratedRegex("^<p>|</p>$")]
     private static partial Regex ParagraphTags();
 
-    private const string KatexRender = """
-        document.querySelectorAll('.math').forEach(function (el) {
-          var tex = el.textContent.trim().replace(/^\\[(\[]/, '').replace(/\\[)\]]$/, '');
-          try { katex.render(tex, el, { displayMode: el.tagName === 'DIV', throwOnError: false }); } catch (e) { }
-        });
-        """;
-
     private const string Css = """
         body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; line-height: 1.5; color: #1f2328; margin: 0; }
         main { max-width: 1000px; margin: 0 auto; padding: 2rem 1rem 4rem; }
@@ -196,6 +190,7 @@ public static partial class CourseHomePage
         td.time, td.status, table.notebooks th { white-space: nowrap; } td.time { text-align: right; }
         details summary { color: #57606a; font-size: 0.85rem; cursor: pointer; } details ul { margin: 0.2rem 0; padding-left: 1.2rem; }
         .nn-chart { max-width: 100%; overflow-x: auto; }
+        a.deck { font-size: 0.8rem; color: #57606a; }
         code { background: #f6f8fa; padding: 0 0.25rem; border-radius: 3px; }
         p.edition { background: #fff8e6; border-left: 4px solid #bf8700; padding: 0.4rem 0.7rem; }
         """;

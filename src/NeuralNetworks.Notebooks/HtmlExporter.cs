@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Markdig;
 
 namespace NeuralNetworks.Notebooks;
@@ -34,8 +32,8 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
         .UseTaskLists()
         .Build();
 
+    private readonly OutputRenderer _outputs = new();
     private string? _plotlyJs;
-    private bool _chartOnPage;
 
     /// <summary>Renders markdown the way the pages do (exposed for tests).</summary>
     public static string RenderMarkdown(string markdown) => Markdig.Markdown.ToHtml(markdown, Markdown);
@@ -46,7 +44,7 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
     {
         var body = new StringBuilder();
         var cellNumber = 0;
-        _chartOnPage = false;
+        _outputs.ChartSeen = false;
         foreach (var cell in notebook.Cells)
         {
             cellNumber++;
@@ -66,8 +64,7 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
                         .Append($"<div class=\"prompt\">In [{(count is null ? " " : count.ToString())}]:</div>")
                         .Append("<pre class=\"source\"><code class=\"language-csharp\">")
                         .Append(WebUtility.HtmlEncode(source)).Append("</code></pre>");
-                    foreach (var output in (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
-                        body.Append(RenderOutput(output));
+                    body.Append(_outputs.RenderOutputs(cell));
                     body.Append("</section>\n");
                     if (solution) body.Append("</details>\n");
                     break;
@@ -78,12 +75,12 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
             }
         }
 
-        if (_chartOnPage)
+        if (_outputs.ChartSeen)
         {
             _plotlyJs ??= WebAssets.PlotlyJs();
             PlotlyMissing |= _plotlyJs is null;
         }
-        return Page(title, EditionBanner(notebook, solutionsRemoved) + body, _chartOnPage ? _plotlyJs : null);
+        return Page(title, EditionBanner(notebook, solutionsRemoved) + body, _outputs.ChartSeen ? _plotlyJs : null);
     }
 
     /// <summary>True when a chart needed plotly.js and it could not be found (the caller warns once).</summary>
@@ -109,105 +106,16 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
             .Append("<style>\n").Append(PageCss).Append("\n</style>\n")
             .Append(assets.Style(WebAssets.KatexCssFile, assets.KatexCss))
             .Append(assets.Style(WebAssets.HighlightCssFile, assets.HighlightCss));
-        if (plotlyJs is not null)
-        {
-            // Chart outputs written by Plotly.NET.Interactive load plotly through require.js; answer them with the
-            // page's copy. plotly.js registers itself with require.js when `define` exists, so hide it meanwhile.
-            page.Append("<script>\n").Append(RequireShim).Append("\n</script>\n")
-                .Append("<script>\nwindow.__defineBeforePlotly = window.define; window.define = undefined;\n</script>\n")
-                .Append(assets.Script(WebAssets.PlotlyJsFile, plotlyJs))
-                .Append("<script>\nwindow.define = window.__defineBeforePlotly;\n</script>\n");
-        }
+        if (plotlyJs is not null) page.Append(OutputRenderer.PlotlyScripts(assets, plotlyJs));
         page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n")
             .Append(assets.Script(WebAssets.KatexJsFile, assets.KatexJs))
-            .Append("<script>\n").Append(KatexRender).Append("\n</script>\n")
+            .Append("<script>\n").Append(OutputRenderer.KatexRender).Append("\n</script>\n")
             .Append(assets.Script(WebAssets.HighlightJsFile, assets.HighlightJs))
             .Append("<script>\nhljs.highlightAll();\n</script>\n");
         if (plotlyJs is not null) page.Append("<script>\n").Append(FitCharts).Append("\n</script>\n");
         page.Append("</body>\n</html>\n");
         return page.ToString();
     }
-
-    private string RenderOutput(JsonObject output)
-    {
-        switch ((string?)output["output_type"])
-        {
-            case "stream":
-                var name = (string?)output["name"] == "stderr" ? "stderr" : "stdout";
-                return $"<pre class=\"output {name}\">{WebUtility.HtmlEncode(NotebookFile.MultilineText(output["text"]))}</pre>";
-            case "error":
-                var traceback = string.Join("\n", (output["traceback"] as JsonArray ?? []).Select(l => (string?)l));
-                var text = traceback.Contains((string?)output["evalue"] ?? "", StringComparison.Ordinal)
-                    ? traceback
-                    : $"{output["ename"]}: {output["evalue"]}\n{traceback}";
-                return $"<pre class=\"output error\">{WebUtility.HtmlEncode(text.TrimEnd())}</pre>";
-            case "display_data" or "execute_result":
-                return $"<div class=\"output display\">{RenderMimeBundle(output["data"] as JsonObject ?? [])}</div>";
-            default:
-                return "";
-        }
-    }
-
-    private string RenderMimeBundle(JsonObject data)
-    {
-        string? Text(string mime) => data[mime] is { } node ? NotebookFile.MultilineText(node) : null;
-        if (Text("text/html") is { } html)
-        {
-            _chartOnPage |= html.Contains("Plotly.newPlot", StringComparison.Ordinal)
-                            || html.Contains("Plotly.react", StringComparison.Ordinal);
-            return WithoutRemotePlotly(html);
-        }
-        if (Text("image/svg+xml") is { } svg) return svg;
-        foreach (var image in new[] { "image/png", "image/jpeg", "image/gif" })
-        {
-            if (Text(image) is { } base64)
-                return $"<img src=\"data:{image};base64,{base64.Replace("\n", "")}\" alt=\"output image\">";
-        }
-        if (Text("text/markdown") is { } markdown) return RenderMarkdown(markdown);
-        if (Text("text/plain") is { } plain) return $"<pre>{WebUtility.HtmlEncode(plain)}</pre>";
-        if (data.FirstOrDefault().Value is { } other) return $"<pre>{WebUtility.HtmlEncode(other.ToJsonString())}</pre>";
-        return "";
-    }
-
-    /// <summary>
-    /// Makes chart output draw from the page's own plotly.js: drops script tags that load from a URL and any
-    /// plotly.js copy a notebook injected itself (the page has exactly one), and blanks the CDN / require.js
-    /// addresses Plotly.NET writes into its loader (the shim answers <c>require(['plotly'])</c> instead).
-    /// </summary>
-    public static string WithoutRemotePlotly(string html)
-    {
-        html = RemoteScriptTag().Replace(html, "");
-        return RemoteUrl().Replace(WithoutInlinedPlotly(html), "");
-    }
-
-    /// <summary>The HTML without any copy of plotly.js inlined in it (a script over 500 KB that names itself plotly.js).</summary>
-    public static string WithoutInlinedPlotly(string html) =>
-        html.Length < 500_000
-            ? html
-            : InlineScript().Replace(html, m =>
-                m.Groups["body"].Length > 500_000 && m.Groups["body"].Value.Contains("plotly.js v", StringComparison.Ordinal) ? "" : m.Value);
-
-    [GeneratedRegex("""<script\b[^>]*\bsrc\s*=\s*["']?(https?:)?//[^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
-    private static partial Regex RemoteScriptTag();
-
-    [GeneratedRegex("""<script\b[^>]*>(?<body>.*?)</script>""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex InlineScript();
-
-    // Addresses of scripts Plotly.NET's loader would fetch (plotly.js on a CDN, require.js), inside its script.
-    [GeneratedRegex("""https?://(cdn\.plot\.ly|cdnjs\.cloudflare\.com|cdn\.jsdelivr\.net|unpkg\.com)/[^"'\s)]*""", RegexOptions.IgnoreCase)]
-    private static partial Regex RemoteUrl();
-
-    private const string RequireShim = """
-        // Plotly.NET.Interactive's chart loader asks require.js for 'plotly'; answer with the inlined plotly.js.
-        (function () {
-          if (typeof window.requirejs === 'function' && typeof window.requirejs.config === 'function') return;
-          var require = function (deps, callback) {
-            callback.apply(null, deps.map(function (name) { return name === 'plotly' ? window.Plotly : undefined; }));
-          };
-          require.config = function () { return require; };
-          window.requirejs = window.require = require;
-        })();
-        """;
 
     private const string FitCharts = """
         // A chart keeps the width it was made with; one wider than the page's column is redrawn at the column's width.
@@ -216,15 +124,6 @@ public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition =
             var room = (plot.closest('.output') || plot.parentElement).clientWidth;
             if (plot.layout && plot.layout.width > room) { plot.style.width = room + 'px'; Plotly.relayout(plot, { width: room }); }
           });
-        });
-        """;
-
-    private const string KatexRender = """
-        // Markdig writes maths as <span class="math">\(...\)</span> and <div class="math">\[...\]</div>.
-        document.querySelectorAll('.math').forEach(function (el) {
-          var tex = el.textContent.trim().replace(/^\\[(\[]/, '').replace(/\\[)\]]$/, '');
-          try { katex.render(tex, el, { displayMode: el.tagName === 'DIV', throwOnError: false }); }
-          catch (e) { el.classList.add('math-error'); }
         });
         """;
 

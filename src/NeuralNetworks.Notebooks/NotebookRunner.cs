@@ -22,7 +22,8 @@ public sealed record NotebookOutcome(string Name, string Title, int? FailedCell,
 /// Runs notebooks cell by cell in an in-process kernel (working directory = the notebook's folder) and writes
 /// for each one <c>&lt;out&gt;/&lt;name&gt;.ipynb</c> (with outputs, nbformat 4.5) and <c>&lt;out&gt;/&lt;name&gt;.html</c>,
 /// plus <c>&lt;out&gt;/index.html</c>. The pages share one copy of their scripts and styles in <c>&lt;out&gt;/assets</c>
-/// unless <paramref name="singleFile"/> asks for self-contained pages. The <see cref="PageEdition.Student"/> edition runs
+/// unless <paramref name="singleFile"/> asks for self-contained pages. With <paramref name="decks"/> it also writes each
+/// notebook's slide deck, <c>&lt;out&gt;/&lt;name&gt;.slides.html</c> (<see cref="SlideDeck"/>), and the home page links them. The <see cref="PageEdition.Student"/> edition runs
 /// each notebook without its solution cells (as the class's handout does); the teacher's keeps them, folded on the page.
 /// A failing cell stops its notebook (outputs up to and including that cell are written) and the others still
 /// run. A cell past the time limit is cancelled; when its code does not stop, its kernel is abandoned, the
@@ -30,7 +31,7 @@ public sealed record NotebookOutcome(string Name, string Title, int? FailedCell,
 /// so the caller can end the process at once.
 /// </summary>
 public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, TextWriter log,
-    PageEdition edition = PageEdition.Student, bool singleFile = false)
+    PageEdition edition = PageEdition.Student, bool singleFile = false, bool decks = false)
 {
     /// <summary>True when a timed-out cell's code is still running somewhere in this process.</summary>
     public bool AbandonedKernel { get; private set; }
@@ -42,6 +43,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
         var assets = WebAssets.Load(inline: singleFile);
         if (!singleFile) assets.WriteFolder(outDirectory);   // without plotly.js when it cannot be found: a page that needs it warns below
         var exporter = new HtmlExporter(assets, edition);
+        var deck = new SlideDeck(assets);
 
         var outcomes = new List<NotebookOutcome>();
         foreach (var path in notebooks)
@@ -53,18 +55,18 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
                 outcomes.Add(new NotebookOutcome(name, name, null, null, Skipped: true));
                 continue;
             }
-            outcomes.Add(await RunOneAsync(path, name, exporter));
+            outcomes.Add(await RunOneAsync(path, name, exporter, deck));
         }
-        if (exporter.PlotlyMissing)
+        if (exporter.PlotlyMissing || deck.PlotlyMissing)
             log.WriteLine($"warning: charts need plotly.js, read from Plotly.NET.dll 6.0.0 ({WebAssets.PlotlyResource}), which was not found; charts stay blank.");
 
         // Not while a runaway cell still holds a thread: the caller ends the process at once.
         var trained = AbandonedKernel ? null : CourseHomePage.WritePlayground(outDirectory, log, assets);
-        File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets, edition), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(outDirectory, "index.html"), CourseHomePage.Html(notebooks, outcomes, trained, assets, edition, decks), new UTF8Encoding(false));
         return outcomes;
     }
 
-    private async Task<NotebookOutcome> RunOneAsync(string path, string name, HtmlExporter exporter)
+    private async Task<NotebookOutcome> RunOneAsync(string path, string name, HtmlExporter exporter, SlideDeck deck)
     {
         var notebook = NotebookFile.Load(path);
         notebook.ClearOutputs();
@@ -108,9 +110,10 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
 
         notebook.MapOutputText(WithoutMachinePaths(Path.GetDirectoryName(Path.GetFullPath(path))!));
         File.WriteAllText(Path.Combine(outDirectory, name + ".html"), exporter.Export(notebook, title, solutionsRemoved), new UTF8Encoding(false));
+        if (decks) deck.Write(outDirectory, name, notebook, title);
         // The executed notebook keeps its outputs but not the 3.6 MB copy of plotly.js the setup cell shows: the pages
         // draw the charts offline; a notebook host that opens this file loads plotly.js as it does for any Plotly output.
-        notebook.MapOutputText(HtmlExporter.WithoutInlinedPlotly);
+        notebook.MapOutputText(OutputRenderer.WithoutInlinedPlotly);
         notebook.Save(Path.Combine(outDirectory, name + ".ipynb"));
         log.WriteLine(failedCell is null
             ? $"[{name}] passed in {total.Elapsed.TotalSeconds:0.0}s"

@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 namespace NeuralNetworks.Notebooks;
 
 /// <summary>
-/// The scripts and styles the exported HTML pages inline, so that a page needs no network when viewed:
-/// KaTeX (maths) and highlight.js (code), committed under WebAssets/ at pinned versions with their licences and
+/// The scripts and styles the exported HTML pages and slide decks inline, so that a page needs no network when viewed:
+/// KaTeX (maths), highlight.js (code) and reveal.js (the decks), committed under WebAssets/ at pinned versions with their licences and
 /// embedded in this assembly (nothing is fetched at build or run time), and plotly.js, read from the resource
 /// Plotly.NET 6 embeds.
 /// </summary>
@@ -18,6 +18,9 @@ public sealed partial class WebAssets
 
     /// <summary>The highlight.js release kept in WebAssets/highlight.js (npm package <c>@highlightjs/cdn-assets</c>).</summary>
     public const string HighlightVersion = "11.11.1";
+
+    /// <summary>The reveal.js release kept in WebAssets/reveal.js (npm package <c>reveal.js</c>).</summary>
+    public const string RevealVersion = "6.0.2";
 
     /// <summary>The plotly.js copy embedded in Plotly.NET.dll 6.0.0.</summary>
     public const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
@@ -43,7 +46,13 @@ public sealed partial class WebAssets
     /// </summary>
     public bool Inline { get; init; } = true;
 
-    /// <summary>Reads KaTeX and highlight.js from this assembly's resources.</summary>
+    /// <summary>reveal.js's script (the slide decks).</summary>
+    public required string RevealJs { get; init; }
+
+    /// <summary>reveal.js's stylesheet followed by its "white" theme (the theme's fonts are inlined as data: URIs).</summary>
+    public required string RevealCss { get; init; }
+
+    /// <summary>Reads KaTeX, highlight.js and reveal.js from this assembly's resources.</summary>
     /// <param name="inline">See <see cref="Inline"/>.</param>
     public static WebAssets Load(bool inline = true) => new()
     {
@@ -51,12 +60,14 @@ public sealed partial class WebAssets
         KatexCss = InlineFonts(Text("katex/katex.min.css")),
         HighlightJs = Text("highlight.js/highlight.min.js"),
         HighlightCss = Text("highlight.js/styles/github.min.css"),
+        RevealJs = Text("reveal.js/reveal.js"),
+        RevealCss = Text("reveal.js/reveal.css") + "\n" + Text("reveal.js/theme/white.css"),
         Inline = inline,
     };
 
     /// <summary>
     /// Writes the shared copy into <paramref name="outDirectory"/>/assets: KaTeX (fonts inside its stylesheet),
-    /// highlight.js and plotly.js (when it can be found; see <see cref="PlotlyJs"/>). Returns false when plotly.js was not found.
+    /// highlight.js, reveal.js (the decks) and plotly.js (when it can be found; see <see cref="PlotlyJs"/>). Returns false when plotly.js was not found.
     /// </summary>
     public bool WriteFolder(string outDirectory)
     {
@@ -66,6 +77,8 @@ public sealed partial class WebAssets
         File.WriteAllText(Path.Combine(folder, KatexJsFile), KatexJs, utf8);
         File.WriteAllText(Path.Combine(folder, HighlightCssFile), HighlightCss, utf8);
         File.WriteAllText(Path.Combine(folder, HighlightJsFile), HighlightJs, utf8);
+        File.WriteAllText(Path.Combine(folder, RevealCssFile), RevealCss, utf8);
+        File.WriteAllText(Path.Combine(folder, RevealJsFile), RevealJs, utf8);
         if (PlotlyJs() is not { } plotly) return false;
         File.WriteAllText(Path.Combine(folder, PlotlyJsFile), plotly, utf8);
         return true;
@@ -73,7 +86,8 @@ public sealed partial class WebAssets
 
     /// <summary>File names in the shared folder.</summary>
     public const string KatexCssFile = "katex.min.css", KatexJsFile = "katex.min.js", HighlightCssFile = "highlight-github.min.css",
-        HighlightJsFile = "highlight.min.js", PlotlyJsFile = "plotly.min.js";
+        HighlightJsFile = "highlight.min.js", PlotlyJsFile = "plotly.min.js", RevealCssFile = "reveal-white.css",
+        RevealJsFile = "reveal.js";
 
     /// <summary>A style sheet for the page's head: inlined, or a link to the shared copy.</summary>
     public string Style(string file, string css) => Inline

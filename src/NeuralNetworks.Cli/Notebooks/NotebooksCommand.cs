@@ -6,7 +6,8 @@ namespace NeuralNetworks.Cli.Notebooks;
 
 /// <summary>
 /// <c>notebooks run</c> executes notebooks and exports them (ipynb with outputs, HTML, index);
-/// <c>notebooks clear</c> strips outputs in place; <c>notebooks handout</c> writes the student handout.
+/// <c>notebooks slides</c> does the same and names the slide decks; <c>notebooks clear</c> strips outputs in place;
+/// <c>notebooks handout</c> writes the student handout.
 /// </summary>
 public static class NotebooksCommand
 {
@@ -17,11 +18,14 @@ public static class NotebooksCommand
     public static Command Create()
     {
         var command = new Command("notebooks", "Run, export and clear the teaching notebooks, and write the student handout.");
-        command.Subcommands.Add(RunCommand());
+        command.Subcommands.Add(RunCommand("run", "Execute notebooks in order and write <out>/<name>.ipynb, <out>/<name>.html, "
+            + "and <out>/index.html (the students' edition unless --solutions).", decks: false));
         command.Subcommands.Add(ClearCommand());
         command.Subcommands.Add(HandoutCommand());
         command.Subcommands.Add(GradeCommand.Create());
         command.Subcommands.Add(DoctorCommand.Create());
+        command.Subcommands.Add(RunCommand("slides", "Run notebooks as `run` does and also write each one's offline slide deck for a projector, "
+            + "<out>/<name>.slides.html, linked from index.html (arrow keys, space or a click move on; <name>.slides.html#N opens slide N).", decks: true));
         return command;
     }
 
@@ -31,7 +35,9 @@ public static class NotebooksCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private static Command RunCommand()
+    // `run` and `slides` are one command: `slides` also writes each notebook's deck (kept out of `run`'s folder, which a
+    // test bounds at 25 MB: a deck repeats its page's outputs) and lists them.
+    private static Command RunCommand(string name, string description, bool decks)
     {
         var paths = PathsArgument();
         var output = new Option<string>("--out")
@@ -52,7 +58,7 @@ public static class NotebooksCommand
         {
             Description = "Make each page self-contained (its own copy of plotly.js, KaTeX and highlight.js, one file to send on its own) instead of sharing one copy in <out>/assets.",
         };
-        var command = new Command("run", "Execute notebooks in order and write <out>/<name>.ipynb, <out>/<name>.html and <out>/index.html (the students' edition unless --solutions).")
+        var command = new Command(name, description)
         {
             paths, output, timeout, solutions, singleFile,
         };
@@ -64,9 +70,14 @@ public static class NotebooksCommand
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
             var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;
             var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log,
-                edition, parse.GetValue(singleFile));
+                edition, parse.GetValue(singleFile), decks);
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
 
+            if (decks)
+            {
+                foreach (var o in outcomes.Where(o => !o.Skipped))
+                    log.WriteLine($"deck: {Path.Combine(parse.GetValue(output)!, SlideDeck.FileName(o.Name))}{(o.Passed ? "" : $" (its outputs stop at cell {o.FailedCell})")}");
+            }
             var failed = outcomes.Where(o => !o.Passed).ToList();
             log.WriteLine($"{outcomes.Count - failed.Count} of {outcomes.Count} notebooks passed; {(edition == PageEdition.Teacher ? "teacher's" : "students'")} edition in {parse.GetValue(output)}");
             foreach (var o in failed)

@@ -36,9 +36,10 @@ public class CourseHandout : IDisposable
     private CliResult? _site;
 
     /// <summary>
-    /// Runs every notebook of the handout once, as a teacher would before class: <c>notebooks run</c> on the handout folder
-    /// on the student's machine (the teacher's edition, <c>--solutions</c>, for the teacher's copy; the students' edition
-    /// otherwise), pages and playground into <see cref="SiteFolder"/>. Later calls return the first run's result.
+    /// Runs every notebook of the handout once on the student's machine, pages and playground into <see cref="SiteFolder"/>:
+    /// for the teacher's copy as a teacher would before class, <c>notebooks slides --solutions</c> (the teacher's edition,
+    /// a slide deck beside each page); for the students' copy <c>notebooks run</c> (the students' edition). Later calls
+    /// return the first run's result.
     /// </summary>
     public CliResult RunSite()
     {
@@ -46,7 +47,9 @@ public class CourseHandout : IDisposable
         lock (this)
         {
             _site ??= NotebookCli.Run(TimeSpan.FromMinutes(45), Environment.ToDictionary(e => e.Key, e => (string?)e.Value),
-                ["notebooks", "run", Folder, "--out", SiteFolder, .. (Solutions ? new[] { "--solutions" } : [])]);
+                Solutions
+                    ? ["notebooks", "slides", Folder, "--out", SiteFolder, "--solutions"]
+                    : ["notebooks", "run", Folder, "--out", SiteFolder]);
             return _site;
         }
     }

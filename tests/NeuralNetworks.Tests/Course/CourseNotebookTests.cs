@@ -3,6 +3,7 @@ using NeuralNetworks.Tests.Notebooks;
 using NeuralNetworks.Tests.Setup;
 using NeuralNetworks.Tests.StockKernel;
 using NeuralNetworks.Course;
+using NeuralNetworks.Notebooks;
 
 namespace NeuralNetworks.Tests.Course;
 
@@ -88,13 +89,46 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         }
     }
 
+    /// <summary>
+    /// The deck <c>notebooks run</c> wrote beside each teacher's page (linking the shared assets/), walked slide by slide
+    /// in headless Chromium at 1280×720 (<see cref="DeckBrowserCheck"/>): nothing wider or taller than the screen, every
+    /// chart drawn, no script error, no request, keys and a click move on, a solution opens in place.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    [Trait("Category", Category.Browser)]
+    public void Deck_fits_every_slide_on_the_projector_draws_every_chart_and_loads_nothing(string name)
+    {
+        var chromium = Requires.Chromium();
+        var run = handout.RunSite();
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var deck = Path.Combine(handout.SiteFolder, SlideDeck.FileName(stem));
+        Assert.True(File.Exists(deck), $"no {SlideDeck.FileName(stem)}: {run}");
+
+        var report = DeckBrowserCheck.Check(chromium, deck);
+
+        output.WriteLine(report.Summary);
+        report.AssertGood();
+        Assert.Equal(SlidesTests.SlidesOf(File.ReadAllText(deck)).Count, report.Sections);
+        Assert.Equal(CourseSite.SolutionCells(NotebookFiles.All.Single(p => Path.GetFileName(p) == name)).Count, report.Solutions);
+    }
+
     [Fact]
     public void No_teacher_page_names_a_path_of_the_machine_that_ran_it() =>
         CourseSite.AssertNoMachinePath(handout, output);
 
     [Fact]
-    public void The_folder_notebooks_run_writes_for_the_course_is_at_most_25_MB() =>
+    public void The_folder_notebooks_run_writes_for_the_course_is_at_most_25_MB_the_decks_beside_it_measured() =>
         CourseSite.AssertSize(handout, output);
+
+    [Fact]
+    public void The_home_page_notebooks_slides_writes_links_every_deck()
+    {
+        handout.RunSite();
+        var home = File.ReadAllText(Path.Combine(handout.SiteFolder, "index.html"));
+        foreach (var path in NotebookFiles.All)
+            Assert.Contains($"<a class=\"deck\" href=\"{SlideDeck.FileName(Path.GetFileNameWithoutExtension(path))}\">slides</a>", home);
+    }
 
     /// <summary>A handout's notebook as the project's runner ran it with the whole course (<see cref="CourseHandout.RunSite"/>):
     /// asserts it ran without an error and was exported; returns what it printed.</summary>
@@ -206,6 +240,14 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
             foreach (var line in CourseSite.SolutionOnlyLines(path))
                 Assert.False(page.Contains(line, StringComparison.Ordinal), $"{stem}.html shows a line of a worked solution: {line}");
         }
+    }
+
+    [Fact]
+    public void Notebooks_run_writes_no_deck_and_its_home_page_links_none()
+    {
+        handout.RunSite();
+        Assert.Empty(Directory.GetFiles(handout.SiteFolder, "*" + SlideDeck.Extension));
+        Assert.DoesNotContain("class=\"deck\"", File.ReadAllText(Path.Combine(handout.SiteFolder, "index.html")));
     }
 
     [Fact]
