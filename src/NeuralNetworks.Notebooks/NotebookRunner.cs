@@ -41,7 +41,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     {
         Directory.CreateDirectory(outDirectory);
         var assets = WebAssets.Load(inline: singleFile);
-        if (!singleFile) assets.WriteFolder(outDirectory);   // without plotly.js when it cannot be found: a page that needs it warns below
+        if (!singleFile) assets.WriteFolder(outDirectory, decks);   // without plotly.js when it cannot be found: a page that needs it warns below
         var exporter = new HtmlExporter(assets, edition);
         var deck = new SlideDeck(assets);
 

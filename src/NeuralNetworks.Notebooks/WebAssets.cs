@@ -67,9 +67,9 @@ public sealed partial class WebAssets
 
     /// <summary>
     /// Writes the shared copy into <paramref name="outDirectory"/>/assets: KaTeX (fonts inside its stylesheet),
-    /// highlight.js, reveal.js (the decks) and plotly.js (when it can be found; see <see cref="PlotlyJs"/>). Returns false when plotly.js was not found.
+    /// highlight.js, reveal.js when <paramref name="decks"/> will use it, and plotly.js (when it can be found; see <see cref="PlotlyJs"/>). Returns false when plotly.js was not found.
     /// </summary>
-    public bool WriteFolder(string outDirectory)
+    public bool WriteFolder(string outDirectory, bool decks = false)
     {
         var folder = Directory.CreateDirectory(Path.Combine(outDirectory, FolderName)).FullName;
         var utf8 = new UTF8Encoding(false);
@@ -77,8 +77,11 @@ public sealed partial class WebAssets
         File.WriteAllText(Path.Combine(folder, KatexJsFile), KatexJs, utf8);
         File.WriteAllText(Path.Combine(folder, HighlightCssFile), HighlightCss, utf8);
         File.WriteAllText(Path.Combine(folder, HighlightJsFile), HighlightJs, utf8);
-        File.WriteAllText(Path.Combine(folder, RevealCssFile), RevealCss, utf8);
-        File.WriteAllText(Path.Combine(folder, RevealJsFile), RevealJs, utf8);
+        if (decks)
+        {
+            File.WriteAllText(Path.Combine(folder, RevealCssFile), RevealCss, utf8);
+            File.WriteAllText(Path.Combine(folder, RevealJsFile), RevealJs, utf8);
+        }
         if (PlotlyJs() is not { } plotly) return false;
         File.WriteAllText(Path.Combine(folder, PlotlyJsFile), plotly, utf8);
         return true;

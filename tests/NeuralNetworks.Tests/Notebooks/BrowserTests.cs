@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace NeuralNetworks.Tests.Notebooks;
@@ -96,31 +95,7 @@ public sealed partial class BrowserTests(ExportedNotebooks exported)
         {
             var pagePath = Path.Combine(beside ?? work, "page-under-test.html");
             File.WriteAllText(pagePath, page.Replace("<head>", "<head>\n" + ErrorCollector));
-            var start = new ProcessStartInfo(chromium)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var arg in new[]
-                     {
-                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         $"--user-data-dir={Path.Combine(work, "profile")}",
-                         "--host-resolver-rules=MAP * ~NOTFOUND", // nothing can leave the machine
-                         "--virtual-time-budget=10000", "--dump-dom", new Uri(pagePath).AbsoluteUri,
-                     })
-                start.ArgumentList.Add(arg);
-            using var browser = Process.Start(start)!;
-            var dom = browser.StandardOutput.ReadToEndAsync();
-            var log = browser.StandardError.ReadToEndAsync();
-            if (!browser.WaitForExit(TimeSpan.FromSeconds(90)))
-            {
-                browser.Kill(entireProcessTree: true);
-                Assert.Fail("chromium did not finish within 90 s");
-            }
-            browser.WaitForExit();
-            Assert.True(browser.ExitCode == 0, $"chromium exited with {browser.ExitCode}: {log.Result}");
-            return dom.Result;
+            return HeadlessChromium.DumpDom(chromium, work, new Uri(pagePath).AbsoluteUri, "the page", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(90));
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -200,31 +199,9 @@ public static partial class DeckBrowserCheck
         }
     }
 
-    private static string DumpDom(string chromium, string work, string address, string name)
-    {
-        var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}",
-                     "--host-resolver-rules=MAP * ~NOTFOUND", // nothing can leave the machine
-                     $"--window-size={ScreenWidth},{ScreenHeight}",
-                     "--virtual-time-budget=60000", "--dump-dom", address,
-                 })
-            start.ArgumentList.Add(arg);
-        using var browser = Process.Start(start)!;
-        var dom = browser.StandardOutput.ReadToEndAsync();
-        var log = browser.StandardError.ReadToEndAsync();
-        if (!browser.WaitForExit(TimeSpan.FromSeconds(180)))
-        {
-            browser.Kill(entireProcessTree: true);
-            Assert.Fail($"{name}: chromium did not finish within 180 s");
-        }
-        browser.WaitForExit();
-        Assert.True(browser.ExitCode == 0, $"{name}: chromium exited with {browser.ExitCode}: {log.Result}");
-        return dom.Result;
-    }
+    private static string DumpDom(string chromium, string work, string address, string name) =>
+        HeadlessChromium.DumpDom(chromium, work, address, name, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180),
+            "--hide-scrollbars", $"--window-size={ScreenWidth},{ScreenHeight}");
 
     [GeneratedRegex("<html[^>]*\\sdata-deck-report=\"(?<json>[^\"]*)\"")]
     private static partial Regex ReportAttribute();

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+/// <summary>Headless Chromium as the browser tests run it: offline, a profile of its own, the DOM after the page ran.</summary>
+internal static class HeadlessChromium
+{
+    /// <summary>
+    /// Opens <paramref name="address"/> in <paramref name="chromium"/> with every host unresolvable (nothing can leave the
+    /// machine), lets it run for <paramref name="virtualTime"/> of virtual time and returns the DOM it then has. Fails the
+    /// test, naming <paramref name="name"/>, when Chromium exits with an error or takes longer than <paramref name="timeout"/>.
+    /// Its profile goes into <paramref name="work"/>; <paramref name="extra"/> adds switches, e.g. a window size.
+    /// </summary>
+    public static string DumpDom(string chromium, string work, string address, string name, TimeSpan virtualTime, TimeSpan timeout,
+        params string[] extra)
+    {
+        var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] args =
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            $"--user-data-dir={Path.Combine(work, "profile")}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            .. extra,
+            $"--virtual-time-budget={(int)virtualTime.TotalMilliseconds}", "--dump-dom", address,
+        ];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var browser = Process.Start(start)!;
+        var dom = browser.StandardOutput.ReadToEndAsync();
+        var log = browser.StandardError.ReadToEndAsync();
+        if (!browser.WaitForExit(timeout))
+        {
+            browser.Kill(entireProcessTree: true);
+            Assert.Fail($"{name}: chromium did not finish within {timeout.TotalSeconds:0} s");
+        }
+        browser.WaitForExit();
+        Assert.True(browser.ExitCode == 0, $"{name}: chromium exited with {browser.ExitCode}: {log.Result}");
+        return dom.Result;
+    }
+}
