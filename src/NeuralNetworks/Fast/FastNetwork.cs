@@ -27,11 +27,17 @@ internal static class FastNetwork
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// Mini-batches of this many examples and more use a second thread when there is a core for it: a batch of 32 or more
-    /// as two shards, a smaller one as its forward groups (two from 9 examples on) and then its rows of the weights. The
-    /// result is the same bit for bit on one thread or two. Measured on the 2-core build machine: see docs/performance.md.
+    /// Mini-batches of this many examples and more use a second thread when there is a core for it, as two shards. A
+    /// smaller batch can be split too (its forward groups, then its rows of the weights: <see cref="TwoThreadsEnvironmentVariable"/>
+    /// or the tests ask for it), but on the 2-core build machine that was slower than one thread: at batch 10 a step
+    /// lasts about 4 µs, and the half of W¹'s rows each core wrote in the last step must cross to the other core's cache
+    /// before its forward pass (measured: the calling thread waited 3 µs per hand-off; docs/performance.md). The result
+    /// is the same bit for bit on one thread or two.
     /// </summary>
-    public const int TwoThreadsFrom = 9;
+    public const int TwoThreadsFrom = ShardedFrom;
+
+    /// <summary>Set to 2, two threads from 9 examples on (where a batch has two forward groups), for benchmarks; 1: one thread.</summary>
+    public const string TwoThreadsEnvironmentVariable = "NEURALNETWORKS_FAST_THREADS";
 
     /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
     public const int Padding = 16;

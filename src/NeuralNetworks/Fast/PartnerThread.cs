@@ -21,7 +21,10 @@ internal sealed class PartnerThread : IDisposable
     private const int Idle = 0, Offered = 1, Taken = 2, Done = 3, TakenBack = 4;
 
     /// <summary>How long the partner spins without work before it sleeps: longer than the pause between two epochs.</summary>
-    private const int SpinMilliseconds = 50;
+    private const int SpinMilliseconds = 5;
+
+    /// <summary>How long <see cref="Resting"/> stays true after a part kept the caller waiting.</summary>
+    private const int RestMilliseconds = 20;
 
     /// <summary>Parts offered in a row that the calling thread took back before the partner sleeps a millisecond.</summary>
     private const int MissesBeforeBackingOff = 8;
@@ -34,6 +37,8 @@ internal sealed class PartnerThread : IDisposable
     private PaddedInt sleeping;          // 1 while the partner sleeps (or is about to) on wake
     private PaddedInt offers;            // parts offered so far (written by the calling thread only)
     private volatile bool stopping;
+    private long offeredAt;              // when the last part was offered
+    private long restUntil;              // until when Resting says true
 
     /// <summary>An int alone on a 64-byte cache line, so that the partner's spinning reads no line the threads write for other reasons.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]
@@ -41,6 +46,13 @@ internal sealed class PartnerThread : IDisposable
     {
         [FieldOffset(64)] public int Value;
     }
+
+    /// <summary>
+    /// True for <see cref="RestMilliseconds"/> after the calling thread waited for a part more than 4 times as long as its
+    /// own part took (and more than 50 µs): the partner lost its core meanwhile, as when other processes keep both cores
+    /// busy. The caller then does all the work itself, and offers parts again afterwards.
+    /// </summary>
+    public bool Resting => restUntil != 0 && Stopwatch.GetTimestamp() < restUntil;
 
     /// <summary>Starts the thread; it waits for work.</summary>
     public PartnerThread()
@@ -55,6 +67,7 @@ internal sealed class PartnerThread : IDisposable
         work = part;
         failure = null;
         offers.Value++;
+        offeredAt = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref state.Value, Offered);   // a full fence: the partner sees the work, and we see whether it sleeps
         if (Volatile.Read(ref sleeping.Value) == 1) wake.Set();
     }
@@ -68,8 +81,12 @@ internal sealed class PartnerThread : IDisposable
             return;
         }
         // The partner is running the part: spin, then yield now and then (should it have lost its core meanwhile).
+        long start = Stopwatch.GetTimestamp();
         for (int spins = 1; Volatile.Read(ref state.Value) != Done; spins++)
             if ((spins & 4095) == 0) Thread.Yield();
+        long end = Stopwatch.GetTimestamp();
+        if (end - start > 4 * (start - offeredAt) + Stopwatch.Frequency / 20_000)
+            restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than our own part took
         Volatile.Write(ref state.Value, Idle);
         if (failure is not null) throw new AggregateException(failure);
     }

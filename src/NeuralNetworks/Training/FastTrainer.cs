@@ -20,10 +20,16 @@ internal static class FastTrainer
     /// <summary>
     /// Threads for mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/> examples on
     /// when the machine has a core for each thread of every fast training running in this process (a sweep runs one
-    /// training per core, each then on one thread), else 1. The weights do not depend on it.
+    /// training per core, each then on one thread), else 1; <see cref="FastNetwork.TwoThreadsEnvironmentVariable"/> overrides
+    /// it (bench compares both). The weights do not depend on it.
     /// </summary>
     public static int ThreadsFor(int batchSize) =>
-        batchSize >= FastNetwork.TwoThreadsFrom && Environment.ProcessorCount >= 2 * Math.Max(1, Volatile.Read(ref running)) ? 2 : 1;
+        Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) switch
+        {
+            "1" => 1,
+            "2" when batchSize > FastNetwork.MaxGroup => 2,
+            _ => batchSize >= FastNetwork.TwoThreadsFrom && Environment.ProcessorCount >= 2 * Math.Max(1, Volatile.Read(ref running)) ? 2 : 1,
+        };
 
     private static int running;   // fast trainings running in this process now
 
