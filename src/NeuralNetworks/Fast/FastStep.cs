@@ -67,7 +67,10 @@ internal sealed unsafe partial class FastNetwork<V>
     /// The partner, when there is one and it is not resting (<see cref="PartnerThread.Resting"/>: it was slow to finish a
     /// part lately, its core held by other processes); null: this thread does all the work. The split does not change a bit.
     /// </summary>
-    private PartnerThread? Helper => partner is { Resting: false } ? partner : null;
+    private PartnerThread? Helper => stepsOnTwoThreads && partner is { Resting: false } ? partner : null;
+
+    /// <summary>The partner for an evaluation, when there is one and it is not resting.</summary>
+    private PartnerThread? EvaluationHelper => partner is { Resting: false } ? partner : null;
 
     /// <summary>The first forward group of the partner's half: the group boundary nearest half the examples.</summary>
     private static int HalfOfTheExamples(FastShard<V> shard)
@@ -266,7 +269,7 @@ internal sealed unsafe partial class FastNetwork<V>
     public (double Cost, double Accuracy) Evaluate(DataSet data)
     {
         if (evaluationCosts.Length < data.Count) (evaluationCosts, evaluationCorrect) = (new double[data.Count], new bool[data.Count]);
-        int half = Helper is null ? data.Count : data.Count / 2;
+        int half = EvaluationHelper is null ? data.Count : data.Count / 2;
         fixed (byte* pixels = data.AllPixelBytes)
         fixed (byte* allLabels = data.AllLabels)
         {

@@ -81,7 +81,9 @@ internal static class FastTrainer
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
         CompileTheStep<V>(network, training, options, capacity, threads);
-        using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule());
+        // Evaluations between epochs on two threads whenever there is a core for each (they do not depend on the batch size).
+        int evaluationThreads = options.TestData is null && options.ValidationData is null ? 1 : ThreadsFor(int.MaxValue);
+        using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule(), evaluationThreads);
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
         var shiftedLabels = new byte[capacity];
