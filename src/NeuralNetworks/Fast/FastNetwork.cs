@@ -27,16 +27,15 @@ internal static class FastNetwork
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// Mini-batches of this many examples and more use a second thread when there is a core for it, as two shards. A
-    /// smaller batch can be split too (its forward groups, then its rows of the weights: <see cref="TwoThreadsEnvironmentVariable"/>
-    /// or the tests ask for it), but on the 2-core build machine that was slower than one thread: at batch 10 a step
-    /// lasts about 4 µs, and the half of W¹'s rows each core wrote in the last step must cross to the other core's cache
-    /// before its forward pass (measured: the calling thread waited 3 µs per hand-off; docs/performance.md). The result
-    /// is the same bit for bit on one thread or two.
+    /// The steps can run on two threads (a batch of 32 or more as its two shards, a smaller one as its forward groups and
+    /// then its rows of the weights, with the same result bit for bit), but by default they run on one: on the 2-core
+    /// build machine two threads were slower at every batch size measured (per epoch, one thread against two: 0.027
+    /// against 0.042 s at batch 10, 0.027 against 0.048 at 32, 0.025 against 0.029 at 100). Each step, the rows of W¹
+    /// and of the gradient one core wrote must reach the other's cache, and a cache line's round trip between the two
+    /// cores measured 0.5–0.9 µs, while a whole step lasts 4 µs at batch 10 and 40 µs at 100 (docs/performance.md).
+    /// This variable set to 2 asks for two threads from 9 examples on (bench shows both); the evaluations between epochs,
+    /// which share nothing written, use two whenever there are two cores, unless it is set to 1.
     /// </summary>
-    public const int TwoThreadsFrom = ShardedFrom;
-
-    /// <summary>Set to 2, two threads from 9 examples on (where a batch has two forward groups), for benchmarks; 1: one thread.</summary>
     public const string TwoThreadsEnvironmentVariable = "NEURALNETWORKS_FAST_THREADS";
 
     /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
