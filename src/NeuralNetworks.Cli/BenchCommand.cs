@@ -119,7 +119,7 @@ public static class BenchCommand
         {
             var fast = Fast(m, epochs, mnistDir, threads: null);
             rows.Add(fast);
-            // The other thread count too, to show the default is the faster (two threads below 32 only when asked for;
+            // The other thread count too, to show whether the default is the faster (two threads below 64 only when asked for;
             // batches of 8 or fewer are one forward group, which one thread does).
             if (Environment.ProcessorCount > 1 && m > 8) rows.Add(Fast(m, epochs, mnistDir, threads: fast.Threads > 1 ? 1 : 2));
             if (referenceEpochs > 0) rows.Add(Reference(mnist, m, referenceEpochs));

@@ -27,14 +27,20 @@ internal static class FastNetwork
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// The steps can run on two threads (a batch of 32 or more as its two shards, a smaller one as its forward groups and
-    /// then its rows of the weights, with the same result bit for bit), but by default they run on one: on the 2-core
-    /// build machine two threads were slower at every batch size measured (per epoch, one thread against two: 0.027
-    /// against 0.042 s at batch 10, 0.027 against 0.048 at 32, 0.025 against 0.029 at 100). Each step, the rows of W¹
-    /// and of the gradient one core wrote must reach the other's cache, and a cache line's round trip between the two
-    /// cores measured 0.5–0.9 µs, while a whole step lasts 4 µs at batch 10 and 40 µs at 100 (docs/performance.md).
-    /// This variable set to 2 asks for two threads from 9 examples on (bench shows both); the evaluations between epochs,
-    /// which share nothing written, use two whenever there are two cores, unless it is set to 1.
+    /// Batches of this many examples and more run their steps on two threads when there is a core for each (as two shards,
+    /// with the same result bit for bit as on one). Smaller ones run on one by default: on the 2-core build machine two
+    /// were slower at 10, 32 and 50 examples and faster at 64 and 100 (13:55, seconds per epoch, one thread against two:
+    /// 0.037–0.038 against 0.034–0.035 at 64, 0.035–0.039 against 0.029–0.035 at 100, 0.037–0.041 against 0.040–0.048 at
+    /// 50, 0.037–0.039 against 0.042–0.047 at 32). Each step, the rows of W¹ and of the gradient one core wrote must
+    /// reach the other's cache (a cache line's round trip between the two cores measured 0.5–0.9 µs), which only a large
+    /// enough step pays for (docs/performance.md, "Both cores").
+    /// </summary>
+    public const int TwoThreadsFrom = 64;
+
+    /// <summary>
+    /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as two shards, a smaller one as its
+    /// forward groups and then its rows of the weights); set to 1, one thread for everything. Unset: <see cref="TwoThreadsFrom"/>
+    /// for the steps, and two threads for the evaluations between epochs, which share nothing written, at every batch size.
     /// </summary>
     public const string TwoThreadsEnvironmentVariable = "NEURALNETWORKS_FAST_THREADS";
 

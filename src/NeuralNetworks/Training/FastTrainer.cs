@@ -18,13 +18,18 @@ internal static class FastTrainer
     public static EngineUsed EngineName(int width, int threads = 1) => new(TrainingEngine.Fast, width, threads);
 
     /// <summary>
-    /// Threads for the steps of mini-batches of <paramref name="batchSize"/>: 1, unless
-    /// <see cref="FastNetwork.TwoThreadsEnvironmentVariable"/> is 2, the batch has two forward groups (9 examples or more)
-    /// and the machine has a core for each thread of every fast training running in this process (a sweep runs one
-    /// training per core). Two were slower on the 2-core build machine (see the variable). The weights do not depend on it.
+    /// Threads for the steps of mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/>
+    /// examples on when the machine has a core for each thread of every fast training running in this process (a sweep
+    /// runs one training per core), else 1; <see cref="FastNetwork.TwoThreadsEnvironmentVariable"/> overrides it (2: from
+    /// 9 examples on, 1: never). The weights do not depend on it.
     /// </summary>
     public static int ThreadsFor(int batchSize) =>
-        Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) == "2" && batchSize > FastNetwork.MaxGroup && CoreForEachOfTwo() ? 2 : 1;
+        Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) switch
+        {
+            "1" => 1,
+            "2" => batchSize > FastNetwork.MaxGroup && CoreForEachOfTwo() ? 2 : 1,
+            _ => batchSize >= FastNetwork.TwoThreadsFrom && CoreForEachOfTwo() ? 2 : 1,
+        };
 
     /// <summary>Threads for the evaluations between epochs: 2 when there is a core for each (unless the variable is 1), else 1.</summary>
     public static int EvaluationThreads() =>
