@@ -412,6 +412,38 @@ public class FastPathTests
     }
 
     [Theory]
+    [MemberData(nameof(Widths))]
+    public void The_kernels_exp_is_within_1_ulp_of_the_exact_value_and_keeps_NaN_and_the_infinities(int width)
+    {
+        // eˣ of every 2⁻¹⁰-th x in [−87.3, 88.3] (the range where the float result is normal and finite), against double.
+        var xs = new List<float>();
+        for (float x = -87.3f; x < 88.3f; x += 1f / 1024) xs.Add(x);
+        xs.AddRange([0f, -0f, 1e-30f, -1e-30f, 88.36f, -87.33f]);
+        var e = ExpIn(width, xs);
+        for (int i = 0; i < xs.Count; i++)
+        {
+            float exact = (float)Math.Exp(xs[i]);
+            float ulp = MathF.BitIncrement(exact) - exact;
+            Assert.True(Math.Abs(e[i] - Math.Exp(xs[i])) <= ulp, $"exp({xs[i]:R}) = {e[i]:R}, exactly {Math.Exp(xs[i]):R}");
+        }
+        Assert.Equal([float.NaN, float.PositiveInfinity, 0f, float.PositiveInfinity, 0f],
+            ExpIn(width, [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 100f, -100f]));
+    }
+
+    private static float[] ExpIn(int width, List<float> xs)
+    {
+        var result = new float[(xs.Count + 15) / 16 * 16];
+        var input = xs.Concat(Enumerable.Repeat(0f, result.Length - xs.Count)).ToArray();
+        switch (width)
+        {
+            case 512: FastMath.ExpEach<Floats512>(input, result); break;
+            case 256: FastMath.ExpEach<Floats256>(input, result); break;
+            default: FastMath.ExpEach<Floats128>(input, result); break;
+        }
+        return result[..xs.Count];
+    }
+
+    [Theory]
     [MemberData(nameof(EveryActivationAndCostInTheNarrowerWidths))]
     [Trait("Category", Category.Mnist)]
     public void The_256_and_128_bit_kernels_give_the_same_weights_as_the_512_bit_kernels_bit_for_bit(string hiddenName, string outputName, string costName, int width)

@@ -241,7 +241,7 @@ public static class Idx
             // memory: the data is read in chunks and only what really arrives is held.
             if (gzip is null || gzip.LastSizeField == (uint)(length + 4 + 4 * Sizes.Length))
             {
-                data = new byte[length];
+                data = GC.AllocateUninitializedArray<byte>(length);   // filled below, or not returned
                 int got = Fill(stream, data);
                 if (got < length) throw Truncated(got);
             }

@@ -43,6 +43,8 @@ public static class Mnist
     // Loaded data sets by the full path and stamps of their files. A DataSet never changes, so sharing one is safe.
     private static readonly Dictionary<string, (DataSet Data, bool Original, bool Verified)> cache = [];
     private static readonly Lock cacheLock = new();
+    // One lock per images file: the same part is read once however many threads ask, two parts are read at once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lock> partLocks = new();
 
     /// <summary>
     /// Finds the <c>data/mnist</c> folder: looks for <c>data/mnist/train-images-idx3-ubyte.gz</c> in
@@ -85,8 +87,18 @@ public static class Mnist
     public static MnistData Load(string? directory = null, bool verifyChecksums = true)
     {
         directory ??= FindDataDirectory();
-        var training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
-        var test = LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums);
+        // The test set on another thread meanwhile: inflating the files is most of the time taken, one core per file.
+        var testPart = Task.Run(() => LoadPart(directory, TestImagesFile, TestLabelsFile, "test", verifyChecksums));
+        (DataSet Data, bool Original) training;
+        try
+        {
+            training = LoadPart(directory, TrainingImagesFile, TrainingLabelsFile, "training", verifyChecksums);
+        }
+        finally
+        {
+            ((IAsyncResult)testPart).AsyncWaitHandle.WaitOne();   // not left running when the training part throws
+        }
+        var test = testPart.GetAwaiter().GetResult();   // its own exception, not wrapped
         bool original = training.Original && test.Original;
         if (training.Data.InputSize != test.Data.InputSize || training.Data.ClassCount != test.Data.ClassCount)
         {
@@ -143,7 +155,7 @@ public static class Mnist
         Loading?.Invoke(folder);
         string images = Path.Combine(folder, imagesFile);
         string labels = Path.Combine(folder, labelsFile);
-        lock (cacheLock)
+        lock (partLocks.GetOrAdd(images, _ => new Lock()))
         {
             foreach (var file in new[] { images, labels })
             {
@@ -154,7 +166,10 @@ public static class Mnist
             }
             // The same files (same length, same time written) are not read twice.
             string key = $"{images}|{Stamp(images)}|{Stamp(labels)}";
-            if (cache.TryGetValue(key, out var cached) && (cached.Verified || !verifyChecksums)) return (cached.Data, cached.Original);
+            (DataSet Data, bool Original, bool Verified) cached;
+            bool found;
+            lock (cacheLock) found = cache.TryGetValue(key, out cached);
+            if (found && (cached.Verified || !verifyChecksums)) return (cached.Data, cached.Original);
 
             // Unchecked, the bundled folder is taken for MNIST and any other for the user's own data.
             bool original = IsBundledFolder(folder);
@@ -178,7 +193,7 @@ public static class Mnist
                 // The hashes were skipped, but a file that differs from the original explains the failure best: say that first.
                 throw new InvalidDataException($"{changed.Message} Reading the data found: {e.Message}", e);
             }
-            cache[key] = (data, original, verifyChecksums);
+            lock (cacheLock) cache[key] = (data, original, verifyChecksums);
             return (data, original);
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNetworks.Model;
 
@@ -9,9 +10,15 @@ namespace NeuralNetworks.Data;
 /// Saves and loads a network as JSON: sizes, activations, cost, and every weight and bias. Numbers are written
 /// in their shortest round-trip form, so loading gives back exactly the same doubles.
 /// </summary>
-public static class NetworkJson
+public static partial class NetworkJson
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // Serialisation code generated at build time (System.Text.Json's source generator) rather than built by reflection
+    // on first use: saving the network was 85 ms of `train`'s 0.9 s process, mostly that first-use work.
+    private static readonly JsonTypeInfo<Dto> DtoJson = DtoContext.Default.Dto;
+
+    [JsonSourceGenerationOptions(WriteIndented = true)]
+    [JsonSerializable(typeof(Dto))]
+    private sealed partial class DtoContext : JsonSerializerContext;
 
     /// <summary>The JSON text of a network. Weights are nested arrays, W[l−1][j][k] = Wˡⱼₖ.</summary>
     public static string ToJson(Network network)
@@ -20,7 +27,7 @@ public static class NetworkJson
         var dto = new Dto(network.Sizes.ToArray(), network.Activation.Name, network.OutputActivation.Name, network.Cost.Name,
             network.Weights.Select(W => W.ToRowArrays()).ToArray(),
             network.Biases.Select(b => b.ToArray()).ToArray());
-        return JsonSerializer.Serialize(dto, Options);
+        return JsonSerializer.Serialize(dto, DtoJson);
     }
 
     /// <summary>The network a JSON text describes.</summary>
@@ -30,7 +37,7 @@ public static class NetworkJson
         Dto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<Dto>(json, Options);
+            dto = JsonSerializer.Deserialize(json, DtoJson);
         }
         catch (JsonException e)
         {

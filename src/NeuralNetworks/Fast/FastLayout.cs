@@ -90,7 +90,8 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     private readonly ulong* touchedMask;
     private readonly void* block;          // every buffer above, in one aligned allocation
     private readonly FastShard<V>[] shards;    // two: the halves of a sharded batch, or of an evaluation (shard 0 alone takes a smaller batch)
-    private readonly PartnerThread? partner;   // the second thread, when there are two threads
+    private readonly PartnerThread? partner;   // the second thread, when there are two threads (for the steps, or only for evaluations)
+    private readonly bool stepsOnTwoThreads;   // the steps use the partner too, not only the evaluations
     private readonly Action secondShard, secondGroups, secondRows, secondHalf;   // the partner's parts of the work (FastStep.cs)
     private int m;                         // examples in the current batch
     private int shardCount;                // shards the current batch is split into
@@ -106,9 +107,11 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
 
     /// <param name="network">The network whose architecture and starting parameters this copies.</param>
     /// <param name="capacity">The most examples a batch holds.</param>
-    /// <param name="threads">Threads for sharded batches: 1 or 2 (the result is the same bit for bit).</param>
+    /// <param name="threads">Threads for the steps: 1 or 2 (the result is the same bit for bit).</param>
     /// <param name="update">μ, Nesterov and λ of the update rule (null: plain SGD).</param>
-    public FastNetwork(Network network, int capacity, int threads = 1, UpdateRule? update = null)
+    /// <param name="evaluationThreads">Threads for <see cref="Evaluate(NeuralNetworks.Data.DataSet)"/> when the steps run on one (a forward pass over a data set
+    /// shares nothing written: two threads halve it at every batch size). The steps' count when larger.</param>
+    public FastNetwork(Network network, int capacity, int threads = 1, UpdateRule? update = null, int evaluationThreads = 1)
     {
         update ??= UpdateRule.Plain;
         momentum = update.Momentum;
@@ -167,7 +170,8 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
         // A smaller batch (fewer than FastNetwork.ShardedFrom) fits shard 0: capacity is at least 2 × ShardedFrom.
         shards = [new FastShard<V>(this, (capacity + 1) / 2), new FastShard<V>(this, (capacity + 1) / 2)];
         if (shards[0].Capacity < FastNetwork.ShardedFrom) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Give room for at least {2 * FastNetwork.ShardedFrom} examples.");
-        if (threads > 1) partner = new PartnerThread();
+        stepsOnTwoThreads = threads > 1;
+        if (threads > 1 || evaluationThreads > 1) partner = new PartnerThread();
         secondShard = SecondShard;
         secondGroups = SecondGroups;
         secondRows = SecondRows;

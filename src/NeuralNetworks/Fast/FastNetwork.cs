@@ -27,11 +27,22 @@ internal static class FastNetwork
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// Mini-batches of this many examples and more use a second thread when there is a core for it: a batch of 32 or more
-    /// as two shards, a smaller one as its forward groups (two from 9 examples on) and then its rows of the weights. The
-    /// result is the same bit for bit on one thread or two. Measured on the 2-core build machine: see docs/performance.md.
+    /// Batches of this many examples and more run their steps on two threads when there is a core for each (as two shards,
+    /// with the same result bit for bit as on one). Smaller ones run on one by default: on the 2-core build machine two
+    /// were slower at 10, 32 and 50 examples and faster at 64 and 100 (13:55, seconds per epoch, one thread against two:
+    /// 0.037–0.038 against 0.034–0.035 at 64, 0.035–0.039 against 0.029–0.035 at 100, 0.037–0.041 against 0.040–0.048 at
+    /// 50, 0.037–0.039 against 0.042–0.047 at 32). Each step, the rows of W¹ and of the gradient one core wrote must
+    /// reach the other's cache (a cache line's round trip between the two cores measured 0.5–0.9 µs), which only a large
+    /// enough step pays for (docs/performance.md, "Both cores").
     /// </summary>
-    public const int TwoThreadsFrom = 9;
+    public const int TwoThreadsFrom = 64;
+
+    /// <summary>
+    /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as two shards, a smaller one as its
+    /// forward groups and then its rows of the weights); set to 1, one thread for everything. Unset: <see cref="TwoThreadsFrom"/>
+    /// for the steps, and two threads for the evaluations between epochs, which share nothing written, at every batch size.
+    /// </summary>
+    public const string TwoThreadsEnvironmentVariable = "NEURALNETWORKS_FAST_THREADS";
 
     /// <summary>Floats per padded row: 16, one Vector512, two Vector256 or four Vector128.</summary>
     public const int Padding = 16;

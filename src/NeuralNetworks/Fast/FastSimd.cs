@@ -49,8 +49,21 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>left · right + addend, rounded once.</summary>
     static abstract V FusedMultiplyAdd(V left, V right, V addend);
 
-    /// <summary>eˣ per lane.</summary>
+    /// <summary>
+    /// eˣ per lane: the runtime's (<c>Vector512.Exp</c> and its narrower twins, computed in double), which the course's
+    /// quoted results were measured with. <see cref="FastMath.Exp{V}"/> is faster (compiled into the kernels) but rounds
+    /// differently; see its remarks for why it is not switched on.
+    /// </summary>
     static abstract V Exp(V x);
+
+    /// <summary>x rounded to the nearest integer per lane (ties to even).</summary>
+    static abstract V Round(V x);
+
+    /// <summary>2ⁿ per lane, for lanes n that hold an integer in [−126, 127] (other lanes: any value).</summary>
+    static abstract V PowerOfTwo(V n);
+
+    /// <summary>Per lane: <paramref name="ifTrue"/> where <paramref name="mask"/> is all ones, <paramref name="ifFalse"/> where it is 0.</summary>
+    static abstract V Select(V mask, V ifTrue, V ifFalse);
 
     /// <summary>ln x per lane.</summary>
     static abstract V Log(V x);
@@ -118,6 +131,9 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 FusedMultiplyAdd(Floats512 left, Floats512 right, Floats512 addend) => new(Vector512.FusedMultiplyAdd(left.v, right.v, addend.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Exp(Floats512 x) => new(Vector512.Exp(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Round(Floats512 x) => new(Vector512.Round(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 PowerOfTwo(Floats512 n) => new(Vector512.ShiftLeft(Vector512.ConvertToInt32(n.v) + Vector512.Create(127), 23).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Select(Floats512 mask, Floats512 ifTrue, Floats512 ifFalse) => new(Vector512.ConditionalSelect(mask.v, ifTrue.v, ifFalse.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Log(Floats512 x) => new(Vector512.Log(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Abs(Floats512 x) => new(Vector512.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Max(Floats512 left, Floats512 right) => new(Vector512.Max(left.v, right.v));
@@ -183,6 +199,10 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 FusedMultiplyAdd(Floats256 left, Floats256 right, Floats256 addend) => new(Vector256.FusedMultiplyAdd(left.lo, right.lo, addend.lo), Vector256.FusedMultiplyAdd(left.hi, right.hi, addend.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Exp(Floats256 x) => new(Vector256.Exp(x.lo), Vector256.Exp(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Round(Floats256 x) => new(Vector256.Round(x.lo), Vector256.Round(x.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 PowerOfTwo(Floats256 n) => new(PowerOfTwo(n.lo), PowerOfTwo(n.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Vector256<float> PowerOfTwo(Vector256<float> n) => Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Select(Floats256 mask, Floats256 ifTrue, Floats256 ifFalse) => new(Vector256.ConditionalSelect(mask.lo, ifTrue.lo, ifFalse.lo), Vector256.ConditionalSelect(mask.hi, ifTrue.hi, ifFalse.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Log(Floats256 x) => new(Vector256.Log(x.lo), Vector256.Log(x.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Abs(Floats256 x) => new(Vector256.Abs(x.lo), Vector256.Abs(x.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Max(Floats256 left, Floats256 right) => new(Vector256.Max(left.lo, right.lo), Vector256.Max(left.hi, right.hi));
@@ -266,6 +286,10 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 FusedMultiplyAdd(Floats128 left, Floats128 right, Floats128 addend) => new(Vector128.FusedMultiplyAdd(left.a, right.a, addend.a), Vector128.FusedMultiplyAdd(left.b, right.b, addend.b), Vector128.FusedMultiplyAdd(left.c, right.c, addend.c), Vector128.FusedMultiplyAdd(left.d, right.d, addend.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Exp(Floats128 x) => new(Vector128.Exp(x.a), Vector128.Exp(x.b), Vector128.Exp(x.c), Vector128.Exp(x.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Round(Floats128 x) => new(Vector128.Round(x.a), Vector128.Round(x.b), Vector128.Round(x.c), Vector128.Round(x.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 PowerOfTwo(Floats128 n) => new(PowerOfTwo(n.a), PowerOfTwo(n.b), PowerOfTwo(n.c), PowerOfTwo(n.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Vector128<float> PowerOfTwo(Vector128<float> n) => Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Select(Floats128 mask, Floats128 ifTrue, Floats128 ifFalse) => new(Vector128.ConditionalSelect(mask.a, ifTrue.a, ifFalse.a), Vector128.ConditionalSelect(mask.b, ifTrue.b, ifFalse.b), Vector128.ConditionalSelect(mask.c, ifTrue.c, ifFalse.c), Vector128.ConditionalSelect(mask.d, ifTrue.d, ifFalse.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Log(Floats128 x) => new(Vector128.Log(x.a), Vector128.Log(x.b), Vector128.Log(x.c), Vector128.Log(x.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Abs(Floats128 x) => new(Vector128.Abs(x.a), Vector128.Abs(x.b), Vector128.Abs(x.c), Vector128.Abs(x.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Max(Floats128 left, Floats128 right) => new(Vector128.Max(left.a, right.a), Vector128.Max(left.b, right.b), Vector128.Max(left.c, right.c), Vector128.Max(left.d, right.d));

@@ -29,7 +29,7 @@ internal sealed unsafe partial class FastNetwork<V>
         {
             var only = shards[0];
             only.Prepare(rows, next);
-            splitGroup = partner is null ? only.GroupCount : HalfOfTheExamples(only);
+            splitGroup = Helper is null ? only.GroupCount : HalfOfTheExamples(only);
             if (splitGroup < only.GroupCount)
             {
                 partner!.Offer(secondGroups);
@@ -45,14 +45,14 @@ internal sealed unsafe partial class FastNetwork<V>
             int half = (m + 1) / 2, nextHalf = (next.Length + 1) / 2;
             shards[0].Prepare(rows[..half], next[..nextHalf]);
             shards[1].Prepare(rows[half..], next[nextHalf..]);
-            if (partner is null)
+            if (Helper is null)
             {
                 shards[0].Run(pixels, allLabels);
                 shards[1].Run(pixels, allLabels);
             }
             else
             {
-                partner.Offer(secondShard);
+                partner!.Offer(secondShard);
                 shards[0].Run(pixels, allLabels);
                 partner.Finish();
             }
@@ -62,6 +62,15 @@ internal sealed unsafe partial class FastNetwork<V>
             for (int x = 0; x < shards[s].Count; x++) sum += shards[s].ExampleCost[x];   // in example order, whatever the threads
         return sum / m;
     }
+
+    /// <summary>
+    /// The partner, when there is one and it is not resting (<see cref="PartnerThread.Resting"/>: it was slow to finish a
+    /// part lately, its core held by other processes); null: this thread does all the work. The split does not change a bit.
+    /// </summary>
+    private PartnerThread? Helper => stepsOnTwoThreads && partner is { Resting: false } ? partner : null;
+
+    /// <summary>The partner for an evaluation, when there is one and it is not resting.</summary>
+    private PartnerThread? EvaluationHelper => partner is { Resting: false } ? partner : null;
 
     /// <summary>The first forward group of the partner's half: the group boundary nearest half the examples.</summary>
     private static int HalfOfTheExamples(FastShard<V> shard)
@@ -87,10 +96,10 @@ internal sealed unsafe partial class FastNetwork<V>
         if (shardCount == 1)
         {
             touchedCount = shards[0].UpdateGroupCount == 1 ? 0 : TouchedInputs();
-            if (partner is not null)
+            if (Helper is not null)
             {
                 splitInput = HalfOfTheRows();
-                partner.Offer(secondRows);
+                partner!.Offer(secondRows);
                 MoveRows(0, splitInput, lastPart: false);
                 partner.Finish();
             }
@@ -260,7 +269,7 @@ internal sealed unsafe partial class FastNetwork<V>
     public (double Cost, double Accuracy) Evaluate(DataSet data)
     {
         if (evaluationCosts.Length < data.Count) (evaluationCosts, evaluationCorrect) = (new double[data.Count], new bool[data.Count]);
-        int half = partner is null ? data.Count : data.Count / 2;
+        int half = EvaluationHelper is null ? data.Count : data.Count / 2;
         fixed (byte* pixels = data.AllPixelBytes)
         fixed (byte* allLabels = data.AllLabels)
         {

@@ -1,21 +1,58 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
 namespace NeuralNetworks.Fast;
 
 /// <summary>
 /// The second thread of <see cref="FastNetwork{V}"/>. The calling thread offers it one part of a step's work
 /// (<see cref="Offer"/>), does the other part itself, then calls <see cref="Finish"/>: if the partner has not started the
 /// offered part by then (on a busy machine it may not have been scheduled yet), the calling thread takes it back and runs
-/// it itself — the same work either way, so the same result, and no wait for a thread that is not running. The partner
-/// spins a little before it sleeps, because the parts of a step last microseconds.
+/// it itself — the same work either way, so the same result, and no wait for a thread that is not running.
 /// </summary>
+/// <remarks>
+/// A part lasts a few microseconds at batch 10 (a whole step takes about 4 µs on one core), so the hand-off must cost far
+/// less than that: the partner spins on <see cref="state"/> (a cache line of its own) between parts and sleeps only after
+/// <see cref="SpinMilliseconds"/> without work. With a wait on an event instead (its wake-up takes tens of microseconds),
+/// the calling thread had nearly always taken the part back before the partner woke: two threads measured no faster than
+/// one (docs/performance.md).
+/// </remarks>
 internal sealed class PartnerThread : IDisposable
 {
     private const int Idle = 0, Offered = 1, Taken = 2, Done = 3, TakenBack = 4;
+
+    /// <summary>How long the partner spins without work before it sleeps: longer than the pause between two epochs.</summary>
+    private const int SpinMilliseconds = 5;
+
+    /// <summary>How long <see cref="Resting"/> stays true after a part kept the caller waiting.</summary>
+    private const int RestMilliseconds = 20;
+
+    /// <summary>Parts offered in a row that the calling thread took back before the partner sleeps a millisecond.</summary>
+    private const int MissesBeforeBackingOff = 8;
+
     private readonly Thread thread;
-    private readonly ManualResetEventSlim go = new(false, 2000), done = new(false, 2000);
+    private readonly ManualResetEventSlim wake = new(false, 0);
     private Action? work;
     private Exception? failure;
-    private int state = Idle;
+    private PaddedInt state;             // Idle, Offered, Taken, Done or TakenBack; alone on its cache line
+    private PaddedInt sleeping;          // 1 while the partner sleeps (or is about to) on wake
+    private PaddedInt offers;            // parts offered so far (written by the calling thread only)
     private volatile bool stopping;
+    private long offeredAt;              // when the last part was offered
+    private long restUntil;              // until when Resting says true
+
+    /// <summary>An int alone on a 64-byte cache line, so that the partner's spinning reads no line the threads write for other reasons.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedInt
+    {
+        [FieldOffset(64)] public int Value;
+    }
+
+    /// <summary>
+    /// True for <see cref="RestMilliseconds"/> after the calling thread waited for a part more than 4 times as long as its
+    /// own part took (and more than 50 µs): the partner lost its core meanwhile, as when other processes keep both cores
+    /// busy. The caller then does all the work itself, and offers parts again afterwards.
+    /// </summary>
+    public bool Resting => restUntil != 0 && Stopwatch.GetTimestamp() < restUntil;
 
     /// <summary>Starts the thread; it waits for work.</summary>
     public PartnerThread()
@@ -29,45 +66,80 @@ internal sealed class PartnerThread : IDisposable
     {
         work = part;
         failure = null;
-        done.Reset();
-        Volatile.Write(ref state, Offered);
-        go.Set();
+        offers.Value++;
+        offeredAt = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref state.Value, Offered);   // a full fence: the partner sees the work, and we see whether it sleeps
+        if (Volatile.Read(ref sleeping.Value) == 1) wake.Set();
     }
 
     /// <summary>Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
     public void Finish()
     {
-        if (Interlocked.CompareExchange(ref state, TakenBack, Offered) == Offered)
+        if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) == Offered)
         {
             work!();
             return;
         }
-        done.Wait();
+        // The partner is running the part: spin, then yield now and then (should it have lost its core meanwhile).
+        long start = Stopwatch.GetTimestamp();
+        for (int spins = 1; Volatile.Read(ref state.Value) != Done; spins++)
+            if ((spins & 4095) == 0) Thread.Yield();
+        long end = Stopwatch.GetTimestamp();
+        if (end - start > 4 * (start - offeredAt) + Stopwatch.Frequency / 20_000)
+            restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than our own part took
+        Volatile.Write(ref state.Value, Idle);
         if (failure is not null) throw new AggregateException(failure);
     }
 
     private void Loop()
     {
-        while (true)
+        long spinTicks = Stopwatch.Frequency * SpinMilliseconds / 1000;
+        int offersWhenLastTaken = 0;
+        while (!stopping)
         {
-            go.Wait();
-            go.Reset();
+            long since = Stopwatch.GetTimestamp();
+            int spins = 0;
+            while (Volatile.Read(ref state.Value) != Offered && !stopping)
+            {
+                if ((++spins & 1023) != 0) continue;
+                if (Volatile.Read(ref offers.Value) - offersWhenLastTaken >= MissesBeforeBackingOff)
+                {
+                    // The calling thread took back the last parts itself: this thread is not getting a core of its own
+                    // in time (other processes hold it), and spinning would only take time from the calling thread.
+                    Thread.Sleep(1);
+                    offersWhenLastTaken = Volatile.Read(ref offers.Value);
+                }
+                if (Stopwatch.GetTimestamp() - since > spinTicks)
+                {
+                    Sleep();
+                    since = Stopwatch.GetTimestamp();
+                    offersWhenLastTaken = Volatile.Read(ref offers.Value);
+                }
+            }
             if (stopping) return;
-            if (Interlocked.CompareExchange(ref state, Taken, Offered) != Offered) continue;   // taken back, or nothing new
+            if (Interlocked.CompareExchange(ref state.Value, Taken, Offered) != Offered) continue;   // taken back
+            offersWhenLastTaken = Volatile.Read(ref offers.Value);
             try { work!(); }
             catch (Exception e) { failure = e; }
-            Volatile.Write(ref state, Done);
-            done.Set();
+            Volatile.Write(ref state.Value, Done);
         }
+    }
+
+    /// <summary>Sleeps until <see cref="Offer"/> or <see cref="Dispose"/> wakes it, unless work came meanwhile.</summary>
+    private void Sleep()
+    {
+        wake.Reset();
+        Interlocked.Exchange(ref sleeping.Value, 1);   // a full fence: then either Offer sees the flag, or we see its work
+        if (Volatile.Read(ref state.Value) != Offered && !stopping) wake.Wait();
+        Volatile.Write(ref sleeping.Value, 0);
     }
 
     /// <summary>Stops the thread.</summary>
     public void Dispose()
     {
         stopping = true;
-        go.Set();
+        wake.Set();
         thread.Join();
-        go.Dispose();
-        done.Dispose();
+        wake.Dispose();
     }
 }

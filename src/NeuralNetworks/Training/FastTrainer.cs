@@ -18,12 +18,24 @@ internal static class FastTrainer
     public static EngineUsed EngineName(int width, int threads = 1) => new(TrainingEngine.Fast, width, threads);
 
     /// <summary>
-    /// Threads for mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/> examples on
-    /// when the machine has a core for each thread of every fast training running in this process (a sweep runs one
-    /// training per core, each then on one thread), else 1. The weights do not depend on it.
+    /// Threads for the steps of mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/>
+    /// examples on when the machine has a core for each thread of every fast training running in this process (a sweep
+    /// runs one training per core), else 1; <see cref="FastNetwork.TwoThreadsEnvironmentVariable"/> overrides it (2: from
+    /// 9 examples on, 1: never). The weights do not depend on it.
     /// </summary>
     public static int ThreadsFor(int batchSize) =>
-        batchSize >= FastNetwork.TwoThreadsFrom && Environment.ProcessorCount >= 2 * Math.Max(1, Volatile.Read(ref running)) ? 2 : 1;
+        Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) switch
+        {
+            "1" => 1,
+            "2" => batchSize > FastNetwork.MaxGroup && CoreForEachOfTwo() ? 2 : 1,
+            _ => batchSize >= FastNetwork.TwoThreadsFrom && CoreForEachOfTwo() ? 2 : 1,
+        };
+
+    /// <summary>Threads for the evaluations between epochs: 2 when there is a core for each (unless the variable is 1), else 1.</summary>
+    public static int EvaluationThreads() =>
+        Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) != "1" && CoreForEachOfTwo() ? 2 : 1;
+
+    private static bool CoreForEachOfTwo() => Environment.ProcessorCount >= 2 * Math.Max(1, Volatile.Read(ref running));
 
     private static int running;   // fast trainings running in this process now
 
@@ -75,7 +87,9 @@ internal static class FastTrainer
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
         CompileTheStep<V>(network, training, options, capacity, threads);
-        using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule());
+        // Evaluations between epochs on two threads whenever there is a core for each (they do not depend on the batch size).
+        int evaluationThreads = options.TestData is null && options.ValidationData is null ? 1 : EvaluationThreads();
+        using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule(), evaluationThreads);
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
         var shiftedLabels = new byte[capacity];
