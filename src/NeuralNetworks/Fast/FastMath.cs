@@ -6,11 +6,9 @@ namespace NeuralNetworks.Fast;
 /// eˣ for the fast kernels, written over the lane type <see cref="ISimdFloats{V}"/> and inlined into them.
 /// </summary>
 /// <remarks>
-/// <para><b>Not used by the kernels</b> (ISimdFloats.Exp calls the runtime's exp): switched on, it moved the trained
-/// networks' last bits, and with them results the course quotes — seed 1's test digits (nielsen 9,442 → 9,410, better
-/// 9,546 → 9,548) and two claims notebooks check: 09's "most noise images get an output above 0.5" (333 of 1,000) and
-/// 10's "the sigmoid wins at η = 0.1" (tanh won). Switching it on is one line per width in FastSimd.cs, once those are
-/// re-measured (docs/performance.md, "Every epoch at full speed").</para>
+/// <para>Switched on, it moved the trained networks' last bits: seed 1's test digits (nielsen 9,442 → 9,410, better
+/// 9,546 → 9,548), and two claims notebooks 09 and 10 made that held for one network's last bits only (they now state
+/// what holds for both).</para>
 /// Why not <c>Vector512.Exp</c>: it is a generic method of the runtime's library that no kernel can inline. It is compiled
 /// unoptimised first and recompiled only once the runtime's tiering sees a quiet moment (100 ms without new methods to
 /// compile), which a training that prints or evaluates between epochs may not give it for seconds: measured with perf,

@@ -28,14 +28,15 @@ internal static class FastNetwork
 
     /// <summary>
     /// Batches of this many examples and more run their steps on two threads when there is a core for each (as two shards,
-    /// with the same result bit for bit as on one). Smaller ones run on one by default: on the 2-core build machine two
-    /// were slower at 10, 32 and 50 examples and faster at 64 and 100 (13:55, seconds per epoch, one thread against two:
-    /// 0.037–0.038 against 0.034–0.035 at 64, 0.035–0.039 against 0.029–0.035 at 100, 0.037–0.041 against 0.040–0.048 at
-    /// 50, 0.037–0.039 against 0.042–0.047 at 32). Each step, the rows of W¹ and of the gradient one core wrote must
-    /// reach the other's cache (a cache line's round trip between the two cores measured 0.5–0.9 µs), which only a large
-    /// enough step pays for (docs/performance.md, "Both cores").
+    /// with the same result bit for bit as on one). Smaller ones run on one by default: on the 2-core build machine, with
+    /// the kernels' own eˣ (FastMath.Exp), two were slower at 10, 32, 64 and 128 examples, even at 100, and faster from 160
+    /// (14:13, seconds per epoch, one thread against two, medians of 7: 0.025 against 0.032 at 64, 0.025–0.037 against
+    /// 0.030–0.034 at 100, 0.027 against 0.030–0.031 at 128, 0.039–0.044 against 0.029–0.035 at 160, 0.028 against 0.020
+    /// at 200, 0.040 against 0.017 at 500). Each step, the rows of W¹ and of the gradient one core wrote must reach the
+    /// other's cache (a cache line's round trip between the two cores measured 0.5–0.9 µs), which only a large enough step
+    /// pays for (docs/performance.md, "Both cores").
     /// </summary>
-    public const int TwoThreadsFrom = 64;
+    public const int TwoThreadsFrom = 160;
 
     /// <summary>
     /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as two shards, a smaller one as its
