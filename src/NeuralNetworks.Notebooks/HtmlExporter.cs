@@ -21,7 +21,7 @@ public enum PageEdition
 /// from the network when it is viewed. In the <see cref="PageEdition.Teacher"/> edition, cells tagged "solution" are
 /// folded under a label; the <see cref="PageEdition.Student"/> edition is exported from notebooks without them.
 /// </summary>
-public sealed partial class HtmlExporter(WebAssets assets, PageEdition edition = PageEdition.Student)
+public sealed class HtmlExporter(WebAssets assets, PageEdition edition = PageEdition.Student)
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
         .UsePipeTables()

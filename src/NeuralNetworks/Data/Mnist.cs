@@ -96,7 +96,7 @@ public static class Mnist
         }
         finally
         {
-            ((IAsyncResult)testPart).AsyncWaitHandle.WaitOne();   // not left running when the training part throws
+            Task.WaitAny(testPart);   // not left running when the training part throws (WaitAny does not throw)
         }
         var test = testPart.GetAwaiter().GetResult();   // its own exception, not wrapped
         bool original = training.Original && test.Original;
