@@ -195,6 +195,18 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
         RefreshWeightsByNeuron();
     }
 
+    /// <summary>Copies W and b of <paramref name="other"/>, a network of the same layout, bit for bit.</summary>
+    public void CopyParametersFrom(FastNetwork<V> other)
+    {
+        if (!Sizes.AsSpan().SequenceEqual(other.Sizes)) throw new ArgumentException("The two networks have different layer sizes.", nameof(other));
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            new ReadOnlySpan<float>(other.WeightsByInput[l], Sizes[l - 1] * Strides[l]).CopyTo(new Span<float>(WeightsByInput[l], Sizes[l - 1] * Strides[l]));
+            new ReadOnlySpan<float>(other.Biases[l], Strides[l]).CopyTo(new Span<float>(Biases[l], Strides[l]));
+        }
+        RefreshWeightsByNeuron();
+    }
+
     /// <summary>A double <see cref="Network"/> of the same kind as <paramref name="template"/> holding the current weights.</summary>
     public Network ToNetwork(Network template)
     {

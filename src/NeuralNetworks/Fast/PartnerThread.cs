@@ -72,6 +72,9 @@ internal sealed class PartnerThread : IDisposable
         if (Volatile.Read(ref sleeping.Value) == 1) wake.Set();
     }
 
+    /// <summary>True once the partner has run the offered part (then <see cref="Finish"/> returns at once).</summary>
+    public bool IsDone => Volatile.Read(ref state.Value) == Done;
+
     /// <summary>Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
     public void Finish()
     {

@@ -50,14 +50,16 @@ internal static class FastTrainer
     /// Trains as <see cref="GradientDescent.Train"/> does, in float32, with the kernels of <paramref name="width"/>
     /// bits (512, 256 or 128; null: the widest this CPU accelerates, else 256) on <paramref name="threads"/> threads
     /// (1 or 2; null: <see cref="ThreadsFor"/>). Tests pass 256 and 128 to prove those variants on an AVX-512 machine,
-    /// and 1 and 2 threads to prove the same weights.
+    /// and 1 and 2 threads to prove the same weights; <paramref name="background"/> true or false to prove that an
+    /// evaluation on the other core (<see cref="BackgroundEvaluation{V}"/>; null: when the steps use one thread and there
+    /// is a core for each) records the same history in the same order.
     /// </summary>
-    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null) =>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
-            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
-            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize))),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
@@ -78,7 +80,7 @@ internal static class FastTrainer
     // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
     // would otherwise run unoptimised until on-stack replacement swaps it out.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads) where V : struct, ISimdFloats<V>
+    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
         threads = Math.Clamp(threads, 1, 2);
@@ -90,44 +92,75 @@ internal static class FastTrainer
         // Evaluations between epochs on two threads whenever there is a core for each (they do not depend on the batch size).
         int evaluationThreads = options.TestData is null && options.ValidationData is null ? 1 : EvaluationThreads();
         using var fast = new FastNetwork<V>(network, capacity, threads, options.ToUpdateRule(), evaluationThreads);
+        // When the steps use one thread, each epoch's evaluation runs on the other core during the next epoch (not after
+        // the last one, and not when a snapshot or early stopping needs the network at the end of the epoch).
+        bool evaluated = options.TestData is not null || options.ValidationData is not null,
+             possible = evaluated && !options.RecordSnapshots && options.EarlyStoppingPatience == 0;
+        using var overlapped = possible && (background ?? (threads == 1 && evaluationThreads == 2)) ? new BackgroundEvaluation<V>(network, options) : null;
         // With MaxShift, each batch's moved copies go here first (examples 0…m−1), with their labels.
         var shifted = new byte[options.MaxShift > 0 ? (long)capacity * n0 : 0];
         var shiftedLabels = new byte[capacity];
         var firstRows = Enumerable.Range(0, capacity).ToArray();
-        fixed (byte* pixels = training.AllPixelBytes)
-        fixed (byte* labels = training.AllLabels)
-        fixed (byte* movedPixels = shifted)
-        fixed (byte* movedLabels = shiftedLabels)
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
-            {
-                var clock = Stopwatch.StartNew();
-                var order = run.ShuffledOrder();
-                for (int start = 0, step = 1; start < order.Length; start += m, step++)
+        try
+        {
+            fixed (byte* pixels = training.AllPixelBytes)
+            fixed (byte* labels = training.AllLabels)
+            fixed (byte* movedPixels = shifted)
+            fixed (byte* movedLabels = shiftedLabels)
+                for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
-                    options.CancellationToken.ThrowIfCancellationRequested();
-                    int count = Math.Min(m, order.Length - start), after = start + count;
-                    var rows = order.AsSpan(start, count);
-                    double cost;
-                    if (options.MaxShift > 0)
+                    var clock = Stopwatch.StartNew();
+                    var order = run.ShuffledOrder();
+                    for (int start = 0, step = 1; start < order.Length; start += m, step++)
                     {
-                        var shifts = run.Shifts(count);
-                        for (int x = 0; x < count; x++)
+                        options.CancellationToken.ThrowIfCancellationRequested();
+                        if (overlapped?.Pending is not null && (overlapped.IsDone || run.ReportsProgressAfter(step)))
                         {
-                            Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
-                                shifted.AsSpan(x * n0, n0));
-                            shiftedLabels[x] = labels[rows[x]];
+                            clock.Stop();   // the previous epoch's bookkeeping is not this epoch's time
+                            EpochEvaluated(run, overlapped, network);
+                            clock.Start();
                         }
-                        cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                        int count = Math.Min(m, order.Length - start), after = start + count;
+                        var rows = order.AsSpan(start, count);
+                        double cost;
+                        if (options.MaxShift > 0)
+                        {
+                            var shifts = run.Shifts(count);
+                            for (int x = 0; x < count; x++)
+                            {
+                                Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
+                                    shifted.AsSpan(x * n0, n0));
+                                shiftedLabels[x] = labels[rows[x]];
+                            }
+                            cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                        }
+                        else
+                            cost = fast.Gradient(pixels, labels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
+                        run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
+                        fast.Step(options.LearningRateAt(epoch));
                     }
-                    else
-                        cost = fast.Gradient(pixels, labels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
-                    run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                    fast.Step(options.LearningRateAt(epoch));
+                    double seconds = clock.Elapsed.TotalSeconds;
+                    if (overlapped?.Pending is not null) EpochEvaluated(run, overlapped, network);   // slower than an epoch
+                    if (overlapped is not null && epoch < options.Epochs) overlapped.Start(fast, epoch, seconds, run.EndSteps());
+                    else if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
                 }
-                double seconds = clock.Elapsed.TotalSeconds;
-                if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
-            }
+        }
+        catch when (overlapped?.Pending is not null)
+        {
+            // Stopped or diverged during an epoch whose predecessor was still being evaluated: report that epoch first,
+            // as if it had been evaluated before this one began; a failure of its own gives way to the first.
+            try { EpochEvaluated(run, overlapped, network); }
+            catch (Exception) { }
+            throw;
+        }
         return run.Finish(fast.ToNetwork(network));
+    }
+
+    /// <summary>Records the epoch <paramref name="background"/> evaluated, with its results (as after that epoch).</summary>
+    private static void EpochEvaluated<V>(TrainingRun run, BackgroundEvaluation<V> background, Network network) where V : struct, ISimdFloats<V>
+    {
+        var (epoch, seconds, trainingCost, evaluated, results) = background.Finish(network);
+        run.EpochDone(epoch, seconds, evaluated, results, trainingCost);
     }
 
     /// <summary>

@@ -60,8 +60,21 @@ internal sealed class TrainingRun
         stepCosts?.Add(cost);
         epochCostSum += cost;
         epochSteps++;
-        if (options.ProgressEverySteps > 0 && step % options.ProgressEverySteps == 0 && step < StepsPerEpoch)
+        if (ReportsProgressAfter(step))
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, step, StepsPerEpoch, epochCostSum / epochSteps, null));
+    }
+
+    /// <summary>Whether <see cref="StepDone"/> tells the progress reporter about step <paramref name="step"/> of an epoch.</summary>
+    public bool ReportsProgressAfter(int step) =>
+        options.ProgressEverySteps > 0 && step % options.ProgressEverySteps == 0 && step < StepsPerEpoch && options.Progress is not null;
+
+    /// <summary>Ends an epoch's steps: their mean cost, and the sums set back to 0 for the next epoch.</summary>
+    public double EndSteps()
+    {
+        double mean = epochCostSum / epochSteps;
+        epochCostSum = 0;
+        epochSteps = 0;
+        return mean;
     }
 
     public bool EpochDone(int epoch, Network network, double seconds) => EpochDone(epoch, seconds, () => network, null);
@@ -71,7 +84,8 @@ internal sealed class TrainingRun
     /// <param name="seconds">Time the epoch's steps took.</param>
     /// <param name="network">The network now; asked only when a snapshot is kept or the test data must be evaluated by <see cref="Evaluation.Evaluate(Network, DataSet)"/>.</param>
     /// <param name="evaluate">Mean cost and accuracy on the test data, when an implementation measures them itself (same definitions as <see cref="Evaluation.Evaluate(Network, DataSet)"/>).</param>
-    public bool EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate)
+    /// <param name="trainingCost">The mean step cost of the epoch, when <see cref="EndSteps"/> took it already (the next epoch's steps began before this call).</param>
+    public bool EpochDone(int epoch, double seconds, Func<Network> network, Func<DataSet, (double Cost, double Accuracy)>? evaluate, double? trainingCost = null)
     {
         (double Cost, double Accuracy)? Measured(DataSet? data)
         {
@@ -83,13 +97,11 @@ internal sealed class TrainingRun
         }
         var validation = Measured(options.ValidationData);
         var test = Measured(options.TestData);
-        var record = new EpochRecord(epoch, epochCostSum / epochSteps, test?.Cost, test?.Accuracy, seconds,
+        var record = new EpochRecord(epoch, trainingCost ?? EndSteps(), test?.Cost, test?.Accuracy, seconds,
             validation?.Cost, validation?.Accuracy);
         epochs.Add(record);
         if (snapshots is not null) snapshots.Add(Snapshot(epoch, network()));
         options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, StepsPerEpoch, StepsPerEpoch, record.TrainingCost, record));
-        epochCostSum = 0;
-        epochSteps = 0;
         return earlyStopping is not null && earlyStopping.ShouldStop(epoch, validation!.Value.Accuracy, network);
     }
 
