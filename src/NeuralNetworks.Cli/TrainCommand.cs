@@ -100,7 +100,9 @@ public static class TrainCommand
             (options.Schedule == LearningRateSchedule.Constant ? "" : $" (schedule {options.Schedule})") + $", {setup.Description}, seed {options.Seed}");
         output.Flush();
 
+        var tableCompiled = Task.Run(() => TrainingReport.CompileEpochTable(live));   // on the other core, while training runs on this one
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);
+        tableCompiled.GetAwaiter().GetResult();
 
         output.WriteLine();
         console.Write(TrainingReport.EpochTable(result.History));

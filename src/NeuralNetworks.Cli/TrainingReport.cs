@@ -55,7 +55,18 @@ internal static class TrainingReport
         $"epoch {epoch}/{epochs}  cost {(double.IsNaN(cost) ? "…" : cost.ToString("0.0000", CultureInfo.InvariantCulture))}  " +
         $"test accuracy {(accuracy is double a ? Percent(a) : "…")}";
 
-    public static Table EpochTable(TrainingHistory history)
+    /// <summary>The table of the epochs printed after training.</summary>
+    public static Table EpochTable(TrainingHistory history) => EpochTable(history.Epochs);
+
+    /// <summary>
+    /// Draws a table like the one printed after training into a console that writes nowhere, with the settings of a
+    /// <paramref name="live"/> console or a plain one: the first table of a process takes about 0.1 s to compile (measured:
+    /// 90–110 ms for the first, 5–8 ms for a second one), which <c>train</c> spends on the other core while it trains.
+    /// </summary>
+    public static void CompileEpochTable(bool live) =>
+        CreateConsole(TextWriter.Null, live).Write(EpochTable([new EpochRecord(1, 0.5, 0.5, 0.5, 0.5)]));
+
+    private static Table EpochTable(IEnumerable<EpochRecord> epochs)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(new TableColumn("Epoch").RightAligned())
@@ -63,7 +74,7 @@ internal static class TrainingReport
             .AddColumn(new TableColumn("Test cost").RightAligned())
             .AddColumn(new TableColumn("Test accuracy").RightAligned())
             .AddColumn(new TableColumn("Seconds").RightAligned());
-        foreach (var e in history.Epochs)
+        foreach (var e in epochs)
         {
             table.AddRow(
                 e.Epoch.ToString(CultureInfo.InvariantCulture),
