@@ -274,6 +274,47 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void Files_verified_by_their_hash_load_the_same_data_without_the_CRC_and_still_check_the_length()
+    {
+        // Mnist loads the bundled files this way once their SHA-256 matched: the CRC-32 of the inflated bytes is skipped,
+        // the length in the trailer is not. The same bytes come out as with every check.
+        var pixels = Enumerable.Range(0, 5000 * 6).Select(i => (byte)(i * 7 % 251)).ToArray();
+        var labels = Enumerable.Range(0, 5000).Select(i => (byte)(i % 10)).ToArray();
+        string images = Write("many-images.gz", Gzip(ImagesBytes(5000, 2, 3, pixels))), labelsPath = Write("many-labels.gz", Gzip(LabelsBytes(labels)));
+
+        var checkedFully = Idx.LoadDataSet(images, labelsPath, "checked", 10, verifiedByHash: false);
+        var verified = Idx.LoadDataSet(images, labelsPath, "verified", 10, verifiedByHash: true);
+
+        Assert.Equal(checkedFully.AllPixelBytes.ToArray(), verified.AllPixelBytes.ToArray());
+        Assert.Equal(checkedFully.Labels, verified.Labels);
+        Assert.Equal(pixels, verified.AllPixelBytes.ToArray());
+
+        var crc = Gzip(LabelsBytes(labels));
+        crc[^8] ^= 1;   // a CRC nobody checks in this mode: the hash that vouched for the file would have differed
+        var length = Gzip(LabelsBytes(labels));
+        length[^2] ^= 1;
+        string crcPath = Write("crc-verified.gz", crc), lengthPath = Write("isize-verified.gz", length);
+        Assert.Equal(labels, Idx.LoadDataSet(images, crcPath, "verified", 10, verifiedByHash: true).Labels);
+        Rejects(() => Idx.LoadDataSet(images, crcPath, "checked", 10, verifiedByHash: false), crcPath, "CRC-32 mismatch");
+        Rejects(() => Idx.LoadDataSet(images, lengthPath, "verified", 10, verifiedByHash: true), lengthPath, "length mismatch", "damaged");
+    }
+
+    [Fact]
+    [Trait("Category", Category.Mnist)]
+    public void The_bundled_MNIST_loads_the_same_bytes_with_and_without_the_CRC()
+    {
+        string folder = Mnist.FindDataDirectory();
+        string images = Path.Combine(folder, Mnist.TestImagesFile), labels = Path.Combine(folder, Mnist.TestLabelsFile);
+
+        var verified = Idx.LoadDataSet(images, labels, "verified", 10, verifiedByHash: true);
+        var checkedFully = Idx.LoadDataSet(images, labels, "checked", 10, verifiedByHash: false);
+
+        Assert.Equal(10_000, verified.Count);
+        Assert.True(checkedFully.AllPixelBytes.SequenceEqual(verified.AllPixelBytes));
+        Assert.Equal(checkedFully.Labels, verified.Labels);
+    }
+
+    [Fact]
     public void A_flipped_CRC_is_refused_as_a_CRC_mismatch_and_a_flipped_length_as_a_length_mismatch()
     {
         var crc = Gzip(SomeLabels);

@@ -27,12 +27,20 @@ internal sealed class GzipFile : Stream
     private int memberNumber;
     private long memberLength;       // bytes inflated from the current member
     private bool finished;
+    private readonly bool verifiedByHash;
 
     /// <summary>Starts reading <paramref name="compressed"/>, the bytes of <paramref name="file"/> (named in messages).</summary>
-    public GzipFile(byte[] compressed, string file)
+    /// <param name="compressed">The whole file.</param>
+    /// <param name="file">Its path, for messages.</param>
+    /// <param name="verifiedByHash">The bytes were found equal to a published file of one member by their SHA-256 (as
+    /// <see cref="Mnist"/> checks the bundled files): inflating them gives that file's data, so the CRC-32 of what comes out
+    /// (37 ms of the 47 MB of MNIST's training images on the loading thread) is not computed, and the trailer is the last
+    /// 8 bytes; its length is still checked.</param>
+    public GzipFile(byte[] compressed, string file, bool verifiedByHash = false)
     {
         this.compressed = compressed;
         this.file = file;
+        this.verifiedByHash = verifiedByHash;
     }
 
     /// <summary>ISIZE of the last member as the file's last four bytes claim it: the decompressed size mod 2³²
@@ -60,7 +68,7 @@ internal sealed class GzipFile : Stream
             }
             if (got > 0)
             {
-                crc = Crc32.Append(crc, buffer[..got]);
+                if (!verifiedByHash) crc = Crc32.Append(crc, buffer[..got]);
                 memberLength += got;
                 return got;
             }
@@ -130,6 +138,15 @@ internal sealed class GzipFile : Stream
     {
         member!.Dispose();
         member = null;
+        if (verifiedByHash)
+        {
+            uint recorded = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(^4));
+            if (compressed.Length - dataStart < 8 || recorded != (uint)memberLength)
+                throw Invalid($"length mismatch: the trailer records {recorded:N0} bytes (ISIZE) but {memberLength:N0} were inflated; the file is damaged");
+            next = compressed.Length;
+            finished = true;
+            return;
+        }
         Span<byte> trailer = stackalloc byte[8];
         uint actualCrc = crc;
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, actualCrc);

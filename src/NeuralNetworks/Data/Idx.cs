@@ -58,11 +58,16 @@ public static class Idx
     /// <exception cref="FileNotFoundException">One of the files does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is invalid, a label is not below <paramref name="classCount"/>,
     /// or the two files hold different numbers of examples.</exception>
-    public static DataSet LoadDataSet(string imagesPath, string labelsPath, string? name = null, int? classCount = null)
+    public static DataSet LoadDataSet(string imagesPath, string labelsPath, string? name = null, int? classCount = null) =>
+        LoadDataSet(imagesPath, labelsPath, name, classCount, verifiedByHash: false);
+
+    /// <summary><see cref="LoadDataSet(string, string, string?, int?)"/> of two gzip files whose bytes were found equal to
+    /// published ones by their SHA-256 (<paramref name="verifiedByHash"/>: see <see cref="GzipFile(byte[], string, bool)"/>).</summary>
+    internal static DataSet LoadDataSet(string imagesPath, string labelsPath, string? name, int? classCount, bool verifiedByHash)
     {
         if (classCount is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "A class count must be between 1 and 256 (labels are bytes).");
-        using var images = IdxFile.Open(imagesPath, ImagesMagic, ["image count", "rows", "columns"], "images", "pixel");
-        using var labels = IdxFile.Open(labelsPath, LabelsMagic, ["label count"], "labels", "label");
+        using var images = IdxFile.Open(imagesPath, ImagesMagic, ["image count", "rows", "columns"], "images", "pixel", verifiedByHash);
+        using var labels = IdxFile.Open(labelsPath, LabelsMagic, ["label count"], "labels", "label", verifiedByHash);
         name ??= Path.GetFileName(Path.GetDirectoryName(images.File)) ?? "data";
         if (images.Sizes[0] != labels.Sizes[0])
             throw new InvalidDataException(
@@ -143,7 +148,7 @@ public static class Idx
         public int[] Sizes { get; }
 
         /// <summary>Opens <paramref name="path"/>, tells gzip from raw IDX by the first bytes, and reads and checks the header.</summary>
-        public static IdxFile Open(string path, int expectedMagic, string[] dimensionNames, string kind, string dataKind)
+        public static IdxFile Open(string path, int expectedMagic, string[] dimensionNames, string kind, string dataKind, bool verifiedByHash = false)
         {
             ArgumentNullException.ThrowIfNull(path);
             string file = Path.GetFullPath(path);
@@ -170,7 +175,7 @@ public static class Idx
                     var compressed = new byte[fileLength];
                     raw.ReadExactly(compressed);
                     raw.Dispose();
-                    stream = gzip = new GzipFile(compressed, file);
+                    stream = gzip = new GzipFile(compressed, file, verifiedByHash);
                 }
                 else if (!(first.Length >= 2 && first[0] == 0 && first[1] == 0))
                 {

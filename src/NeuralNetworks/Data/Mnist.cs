@@ -12,7 +12,7 @@ namespace NeuralNetworks.Data;
 /// Which files the hashes check: a pair of files (images and labels) in a folder named <c>data/mnist</c>, the
 /// bundled copy, must be the original MNIST files; so must a pair of which one file is (it claims to be MNIST,
 /// so the other is a damaged copy). A pair where neither file matches is another data set: it is loaded after
-/// the structural checks of <see cref="Idx.LoadDataSet"/>, and <see cref="MnistData.IsOriginal"/> is false.
+/// the structural checks of <see cref="Idx.LoadDataSet(string, string, string?, int?)"/>, and <see cref="MnistData.IsOriginal"/> is false.
 /// </remarks>
 public static class Mnist
 {
@@ -186,7 +186,7 @@ public static class Mnist
             DataSet data;
             try
             {
-                data = Idx.LoadDataSet(images, labels, name, original ? 10 : null);
+                data = Idx.LoadDataSet(images, labels, name, original ? 10 : null, verifiedByHash: verifyChecksums && original);
             }
             catch (InvalidDataException e) when (!verifyChecksums && ChangedCopy(folder) is { } changed)
             {
