@@ -52,7 +52,7 @@ public static class RecipeBench
 
         var table = new Table().AddColumns("implementation", "whole process s", "training s", "test accuracy", "peak MB", "× our whole process");
         foreach (var row in rows)
-            table.AddRow(Markup.Escape(row.Name), $"{row.ProcessSeconds:0.0}", $"{row.TrainingSeconds:0.0}",
+            table.AddRow(Markup.Escape(row.Name), $"{row.ProcessSeconds:0.00}", $"{row.TrainingSeconds:0.00}",
                 $"{row.TestAccuracy:P2} ({row.Correct:N0} / {row.TestCount:N0})", $"{row.PeakMegabytes:0}", $"{row.ProcessSeconds / rows[0].ProcessSeconds:0.0}");
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"load average at the end: {BenchCommand.LoadAverage()}");
