@@ -74,9 +74,7 @@ public static class BenchCommand
             var dataDir = parse.GetValue(data) is { } d ? CheckFolder(d, "--data") : null;
             if (parse.GetValue(recipe) is { } name)
             {
-                var key = name.Trim().ToLowerInvariant();
-                if (!TrainingRecipe.All.ContainsKey(key))
-                    throw new UsageException($"--recipe {name}: no such recipe" + Cli.Suggest(name, TrainingRecipe.All.Keys.ToList(), "recipes"));
+                var key = TrainingOptionSet.RecipeNamed(name).Key;
                 var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, endToEnd }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (clashes.Count > 0)

@@ -75,8 +75,13 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
     private readonly Option<TrainingRecipe?> recipe = CommandOptions.Parsed<TrainingRecipe?>("--recipe",
         "Train a documented recipe (its network and options; training options given beside it, such as --epochs, override the recipe's): " +
         string.Join("; ", TrainingRecipe.All.Values.Select(r => $"{r.Key} ({r.Name}, m = {r.Options.BatchSize}, {r.Options.Epochs} epochs)")),
-        text => TrainingRecipe.All.TryGetValue(text.Trim().ToLowerInvariant(), out var found) ? found
-            : throw new UsageException($"--recipe {text}: no such recipe" + Cli.Suggest(text, TrainingRecipe.All.Keys.ToList(), "recipes")));
+        text => RecipeNamed(text));
+
+    /// <summary>The recipe <paramref name="text"/> names (any case, spaces around ignored), for <c>--recipe</c> of any command.</summary>
+    /// <exception cref="UsageException">No recipe has that name; the message suggests the nearest.</exception>
+    public static TrainingRecipe RecipeNamed(string text) =>
+        TrainingRecipe.All.TryGetValue(text.Trim().ToLowerInvariant(), out var found) ? found
+            : throw new UsageException($"--recipe {text}: no such recipe" + Cli.Suggest(text, TrainingRecipe.All.Keys.ToList(), "recipes"));
     private readonly Option<int?> epochs = CommandOptions.Int("--epochs", $"Passes over the training set [default: {defaultEpochs}]");
     private readonly Option<int?> batchSize = CommandOptions.Int("--batch-size", "Examples per gradient step, m [default: 10]");
     private readonly Option<double?> learningRate = CommandOptions.Double("--learning-rate", "η, the step size, with a decimal point [default: 3.0]");
