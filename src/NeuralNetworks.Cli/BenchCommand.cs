@@ -109,6 +109,8 @@ public static class BenchCommand
         var peak = FmaPeak.Measure();
         AnsiConsole.WriteLine($"FMA peak (float32, Vector{peak.VectorBits}, 12 independent chains, best of 40 trials): one core {peak.OneCore:0} GFLOP/s, " +
                               $"{peak.Cores} cores at once {peak.AllCores:0} GFLOP/s");
+        if (CacheLineRoundTrip.Measure() is { } roundTrip)
+            AnsiConsole.WriteLine($"A cache line's round trip between two threads (ping-pong on one 64-byte line, median of 5 rounds of 100,000): {roundTrip:0.00} µs");
         if (peak.Cores > 1 && peak.AllCores < 1.5 * peak.OneCore)
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {peak.Cores} cores at once reached only {peak.AllCores / peak.OneCore:0.00}× one core: other work held a core, so the percentages of the all-core peak below are of a figure this run did not see; measure on a quiet machine.");
 
