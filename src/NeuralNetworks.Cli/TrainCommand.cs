@@ -102,7 +102,7 @@ public static class TrainCommand
 
         var tableCompiled = Task.Run(() => TrainingReport.CompileEpochTable(live));   // on the other core, while training runs on this one
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);
-        tableCompiled.GetAwaiter().GetResult();
+        Task.WaitAny(tableCompiled);   // only compiling: should it fail, the table below is drawn anyway, and the network saved
 
         output.WriteLine();
         console.Write(TrainingReport.EpochTable(result.History));

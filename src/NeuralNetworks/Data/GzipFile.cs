@@ -34,7 +34,7 @@ internal sealed class GzipFile : Stream
     /// <param name="file">Its path, for messages.</param>
     /// <param name="verifiedByHash">The bytes were found equal to a published file of one member by their SHA-256 (as
     /// <see cref="Mnist"/> checks the bundled files): inflating them gives that file's data, so the CRC-32 of what comes out
-    /// (37 ms of the 47 MB of MNIST's training images on the loading thread) is not computed, and the trailer is the last
+    /// (measured: loading MNIST in <c>train</c> 0.44 → 0.40 s without it) is not computed, and the trailer is the last
     /// 8 bytes; its length is still checked.</param>
     public GzipFile(byte[] compressed, string file, bool verifiedByHash = false)
     {

@@ -17,10 +17,7 @@ internal static class HeadlessChromium
         var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            $"--user-data-dir={Path.Combine(work, "profile")}",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            .. Browser.HeadlessChromium.OfflineSwitches(Path.Combine(work, "profile")),
             .. extra,
             $"--virtual-time-budget={(int)virtualTime.TotalMilliseconds}", "--dump-dom", address,
         ];

@@ -18,17 +18,22 @@ internal sealed partial class HeadlessChromium : IDisposable
     private readonly string profile;
     private int nextId;
 
+    /// <summary>
+    /// The switches every browser test starts Chromium with: headless, a profile of its own in <paramref name="profile"/>,
+    /// no background traffic, and every host name unresolvable, so that nothing can leave the machine.
+    /// </summary>
+    public static string[] OfflineSwitches(string profile) =>
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND", $"--user-data-dir={profile}",
+    ];
+
     private HeadlessChromium(string executable, int width, int height)
     {
         profile = Path.Combine(Path.GetTempPath(), "nn-chromium-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[]
-                 {
-                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--host-resolver-rules=MAP * ~NOTFOUND", $"--user-data-dir={profile}",
-                     $"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank",
-                 })
+        foreach (var arg in (string[])[.. OfflineSwitches(profile), $"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank"])
             start.ArgumentList.Add(arg);
         browser = Process.Start(start)!;
         try
