@@ -32,9 +32,10 @@ internal static class FastNetwork
     /// the kernels' own eˣ (FastMath.Exp), two were slower at 10, 32, 64 and 128 examples, even at 100, and faster from 160
     /// (14:13, seconds per epoch, one thread against two, medians of 7: 0.025 against 0.032 at 64, 0.025–0.037 against
     /// 0.030–0.034 at 100, 0.027 against 0.030–0.031 at 128, 0.039–0.044 against 0.029–0.035 at 160, 0.028 against 0.020
-    /// at 200, 0.040 against 0.017 at 500). Each step, the rows of W¹ and of the gradient one core wrote must reach the
-    /// other's cache (a cache line's round trip between the two cores measured 0.5–0.9 µs), which only a large enough step
-    /// pays for (docs/performance.md, "Both cores").
+    /// at 200, 0.040 against 0.017 at 500). Each step pays for two hand-offs and for the cache lines one core wrote and the
+    /// other reads (a round trip between the two cores measured 0.5–0.9 µs); and on that machine two threads running the
+    /// step's memory-heavy loops at once each ran up to twice as slow as one alone, even with almost nothing shared. Only a
+    /// large enough step pays for that (docs/performance.md, "Both cores").
     /// </summary>
     public const int TwoThreadsFrom = 160;
 
