@@ -499,25 +499,16 @@ public class FastPathTests
     private static async Task<string> BenchEndToEndInAChildProcess(params (string Name, string Value)[] environment)
     {
         var output = Path.Combine(Path.GetTempPath(), $"nn-simd-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"), "bench", "--end-to-end", output, "--epochs", "1", "--data", Mnist.FindDataDirectory() })
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         try
         {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            try { await process.WaitForExitAsync(limit.Token); }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("bench --end-to-end did not finish within 2 minutes");
-            }
-            string printed = await stdout, errors = await stderr;
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{printed}\n{errors}");
-            return printed;
+            var run = await Task.Run(() => ChildProcess.Run(start, TimeSpan.FromMinutes(2)));
+            Assert.False(run.TimedOut, "bench --end-to-end did not finish within 2 minutes");
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+            return run.Stdout;
         }
         finally
         {

@@ -101,10 +101,8 @@ internal static class Requires
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(python, ["-c", $"import {module}"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            process.StandardError.ReadToEnd();
-            process.WaitForExit(60_000);
-            return process.HasExited && process.ExitCode == 0;
+            var run = ChildProcess.Run(new ProcessStartInfo(python, ["-c", $"import {module}"]), TimeSpan.FromMinutes(1));
+            return run.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -14,7 +14,7 @@ internal static class HeadlessChromium
     public static string DumpDom(string chromium, string work, string address, string name, TimeSpan virtualTime, TimeSpan timeout,
         params string[] extra)
     {
-        var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(chromium);
         string[] args =
         [
             .. Browser.HeadlessChromium.OfflineSwitches(Path.Combine(work, "profile")),
@@ -22,16 +22,9 @@ internal static class HeadlessChromium
             $"--virtual-time-budget={(int)virtualTime.TotalMilliseconds}", "--dump-dom", address,
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var browser = Process.Start(start)!;
-        var dom = browser.StandardOutput.ReadToEndAsync();
-        var log = browser.StandardError.ReadToEndAsync();
-        if (!browser.WaitForExit(timeout))
-        {
-            browser.Kill(entireProcessTree: true);
-            Assert.Fail($"{name}: chromium did not finish within {timeout.TotalSeconds:0} s");
-        }
-        browser.WaitForExit();
-        Assert.True(browser.ExitCode == 0, $"{name}: chromium exited with {browser.ExitCode}: {log.Result}");
-        return dom.Result;
+        var browser = ChildProcess.Run(start, timeout);
+        Assert.False(browser.TimedOut, $"{name}: chromium did not finish within {timeout.TotalSeconds:0} s");
+        Assert.True(browser.ExitCode == 0, $"{name}: chromium exited with {browser.ExitCode}: {browser.Stderr}");
+        return browser.Stdout;
     }
 }

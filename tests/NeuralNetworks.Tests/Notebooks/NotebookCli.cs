@@ -32,8 +32,6 @@ public static class NotebookCli
             Requires.Trait(Category.Notebooks, $"starts a notebook kernel (notebooks {args[1]})");
         var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
@@ -44,16 +42,8 @@ public static class NotebookCli
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
 
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the CLI did not finish within {limit.TotalSeconds} s: notebooks {string.Join(' ', args)}");
-        }
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result, watch.Elapsed);
+        var run = ChildProcess.Run(start, limit);
+        Assert.False(run.TimedOut, $"the CLI did not finish within {limit.TotalSeconds} s: {string.Join(' ', args)}");
+        return new CliResult(run.ExitCode, run.Stdout, run.Stderr, run.Elapsed);
     }
 }

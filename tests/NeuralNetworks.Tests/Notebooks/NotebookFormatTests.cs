@@ -25,16 +25,10 @@ public sealed partial class NotebookFormatTests(ExportedNotebooks exported)
     {
         // Debian's python3-nbformat (which jupyter-nbconvert brings) validates against the official schema.
         var python = Requires.Python(Category.Notebooks, "nbformat");
-        var check = Process.Start(new ProcessStartInfo(python,
-            ["-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", exported.PathOf(name)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = check.StandardOutput.ReadToEnd();
-        var stderr = check.StandardError.ReadToEnd();
-        check.WaitForExit();
-        Assert.True(check.ExitCode == 0 && stdout.Contains("valid"), stderr);
+        var check = ChildProcess.Run(new ProcessStartInfo(python,
+            ["-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", exported.PathOf(name)]),
+            TimeSpan.FromMinutes(2));
+        Assert.True(check.ExitCode == 0 && check.Stdout.Contains("valid"), check.TimedOut ? "nbformat did not finish within 2 minutes" : check.Stderr);
     }
 
     private static List<string> Nbformat45Problems(JsonObject notebook)

@@ -143,26 +143,13 @@ internal static class JupyterStockKernel
     /// <summary>Runs a program and collects what it printed; environment values override this process's.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Exec(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory };
         // `dotnet test` leaves MSBuild settings in the environment that would steer the notebook's own `dotnet build`.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToArray())
             start.Environment.Remove(key);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, stdout.Result, $"{stderr.Result}\n{file} timed out after {timeout}");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var run = ChildProcess.Run(start, timeout);
+        return (run.ExitCode, run.Stdout, run.TimedOut ? $"{run.Stderr}\n{file} timed out after {timeout}" : run.Stderr);
     }
 }
 
