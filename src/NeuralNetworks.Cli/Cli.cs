@@ -68,7 +68,7 @@ public static class Cli
         while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
         (int code, string line) = e switch
         {
-            UsageException => (UsageError, e.Message),
+            UsageException => (UsageError, $"{e.Message} (see --help)"),   // as a parse error says it
             ChildProcessException child => (child.ExitCode, child.Message),
             // A missing data file or folder: the command line (--data) points at the wrong place.
             FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message),
