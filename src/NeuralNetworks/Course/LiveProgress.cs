@@ -94,15 +94,21 @@ public sealed class LiveProgress : IProgress<TrainingProgress>
     /// Displays <paramref name="first"/> in the running notebook cell and returns how to rewrite it, or null when no
     /// .NET Interactive kernel is running a cell in this process.
     /// </summary>
+    /// <remarks>
+    /// Through <c>KernelInvocationContextExtensions.Display</c>, whose display and updates carry one display id. The
+    /// notebook helper <c>Kernel.display</c> of the last kernel (1.0.0-beta.26120.1) gives its updates another id than its
+    /// display, so no front end could match them: the project's runner appended the last update below a display stuck at
+    /// its first state, and Jupyter dropped the updates.
+    /// </remarks>
     private static Action<string>? KernelDisplay(object? first)
     {
         var interactive = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive");
-        var context = interactive?.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext");
-        var kernel = interactive?.GetType("Microsoft.DotNet.Interactive.Kernel");
-        if (context?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is null || kernel is null)
+        var contextType = interactive?.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext");
+        var extensions = interactive?.GetType("Microsoft.DotNet.Interactive.KernelInvocationContextExtensions");
+        if (contextType?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is not { } context || extensions is null)
             return null;
-        var display = kernel.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]);
-        var shown = display?.Invoke(null, [first, new[] { "text/plain" }]);
+        var display = extensions.GetMethod("Display", BindingFlags.Public | BindingFlags.Static, [contextType, typeof(object), typeof(string[])]);
+        var shown = display?.Invoke(null, [context, first, new[] { "text/plain" }]);
         var update = shown?.GetType().GetMethod("Update", [typeof(object)]);
         if (shown is null || update is null) return null;
         return text => update.Invoke(shown, [text]);

@@ -146,7 +146,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         var error = outputs.FirstOrDefault(o => (string?)o["output_type"] == "error");
         Assert.True(error is null, $"{name}: {error?["evalue"]}\n{run}");
         Assert.True(File.Exists(Path.Combine(handout.SiteFolder, stem + ".html")), "no exported page");
-        return string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => Text(o["text"]!)));
+        return string.Concat(outputs.Select(Execution.PrintedText));
     }
 
     /// <summary>Runs a handout's notebook in the stock kernel through Jupyter; asserts it ran without an error; returns what it printed.</summary>
@@ -159,7 +159,7 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
             var run = JupyterStockKernel.Run(Path.Combine(handout.Folder, name), outFolder, output, handout.Environment);
             Assert.True(run.ExitCode == 0, run.Log);
             Assert.Empty(run.Errors);
-            return string.Concat(run.Streams.Select(s => s.Text));
+            return run.Printed;
         }
         finally
         {
@@ -179,8 +179,21 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         Assert.True(warning is null, $"{name} printed a compiler warning: {warning}");
     }
 
+    /// <summary>
+    /// Every live progress display (<see cref="LiveProgress"/>) in what a notebook printed ends at its last epoch: none is
+    /// left at an earlier state ("training: 1 of 30 epochs done") or inside an epoch. Such a leftover means the display
+    /// and its updates did not share a display id, so the page shows training stop and start again.
+    /// </summary>
+    internal static void AssertProgressDisplaysEnded(string name, string printed)
+    {
+        foreach (System.Text.RegularExpressions.Match done in System.Text.RegularExpressions.Regex.Matches(printed, @"training: (\d+) of (\d+) epochs done"))
+            Assert.True(done.Groups[1].Value == done.Groups[2].Value, $"{name} shows a progress display never brought up to date: '{done.Value}'");
+        Assert.DoesNotMatch(@"training: epoch \d+/\d+, step", printed);
+    }
+
     private void AssertChecksPassed(string name, string printed)
     {
+        AssertProgressDisplaysEnded(name, printed);
         int passed = printed.Split('\n').Count(line => line.StartsWith('✓'));
         output.WriteLine($"{name}: {passed} checks passed");
         Assert.DoesNotContain("✗", printed);
@@ -264,6 +277,7 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
         int exercises = System.Text.RegularExpressions.Regex.Matches(source, @"Check\.Answer\(").Count;
         int unanswered = printed.Split('\n').Count(line => line.StartsWith('◌') && line.Contains(Check.NotAnsweredYet));
         CourseNotebookTests.AssertNoCompilerWarning(name, printed);
+        CourseNotebookTests.AssertProgressDisplaysEnded(name, printed);
         output.WriteLine($"{name} (student copy): {exercises} exercises, {unanswered} said not answered yet");
         Assert.DoesNotContain("✗", printed);
         Assert.Equal(exercises, unanswered);

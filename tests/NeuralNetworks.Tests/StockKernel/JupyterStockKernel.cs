@@ -178,6 +178,18 @@ internal sealed record Execution(int ExitCode, string Log, JsonObject? Notebook)
         where (string?)o.Output["output_type"] == "stream"
         select (o.Source, Text(o.Output["text"]!));
 
+    /// <summary>What a reader sees as text, in order: the printed text and the plain text of every display (a live
+    /// progress display is one).</summary>
+    public string Printed => string.Concat(Outputs.Select(o => PrintedText(o.Output)));
+
+    /// <summary>An output's printed text, or its plain text when it is a display; else "".</summary>
+    public static string PrintedText(JsonObject output) => (string?)output["output_type"] switch
+    {
+        "stream" => Text(output["text"]!),
+        "display_data" when output["data"]?["text/plain"] is { } plain => Text(plain) + "\n",
+        _ => "",
+    };
+
     /// <summary>Every error output, as "ename: evalue".</summary>
     public IEnumerable<string> Errors =>
         from o in Outputs
