@@ -171,7 +171,7 @@ public sealed class NotebookKernel : IDisposable
 
     // Display ids are kept out of the saved JSON (nbformat keeps them in "transient", which is not written).
     // An update whose id matches no earlier display (the C# helper's display(...).Update(...) in this kernel
-    // version publishes a different id) is appended as a new display_data.
+    // version publishes a different id than its display: docs/notebook-runner.md) is appended as a new display_data.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, string> _displayIds = new();
 
     private JsonObject? FindDisplay(JsonArray outputs, string? valueId) => valueId is null

@@ -13,7 +13,8 @@ namespace NeuralNetworks.Course;
 /// </summary>
 /// <remarks>
 /// The library does not reference the notebook kernel: it looks for the .NET Interactive kernel already loaded in the
-/// process and uses its <c>Kernel.display(…)</c> and <c>DisplayedValue.Update(…)</c> when a cell is running.
+/// process and uses its <c>KernelInvocationContextExtensions.Display(…)</c> and <c>DisplayedValue.Update(…)</c> when a cell
+/// is running.
 /// Within an epoch the display is rewritten at most every <see cref="MinimumInterval"/>.
 /// </remarks>
 public sealed class LiveProgress : IProgress<TrainingProgress>
