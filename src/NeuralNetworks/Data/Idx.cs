@@ -172,7 +172,7 @@ public static class Idx
                 if (first.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
                 {
                     if (fileLength > Array.MaxLength) throw Invalid(file, $"a gzip file of {fileLength:N0} bytes is larger than this reader handles ({Array.MaxLength:N0})");
-                    var compressed = new byte[fileLength];
+                    var compressed = LargeArrays.Uninitialized((int)fileLength);   // filled at once
                     raw.ReadExactly(compressed);
                     raw.Dispose();
                     stream = gzip = new GzipFile(compressed, file, verifiedByHash);
@@ -246,7 +246,7 @@ public static class Idx
             // memory: the data is read in chunks and only what really arrives is held.
             if (gzip is null || gzip.LastSizeField == (uint)(length + 4 + 4 * Sizes.Length))
             {
-                data = GC.AllocateUninitializedArray<byte>(length);   // filled below, or not returned
+                data = LargeArrays.Uninitialized(length);   // filled below, or not returned
                 int got = Fill(stream, data);
                 if (got < length) throw Truncated(got);
             }
