@@ -9,8 +9,8 @@ public class LargeArraysTests
     [Fact]
     public void A_small_array_is_an_ordinary_one_of_its_length()
     {
-        var array = LargeArrays.Uninitialized(1000);
-        Assert.Equal(1000, array.Length);
+        var array = LargeArrays.Uninitialized(1000, out bool advised);
+        Assert.Equal((1000, false), (array.Length, advised));
     }
 
     [Fact]
@@ -21,8 +21,8 @@ public class LargeArraysTests
         if (!File.Exists(setting) || File.ReadAllText(setting).Contains("[never]", StringComparison.Ordinal))
             Requires.Missing($"this kernel's transparent huge pages are off ({setting})");
 
-        var array = LargeArrays.Uninitialized(16 << 20);
-        Assert.True(LargeArrays.LastAdviceTaken, "madvise(MADV_HUGEPAGE) was refused or not found");
+        var array = LargeArrays.Uninitialized(16 << 20, out bool advised);
+        Assert.True(advised, "madvise(MADV_HUGEPAGE) was refused or not found");
         Array.Fill(array, (byte)1);   // the first writes: the page faults that get the huge pages
         ulong start = (ulong)System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);   // pinned: it stays there
         long kilobytes = AnonHugePagesKilobytes(start, start + (ulong)array.Length);

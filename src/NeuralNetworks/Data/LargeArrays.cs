@@ -25,31 +25,31 @@ internal static partial class LargeArrays
     /// A new array of <paramref name="length"/> bytes whose contents are not set (the caller fills all of it), pinned in
     /// memory, its whole 2 MB pages advised to be huge before anything touches them.
     /// </summary>
-    public static byte[] Uninitialized(int length)
+    public static byte[] Uninitialized(int length) => Uninitialized(length, out _);
+
+    /// <summary><see cref="Uninitialized(int)"/>, and whether Linux took the advice (false for a small array, or elsewhere).</summary>
+    internal static byte[] Uninitialized(int length, out bool advised)
     {
+        advised = false;
         if (length < HugePagesFrom || !OperatingSystem.IsLinux()) return GC.AllocateUninitializedArray<byte>(length);
         var array = GC.AllocateUninitializedArray<byte>(length, pinned: true);   // pinned: its address is the one advised
-        AdviseHugePages(array);
+        advised = AdviseHugePages(array);
         return array;
     }
 
-    /// <summary>Whether the last <see cref="Uninitialized"/> of a large array on Linux was given the advice (for the tests).</summary>
-    internal static bool LastAdviceTaken { get; private set; }
-
-    private static unsafe void AdviseHugePages(byte[] array)
+    private static unsafe bool AdviseHugePages(byte[] array)
     {
         fixed (byte* start = array)
         {
             nuint first = ((nuint)start + HugePage - 1) & ~(nuint)(HugePage - 1), end = ((nuint)start + (nuint)array.Length) & ~(nuint)(HugePage - 1);
-            LastAdviceTaken = false;
-            if (end <= first) return;
+            if (end <= first) return false;
             try
             {
-                LastAdviceTaken = madvise((void*)first, end - first, MadviseHugePage) == 0;
+                return madvise((void*)first, end - first, MadviseHugePage) == 0;
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {
-                // No C library under that name (not glibc): an ordinary array, filled a little more slowly.
+                return false;   // no C library under that name (not glibc): an ordinary array, filled a little more slowly
             }
         }
     }
