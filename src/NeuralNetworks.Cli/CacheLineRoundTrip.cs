@@ -6,8 +6,9 @@ namespace NeuralNetworks.Cli;
 /// <summary>
 /// How long one cache line takes to go from one core to another and back, measured: two threads take turns writing a
 /// counter alone on its 64-byte line, each spinning until the other has written (a "ping-pong"). The fast path's two
-/// threads pay this at every hand-off and for every line of weights or gradients the other core wrote last, which is
-/// what limits the two-thread rows of <c>bench</c> (docs/performance.md, "Both cores").
+/// threads pay this at every hand-off and for every line of weights or gradients the other core wrote last. It is not
+/// what limits the two-thread rows of <c>bench</c> most: with almost no lines crossing, two threads still each ran up
+/// to twice as slow as one alone (docs/performance.md, "Both cores").
 /// </summary>
 public static class CacheLineRoundTrip
 {
