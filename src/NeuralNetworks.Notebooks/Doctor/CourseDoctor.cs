@@ -788,12 +788,7 @@ public static class CourseDoctor
             {
                 foreach (var cell in JsonNode.Parse(File.ReadAllText(notebook))?["cells"] as JsonArray ?? [])
                 {
-                    var source = cell?["source"] switch
-                    {
-                        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
-                        JsonValue value => (string?)value ?? "",
-                        _ => "",
-                    };
+                    var source = NotebookFile.MultilineText(cell?["source"]);
                     var match = Regex.Match(source, $@"#r\s+""nuget:\s*{PackageId}\s*,\s*(?<version>[^""\s]+)\s*""");
                     if (match.Success) return match.Groups["version"].Value;
                 }

@@ -201,9 +201,6 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         Assert.DoesNotContain(Check.NotAnsweredYet, printed);   // the teacher's copy answers every exercise
         Assert.True(passed > 0, $"{name} printed no ✓: its checks did not run");
     }
-
-    private static string Text(JsonNode node) =>
-        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
 }
 
 /// <summary>

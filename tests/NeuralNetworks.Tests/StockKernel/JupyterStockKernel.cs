@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NeuralNetworks.Notebooks;
 using NeuralNetworks.Tests.Setup;
 
 namespace NeuralNetworks.Tests.StockKernel;
@@ -170,13 +171,13 @@ internal sealed record Execution(int ExitCode, string Log, JsonObject? Notebook)
     public IEnumerable<(string Source, string Html)> Html =>
         from o in Outputs
         where o.Output["data"]?["text/html"] is not null
-        select (o.Source, Text(o.Output["data"]!["text/html"]!));
+        select (o.Source, NotebookFile.MultilineText(o.Output["data"]!["text/html"]!));
 
     /// <summary>The printed (stdout/stderr) text of every cell.</summary>
     public IEnumerable<(string Source, string Text)> Streams =>
         from o in Outputs
         where (string?)o.Output["output_type"] == "stream"
-        select (o.Source, Text(o.Output["text"]!));
+        select (o.Source, NotebookFile.MultilineText(o.Output["text"]!));
 
     /// <summary>What a reader sees as text, in order: the printed text and the plain text of every display (a live
     /// progress display is one).</summary>
@@ -185,8 +186,8 @@ internal sealed record Execution(int ExitCode, string Log, JsonObject? Notebook)
     /// <summary>An output's printed text, or its plain text when it is a display; else "".</summary>
     public static string PrintedText(JsonObject output) => (string?)output["output_type"] switch
     {
-        "stream" => Text(output["text"]!),
-        "display_data" when output["data"]?["text/plain"] is { } plain => Text(plain) + "\n",
+        "stream" => NotebookFile.MultilineText(output["text"]!),
+        "display_data" when output["data"]?["text/plain"] is { } plain => NotebookFile.MultilineText(plain) + "\n",
         _ => "",
     };
 
@@ -195,7 +196,4 @@ internal sealed record Execution(int ExitCode, string Log, JsonObject? Notebook)
         from o in Outputs
         where (string?)o.Output["output_type"] == "error"
         select $"{o.Output["ename"]}: {o.Output["evalue"]}";
-
-    private static string Text(JsonNode node) =>
-        node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
 }
