@@ -98,14 +98,14 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
         {
             int k = inputList[t];
             var row = V.Load(weights + (long)k * stride);
-            z0 = V.FusedMultiplyAdd(V.Create(a0[k]), row, z0);
-            if (TCount.Value > 1) z1 = V.FusedMultiplyAdd(V.Create(a1[k]), row, z1);
-            if (TCount.Value > 2) z2 = V.FusedMultiplyAdd(V.Create(a2[k]), row, z2);
-            if (TCount.Value > 3) z3 = V.FusedMultiplyAdd(V.Create(a3[k]), row, z3);
-            if (TCount.Value > 4) z4 = V.FusedMultiplyAdd(V.Create(a4[k]), row, z4);
-            if (TCount.Value > 5) z5 = V.FusedMultiplyAdd(V.Create(a5[k]), row, z5);
-            if (TCount.Value > 6) z6 = V.FusedMultiplyAdd(V.Create(a6[k]), row, z6);
-            if (TCount.Value > 7) z7 = V.FusedMultiplyAdd(V.Create(a7[k]), row, z7);
+            z0 = V.FusedMultiplyAddBroadcast(a0 + k, row, z0);
+            if (TCount.Value > 1) z1 = V.FusedMultiplyAddBroadcast(a1 + k, row, z1);
+            if (TCount.Value > 2) z2 = V.FusedMultiplyAddBroadcast(a2 + k, row, z2);
+            if (TCount.Value > 3) z3 = V.FusedMultiplyAddBroadcast(a3 + k, row, z3);
+            if (TCount.Value > 4) z4 = V.FusedMultiplyAddBroadcast(a4 + k, row, z4);
+            if (TCount.Value > 5) z5 = V.FusedMultiplyAddBroadcast(a5 + k, row, z5);
+            if (TCount.Value > 6) z6 = V.FusedMultiplyAddBroadcast(a6 + k, row, z6);
+            if (TCount.Value > 7) z7 = V.FusedMultiplyAddBroadcast(a7 + k, row, z7);
         }
         z0.Store(z);
         if (TCount.Value > 1) z1.Store(z + stride);
@@ -189,22 +189,22 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
             int k = inputList[t];
             float* row = target + (long)k * stride;
             var g = TTarget.MovesWeights ? V.Zero : V.Load(row);
-            g = V.FusedMultiplyAdd(V.Create(a0[k]), d0, g);
-            if (TCount.Value > 1) g = V.FusedMultiplyAdd(V.Create(a1[k]), d1, g);
-            if (TCount.Value > 2) g = V.FusedMultiplyAdd(V.Create(a2[k]), d2, g);
-            if (TCount.Value > 3) g = V.FusedMultiplyAdd(V.Create(a3[k]), d3, g);
-            if (TCount.Value > 4) g = V.FusedMultiplyAdd(V.Create(a4[k]), d4, g);
-            if (TCount.Value > 5) g = V.FusedMultiplyAdd(V.Create(a5[k]), d5, g);
-            if (TCount.Value > 6) g = V.FusedMultiplyAdd(V.Create(a6[k]), d6, g);
-            if (TCount.Value > 7) g = V.FusedMultiplyAdd(V.Create(a7[k]), d7, g);
-            if (TCount.Value > 8) g = V.FusedMultiplyAdd(V.Create(a8[k]), d8, g);
-            if (TCount.Value > 9) g = V.FusedMultiplyAdd(V.Create(a9[k]), d9, g);
-            if (TCount.Value > 10) g = V.FusedMultiplyAdd(V.Create(a10[k]), d10, g);
-            if (TCount.Value > 11) g = V.FusedMultiplyAdd(V.Create(a11[k]), d11, g);
-            if (TCount.Value > 12) g = V.FusedMultiplyAdd(V.Create(a12[k]), d12, g);
-            if (TCount.Value > 13) g = V.FusedMultiplyAdd(V.Create(a13[k]), d13, g);
-            if (TCount.Value > 14) g = V.FusedMultiplyAdd(V.Create(a14[k]), d14, g);
-            if (TCount.Value > 15) g = V.FusedMultiplyAdd(V.Create(a15[k]), d15, g);
+            g = V.FusedMultiplyAddBroadcast(a0 + k, d0, g);
+            if (TCount.Value > 1) g = V.FusedMultiplyAddBroadcast(a1 + k, d1, g);
+            if (TCount.Value > 2) g = V.FusedMultiplyAddBroadcast(a2 + k, d2, g);
+            if (TCount.Value > 3) g = V.FusedMultiplyAddBroadcast(a3 + k, d3, g);
+            if (TCount.Value > 4) g = V.FusedMultiplyAddBroadcast(a4 + k, d4, g);
+            if (TCount.Value > 5) g = V.FusedMultiplyAddBroadcast(a5 + k, d5, g);
+            if (TCount.Value > 6) g = V.FusedMultiplyAddBroadcast(a6 + k, d6, g);
+            if (TCount.Value > 7) g = V.FusedMultiplyAddBroadcast(a7 + k, d7, g);
+            if (TCount.Value > 8) g = V.FusedMultiplyAddBroadcast(a8 + k, d8, g);
+            if (TCount.Value > 9) g = V.FusedMultiplyAddBroadcast(a9 + k, d9, g);
+            if (TCount.Value > 10) g = V.FusedMultiplyAddBroadcast(a10 + k, d10, g);
+            if (TCount.Value > 11) g = V.FusedMultiplyAddBroadcast(a11 + k, d11, g);
+            if (TCount.Value > 12) g = V.FusedMultiplyAddBroadcast(a12 + k, d12, g);
+            if (TCount.Value > 13) g = V.FusedMultiplyAddBroadcast(a13 + k, d13, g);
+            if (TCount.Value > 14) g = V.FusedMultiplyAddBroadcast(a14 + k, d14, g);
+            if (TCount.Value > 15) g = V.FusedMultiplyAddBroadcast(a15 + k, d15, g);
             if (TTarget.MovesWeights) V.FusedMultiplyAdd(s, g, V.Load(row)).Store(row);   // W += (−η/m)·Σₓ, one rounding
             else g.Store(row);
         }

@@ -49,6 +49,14 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>left · right + addend, rounded once.</summary>
     static abstract V FusedMultiplyAdd(V left, V right, V addend);
 
+    /// <summary>
+    /// *<paramref name="scalar"/> · <paramref name="right"/> + <paramref name="addend"/> per lane, rounded once: the same as
+    /// <see cref="FusedMultiplyAdd(V, V, V)"/> of <see cref="Create"/>(*scalar), in one instruction with AVX-512 (the float
+    /// is read as an embedded broadcast, vfmadd231ps zmm, zmm, [mem]{1to16}, where <c>FusedMultiplyAdd(Create(x), …)</c>
+    /// compiled to a broadcast, an FMA and a register move).
+    /// </summary>
+    static abstract V FusedMultiplyAddBroadcast(float* scalar, V right, V addend);
+
     /// <summary>eˣ per lane (<see cref="FastMath.Exp{V}"/>: the same in every width, and compiled into the kernel that uses it).</summary>
     static abstract V Exp(V x);
 
@@ -126,6 +134,7 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 FusedMultiplyAdd(Floats512 left, Floats512 right, Floats512 addend) => new(Vector512.FusedMultiplyAdd(left.v, right.v, addend.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 FusedMultiplyAddBroadcast(float* scalar, Floats512 right, Floats512 addend) => new(Vector512.FusedMultiplyAdd(Vector512.Create(*scalar), right.v, addend.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Exp(Floats512 x) => FastMath.Exp(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Round(Floats512 x) => new(Vector512.Round(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 PowerOfTwo(Floats512 n) => new(Vector512.ShiftLeft(Vector512.ConvertToInt32(n.v) + Vector512.Create(127), 23).AsSingle());
@@ -194,6 +203,12 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 FusedMultiplyAdd(Floats256 left, Floats256 right, Floats256 addend) => new(Vector256.FusedMultiplyAdd(left.lo, right.lo, addend.lo), Vector256.FusedMultiplyAdd(left.hi, right.hi, addend.hi));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Floats256 FusedMultiplyAddBroadcast(float* scalar, Floats256 right, Floats256 addend)
+    {
+        var left = Vector256.Create(*scalar);
+        return new(Vector256.FusedMultiplyAdd(left, right.lo, addend.lo), Vector256.FusedMultiplyAdd(left, right.hi, addend.hi));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Exp(Floats256 x) => FastMath.Exp(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Round(Floats256 x) => new(Vector256.Round(x.lo), Vector256.Round(x.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 PowerOfTwo(Floats256 n) => new(PowerOfTwo(n.lo), PowerOfTwo(n.hi));
@@ -281,6 +296,12 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 FusedMultiplyAdd(Floats128 left, Floats128 right, Floats128 addend) => new(Vector128.FusedMultiplyAdd(left.a, right.a, addend.a), Vector128.FusedMultiplyAdd(left.b, right.b, addend.b), Vector128.FusedMultiplyAdd(left.c, right.c, addend.c), Vector128.FusedMultiplyAdd(left.d, right.d, addend.d));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Floats128 FusedMultiplyAddBroadcast(float* scalar, Floats128 right, Floats128 addend)
+    {
+        var left = Vector128.Create(*scalar);
+        return new(Vector128.FusedMultiplyAdd(left, right.a, addend.a), Vector128.FusedMultiplyAdd(left, right.b, addend.b), Vector128.FusedMultiplyAdd(left, right.c, addend.c), Vector128.FusedMultiplyAdd(left, right.d, addend.d));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Exp(Floats128 x) => FastMath.Exp(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 Round(Floats128 x) => new(Vector128.Round(x.a), Vector128.Round(x.b), Vector128.Round(x.c), Vector128.Round(x.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 PowerOfTwo(Floats128 n) => new(PowerOfTwo(n.a), PowerOfTwo(n.b), PowerOfTwo(n.c), PowerOfTwo(n.d));
