@@ -57,6 +57,25 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void A_check_that_checks_nothing_is_never_a_pass()
+    {
+        // What a student gets by declaring, in the answer cell, a class or variable the check cell calls: the check
+        // still runs, but reaches none of the course's checks. That must not count as ✓.
+        int? answer = 1;
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 4 (largestFactor)", answer, _ => { }));
+
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Answer("Exercise 4 (largestFactor)", answer, _ => { }));
+        Assert.Contains("✗ Exercise 4 (largestFactor): the check ran no checks on your answer", Printed);
+        var recorded = Check.Results[^1];
+        Assert.Equal(ExerciseOutcome.Failed, recorded.Outcome);
+        Assert.Contains("a name the check uses", recorded.Message);
+        Assert.False(Check.Summary());
+
+        Assert.True(Check.Answer("Exercise 4 (largestFactor)", answer, k => Check.Equal("largestFactor", 1, k)));   // one real check: a pass
+    }
+
+    [Fact]
     public void The_summary_counts_unanswered_exercises_apart_from_checks()
     {
         int? none = null;

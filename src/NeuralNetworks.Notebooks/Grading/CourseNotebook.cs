@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NeuralNetworks.Notebooks.Grading;
 
@@ -169,6 +172,69 @@ public sealed partial class CourseNotebook
             Metadata(cells[check.Index])[GradingKey] = new JsonObject { ["role"] = "check", ["exercises"] = new JsonArray(check.Exercises.Select(e => (JsonNode?)e).ToArray()) };
         if (SetupCell is { } setup) Metadata(cells[setup])[GradingKey] = new JsonObject { ["role"] = "setup" };
         return (notebook, origins);
+    }
+
+    /// <summary>
+    /// The names a submission's answer cells declare that a later check cell uses, besides the answer's own variables and
+    /// what the course's answer cell declares: a variable, method or type of the same name as one the check reads (say
+    /// <c>var sigma = Activation.ReLU;</c>, or a class <c>Exercises</c>) would change what the check compares the answer
+    /// with, or what it runs. The first such name per answer cell, with the check cell that uses it.
+    /// </summary>
+    /// <param name="submission">The student's notebook.</param>
+    public IReadOnlyList<(AnswerCell Answer, string Name, int CheckCell)> Shadowing(NotebookFile submission)
+    {
+        var found = new List<(AnswerCell, string, int)>();
+        foreach (var (index, (source, origin)) in TakeAnswers(submission))
+        {
+            if (origin is not (AnswerOrigin.ById or AnswerOrigin.ByOrder)) continue;
+            var answer = Answers.First(a => a.Index == index);
+            var own = new HashSet<string>(TopLevelNames(answer.Source).Concat(answer.Variables), StringComparer.Ordinal);
+            var hit = (from name in TopLevelNames(source)
+                       where !own.Contains(name)
+                       from check in Checks
+                       where check.Index > index && MentionsIdentifier(StripComments(NotebookFile.Source(StudentCopy.Cells[check.Index])), name)
+                       select (name, check.Index)).FirstOrDefault();
+            if (hit.name is not null) found.Add((answer, hit.name, hit.Index));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The names a cell declares at the top level of a C# script: variables, local functions and methods, and types
+    /// (classes, structs, records, interfaces, enums, delegates). A cell that does not parse declares what parses.
+    /// </summary>
+    public static IReadOnlyList<string> TopLevelNames(string source)
+    {
+        var root = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(kind: SourceCodeKind.Script)).GetCompilationUnitRoot();
+        var names = new List<string>();
+        foreach (var member in root.Members)
+        {
+            switch (member)
+            {
+                case GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local }:
+                    names.AddRange(local.Declaration.Variables.Select(v => v.Identifier.ValueText));
+                    break;
+                case GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax function }:
+                    names.Add(function.Identifier.ValueText);
+                    break;
+                case FieldDeclarationSyntax field:
+                    names.AddRange(field.Declaration.Variables.Select(v => v.Identifier.ValueText));
+                    break;
+                case MethodDeclarationSyntax method:
+                    names.Add(method.Identifier.ValueText);
+                    break;
+                case PropertyDeclarationSyntax property:
+                    names.Add(property.Identifier.ValueText);
+                    break;
+                case BaseTypeDeclarationSyntax type:
+                    names.Add(type.Identifier.ValueText);
+                    break;
+                case DelegateDeclarationSyntax type:
+                    names.Add(type.Identifier.ValueText);
+                    break;
+            }
+        }
+        return names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
     }
 
     // The submission's answer cells: by id first; the rest in order among the submission's own answer cells (tagged

@@ -103,6 +103,14 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
 
         var notes = new List<string> { $"graded {file.Origin}" };
         notes.AddRange(submission.Notes);
+        var refused = new Dictionary<int, (GradeResult, string)>();
+        foreach (var (answer, name, check) in course.Shadowing(notebook))
+        {
+            var message = $"{answer.Name} declares `{name}`, a name the check (cell {check + 1}) uses: that could change what the check "
+                          + $"compares your answer with, so this answer was not run. Give your own variables, methods and classes other names";
+            refused[answer.Index] = (GradeResult.Failed, message);
+            notes.Add(message);
+        }
         var runs = 0;
         var grades = NotebookGrading.Grade(course, submission.Student, options.Limits, leftOut =>
         {
@@ -110,7 +118,7 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
             var (assembled, origins) = course.Assemble(notebook, leftOut);
             if (runs == 1) notes.AddRange(Origins(course, origins));
             return RunWorker(assembled, folder, runs);
-        });
+        }, refused);
         return grades with { Notes = [.. notes, .. grades.Notes] };
     }
 

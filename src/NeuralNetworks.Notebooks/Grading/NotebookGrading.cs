@@ -27,9 +27,12 @@ public static class NotebookGrading
     /// <param name="student">The student, for the rows.</param>
     /// <param name="limits">The limits, for the messages and the number of runs.</param>
     /// <param name="run">Runs the notebook with the given answer cells left unanswered; returns what happened.</param>
-    public static NotebookGrades Grade(CourseNotebook course, string student, GradingLimits limits, Func<IReadOnlySet<int>, Attempt> run)
+    /// <param name="refused">Answer cells not to run, each with the grade and message of the exercises its checks read
+    /// (an answer that declares a name its check uses: <see cref="CourseNotebook.Shadowing"/>).</param>
+    public static NotebookGrades Grade(CourseNotebook course, string student, GradingLimits limits, Func<IReadOnlySet<int>, Attempt> run,
+        IReadOnlyDictionary<int, (GradeResult Result, string Message)>? refused = null)
     {
-        var leftOut = new Dictionary<int, (GradeResult Result, string Message)>();
+        var leftOut = new Dictionary<int, (GradeResult Result, string Message)>(refused ?? new Dictionary<int, (GradeResult, string)>());
         var final = new Dictionary<int, IReadOnlyList<ExerciseGrade>>();
         var notes = new List<string>();
         Attempt? last = null;

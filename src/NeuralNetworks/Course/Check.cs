@@ -223,6 +223,17 @@ public static class Check
             return ThrowOnFailure ? throw new CheckFailedException(exercise, line) : false;
         }
         firstFailure = session.FirstFailure;
+        if (session.Failed == failedBefore && session.Passed == passedBefore)
+        {
+            // Nothing was checked: the check cell no longer reaches the course's checks, e.g. an answer cell declared a
+            // class or variable of the same name as one the check uses. Never a pass.
+            var line = $"✗ {exercise}: the check ran no checks on your answer — does your answer cell declare a class, method or variable "
+                       + "with a name the check uses? Answer only by setting the answer variable, then run the check again";
+            Interlocked.Increment(ref session.Failed);
+            Out.WriteLine(line);
+            Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, line));
+            return ThrowOnFailure ? throw new CheckFailedException(exercise, line) : false;
+        }
         bool passed = session.Failed == failedBefore;
         Record(passed
             ? new ExerciseResult(exercise, ExerciseOutcome.Passed, $"{session.Passed - passedBefore} check{(session.Passed - passedBefore == 1 ? "" : "s")} passed")

@@ -64,6 +64,57 @@ public sealed class ExerciseCellsTests
     }
 
     [Fact]
+    public void An_answer_cell_that_declares_a_name_its_check_uses_is_found()
+    {
+        // Two ways a student could make a wrong answer pass notebook 04's checks (found by trying, 2026-12-04): σ swapped
+        // for ReLU beside a wrong number (the check computes the right one from `sigma`), and an Exercises class of their
+        // own whose Sigmoid checks nothing.
+        var course = CourseNotebook.Load(Path.Combine(NotebookFiles.NotebooksFolder, "04-sigmoid.ipynb"));
+        var submission = course.StudentCopy.Clone();
+        SetSource(submission, "n04-42", "double? largestFactor = 1;\nvar sigma = Activation.ReLU;");
+        SetSource(submission, "9a2c5e17", "Func<double, double> mySigmoid = z => 0.5;\nstatic class Exercises { public static void Sigmoid(Func<double, double> f) { } }");
+        SetSource(submission, "5e0c8b39", "double Half(double x) => x / 2;\nvar mine = 1.0;\nFunc<double, double> mySigmoidPrime = z => Half(z);");
+
+        var found = course.Shadowing(submission);
+
+        Assert.Equal(["9a2c5e17:Exercises", "n04-42:sigma"], found.Select(f => $"{f.Answer.Id}:{f.Name}").Order());
+        var sigma = found.Single(f => f.Name == "sigma");
+        Assert.Equal(course.Checks.Single(c => c.Answers.Contains(sigma.Answer.Index)).Index, sigma.CheckCell);
+        Assert.Empty(course.Shadowing(course.StudentCopy.Clone()));   // the course's own answer cells declare only their answers
+    }
+
+    [Fact]
+    public void The_solutions_declare_no_name_a_check_uses()
+    {
+        // The teacher's worked solutions, handed in as answers, are never refused: what a check-name rule allows.
+        foreach (var path in NotebookFiles.All)
+        {
+            var course = CourseNotebook.Load(path);
+            var teacher = NotebookFile.Load(path);
+            var submission = course.StudentCopy.Clone();
+            foreach (var answer in course.Answers)
+            {
+                var at = teacher.Cells.ToList().FindIndex(c => (string?)c["id"] == answer.Id);
+                var solution = teacher.Cells.Skip(at + 1).FirstOrDefault(c => CourseNotebook.HasTag(c, CourseNotebook.SolutionTag));
+                if (solution is null) continue;
+                SetSource(submission, answer.Id, answer.Source + "\n" + NotebookFile.Source(solution));
+            }
+            Assert.True(course.Shadowing(submission).Count == 0,
+                $"{course.Name}: {string.Join(", ", course.Shadowing(submission).Select(f => $"{f.Name} in cell {f.Answer.Index + 1}"))}");
+        }
+    }
+
+    [Theory]
+    [InlineData("double? x = null;", "x")]
+    [InlineData("var a = 1; int b = 2, c = 3;", "a b c")]
+    [InlineData("double Half(double x) => x / 2;\nclass Helper { }\nrecord R(int A);\nenum E { One }\ndelegate int D();", "Half Helper R E D")]
+    [InlineData("static class Exercises { public static void Sigmoid(Func<double, double> f) { } }", "Exercises")]
+    [InlineData("largestFactor = 0.25 * 0.25 * 0.25;\nConsole.WriteLine(largestFactor);", "")]
+    [InlineData("var broken = ;", "broken")]
+    public void The_names_a_cell_declares_at_the_top_level_are_read_by_the_CSharp_parser(string source, string names) =>
+        Assert.Equal(names.Split(' ', StringSplitOptions.RemoveEmptyEntries), CourseNotebook.TopLevelNames(source));
+
+    [Fact]
     public void Only_the_answer_cells_of_a_submission_are_taken_its_edited_setup_and_checks_are_not()
     {
         var course = Tagged();

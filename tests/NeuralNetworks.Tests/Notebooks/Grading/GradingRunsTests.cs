@@ -47,6 +47,26 @@ public sealed class GradingRunsTests
     }
 
     [Fact]
+    public void A_refused_answer_is_run_unanswered_and_its_exercise_gets_the_refusal()
+    {
+        // The run the grader makes when it refuses answer 1 (it declared a name its check uses): that cell runs as the course
+        // gives it, so the check records "not answered"; the grade is the refusal, the other exercises are graded as usual.
+        var leftOutSeen = new List<int>();
+        var attempt = new Attempt(Cells(
+            Ran(CheckAt(0), results: Open("Exercise 1 (product)")),
+            Ran(CheckAt(1), results: Passed("Exercise 2 (square)")),
+            Ran(CheckAt(2), results: Open("Exercise 3 (ones)"))), AttemptEnd.Finished, null, 0, "");
+        var refusal = "your answer cell (cell 4: product) declares `Check`, a name the check (cell 6) uses";
+
+        var grades = NotebookGrading.Grade(course, "ada", Limits, leftOut => { leftOutSeen.AddRange(leftOut); return attempt; },
+            new Dictionary<int, (GradeResult, string)> { [AnswerAt(0)] = (GradeResult.Failed, refusal) }).Grades;
+
+        Assert.Equal([AnswerAt(0)], leftOutSeen);
+        Assert.Equal([GradeResult.Failed, GradeResult.Passed, GradeResult.NotAnswered], grades.Select(g => g.Result));
+        Assert.Equal(refusal, grades[0].Message);
+    }
+
+    [Fact]
     public void Each_exercise_gets_what_its_check_cell_recorded()
     {
         var attempt = new Attempt(Cells(
