@@ -175,10 +175,10 @@ public sealed partial class CourseNotebook
     }
 
     /// <summary>
-    /// The names a submission's answer cells declare that a later check cell uses, besides the answer's own variables and
-    /// what the course's answer cell declares: a variable, method or type of the same name as one the check reads (say
-    /// <c>var sigma = Activation.ReLU;</c>, or a class <c>Exercises</c>) would change what the check compares the answer
-    /// with, or what it runs. The first such name per answer cell, with the check cell that uses it.
+    /// The names a submission's answer cells declare or assign that a later check cell uses, besides the answer's own
+    /// variables and what the course's answer cell declares: a variable, method or type of the same name as one the check
+    /// reads (say <c>var sigma = Activation.ReLU;</c>, <c>sigma = Activation.ReLU;</c>, or a class <c>Exercises</c>) would
+    /// change what the check compares the answer with, or what it runs. The first such name per answer cell, with the check cell that uses it.
     /// </summary>
     /// <param name="submission">The student's notebook.</param>
     public IReadOnlyList<(AnswerCell Answer, string Name, int CheckCell)> Shadowing(NotebookFile submission)
@@ -189,7 +189,7 @@ public sealed partial class CourseNotebook
             if (origin is not (AnswerOrigin.ById or AnswerOrigin.ByOrder)) continue;
             var answer = Answers.First(a => a.Index == index);
             var own = new HashSet<string>(TopLevelNames(answer.Source).Concat(answer.Variables), StringComparer.Ordinal);
-            var hit = (from name in TopLevelNames(source)
+            var hit = (from name in TopLevelNames(source).Concat(AssignedNames(source)).Distinct()
                        where !own.Contains(name)
                        from check in Checks
                        where check.Index > index && MentionsIdentifier(StripComments(NotebookFile.Source(StudentCopy.Cells[check.Index])), name)
@@ -197,6 +197,36 @@ public sealed partial class CourseNotebook
             if (hit.name is not null) found.Add((answer, hit.name, hit.Index));
         }
         return found;
+    }
+
+    /// <summary>
+    /// The names a cell assigns to (<c>x = …</c>, <c>x += …</c>, <c>x++</c>) that it does not declare itself: variables of
+    /// earlier cells it changes, now or when a function it defines runs.
+    /// </summary>
+    public static IReadOnlyList<string> AssignedNames(string source)
+    {
+        var root = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(kind: SourceCodeKind.Script)).GetCompilationUnitRoot();
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in root.DescendantNodes())
+        {
+            switch (node)
+            {
+                case VariableDeclaratorSyntax v: declared.Add(v.Identifier.ValueText); break;
+                case ParameterSyntax p: declared.Add(p.Identifier.ValueText); break;
+                case ForEachStatementSyntax f: declared.Add(f.Identifier.ValueText); break;
+                case SingleVariableDesignationSyntax d: declared.Add(d.Identifier.ValueText); break;
+                case LocalFunctionStatementSyntax l: declared.Add(l.Identifier.ValueText); break;
+                case CatchDeclarationSyntax c: declared.Add(c.Identifier.ValueText); break;
+            }
+        }
+        var targets = root.DescendantNodes().Select(node => node switch
+        {
+            AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } => name.Identifier.ValueText,
+            PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax name } u when u.IsKind(SyntaxKind.PreIncrementExpression) || u.IsKind(SyntaxKind.PreDecrementExpression) => name.Identifier.ValueText,
+            PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax name } => name.Identifier.ValueText,
+            _ => null,
+        });
+        return targets.OfType<string>().Where(n => !declared.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

@@ -106,7 +106,7 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
         var refused = new Dictionary<int, (GradeResult, string)>();
         foreach (var (answer, name, check) in course.Shadowing(notebook))
         {
-            var message = $"{answer.Name} declares `{name}`, a name the check (cell {check + 1}) uses: that could change what the check "
+            var message = $"{answer.Name} declares or assigns `{name}`, a name the check (cell {check + 1}) uses: that could change what the check "
                           + $"compares your answer with, so this answer was not run. Give your own variables, methods and classes other names";
             refused[answer.Index] = (GradeResult.Failed, message);
             notes.Add(message);

@@ -73,12 +73,13 @@ public sealed class ExerciseCellsTests
         var submission = course.StudentCopy.Clone();
         SetSource(submission, "n04-42", "double? largestFactor = 1;\nvar sigma = Activation.ReLU;");
         SetSource(submission, "9a2c5e17", "Func<double, double> mySigmoid = z => 0.5;\nstatic class Exercises { public static void Sigmoid(Func<double, double> f) { } }");
-        SetSource(submission, "5e0c8b39", "double Half(double x) => x / 2;\nvar mine = 1.0;\nFunc<double, double> mySigmoidPrime = z => Half(z);");
+        SetSource(submission, "5e0c8b39", "double Half(double x) => x / 2;\nvar mine = 1.0;\nFunc<double, double> mySigmoidPrime = z => { double a = Half(z); a += 1; return a; };");
+        SetSource(submission, "n04-34", "double? zAtTenth = 1;\nsigma = Activation.ReLU;");   // no declaration: the notebook's own sigma changed
 
         var found = course.Shadowing(submission);
 
-        Assert.Equal(["9a2c5e17:Exercises", "n04-42:sigma"], found.Select(f => $"{f.Answer.Id}:{f.Name}").Order());
-        var sigma = found.Single(f => f.Name == "sigma");
+        Assert.Equal(["9a2c5e17:Exercises", "n04-34:sigma", "n04-42:sigma"], found.Select(f => $"{f.Answer.Id}:{f.Name}").Order());
+        var sigma = found.Single(f => f.Answer.Id == "n04-42");
         Assert.Equal(course.Checks.Single(c => c.Answers.Contains(sigma.Answer.Index)).Index, sigma.CheckCell);
         Assert.Empty(course.Shadowing(course.StudentCopy.Clone()));   // the course's own answer cells declare only their answers
     }
@@ -113,6 +114,15 @@ public sealed class ExerciseCellsTests
     [InlineData("var broken = ;", "broken")]
     public void The_names_a_cell_declares_at_the_top_level_are_read_by_the_CSharp_parser(string source, string names) =>
         Assert.Equal(names.Split(' ', StringSplitOptions.RemoveEmptyEntries), CourseNotebook.TopLevelNames(source));
+
+    [Theory]
+    [InlineData("largestFactor = 0.25;", "largestFactor")]
+    [InlineData("sigma = Activation.ReLU; count++; --left; total += 2;", "sigma count left total")]
+    [InlineData("Func<double, double> f = z => { double a = z; a *= 2; foreach (var v in new[] { 1 }) { } return a; };", "")]
+    [InlineData("f = z => { sigma = null; return z; };", "f sigma")]
+    [InlineData("Check.ThrowOnFailure = false; int x = 1; x = 2;", "")]
+    public void The_names_a_cell_assigns_without_declaring_them_are_read_by_the_CSharp_parser(string source, string names) =>
+        Assert.Equal(names.Split(' ', StringSplitOptions.RemoveEmptyEntries), CourseNotebook.AssignedNames(source));
 
     [Fact]
     public void Only_the_answer_cells_of_a_submission_are_taken_its_edited_setup_and_checks_are_not()
