@@ -66,6 +66,16 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
         foreach (var name in ignored) log.WriteLine($"ignored {name}: not a folder, .zip or .ipynb");
         log.WriteLine($"grading {submissions.Count} submission{(submissions.Count == 1 ? "" : "s")} × {graded.Count} notebook{(graded.Count == 1 ? "" : "s")} ({string.Join(", ", graded.Select(c => c.Name))}), {options.Parallel} at a time, {options.Limits.TimeoutText} and {options.Limits.MemoryMegabytes} MB per run");
 
+        // Each course notebook once with no answers at all, as the students' copy: it must run to its end here. If it does
+        // not (the MNIST data or a package not found, a cell too slow for --timeout), no student is charged for it.
+        var broken = new ConcurrentDictionary<string, string>();
+        Parallel.ForEach(graded, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel) }, notebook =>
+        {
+            if (CourseProblem(notebook) is { } problem) broken[notebook.Name] = problem;
+        });
+        foreach (var notebook in graded.Where(n => broken.ContainsKey(n.Name)))
+            log.WriteLine($"not graded: {broken[notebook.Name]}");
+
         var folders = StudentFolders(submissions);
         var work = (from s in submissions.Select((submission, i) => (submission, i))
                     from n in graded.Select((notebook, j) => (notebook, j))
@@ -76,7 +86,9 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
             var submission = submissions[item.Student];
             var notebook = graded[item.Notebook];
             var watch = Stopwatch.StartNew();
-            var grades = GradeOne(submission, notebook, Path.Combine(options.OutFolder, "work", folders[submission.Student], notebook.Name));
+            var grades = broken.TryGetValue(notebook.Name, out var problem)
+                ? NotebookGrading.NotGraded(notebook, submission.Student, problem)
+                : GradeOne(submission, notebook, Path.Combine(options.OutFolder, "work", folders[submission.Student], notebook.Name));
             results[item] = grades;
             lock (log)
             {
@@ -89,6 +101,28 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
         var run = new GradingRun(graded, students, submissions, ignored, clock.Elapsed);
         GradeReport.Write(options.OutFolder, run, folders);
         return run;
+    }
+
+    /// <summary>
+    /// Runs the students' copy of <paramref name="course"/> with every answer unanswered, in <c>OUT/course-check/NAME</c>;
+    /// returns why it cannot grade that notebook on this machine (a run that did not end, or a cell that failed), or null.
+    /// </summary>
+    private string? CourseProblem(CourseNotebook course)
+    {
+        var folder = Path.Combine(options.OutFolder, "course-check", course.Name);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        var attempt = RunWorker(course.Assemble(null).Notebook, folder, 1);
+        var what = $"{course.Name}.ipynb, run here with no answers at all (the students' copy), ";
+        if (attempt.End != AttemptEnd.Finished)
+            return what + (attempt.End switch
+            {
+                AttemptEnd.TimedOut => $"ran past the time limit of {options.Limits.TimeoutText} in cell {attempt.FaultCell + 1}: give more time (--timeout)",
+                AttemptEnd.OutOfMemory => $"ran out of memory (limit {options.Limits.MemoryMegabytes} MB) in cell {attempt.FaultCell + 1}: give more memory (--memory)",
+                _ => $"did not run to its end (exit code {attempt.ExitCode}{(attempt.FaultCell is { } cell ? $", in cell {cell + 1}" : "")}): {NotebookGrading.Short(attempt.Log)}",
+            });
+        var failed = attempt.Cells.Values.OrderBy(c => c.Cell).FirstOrDefault(c => c.Error is not null);
+        return failed is null ? null : what + $"failed in cell {failed.Cell + 1}: {NotebookGrading.Short(failed.Error)}";
     }
 
     private NotebookGrades GradeOne(Submission submission, CourseNotebook course, string folder)

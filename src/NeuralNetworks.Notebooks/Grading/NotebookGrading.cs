@@ -95,6 +95,9 @@ public static class NotebookGrading
     public static NotebookGrades Uniform(CourseNotebook course, string student, GradeResult result, string message, IReadOnlyList<string>? notes = null) =>
         new(student, course.Name, course.Exercises.Select(e => new ExerciseGrade(student, course.Name, e, result, message)).ToList(), notes ?? []);
 
+    /// <summary>Every exercise of <paramref name="course"/> "not graded", for a <paramref name="problem"/> that is the grader's, not the student's.</summary>
+    public static NotebookGrades NotGraded(CourseNotebook course, string student, string problem) => GraderProblem(course, student, problem);
+
     private static NotebookGrades GraderProblem(CourseNotebook course, string student, string problem) =>
         Uniform(course, student, GradeResult.Error, $"not graded: {problem} (the grader's problem, not the answer's: run `notebooks doctor`)") with { GraderProblem = problem };
 

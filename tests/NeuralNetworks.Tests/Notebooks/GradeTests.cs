@@ -68,6 +68,36 @@ public sealed class GradeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("ran past the time limit", File.ReadAllText(Path.Combine(outFolder, "feedback", "dee.html")));
     }
 
+    [Fact]
+    public void A_course_notebook_that_fails_here_without_answers_is_the_graders_problem_not_the_students()
+    {
+        // As when a copied grader cannot find the MNIST data (found by a teacher's-week test, 2026-12-04): a course cell
+        // that fails for everyone made every check fail, and every student was charged for it, with exit code 0.
+        var course = Path.Combine(work, "course");
+        Directory.CreateDirectory(course);
+        var broken = JsonNode.Parse(File.ReadAllText(Path.Combine(Course, Sample + ".ipynb")))!.AsObject();
+        Set(broken, "g1-11", "throw new System.IO.DirectoryNotFoundException(\"Could not find the MNIST data\");");
+        File.WriteAllText(Path.Combine(course, Sample + ".ipynb"), broken.ToJsonString());
+        var handout = Path.Combine(work, "handout");
+        Assert.Equal(0, NotebookCli.Run(TimeSpan.FromMinutes(3), "notebooks", "handout", Course, "--out", handout).ExitCode);
+        var submissions = Path.Combine(work, "submissions");
+        var ada = Solved(Sample, JsonNode.Parse(File.ReadAllText(Path.Combine(handout, Sample + ".ipynb")))!.AsObject());
+        Directory.CreateDirectory(Path.Combine(submissions, "ada"));
+        File.WriteAllText(Path.Combine(submissions, "ada", Sample + ".ipynb"), ada.ToJsonString());
+        var outFolder = Path.Combine(work, "graded");
+
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(5), "notebooks", "grade", submissions, "--out", outFolder, "--course", course,
+            "--timeout", Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory", "1024");
+
+        output.WriteLine(run.ToString());
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"{Sample}.ipynb, run here with no answers at all (the students' copy), failed in cell 10: System.IO.DirectoryNotFoundException: Could not find the MNIST data", run.ToString());
+        var rows = GradeReport.ParseCsv(File.ReadAllText(Path.Combine(outFolder, "grades.csv"))).Skip(1).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.True(r[3] == "error" && r[4].StartsWith("not graded: ", StringComparison.Ordinal), string.Join(" | ", r)));
+        Assert.False(Directory.Exists(Path.Combine(outFolder, "work", "ada")), "ada's notebook was run although the course cannot run here");
+    }
+
     private static readonly string[] Students = ["ada", "ben", "cai", "dee", "eli", "fay", "gus", "hal", "ivy"];
 
     private static Dictionary<(string, string, string), (string, string)> Expected
