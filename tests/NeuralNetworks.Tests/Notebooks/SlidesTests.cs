@@ -124,6 +124,91 @@ public sealed partial class SlidesTests(ITestOutputHelper output)
         Assert.All(slides.Skip(1), slide => Assert.Matches("^\\s*<h2", slide));
     }
 
+    /// <summary>
+    /// Markdig (pages and decks alike) typesets <c>$…$</c> only when it opens and closes on one source line: a formula a
+    /// line break splits is shown as raw LaTeX. <c>$$…$$</c> display maths may span lines, and a <c>$</c> in code (a C#
+    /// interpolated string in a code span or a fenced block) is no maths at all.
+    /// </summary>
+    [Fact]
+    public void Inline_maths_split_across_two_lines_is_left_as_raw_LaTeX_and_the_rule_finds_only_that()
+    {
+        var deck = Deck(Notebook(("markdown", "whole $c = d$ and split $a =\nb$ here", null)));
+        Assert.Contains("""<span class="math">\(c = d\)</span>""", deck);
+        Assert.Contains("$a =\nb$", deck);
+
+        const string markdown = "whole $c = d$, code `$\"{x}\"` and\n$$\nx = 1\n$$\n```csharp\nvar s = $\"{a}\";\n```\n" +
+                                "then $a =\nb$ and \\$5 and $e$.";
+        var split = Assert.Single(InlineMathAcrossLines(markdown));
+        Assert.Equal((8, 9), (split.Opens, split.Closes));
+    }
+
+    /// <summary>Every inline formula of a course notebook's markdown opens and closes on one source line.</summary>
+    [Theory]
+    [MemberData(nameof(CourseNotebooks))]
+    public void A_course_notebook_keeps_each_inline_formula_on_one_line(string name)
+    {
+        var path = Path.Combine(NotebookFiles.NotebooksFolder, name);
+        var problems = new List<string>();
+        var cells = NotebookFiles.Cells(path);
+        for (int cell = 0; cell < cells.Count; cell++)
+        {
+            if (cells[cell].Kind != "markdown") continue;
+            var lines = cells[cell].Source.Split('\n');
+            foreach (var (opens, closes) in InlineMathAcrossLines(cells[cell].Source))
+                problems.Add($"{name}, cell {cell}, line {opens}: inline maths opened in '{lines[opens - 1].Trim()}' " +
+                             $"closes only on line {closes}; rejoin it onto one line");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// The inline <c>$…$</c> spans of a markdown text that open on one line and close on a later one, by 1-based line:
+    /// outside fenced code blocks and code spans, an escaped <c>\$</c> is no delimiter and <c>$$…$$</c> (display maths) is skipped.
+    /// </summary>
+    internal static List<(int Opens, int Closes)> InlineMathAcrossLines(string markdown)
+    {
+        var found = new List<(int, int)>();
+        var lines = markdown.Split('\n');
+        string? fence = null;
+        int inlineOpen = 0;     // the line the open $ is on, 0 when none is open
+        bool display = false;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var trimmed = lines[i].TrimStart();
+            var marker = FenceMarker().Match(trimmed);
+            if (fence is not null)
+            {
+                if (marker.Success && marker.Value.StartsWith(fence, StringComparison.Ordinal)) fence = null;
+                continue;
+            }
+            if (marker.Success && inlineOpen == 0 && !display)
+            {
+                fence = marker.Value;
+                continue;
+            }
+            var text = CodeSpan().Replace(lines[i], m => new string(' ', m.Length)).Replace("\\$", "  ");
+            for (int c = 0; c < text.Length; c++)
+            {
+                if (text[c] != '$') continue;
+                if (c + 1 < text.Length && text[c + 1] == '$')
+                {
+                    if (inlineOpen == 0) display = !display;
+                    c++;
+                }
+                else if (!display)
+                {
+                    if (inlineOpen == 0) inlineOpen = i + 1;
+                    else
+                    {
+                        if (inlineOpen != i + 1) found.Add((inlineOpen, i + 1));
+                        inlineOpen = 0;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     public static TheoryData<string> CourseNotebooks()
     {
         var data = new TheoryData<string>();
@@ -151,6 +236,12 @@ public sealed partial class SlidesTests(ITestOutputHelper output)
             File.Delete(file);
         }
     }
+
+    [GeneratedRegex("^(`{3,}|~{3,})")]
+    private static partial Regex FenceMarker();
+
+    [GeneratedRegex("(`+).+?\\1")]
+    private static partial Regex CodeSpan();
 
     [GeneratedRegex("""<section\b[^>]*>(?<body>.*?)</section>""", RegexOptions.Singleline)]
     private static partial Regex SectionTag();
