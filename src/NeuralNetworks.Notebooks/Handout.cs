@@ -169,7 +169,12 @@ public static partial class Handout
 
         """;
 
-    private static string Readme(string version, IReadOnlyList<string> notebooks, bool solutions) => $"""
+    /// <summary>The handout's README.md, for students: install, check, open; in the class's copy (solutions removed),
+    /// how to hand work in (<see cref="HandingIn"/>).</summary>
+    /// <param name="version">The version of the course package the notebooks load.</param>
+    /// <param name="notebooks">The notebooks in the handout, in order.</param>
+    /// <param name="solutions">True for a copy that keeps the worked solutions (a teacher's or a self-study copy).</param>
+    public static string Readme(string version, IReadOnlyList<string> notebooks, bool solutions) => $"""
         # Neural networks, one matrix at a time
 
         C# notebooks that build the network from 3Blue1Brown's series — 784 inputs, two hidden layers of 16
@@ -222,7 +227,7 @@ public static partial class Handout
         If something goes wrong: **restart the kernel** and Run All again (a kernel loads the library once), and run
         `dotnet run --file {DoctorFile}`: it says what is missing.
 
-        ## Notebooks
+        {(solutions ? "" : HandingIn(Path.GetFileName(notebooks[0])))}## Notebooks
 
         {string.Join("\n", notebooks.Select(n => $"- `{Path.GetFileName(n)}`"))}
 
@@ -231,6 +236,21 @@ public static partial class Handout
         The code (the library in `packages/` and the notebooks' code cells) is under the MIT licence (`LICENSE`); the
         course text and figures are under CC BY 4.0 (`LICENSE-course`). The MNIST data inside the package keeps its
         own terms (its `data/README.md`).
+
+        """;
+
+    /// <summary>The README's section on handing work in, as <c>notebooks grade</c> reads it (docs/grading.md): answer
+    /// cells only, course notebook names, one copy of each. <paramref name="example"/> is a notebook's file name.</summary>
+    private static string HandingIn(string example) => $"""
+        ## Handing in your work
+
+        - Write each answer in its **answer cell**, the code cell that declares it as `null`: replace `null` with your
+          answer. Grading takes only your answer cells into a fresh copy of the notebook: an answer written in a cell
+          you added is not graded, and an answer cell that needs code from one fails.
+        - Hand the notebooks back with their names unchanged (`{example}`): in a folder or a `.zip` named after you,
+          or one by one, each named after you and the notebook (`yourname-{example}`).
+        - Keep one copy of each notebook: of two copies, only the one in the shallower folder is graded.
+
 
         """;
 }

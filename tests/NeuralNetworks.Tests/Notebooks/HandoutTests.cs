@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Setup;
 using NeuralNetworks.Data;
 using NeuralNetworks.Course;
+using NeuralNetworks.Notebooks;
+using NeuralNetworks.Notebooks.Grading;
 
 namespace NeuralNetworks.Tests.Notebooks;
 
@@ -121,5 +123,64 @@ public sealed class HandoutTests : IDisposable
 
         Assert.True(run.ExitCode != 0, run.ToString());
         Assert.Contains("--out", run.StdErr);
+    }
+}
+
+/// <summary>
+/// The README the handout gives students, made in this process (no package, no kernel): the class's copy says how to
+/// hand work in, as <c>notebooks grade</c> reads it (docs/grading.md); a copy that keeps the solutions does not.
+/// </summary>
+public sealed class HandoutReadmeTests
+{
+    private static string HandingIn(string readme)
+    {
+        int from = readme.IndexOf("## Handing in your work", StringComparison.Ordinal), to = readme.IndexOf("## Notebooks", StringComparison.Ordinal);
+        Assert.True(from >= 0 && to > from, "the README has no '## Handing in your work' section before '## Notebooks'");
+        return System.Text.RegularExpressions.Regex.Replace(readme[from..to], @"\s+", " ");   // as one line, to read across its breaks
+    }
+
+    [Fact]
+    public void The_class_copys_readme_says_to_answer_in_the_answer_cells_keep_the_names_and_keep_one_copy()
+    {
+        var section = HandingIn(Handout.Readme("1.0.0", NotebookFiles.All, solutions: false));
+
+        Assert.Contains("**answer cell**", section);
+        Assert.Contains("replace `null` with your answer", section);
+        Assert.Contains("a cell you added is not graded", section);
+        Assert.Contains("names unchanged (`00-setup-check.ipynb`)", section);
+        Assert.Contains("a `.zip` named after you", section);
+        Assert.Contains("(`yourname-00-setup-check.ipynb`)", section);
+        Assert.Contains("Keep one copy of each notebook", section);
+        Assert.DoesNotContain("## Handing in", Handout.Readme("1.0.0", NotebookFiles.All, solutions: true));
+    }
+
+    [Fact]
+    public void What_the_readme_says_of_answer_cells_and_names_is_how_grading_reads_them()
+    {
+        // Every answer cell the grader takes is a cell that declares the answer as null, as the README tells.
+        foreach (var path in NotebookFiles.All)
+        {
+            var course = CourseNotebook.Load(path);
+            Assert.All(course.Answers, a => Assert.True(a.Variables.Count > 0 && a.Source.Contains("= null;", StringComparison.Ordinal),
+                $"{course.Name} cell {a.Index + 1} declares no answer as null"));
+        }
+
+        // A folder named after the student, and a loose notebook named yourname-<notebook>.ipynb.
+        var folder = Directory.CreateTempSubdirectory("nn-handing-in-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "alice"));
+            foreach (var file in new[] { Path.Combine("alice", "00-setup-check.ipynb"), "yourname-00-setup-check.ipynb" })
+                File.WriteAllText(Path.Combine(folder, file), "{\"cells\": []}");
+
+            var read = Submissions.Read(folder, ["00-setup-check", "01-neurons"], out _);
+
+            Assert.Equal(["alice", "yourname"], read.Select(s => s.Student));
+            Assert.All(read, s => Assert.Equal(new[] { "00-setup-check" }, s.Notebooks.Keys));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
