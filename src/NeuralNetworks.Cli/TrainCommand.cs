@@ -73,7 +73,10 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return Train(arguments, output, cancellationToken, summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json"));
+            var summary = summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json");
+            if (summary is not null && arguments.Out is { } network && OutputFile.Check(network, "--out", "network.json") == summary)
+                throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
+            return Train(arguments, output, cancellationToken, summary);
         }
         catch (Exception e)
         {
@@ -117,13 +120,23 @@ public static class TrainCommand
         output.WriteLine(
             $"Total time: {total:0.00} s (loading {loadSeconds:0.00} s, training {trainingSeconds:0.00} s, " +
             $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s); peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
-        if (summaryPath is not null)
-            OutputFile.Write(summaryPath, temporary => TrainingSummary.Of(result.History, correct, testCount, loadSeconds, total, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).Save(temporary));
-
+        // The network first: a summary that cannot be written must not cost the trained network.
         if (setup.OutPath is { } outPath)
         {
             OutputFile.Write(outPath, temporary => NetworkJson.Save(result.Network, temporary));
             output.WriteLine($"Saved the network to {outPath}");
+        }
+        if (summaryPath is not null)
+        {
+            try
+            {
+                OutputFile.Write(summaryPath, temporary => TrainingSummary.Of(result.History, correct, testCount, loadSeconds, total, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).Save(temporary));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"the summary could not be written to {summaryPath} ({Cli.OneLine(e.Message)})"
+                                      + (setup.OutPath is null ? "" : $"; the network was saved to {setup.OutPath}"), e);
+            }
         }
         return Cli.Done;
     }

@@ -343,6 +343,89 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_device_or_a_named_pipe_is_refused_as_an_output_before_anything_is_written()
+    {
+        // Found 2026-12-04: as root, `train --out /dev/null` renamed its temporary file over /dev/null, which became a
+        // regular file. OutputFile.Check is called directly: were the check to fail, nothing would then write there.
+        if (!OperatingSystem.IsLinux()) Assert.Skip("devices and named pipes are recognised on Linux only (SpecialFile)");
+        var device = Assert.Throws<UsageException>(() => OutputFile.Check("/dev/null", "--out", "network.json"));
+        Assert.Contains("/dev/null is a character device, not a file", device.Message);
+
+        string pipe = Path.Combine(folder, "pipe.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe)) mkfifo.WaitForExit();
+        var named = Assert.Throws<UsageException>(() => OutputFile.Check(pipe, "--summary", "summary.json"));
+        Assert.Contains($"{pipe} is a named pipe (FIFO), not a file", named.Message);
+
+        string link = Path.Combine(folder, "to-null.json");
+        File.CreateSymbolicLink(link, "/dev/null");
+        Assert.Contains("/dev/null is a character device", Assert.Throws<UsageException>(() => OutputFile.Check(link, "--out", "network.json")).Message);
+        Assert.Null(SpecialFile.Kind(Path.Combine(folder, "missing.json")));
+        Assert.Null(SpecialFile.Kind(folder));
+    }
+
+    [Fact]
+    public void An_out_path_that_is_a_symbolic_link_writes_its_target_and_keeps_the_targets_permissions()
+    {
+        string data = TinyDataFolder();
+        string target = Path.Combine(folder, "kept", "network.json"), link = Path.Combine(folder, "link.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllText(target, "an earlier network");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(link, target);
+
+        var (exitCode, output, error) = Train("--data", data, "--skip-checksums", "--layers", "784,5,10", "--epochs", "1", "--out", link);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);   // still a link
+        Assert.Equal([784, 5, 10], NetworkJson.Load(target).Sizes);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target));
+        Assert.Contains($"Saved the network to {target}", output);
+    }
+
+    [Fact]
+    public void The_same_file_for_the_network_and_the_summary_is_a_usage_error()
+    {
+        var (exitCode, _, error) = Train("--out", OutFile, "--summary", Path.Combine(folder, "out", ".", "network.json"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("name the same file", error);
+    }
+
+    [Fact]
+    public void A_summary_that_cannot_be_written_at_the_end_costs_neither_the_network_nor_a_clear_message()
+    {
+        // Found 2026-12-04: the summary was written first, and when it failed the trained network was not saved at all.
+        string data = TinyDataFolder();
+        string summaryFolder = Path.Combine(folder, "summaries"), summary = Path.Combine(summaryFolder, "summary.json");
+        var output = new BreakFolderWhenTrained(summaryFolder);
+        var error = new StringWriter();
+
+        int exitCode = TrainCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Layers = [784, 5, 10], Epochs = 1, Out = OutFile },
+            output, error, TestContext.Current.CancellationToken, summary);
+
+        Assert.True(output.Broke, "the summary's folder was not replaced before the end of the run");
+        Assert.Equal(1, exitCode);
+        Assert.Equal([784, 5, 10], NetworkJson.Load(OutFile).Sizes);
+        Assert.Contains($"the summary could not be written to {summary}", error.ToString());
+        Assert.Contains($"the network was saved to {OutFile}", error.ToString());
+    }
+
+    /// <summary>Output that replaces a folder by a file once training has reported its final accuracy (before saving).</summary>
+    private sealed class BreakFolderWhenTrained(string folderToBreak) : StringWriter
+    {
+        public bool Broke { get; private set; }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (Broke || value is null || !value.StartsWith("Test accuracy after", StringComparison.Ordinal)) return;
+            Directory.Delete(folderToBreak, recursive: true);
+            File.WriteAllText(folderToBreak, "a file where the summary's folder was");
+            Broke = true;
+        }
+    }
+
+    [Fact]
     public void An_out_path_that_is_a_folder_is_a_usage_error()
     {
         var (exitCode, _, error) = Train("--out", folder);
