@@ -49,12 +49,20 @@ public static class SweepCommand
 
             var table = new Table().AddColumns("layers", "parameters", "test accuracy", "seconds", "engine");
             foreach (var row in rows)
-                table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture), $"{row.TestAccuracy:P2}", $"{row.Seconds:0.00}", Markup.Escape(row.History.Engine.Engine.ToString().ToLowerInvariant()));
+                table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                    row.Diverged is { } d ? $"diverged (epoch {d.Epoch}, step {d.Step})" : $"{row.TestAccuracy:P2}", $"{row.Seconds:0.00}",
+                    Markup.Escape(row.History?.Engine.Engine.ToString().ToLowerInvariant() ?? "—"));
             AnsiConsole.Write(table);
-            AnsiConsole.WriteLine($"{rows.Count} configurations × {options.Epochs} epochs, {runs} at a time: {clock.Elapsed.TotalSeconds:0.0} s including loading {data.Name}");
+            int count = rows.Count, epochs = options.Epochs;
+            AnsiConsole.WriteLine($"{count} configuration{(count == 1 ? "" : "s")} × {epochs} epoch{(epochs == 1 ? "" : "s")}, {Math.Min(runs, count)} at a time: {clock.Elapsed.TotalSeconds:0.0} s including loading {data.Name}");
+            foreach (var row in rows.Where(r => r.Diverged is not null))
+                AnsiConsole.WriteLine($"{row.Shape}: {row.Diverged!.Message}");
 
-            OutputFile.Write(chartPath, temporary => Charts.SaveHtml(Charts.Compare(rows.Select(r => r.History)), temporary));
-            AnsiConsole.WriteLine($"Comparison chart (test accuracy per epoch): {chartPath}");
+            var trained = rows.Where(r => r.History is not null).Select(r => r.History!).ToList();
+            if (trained.Count == 0)
+                throw new IOException($"every configuration diverged, so there is no chart to write; {rows[0].Diverged!.Message}");
+            OutputFile.Write(chartPath, temporary => Charts.SaveHtml(Charts.Compare(trained), temporary));
+            AnsiConsole.WriteLine($"Comparison chart (test accuracy per epoch{(trained.Count < count ? ", the configurations that trained" : "")}): {chartPath}");
             return 0;
         });
         return command;

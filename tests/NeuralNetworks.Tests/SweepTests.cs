@@ -24,11 +24,35 @@ public class SweepTests
         foreach (var (row, sizes) in rows.Zip(configurations))
         {
             var alone = Trainer.Train(Network.Create(sizes, options.Seed), training, options with { TestData = test }).History;
-            Assert.Equal(alone.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)), row.History.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)));
+            Assert.Equal(alone.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)), row.History!.Epochs.Select(e => (e.TrainingCost, e.TestAccuracy)));
             Assert.Equal(alone.FinalTestAccuracy, row.TestAccuracy);
-            Assert.Equal(row.Shape, row.History.Label);
+            Assert.Equal(row.Shape, row.History!.Label);
+            Assert.Null(row.Diverged);
             Assert.True(row.Seconds > 0);
         }
+    }
+
+    [Fact]
+    public void A_configuration_that_diverges_gets_a_row_saying_so_and_the_others_still_train()
+    {
+        // Found 2026-12-04: one diverging shape ended the whole sweep, its message naming no shape, the others' results lost.
+        int[][] configurations = [[20, 8, 4], [20, 16, 4]];
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 10, LearningRate = 1.0, Seed = 3 };
+        Network Create(int[] sizes)
+        {
+            var network = Network.Create(sizes, options.Seed);
+            if (sizes[1] == 16) network.Weights[0][0, 0] = double.PositiveInfinity;   // its cost is not finite from the first step
+            return network;
+        }
+
+        var rows = Sweep.Run(configurations, training, test, options, parallelism: 2, create: Create);
+
+        Assert.Null(rows[0].Diverged);
+        Assert.Equal(2, rows[0].History!.Epochs.Count);
+        Assert.NotNull(rows[1].Diverged);
+        Assert.Null(rows[1].History);
+        Assert.True(double.IsNaN(rows[1].TestAccuracy));
+        Assert.Equal(1, rows[1].Diverged!.Epoch);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public static class Sweep
     /// <param name="create">Makes the starting network for some layer sizes; by default
     /// <c>Network.Create(sizes, options.Seed)</c> (sigmoid, quadratic cost, N(0, 1) initialisation).</param>
     /// <exception cref="ArgumentException">A configuration does not fit the data, or an option is out of range.</exception>
-    /// <exception cref="TrainingDivergedException">A configuration diverged (the other runs are stopped).</exception>
+    /// <remarks>A configuration whose cost blows up gets a row saying so (<see cref="SweepRow.Diverged"/>): in a sweep that
+    /// is a result, and the other configurations go on.</remarks>
     public static IReadOnlyList<SweepRow> Run(IEnumerable<int[]> layerSizes, DataSet training, DataSet test, TrainingOptions options,
         int parallelism = 0, Func<int[], Network>? create = null)
     {
@@ -63,9 +64,14 @@ public static class Sweep
                         CancellationToken = stop.Token,
                     }, threads: parallel.MaxDegreeOfParallelism > 1 ? 1 : null);   // the same weights on any number of threads
                 }
+                catch (TrainingDivergedException diverged)
+                {
+                    rows[i] = new SweepRow(configurations[i], network.ParameterCount, double.NaN, clock.Elapsed.TotalSeconds, null, diverged);
+                    return;
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    stop.Cancel();   // one failure ends the sweep: stop the runs beside it between steps
+                    stop.Cancel();   // any other failure ends the sweep: stop the runs beside it between steps
                     throw;
                 }
                 rows[i] = new SweepRow(configurations[i], network.ParameterCount, result.History.FinalTestAccuracy ?? double.NaN,
