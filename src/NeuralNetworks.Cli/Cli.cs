@@ -71,7 +71,8 @@ public static class Cli
             UsageException => (UsageError, $"{e.Message} (see --help)"),   // as a parse error says it
             ChildProcessException child => (child.ExitCode, child.Message),
             // A missing data file or folder: the command line (--data) points at the wrong place.
-            FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message),
+            FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message.Replace(
+                "pass the folder, e.g. Mnist.Load(\"/path/to/data/mnist\")", "give the folder with --data DIR", StringComparison.Ordinal)),
             InvalidDataException => (RunFailed, $"could not read the data: {e.Message}"),
             TrainingDivergedException => (RunFailed, $"{e.Message} Nothing was saved."),
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),

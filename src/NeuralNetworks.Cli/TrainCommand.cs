@@ -115,6 +115,10 @@ public static class TrainCommand
         output.WriteLine(
             $"Test accuracy after {result.History.Epochs.Count} epoch{(result.History.Epochs.Count == 1 ? "" : "s")}: " +
             $"{TrainingReport.Percent(final.TestAccuracy ?? 0)} ({correct:N0} / {testCount:N0})");
+        int classes = data.Test.ClassCount;
+        if (final.TestAccuracy is double accuracy && accuracy < 1.5 / classes)
+            output.WriteLine($"Note: test accuracy {TrainingReport.Percent(accuracy)} is about what guessing gives (1 in {classes}): the network did not learn. " +
+                             $"Look at the learning rate first (η = {Format(options.LearningRate)}: far too large saturates or kills the neurons, too small moves nothing), then the epochs and the activation.");
         output.WriteLine($"Engine: {result.History.Engine}");
         double total = clock.Elapsed.TotalSeconds, trainingSeconds = result.History.TotalSeconds;
         output.WriteLine(

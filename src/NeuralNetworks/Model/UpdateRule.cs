@@ -34,7 +34,7 @@ public sealed record UpdateRule(double Momentum = 0, bool Nesterov = false, doub
 
     /// <summary>λ ≥ 0.</summary>
     public double WeightDecay { get; } = WeightDecay >= 0 && !double.IsInfinity(WeightDecay) ? WeightDecay
-        : throw new ArgumentException($"Weight decay λ must be 0 or more, not {WeightDecay}.", nameof(WeightDecay));
+        : throw new ArgumentException($"Weight decay λ must be 0 or more, and finite, not {WeightDecay}.", nameof(WeightDecay));
 
     /// <summary>True for plain gradient descent (μ = 0 and λ = 0): no velocity to keep.</summary>
     public bool IsPlain => Momentum == 0 && WeightDecay == 0;

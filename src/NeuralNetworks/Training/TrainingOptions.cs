@@ -89,7 +89,7 @@ public sealed record TrainingOptions
     public void Validate()
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
-            throw new ArgumentException($"The learning rate must be a positive number, not {LearningRate}.", nameof(LearningRate));
+            throw new ArgumentException($"The learning rate must be a positive, finite number, not {LearningRate}.", nameof(LearningRate));
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.", nameof(Epochs));
         if (BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, not {BatchSize}.", nameof(BatchSize));
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be 0 or more, not {ProgressEverySteps}.", nameof(ProgressEverySteps));

@@ -85,9 +85,9 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--epochs 0", "--epochs: Epochs must be at least 1, not 0")]
     [InlineData("--epochs abc", "--epochs")]
     [InlineData("--batch-size 0", "--batch-size: The batch size must be at least 1, not 0")]
-    [InlineData("--learning-rate -1", "--learning-rate: The learning rate must be a positive number, not -1")]
-    [InlineData("--learning-rate NaN", "--learning-rate: The learning rate must be a positive number, not NaN")]
-    [InlineData("--learning-rate Infinity", "--learning-rate: The learning rate must be a positive number")]
+    [InlineData("--learning-rate -1", "--learning-rate: The learning rate must be a positive, finite number, not -1")]
+    [InlineData("--learning-rate NaN", "--learning-rate: The learning rate must be a positive, finite number, not NaN")]
+    [InlineData("--learning-rate Infinity", "--learning-rate: The learning rate must be a positive, finite number, not Infinity")]
     [InlineData("--cost foo", "--cost foo: Unknown cost 'foo': choose quadratic, cross-entropy or log-likelihood")]
     [InlineData("--activation foo", "--activation foo: Unknown activation 'foo'")]
     [InlineData("--output-activation foo", "--output-activation foo: Unknown activation 'foo'")]
@@ -99,7 +99,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--momentum 1", "--momentum: Momentum μ must be in [0, 1), not 1")]
     [InlineData("--momentum -0.5", "--momentum: Momentum μ must be in [0, 1), not -0.5")]
     [InlineData("--nesterov", "--nesterov: Nesterov momentum needs a momentum μ above 0")]
-    [InlineData("--weight-decay -1", "--weight-decay: Weight decay λ must be 0 or more, not -1")]
+    [InlineData("--weight-decay -1", "--weight-decay: Weight decay λ must be 0 or more, and finite, not -1")]
     [InlineData("--schedule linear", "--schedule linear: Unknown schedule 'linear': choose constant, cosine, exponential:DECAY or step:EVERY[:FACTOR]")]
     [InlineData("--schedule step:0", "--schedule step:0: A step schedule drops η every 1 or more epochs, not 0")]
     [InlineData("--schedule step:5:2", "--schedule step:5:2: A step schedule multiplies η by a factor in (0, 1], not 2")]
@@ -286,6 +286,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(accuracy.Success, output);
         Assert.Equal(double.Parse(accuracy.Groups[1].Value) * 100, double.Parse(accuracy.Groups[2].Value.Replace(",", "")), 6);
         Assert.Matches(@"Total time: \d+\.\d\d s", output);
+        Assert.DoesNotContain("did not learn", output);   // the chance-level note is for runs that learned nothing
 
         var network = NetworkJson.Load(OutFile);
         Assert.Equal([784, 10], network.Sizes);
@@ -423,6 +424,30 @@ public sealed class TrainCommandTests : IDisposable
             File.WriteAllText(folderToBreak, "a file where the summary's folder was");
             Broke = true;
         }
+    }
+
+    [Fact]
+    public void Data_that_cannot_be_found_tells_a_command_line_user_to_give_the_folder_with_the_data_option()
+    {
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => Mnist.FindDataDirectory(Path.GetPathRoot(folder)));
+        var error = new StringWriter();
+
+        Assert.Equal(2, NeuralNetworks.Cli.Cli.Report(missing, error));
+        Assert.Contains("give the folder with --data DIR", error.ToString());
+        Assert.DoesNotContain("Mnist.Load", error.ToString());
+    }
+
+    [Fact]
+    public void A_run_that_ends_at_chance_accuracy_says_the_network_did_not_learn()
+    {
+        // Found 2026-12-04: η = 10⁶ saturates every sigmoid; the run ended at 10 % (guessing), exit 0, without a word.
+        string data = TinyDataFolder();   // random labels: nothing to learn, so any run ends near 1 in 10
+
+        var (exitCode, output, _) = Train("--data", data, "--skip-checksums", "--layers", "784,5,10", "--epochs", "1", "--learning-rate", "1000000", "--out", OutFile);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"Note: test accuracy \d+\.\d\d% is about what guessing gives \(1 in 10\): the network did not learn", output);
+        Assert.Contains("η = 1000000", output);
     }
 
     [Fact]
