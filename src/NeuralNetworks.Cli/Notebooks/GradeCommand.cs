@@ -37,7 +37,7 @@ public static class GradeCommand
         };
         var memory = new Option<int>("--memory")
         {
-            Description = "Memory limit for one run, in MB (the child process's GC heap; an answer past it is an 'error').",
+            Description = "Limit of the .NET heap of one run, in MB (DOTNET_GCHeapHardLimit; an answer past it is an 'error'). Memory allocated outside the .NET heap (native buffers) is not limited: grade in a container for that.",
             DefaultValueFactory = _ => DefaultMemory,
         };
         var parallel = new Option<int>("--parallel")

@@ -128,7 +128,8 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
     private NotebookGrades GradeOne(Submission submission, CourseNotebook course, string folder)
     {
         if (!submission.Notebooks.TryGetValue(course.Name, out var file))
-            return NotebookGrading.Uniform(course, submission.Student, GradeResult.NotSubmitted, $"no {course.Name}.ipynb in {Path.GetFileName(submission.Source)}");
+            return NotebookGrading.Uniform(course, submission.Student, GradeResult.NotSubmitted, $"no {course.Name}.ipynb in {Path.GetFileName(submission.Source)}",
+                submission.Notes);   // how the submission was read (a file not recognised, a loose notebook not named) reaches the student's page
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
         var notebook = file.TryRead(folder, out var problem);

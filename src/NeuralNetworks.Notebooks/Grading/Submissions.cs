@@ -143,7 +143,12 @@ public static class Submissions
         {
             var fileName = Path.GetFileNameWithoutExtension(file.Origin.Replace('\\', '/').Split('/')[^1]);
             var course = courseNames.FirstOrDefault(n => string.Equals(n, fileName, StringComparison.OrdinalIgnoreCase));
-            if (course is null) continue;
+            if (course is null)
+            {
+                // Named after no notebook graded ("04-sigmoid (1).ipynb", "02-weights-final.ipynb", a scratch notebook): say so.
+                notes.Add($"{file.Origin} was not graded: its name is none of the notebooks graded ({string.Join(", ", courseNames.Take(3).Select(n => n + ".ipynb"))}{(courseNames.Count > 3 ? ", …" : "")})");
+                continue;
+            }
             if (!notebooks.TryAdd(course, file)) notes.Add($"{file.Origin} ignored: {notebooks[course].Origin} was graded");
         }
         return new Submission(student, source, notebooks, notes);

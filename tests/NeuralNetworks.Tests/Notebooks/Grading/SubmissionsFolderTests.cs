@@ -33,6 +33,19 @@ public sealed class SubmissionsFolderTests : IDisposable
         Assert.Equal("ada", ada.Student);
         Assert.Equal(Course, ada.Notebooks.Keys.Order());
         Assert.Equal(Path.Combine("ada", "handout", "01-neurons.ipynb"), ada.Notebooks["01-neurons"].Origin);
+        Assert.Equal([$"{Path.Combine("ada", "handout", "scratch.ipynb")} was not graded: its name is none of the notebooks graded (00-setup-check.ipynb, 01-neurons.ipynb)"], ada.Notes);
+    }
+
+    [Fact]
+    public void A_notebook_renamed_by_a_download_is_named_as_not_graded()
+    {
+        // Found 2026-12-04: "04-sigmoid (1).ipynb" and "02-weights-final.ipynb" were skipped without a word.
+        Write("frank/01-neurons (1).ipynb");
+
+        var frank = Assert.Single(Read(out _));
+
+        Assert.Empty(frank.Notebooks);
+        Assert.Contains(frank.Notes, n => n.StartsWith(Path.Combine("frank", "01-neurons (1).ipynb") + " was not graded", StringComparison.Ordinal));
     }
 
     [Fact]
