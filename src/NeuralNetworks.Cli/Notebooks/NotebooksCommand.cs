@@ -153,6 +153,10 @@ public static class NotebooksCommand
             }
             Console.WriteLine($"wrote {result.Notebooks.Count} notebooks, the {Handout.PackageId} {result.PackageVersion} package and {result.Dependencies} it uses to {outDirectory}"
                               + (parse.GetValue(solutions) ? " (solutions kept)" : $" ({result.SolutionsRemoved} solution cells removed)"));
+            if (result.Dependencies == 0)
+                Console.Error.WriteLine("warning: none of the packages the course library uses was found (src/NeuralNetworks/obj/project.assets.json "
+                                        + "is written by a build: run `dotnet build NeuralNetworks.slnx -c Release` first); without them a student's "
+                                        + "`dotnet restore install-package.proj` fetches them from nuget.org, so it needs the internet.");
             return 0;
         });
         return command;
