@@ -91,6 +91,48 @@ public static class OutputFile
             if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
+
+    /// <summary>
+    /// Rewrites the existing file <paramref name="path"/>: calls <paramref name="write"/> with a temporary path beside
+    /// it, then moves the result over it in one step, so that a write that fails part-way (a full disk) leaves the file
+    /// as it was; the temporary file is removed whatever happens. A symbolic link is written through, as an in-place
+    /// write would: the temporary file goes beside the link's final target, which it replaces, and the link stays. The
+    /// file keeps its permissions (Unix file mode), and a file that may not be written is not replaced.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written; the message names it and says it was left as it was.</exception>
+    public static void Replace(string path, Action<string> write)
+    {
+        string? temporary = null;
+        try
+        {
+            string target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            // As writing in place would: refuse a file this user may not write (a rename would replace it regardless).
+            using (new FileStream(target, FileMode.Open, FileAccess.Write)) { }
+            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+            write(temporary);
+            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.Write))
+                written.Flush(flushToDisk: true);   // on the disk before it replaces the file
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+            File.Move(temporary, target, overwrite: true);
+        }
+        // A file too large for the disk or for the process's limit (EFBIG) comes as an ArgumentOutOfRangeException.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException)
+        {
+            string why = e is ArgumentException argument ? Cli.WithoutParameterName(argument) : e.Message;
+            throw new IOException($"could not write {path} ({Cli.OneLine(why).TrimEnd('.')}); it was left as it was", e);
+        }
+        finally
+        {
+            try
+            {
+                if (temporary is not null && File.Exists(temporary)) File.Delete(temporary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Leaves a hidden .tmp file beside the target; the error above (if any) is the one to report.
+            }
+        }
+    }
 }
 
 /// <summary>

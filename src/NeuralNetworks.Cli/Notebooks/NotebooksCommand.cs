@@ -102,18 +102,29 @@ public static class NotebooksCommand
     private static Command ClearCommand()
     {
         var paths = PathsArgument();
-        var command = new Command("clear", "Strip outputs and execution counts in place, so committed notebooks stay small.")
+        var command = new Command("clear", "Strip outputs and execution counts in place, so committed notebooks stay small "
+            + "(each is written to a temporary file beside it that replaces it only when complete).")
         {
             paths,
         };
         command.SetAction(parse =>
         {
-            foreach (var path in FindNotebooks(parse.GetValue(paths) ?? []))
+            var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
+            for (int i = 0; i < notebooks.Count; i++)
             {
-                var notebook = NotebookFile.Load(path);
+                var notebook = NotebookFile.Load(notebooks[i]);
                 notebook.ClearOutputs();
-                notebook.Save(path);
-                Console.WriteLine($"cleared {path}");
+                try
+                {
+                    OutputFile.Replace(notebooks[i], notebook.Save);
+                }
+                catch (IOException e) when (notebooks.Count > 1)
+                {
+                    // The notebooks before this one stay cleared: say which those are.
+                    throw new IOException($"{e.Message} (cleared before it: {(i == 0 ? "none" : string.Join(", ", notebooks.Take(i)))}; "
+                                          + $"not cleared: {string.Join(", ", notebooks.Skip(i))})", e);
+                }
+                Console.WriteLine($"cleared {notebooks[i]}");
             }
             return 0;
         });

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using NeuralNetworks.Tests.Cli;
+
+namespace NeuralNetworks.Tests.Notebooks;
+
+/// <summary>
+/// <c>notebooks clear</c> and the files it rewrites: a write that fails leaves the notebook as it was, permissions and
+/// symbolic links survive. No kernel is started (fast); the command runs in-process, except under a file size limit,
+/// which needs a process of its own.
+/// </summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class NotebookClearFileTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("nn-notebooks-clear-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    /// <summary>A notebook of <paramref name="cells"/> code cells, each with an output and an execution count, as one
+    /// line of JSON: clearing it writes a larger file (one-space indent, a line per key).</summary>
+    internal static string Notebook(int cells)
+    {
+        var list = new JsonArray();
+        for (int i = 0; i < cells; i++)
+        {
+            list.Add(new JsonObject
+            {
+                ["cell_type"] = "code",
+                ["execution_count"] = i + 1,
+                ["id"] = $"cell-{i}",
+                ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
+                ["outputs"] = new JsonArray(new JsonObject { ["name"] = "stdout", ["output_type"] = "stream", ["text"] = new JsonArray($"{i}\n") }),
+                ["source"] = new JsonArray($"var x{i} = {i};\n", $"Console.WriteLine(x{i});"),
+            });
+        }
+        return new JsonObject { ["cells"] = list, ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString();
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_work, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static (int ExitCode, string Output, string Error) Clear(params string[] paths) =>
+        CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), ["notebooks", "clear", .. paths]);
+
+    private static bool IsCleared(string path) =>
+        JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray().All(c => c!["outputs"]!.AsArray().Count == 0 && c["execution_count"] is null);
+
+    /// <summary>
+    /// Runs <c>notebooks clear</c> in a process that may write no file beyond <paramref name="blocks"/> blocks
+    /// (<c>ulimit -f</c>: 512 bytes each for a POSIX sh, 1024 for bash) and ignores SIGXFSZ, so that a write past the
+    /// limit fails as on a full disk. Reports the test skipped (failed under CI=true) where that cannot be arranged.
+    /// </summary>
+    private static ChildResult ClearUnderFileSizeLimit(int blocks, params string[] paths)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh"))
+            Requires.Missing("a failing write is simulated with /bin/sh's ulimit -f, which this system does not have");
+        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var arg in (string[])["-c", "trap '' XFSZ; ulimit -f \"$1\" || exit 125; shift; exec \"$@\"", "sh", blocks.ToString(),
+                     host, Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"), "notebooks", "clear", .. paths])
+            start.ArgumentList.Add(arg);
+        // The runtime maps its code through a memory file as large as the code heap (W^X); under a small file size
+        // limit it would not start.
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        var run = ChildProcess.Run(start, TimeSpan.FromMinutes(1));
+        Assert.False(run.TimedOut, $"notebooks clear did not finish in a minute\n{run.Stderr}");
+        if (run.ExitCode == 125 || run.Stderr.Contains("Failed to create CoreCLR", StringComparison.Ordinal))
+            Requires.Missing($"the CLI cannot run under ulimit -f {blocks} here: {run.Stderr.Trim()}");
+        return run;
+    }
+
+    [Fact]
+    public void A_write_that_fails_part_way_leaves_the_notebook_as_it_was_and_says_so()
+    {
+        var text = Notebook(300);
+        var path = Write("big.ipynb", text);
+
+        var run = ClearUnderFileSizeLimit(16, path);   // 8 or 16 KB; the cleared notebook is about 80 KB
+
+        if (run.ExitCode == 0 && IsCleared(path))
+            Requires.Missing("ulimit -f did not stop the write here, so a failing write could not be simulated");
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Equal(text, File.ReadAllText(path));
+        Assert.Equal(["big.ipynb"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName));   // no temporary file left
+        Assert.StartsWith("error: ", run.Stderr);
+        Assert.Single(run.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains(path, run.Stderr);
+        Assert.Contains("left as it was", run.Stderr);
+        Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
+    [Fact]
+    public void When_one_of_several_notebooks_cannot_be_written_the_message_names_those_cleared_and_those_not()
+    {
+        var a = Write("a.ipynb", Notebook(2));   // about 1 KB cleared
+        var bText = Notebook(300);
+        var b = Write("b.ipynb", bText);
+        var cText = Notebook(2);
+        var c = Write("c.ipynb", cText);
+
+        var run = ClearUnderFileSizeLimit(16, _work);
+
+        if (run.ExitCode == 0 && IsCleared(b))
+            Requires.Missing("ulimit -f did not stop the write here, so a failing write could not be simulated");
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.True(IsCleared(a));
+        Assert.Equal(bText, File.ReadAllText(b));
+        Assert.Equal(cText, File.ReadAllText(c));
+        Assert.Equal($"cleared {a}\n", run.Stdout.ReplaceLineEndings("\n"));
+        Assert.Single(run.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains($"could not write {b}", run.Stderr);
+        Assert.Contains("left as it was", run.Stderr);
+        Assert.Contains($"cleared before it: {a}", run.Stderr);
+        Assert.Contains($"not cleared: {b}, {c}", run.Stderr);
+        Assert.Equal(["a.ipynb", "b.ipynb", "c.ipynb"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Clearing_keeps_the_file_mode()
+    {
+        if (OperatingSystem.IsWindows()) Requires.Missing("Unix file modes");
+        var path = Write("mode.ipynb", Notebook(3));
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.UserExecute;
+        File.SetUnixFileMode(path, mode);
+
+        var (exitCode, _, error) = Clear(path);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(IsCleared(path));
+        Assert.Equal(mode, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void Clearing_through_a_symbolic_link_writes_its_target_and_keeps_the_link()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(_work, "real")).FullName;
+        var links = Directory.CreateDirectory(Path.Combine(_work, "links")).FullName;
+        var target = Path.Combine(real, "nb.ipynb");
+        File.WriteAllText(target, Notebook(3));
+        var link = Path.Combine(links, "nb.ipynb");
+        File.CreateSymbolicLink(link, Path.Combine("..", "real", "nb.ipynb"));
+
+        var (exitCode, _, error) = Clear(link);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(Path.Combine("..", "real", "nb.ipynb"), new FileInfo(link).LinkTarget);
+        Assert.True(IsCleared(target));
+        Assert.Equal(["nb.ipynb"], Directory.GetFileSystemEntries(real).Select(Path.GetFileName));
+        Assert.Equal(["nb.ipynb"], Directory.GetFileSystemEntries(links).Select(Path.GetFileName));
+    }
+}
