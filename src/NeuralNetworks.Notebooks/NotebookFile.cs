@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace NeuralNetworks.Notebooks;
 
@@ -22,13 +24,21 @@ public sealed class NotebookFile
     public IReadOnlyList<JsonObject> Cells =>
         (Root["cells"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
+    /// <summary>Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/>. Bytes that
+    /// are not UTF-8 are read as U+FFFD (see <see cref="Load(string, bool)"/>).</summary>
+    public static NotebookFile Load(string path) => Load(path, strictUtf8: false);
+
     /// <summary>Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/>.</summary>
-    public static NotebookFile Load(string path)
+    /// <param name="path">The .ipynb file.</param>
+    /// <param name="strictUtf8">Refuse a file whose bytes are not UTF-8 (nbformat's encoding), naming the first bad byte,
+    /// instead of reading each as U+FFFD: for a command that writes the notebook back, which would replace them.
+    /// A UTF-8 byte-order mark is skipped either way.</param>
+    public static NotebookFile Load(string path, bool strictUtf8)
     {
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path));
+            node = JsonNode.Parse(strictUtf8 ? Utf8Text(path, File.ReadAllBytes(path)) : File.ReadAllText(path));
         }
         catch (JsonException e)
         {
@@ -37,6 +47,36 @@ public sealed class NotebookFile
         if (node is not JsonObject root || root["cells"] is not JsonArray)
             throw new InvalidDataException($"{path} is not a Jupyter notebook (no \"cells\" array)");
         return new NotebookFile(root);
+    }
+
+    /// <summary>
+    /// The text of the UTF-8 file <paramref name="path"/> holding <paramref name="bytes"/>, without its byte-order mark if
+    /// it has one; an <see cref="InvalidDataException"/> naming the file and its first byte that is not UTF-8 otherwise.
+    /// </summary>
+    private static string Utf8Text(string path, byte[] bytes)
+    {
+        int start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        var text = bytes.AsSpan(start);
+        var chars = new char[text.Length];
+        if (Utf8.ToUtf16(text, chars, out int read, out int written, replaceInvalidSequences: false) == OperationStatus.Done)
+            return new string(chars, 0, written);
+        int offset = start + read;
+        var (line, column) = LineAndColumn(text, read);
+        string utf16 = bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] ? "; it starts with a UTF-16 byte-order mark: save it as UTF-8" : "";
+        throw new InvalidDataException($"{path} is not UTF-8 text: the byte 0x{bytes[offset]:X2} at byte offset {offset} (line {line}, column {column}) "
+                                       + $"is not valid UTF-8{utf16}");
+    }
+
+    /// <summary>The 1-based line and column (in characters) of the byte at <paramref name="offset"/> of the UTF-8
+    /// <paramref name="text"/>, which must be valid before it.</summary>
+    private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> text, int offset)
+    {
+        var before = text[..offset];
+        int lineStart = before.LastIndexOf((byte)'\n') + 1;
+        int characters = 0;
+        foreach (var b in before[lineStart..])
+            if ((b & 0xC0) != 0x80) characters++;   // not a continuation byte: a character starts here
+        return (before.Count((byte)'\n') + 1, characters + 1);
     }
 
     /// <summary>A cell's type: "code", "markdown" or "raw".</summary>

@@ -109,10 +109,24 @@ public static class NotebooksCommand
         };
         command.SetAction(parse =>
         {
-            var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
+            var notebooks = NotebookPaths(parse.GetValue(paths) ?? []);
+            // All are read before any is written, strictly (a byte that is not UTF-8 would be written back as U+FFFD):
+            // one that cannot be read stops the command with no notebook changed.
+            var loaded = new List<NotebookFile>();
+            foreach (var path in notebooks)
+            {
+                try
+                {
+                    loaded.Add(NotebookFile.Load(path, strictUtf8: true));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{e.Message}; {(notebooks.Count == 1 ? "it was left as it was" : "no notebook was cleared")}", e);
+                }
+            }
             for (int i = 0; i < notebooks.Count; i++)
             {
-                var notebook = NotebookFile.Load(notebooks[i]);
+                var notebook = loaded[i];
                 notebook.ClearOutputs();
                 try
                 {
@@ -180,6 +194,24 @@ public static class NotebooksCommand
     /// </summary>
     public static IReadOnlyList<string> FindNotebooks(IReadOnlyList<string> paths)
     {
+        var notebooks = NotebookPaths(paths);
+        foreach (var notebook in notebooks)
+        {
+            try
+            {
+                NotebookFile.Load(notebook); // a file that is not a notebook is a usage error now, not halfway
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+        return notebooks;
+    }
+
+    /// <summary>The full paths of the files <see cref="FindNotebooks"/> names, without reading them.</summary>
+    private static IReadOnlyList<string> NotebookPaths(IReadOnlyList<string> paths)
+    {
         if (paths.Count == 0)
         {
             var folder = FindUpward("notebooks", Directory.GetCurrentDirectory())
@@ -197,17 +229,6 @@ public static class NotebooksCommand
                 throw new UsageException($"no such notebook or folder: {path}");
         }
         if (notebooks.Count == 0) throw new UsageException($"no .ipynb files in {string.Join(", ", paths)}");
-        foreach (var notebook in notebooks)
-        {
-            try
-            {
-                NotebookFile.Load(notebook); // a file that is not a notebook is a usage error now, not halfway
-            }
-            catch (InvalidDataException e)
-            {
-                throw new UsageException(e.Message);
-            }
-        }
         return notebooks.Select(Path.GetFullPath).Distinct().ToList();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using NeuralNetworks.Tests.Cli;
 
@@ -152,5 +153,79 @@ public sealed class NotebookClearFileTests : IDisposable
         Assert.True(IsCleared(target));
         Assert.Equal(["nb.ipynb"], Directory.GetFileSystemEntries(real).Select(Path.GetFileName));
         Assert.Equal(["nb.ipynb"], Directory.GetFileSystemEntries(links).Select(Path.GetFileName));
+    }
+
+    /// <summary>The bytes of <see cref="Notebook"/> with <paramref name="bad"/> put inside the first cell's source (a
+    /// string of the JSON), and where they start.</summary>
+    private static (byte[] Bytes, int Offset) WithBytesInASource(byte[] bad)
+    {
+        var text = Notebook(3).Replace("{\"cells\":[", "{\"cells\":\n[", StringComparison.Ordinal);   // the cells on line 2
+        int at = text.IndexOf("var x0", StringComparison.Ordinal);
+        var before = Encoding.UTF8.GetBytes(text[..at]);
+        return ([.. before, .. bad, .. Encoding.UTF8.GetBytes(text[at..])], before.Length);
+    }
+
+    public static TheoryData<string, byte[]> NotUtf8 => new()
+    {
+        { "é in Latin-1", [0xE9] },
+        { "a lead byte without its continuation", [0xC3, 0x28] },
+        { "an overlong '/'", [0xC0, 0xAF] },
+        { "a UTF-16 surrogate", [0xED, 0xA0, 0x80] },
+        { "a lone continuation byte", [0x80] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotUtf8))]
+    public void A_notebook_that_is_not_UTF8_is_refused_naming_the_file_and_the_first_bad_byte_and_left_untouched(string what, byte[] bad)
+    {
+        var (bytes, offset) = WithBytesInASource(bad);
+        var path = Path.Combine(_work, "latin1.ipynb");
+        File.WriteAllBytes(path, bytes);
+
+        var (exitCode, output, error) = Clear(path);
+
+        Assert.True(exitCode == 1, $"{what}: exit {exitCode}\n{output}\n{error}");
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(path, error);
+        int column = offset - Array.LastIndexOf(bytes, (byte)'\n', offset);   // the line is ASCII up to the bad byte
+        Assert.Contains($"byte 0x{bad[0]:X2} at byte offset {offset} (line 2, column {column})", error);
+    }
+
+    [Fact]
+    public void A_notebook_that_is_not_UTF8_stops_the_command_before_any_notebook_is_cleared()
+    {
+        var aText = Notebook(2);
+        var a = Write("a.ipynb", aText);
+        var (bytes, _) = WithBytesInASource([0xE9]);
+        var b = Path.Combine(_work, "b.ipynb");
+        File.WriteAllBytes(b, bytes);
+
+        var (exitCode, output, error) = Clear(_work);
+
+        Assert.True(exitCode == 1, $"exit {exitCode}\n{output}\n{error}");
+        Assert.Equal(aText, File.ReadAllText(a));
+        Assert.Equal(bytes, File.ReadAllBytes(b));
+        Assert.Equal("", output);
+        Assert.Contains(b, error);
+        Assert.Contains("no notebook was cleared", error);
+    }
+
+    [Fact]
+    public void A_UTF8_byte_order_mark_is_accepted_and_the_cleared_notebook_is_written_without_it_as_before()
+    {
+        var text = Notebook(3).Replace("var x0", "var é0", StringComparison.Ordinal);
+        var plain = Write("plain.ipynb", text);
+        var withMark = Path.Combine(_work, "bom.ipynb");
+        File.WriteAllBytes(withMark, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)]);
+
+        var (exitCode, _, error) = Clear(plain, withMark);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(IsCleared(withMark));
+        Assert.Contains("var é0", File.ReadAllText(withMark));
+        Assert.Equal(File.ReadAllBytes(plain), File.ReadAllBytes(withMark));   // Jupyter's form: UTF-8 without the mark
     }
 }
