@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using System.Text.Unicode;
 
 namespace NeuralNetworks.Notebooks;
@@ -13,7 +14,7 @@ namespace NeuralNetworks.Notebooks;
 /// metadata, tags, sources — survives byte for byte. Saved the way Jupyter saves: keys sorted, one-space
 /// indent, trailing newline.
 /// </summary>
-public sealed class NotebookFile
+public sealed partial class NotebookFile
 {
     private NotebookFile(JsonObject root) => Root = root;
 
@@ -35,14 +36,18 @@ public sealed class NotebookFile
     /// A UTF-8 byte-order mark is skipped either way.</param>
     public static NotebookFile Load(string path, bool strictUtf8)
     {
+        var text = strictUtf8 ? Utf8Text(path, File.ReadAllBytes(path)) : File.ReadAllText(path);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new InvalidDataException($"{path} is empty, not a Jupyter notebook");
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(strictUtf8 ? Utf8Text(path, File.ReadAllBytes(path)) : File.ReadAllText(path));
+            // A key twice in one object is refused here (by default the node would throw when that object is first used).
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not valid JSON: {e.Message}");
+            throw new InvalidDataException(JsonProblem(path, Encoding.UTF8.GetBytes(text), e), e);
         }
         if (node is not JsonObject root || root["cells"] is not JsonArray)
             throw new InvalidDataException($"{path} is not a Jupyter notebook (no \"cells\" array)");
@@ -66,6 +71,49 @@ public sealed class NotebookFile
         throw new InvalidDataException($"{path} is not UTF-8 text: the byte 0x{bytes[offset]:X2} at byte offset {offset} (line {line}, column {column}) "
                                        + $"is not valid UTF-8{utf16}");
     }
+
+    /// <summary>What is wrong with the JSON of <paramref name="path"/>, and where: the parser's message with its 0-based line
+    /// and byte position turned into the 1-based line and column an editor shows.</summary>
+    private static string JsonProblem(string path, byte[] utf8, JsonException e)
+    {
+        if (e.LineNumber is { } lineIndex && e.BytePositionInLine is { } position)
+        {
+            int lineStart = 0;
+            for (long l = 0; l < lineIndex && lineStart < utf8.Length; l++)
+            {
+                int next = Array.IndexOf(utf8, (byte)'\n', lineStart);
+                lineStart = next < 0 ? utf8.Length : next + 1;
+            }
+            var (line, column) = LineAndColumn(utf8, (int)Math.Min(utf8.Length, lineStart + position));
+            string gist = ParserPosition().Replace(e.Message, "").TrimEnd(' ', '.');
+            return $"{path} is not valid JSON: {gist} (line {line}, column {column})";
+        }
+        // A key twice in one object: the parser does not say where, so find it.
+        var reader = new Utf8JsonReader(utf8);
+        var keys = new Stack<HashSet<string>?>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    keys.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.StartArray:
+                    keys.Push(null);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    keys.Pop();
+                    break;
+                case JsonTokenType.PropertyName when !keys.Peek()!.Add(reader.GetString()!):
+                    var (line, column) = LineAndColumn(utf8, (int)reader.TokenStartIndex);
+                    return $"{path} is not a Jupyter notebook: the key \"{reader.GetString()}\" appears twice in one object (line {line}, column {column})";
+            }
+        }
+        return $"{path} is not valid JSON: {e.Message}";
+    }
+
+    [GeneratedRegex(@"\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?$")]
+    private static partial Regex ParserPosition();
 
     /// <summary>The 1-based line and column (in characters) of the byte at <paramref name="offset"/> of the UTF-8
     /// <paramref name="text"/>, which must be valid before it.</summary>

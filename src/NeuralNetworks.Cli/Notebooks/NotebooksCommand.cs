@@ -190,22 +190,14 @@ public static class NotebooksCommand
     /// <summary>
     /// The notebooks named by <paramref name="paths"/>: files as given, folders as their *.ipynb sorted by name;
     /// no paths means the notebooks/ folder found upward from the current directory. A path that does not
-    /// exist is a usage error.
+    /// exist is a usage error; a file that is not a notebook gives the <see cref="InvalidDataException"/> of
+    /// <see cref="NotebookFile.Load(string)"/> (bad data).
     /// </summary>
     public static IReadOnlyList<string> FindNotebooks(IReadOnlyList<string> paths)
     {
         var notebooks = NotebookPaths(paths);
         foreach (var notebook in notebooks)
-        {
-            try
-            {
-                NotebookFile.Load(notebook); // a file that is not a notebook is a usage error now, not halfway
-            }
-            catch (InvalidDataException e)
-            {
-                throw new UsageException(e.Message);
-            }
-        }
+            NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
         return notebooks;
     }
 

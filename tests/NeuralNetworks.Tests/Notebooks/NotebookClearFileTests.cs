@@ -228,4 +228,64 @@ public sealed class NotebookClearFileTests : IDisposable
         Assert.Contains("var é0", File.ReadAllText(withMark));
         Assert.Equal(File.ReadAllBytes(plain), File.ReadAllBytes(withMark));   // Jupyter's form: UTF-8 without the mark
     }
+
+    public static TheoryData<string, string, string> NotNotebooks => new()
+    {
+        { "number.ipynb", """{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 02}""", "is not valid JSON: " },
+        { "third-line.ipynb", "{\n \"cells\": [],\n \"métadonnées\": {} {}\n}", "is not valid JSON: " },
+        { "empty.ipynb", "", "is empty" },
+        { "blank.ipynb", " \n\n", "is empty" },
+        { "object.ipynb", """{"a": 1}""", "is not a Jupyter notebook (no \"cells\" array)" },
+        { "array.ipynb", "[]", "is not a Jupyter notebook (no \"cells\" array)" },
+        { "cells-twice.ipynb", """{"cells": [], "cells": []}""", "is not a Jupyter notebook: the key \"cells\" appears twice in one object (line 1, column 15)" },
+        { "outputs-twice.ipynb", "{\"cells\": [\n {\"cell_type\": \"code\", \"source\": \"1\", \"outputs\": [], \"outputs\": []}]}",
+            "is not a Jupyter notebook: the key \"outputs\" appears twice in one object (line 2, column 54)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotNotebooks))]
+    public void A_file_that_is_not_a_notebook_is_bad_data_exit_1_with_a_message_naming_it_and_left_as_it_was(string name, string text, string problem)
+    {
+        var path = Write(name, text);
+
+        var (exitCode, output, error) = Clear(path);
+
+        Assert.True(exitCode == 1, $"exit {exitCode}\n{output}\n{error}");
+        Assert.Equal(text, File.ReadAllText(path));
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains($"{path} {problem}", error);
+        Assert.DoesNotContain("LineNumber", error);
+        Assert.DoesNotContain("see --help", error);
+    }
+
+    [Theory]
+    [InlineData("number.ipynb", """{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 02}""", "Invalid leading zero before '2'", 1, 65)]
+    [InlineData("third-line.ipynb", "{\n \"cells\": [],\n \"métadonnées\": {} {}\n}", "'{' is invalid after a value. Expected either ',', '}', or ']'", 3, 20)]
+    public void Invalid_JSON_is_reported_at_its_line_and_column_counted_from_1_in_characters(string name, string text, string gist, int line, int column)
+    {
+        var path = Write(name, text);
+
+        var (_, _, error) = Clear(path);
+
+        Assert.Contains($"{path} is not valid JSON: ", error);
+        Assert.Contains(gist, error);
+        Assert.Contains($"(line {line}, column {column})", error);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_notebook_is_exit_1_for_notebooks_run_too_and_a_path_that_does_not_exist_stays_exit_2()
+    {
+        var path = Write("notjson.ipynb", "{\"cells\": [] ]");
+        var missing = Path.Combine(_work, "missing.ipynb");
+
+        var run = CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), ["notebooks", "run", path, "--out", Path.Combine(_work, "out")]);
+        var clear = Clear(missing);
+
+        Assert.True(run.ExitCode == 1, run.Error);
+        Assert.Contains($"{path} is not valid JSON", run.Error);
+        Assert.True(clear.ExitCode == 2, clear.Error);
+        Assert.Contains($"no such notebook or folder: {missing}", clear.Error);
+    }
 }
