@@ -73,46 +73,47 @@ public static class OutputFile
         return full;
     }
 
-    /// <summary>Calls <paramref name="write"/> with a temporary path beside <paramref name="path"/>, then moves the
-    /// result over <paramref name="path"/>; if writing fails the temporary file is removed and <paramref name="path"/>
-    /// is left as it was.</summary>
-    public static void Write(string path, Action<string> write)
-    {
-        string temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            write(temporary);
-            if (!OperatingSystem.IsWindows() && File.Exists(path))
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));   // a replaced file keeps who may read it
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    /// <summary>Calls <paramref name="write"/> with a temporary path beside <paramref name="path"/> (a path
+    /// <see cref="Check"/> returned), then moves the result over <paramref name="path"/>; if writing fails the temporary
+    /// file is removed and <paramref name="path"/> is left as it was.</summary>
+    /// <exception cref="IOException">The file could not be written; the message names it and says it was left as it was.</exception>
+    public static void Write(string path, Action<string> write) => WriteBeside(path, path, write);
 
     /// <summary>
-    /// Rewrites the existing file <paramref name="path"/>: calls <paramref name="write"/> with a temporary path beside
-    /// it, then moves the result over it in one step, so that a write that fails part-way (a full disk) leaves the file
-    /// as it was; the temporary file is removed whatever happens. A symbolic link is written through, as an in-place
-    /// write would: the temporary file goes beside the link's final target, which it replaces, and the link stays. The
-    /// file keeps its permissions (Unix file mode), and a file that may not be written is not replaced.
+    /// Rewrites the existing file <paramref name="path"/> as <see cref="Write"/> writes a new one, so that a write that
+    /// fails part-way (a full disk) leaves the file as it was. A symbolic link is written through, as an in-place write
+    /// would: the temporary file goes beside the link's final target, which it replaces, and the link stays. A file that
+    /// may not be written is not replaced.
     /// </summary>
     /// <exception cref="IOException">The file could not be written; the message names it and says it was left as it was.</exception>
     public static void Replace(string path, Action<string> write)
     {
-        string? temporary = null;
+        string target;
         try
         {
-            string target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
             // As writing in place would: refuse a file this user may not write (a rename would replace it regardless).
             using (new FileStream(target, FileMode.Open, FileAccess.Write)) { }
-            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"could not write {path} ({Cli.OneLine(e.Message).TrimEnd('.')}); it was left as it was", e);
+        }
+        WriteBeside(path, target, write);
+    }
+
+    // The temporary file is flushed to the disk before it replaces the target, keeps the target's permissions (Unix file
+    // mode), and is removed whatever happens.
+    private static void WriteBeside(string path, string target, Action<string> write)
+    {
+        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        try
+        {
             write(temporary);
             using (var written = new FileStream(temporary, FileMode.Open, FileAccess.Write))
-                written.Flush(flushToDisk: true);   // on the disk before it replaces the file
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                written.Flush(flushToDisk: true);
+            if (!OperatingSystem.IsWindows() && File.Exists(target))
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));   // a replaced file keeps who may read it
             File.Move(temporary, target, overwrite: true);
         }
         // A file too large for the disk or for the process's limit (EFBIG) comes as an ArgumentOutOfRangeException.
@@ -125,7 +126,7 @@ public static class OutputFile
         {
             try
             {
-                if (temporary is not null && File.Exists(temporary)) File.Delete(temporary);
+                if (File.Exists(temporary)) File.Delete(temporary);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
