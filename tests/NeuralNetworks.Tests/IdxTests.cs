@@ -28,10 +28,10 @@ public sealed class IdxTests : IDisposable
     private static byte[] ImagesBytes(int count, int rows, int columns, byte[] pixels) => IdxBytes(Idx.ImagesMagic, [count, rows, columns], pixels);
     private static byte[] LabelsBytes(byte[] labels) => IdxBytes(Idx.LabelsMagic, [labels.Length], labels);
 
-    private static byte[] Gzip(byte[] bytes)
+    private static byte[] Gzip(byte[] bytes, CompressionLevel level = CompressionLevel.SmallestSize)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize)) gzip.Write(bytes);
+        using (var gzip = new GZipStream(output, level)) gzip.Write(bytes);
         return output.ToArray();
     }
 
@@ -335,6 +335,51 @@ public sealed class IdxTests : IDisposable
         string path = Write("two-members.gz", [.. Gzip(bytes[..100]), .. Gzip(bytes[100..])]);
 
         Assert.Equal(bytes[8..], Idx.ReadLabels(path));
+    }
+
+    /// <summary>What <c>printf '' | gzip -n</c> writes (a gzip file of nothing, which <c>gzip -t</c> accepts): the 10-byte
+    /// header, the deflate data 03 00 (one empty final block), and the trailer, the CRC-32 and length of nothing: eight zero
+    /// bytes. (.NET's GZipStream writes no bytes at all for no input.)</summary>
+    private static readonly byte[] GzipOfNothing = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    [Fact]
+    public void A_gzip_file_of_nothing_is_too_short_for_an_IDX_header_not_trailing_data()
+    {
+        string path = Write("nothing.gz", GzipOfNothing);
+
+        var e = Rejects(() => Idx.ReadLabels(path), path, "it holds 0 bytes once decompressed, too few for an IDX magic number");
+        Assert.DoesNotContain("trailing data", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_gzip_member_between_two_others_adds_nothing()
+    {
+        var bytes = SomeLabels;
+        string path = Write("empty-member.gz", [.. Gzip(bytes[..100]), .. GzipOfNothing, .. Gzip(bytes[100..]), .. GzipOfNothing]);
+
+        Assert.Equal(bytes[8..], Idx.ReadLabels(path));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(11)]
+    public void A_gzip_file_cut_within_two_bytes_of_its_header_is_refused_as_truncated(int length)
+    {
+        string path = Write("cut-after-header.gz", Gzip(SomeLabels)[..length]);
+
+        Rejects(() => Idx.ReadLabels(path), path, "truncated");
+    }
+
+    [Theory]
+    [InlineData(CompressionLevel.NoCompression)]   // zlib's levels 0 (stored blocks), 1 and 9
+    [InlineData(CompressionLevel.Fastest)]
+    [InlineData(CompressionLevel.SmallestSize)]
+    public void Gzip_files_of_every_compression_level_read_alone_and_as_members(CompressionLevel level)
+    {
+        var bytes = SomeLabels;
+
+        Assert.Equal(bytes[8..], Idx.ReadLabels(Write("one-member.gz", Gzip(bytes, level))));
+        Assert.Equal(bytes[8..], Idx.ReadLabels(Write("three-members.gz", [.. Gzip(bytes[..5], level), .. Gzip(bytes[5..300], level), .. Gzip(bytes[300..], level)])));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace NeuralNetworks.Data;
 /// .NET's <see cref="GZipStream"/> accepts a member whose trailer is missing and ignores bytes after the last
 /// member, so this class parses the gzip framing itself and lets <see cref="DeflateStream"/> do only the inflating.
 /// The whole compressed file is held in memory (it is smaller than the data it holds); the trailer of a member
-/// is found as the first place after its header where its CRC-32 and length appear.
+/// is found as the first place after the start of its deflate data (at least 2 bytes) where its CRC-32 and length appear.
 /// </remarks>
 internal sealed class GzipFile : Stream
 {
@@ -153,10 +153,14 @@ internal sealed class GzipFile : Stream
         BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)memberLength);
         string name = memberNumber == 1 ? "the gzip data" : $"gzip member {memberNumber}";
 
-        int found = compressed.AsSpan(dataStart).IndexOf(trailer);
+        // Deflate data is at least 2 bytes (the shortest, 03 00, is one empty final block), so the trailer is looked for
+        // from there: an empty member's trailer is 8 zero bytes (the CRC-32 and length of nothing), which, looked for from
+        // dataStart, were found one byte early, starting at the 00 of 03 00. (A file cut inside its header ends sooner.)
+        int from = Math.Min(dataStart + 2, compressed.Length);
+        int found = compressed.AsSpan(from).IndexOf(trailer);
         if (found >= 0)
         {
-            next = dataStart + found + 8;
+            next = from + found + 8;
             if (next == compressed.Length)
             {
                 finished = true;
