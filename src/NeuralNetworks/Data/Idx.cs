@@ -152,6 +152,7 @@ public static class Idx
         {
             ArgumentNullException.ThrowIfNull(path);
             string file = Path.GetFullPath(path);
+            DataFile.MustBeAFile(file);   // not a directory, device or FIFO, which reading would never finish
             if (!System.IO.File.Exists(file)) throw new FileNotFoundException($"IDX {kind} file not found: {file}", file);
 
             Stream? stream = null;

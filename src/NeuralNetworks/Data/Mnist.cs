@@ -82,7 +82,8 @@ public static class Mnist
     /// <see cref="Mnist"/>); false trusts the folder's name (data/mnist is MNIST, any other folder other data) and reads
     /// the hashes only to explain a failure.</param>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or a file is invalid, or
+    /// <exception cref="InvalidDataException">A file that must be the original differs from it, or a file is invalid or not a
+    /// regular file (a directory, a device), or
     /// (hashes skipped) the training and test sets disagree while some of the files are the originals and others not.</exception>
     public static MnistData Load(string? directory = null, bool verifyChecksums = true)
     {
@@ -159,6 +160,7 @@ public static class Mnist
         {
             foreach (var file in new[] { images, labels })
             {
+                DataFile.MustBeAFile(file);   // before its hash is read: reading a device or a FIFO would never finish
                 if (!File.Exists(file))
                     throw new FileNotFoundException(
                         $"MNIST file not found: {file}. A data folder holds four IDX files under the MNIST names ({string.Join(", ", Sha256.Keys)}); " +
@@ -205,7 +207,8 @@ public static class Mnist
     /// </summary>
     private static InvalidDataException? ChangedCopy(string folder)
     {
-        var files = Sha256.Keys.Select(name => Path.Combine(folder, name)).Where(File.Exists).ToArray();
+        // (Only regular files: reading a device or a FIFO among them would never finish.)
+        var files = Sha256.Keys.Select(name => Path.Combine(folder, name)).Where(file => File.Exists(file) && DataFile.NotAFile(file) is null).ToArray();
         var originals = files.Where(HashMatches).Select(Path.GetFileName).ToArray();
         var changed = files.Where(file => !originals.Contains(Path.GetFileName(file))).ToArray();
         if (originals.Length == 0 || changed.Length == 0) return null;

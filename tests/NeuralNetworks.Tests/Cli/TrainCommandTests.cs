@@ -143,6 +143,22 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains(Path.Combine(empty, "train-images-idx3-ubyte.gz"), error);
     }
 
+    [Fact]
+    public void A_directory_in_place_of_a_data_file_fails_with_exit_code_1_saying_it_is_a_directory()
+    {
+        string data = TinyDataFolder();
+        string images = Path.Combine(data, "train-images-idx3-ubyte.gz");
+        File.Delete(images);
+        Directory.CreateDirectory(images);
+
+        var (exitCode, _, error) = Train("--data", data, "--out", OutFile);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.Contains($"{images}: it is a directory, not a file", error);
+        Assert.False(File.Exists(OutFile));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
