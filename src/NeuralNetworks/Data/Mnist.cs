@@ -231,7 +231,18 @@ public static class Mnist
 
     private static string HashOf(string file)
     {
+        // The bytes the file's length says, no more: a file that grows while it is read is hashed at the length it had.
         using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long left = stream.Length;
+        while (left > 0)
+        {
+            int got = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (got == 0) break;   // it became shorter: the hash differs
+            sha256.AppendData(buffer, 0, got);
+            left -= got;
+        }
+        return Convert.ToHexStringLower(sha256.GetHashAndReset());
     }
 }
