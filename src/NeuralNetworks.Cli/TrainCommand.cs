@@ -35,7 +35,7 @@ public static class TrainCommand
         {
             // (An array-typed option that is not given reads as an empty array, which LayerSizes.Parse never returns.)
             var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers) is { Length: > 0 } sizes ? sizes : null, Out = parse.GetValue(output) };
-            // Ctrl+C stops training between steps; a second Ctrl+C (while the first is being handled) kills the process.
+            // Ctrl+C stops loading, or training between steps; a second Ctrl+C (while the first is being handled) kills the process.
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -63,7 +63,7 @@ public static class TrainCommand
     /// <param name="arguments">The options as given.</param>
     /// <param name="output">Where messages for the user go.</param>
     /// <param name="error">Where problems go, one line each.</param>
-    /// <param name="cancellationToken">Stops training between steps.</param>
+    /// <param name="cancellationToken">Stops loading the data, or training between steps.</param>
     /// <param name="summaryPath">Where to write the run's <see cref="TrainingSummary"/> as JSON, or null.</param>
     /// <returns>0 when the network was trained and saved; 1 when data or training failed; 2 for bad arguments; 130 when cancelled.</returns>
     public static int Run(TrainArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, string? summaryPath = null)
@@ -88,7 +88,8 @@ public static class TrainCommand
     {
         var setup = TrainingSetup.Check(arguments);
         var clock = Stopwatch.StartNew();
-        var data = Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums);
+        // Loading does not watch for Ctrl+C, so the command stops waiting for it then (the load, on a pool thread, ends with the process).
+        var data = Task.Run(() => Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums)).WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
         double loadSeconds = clock.Elapsed.TotalSeconds;
 

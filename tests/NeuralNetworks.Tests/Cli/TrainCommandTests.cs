@@ -443,6 +443,40 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cancelling_while_the_data_loads_stops_at_once_with_exit_code_130_and_saves_nothing()
+    {
+        string data = TinyDataFolder();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+        using var release = new ManualResetEventSlim();
+        // A load that takes long (a slow disk, a large file): Ctrl+C comes as this folder starts loading, which then waits.
+        Action<string> slowLoad = loading =>
+        {
+            if (loading != data) return;   // another test's data
+            cancellation.Cancel();
+            release.Wait(TimeSpan.FromSeconds(20));
+        };
+        Mnist.Loading += slowLoad;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int exitCode = TrainCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Layers = [784, 10], Out = OutFile },
+                output, error, cancellation.Token);
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"train waited {clock.Elapsed.TotalSeconds:0} s for the load after Ctrl+C");
+            Assert.Equal(TrainCommand.Cancelled, exitCode);
+            Assert.Equal("error: cancelled; nothing was saved.", error.ToString().Trim());
+            Assert.False(File.Exists(OutFile));
+        }
+        finally
+        {
+            release.Set();
+            Mnist.Loading -= slowLoad;
+        }
+    }
+
+    [Fact]
     public void Data_that_cannot_be_found_tells_a_command_line_user_to_give_the_folder_with_the_data_option()
     {
         var missing = Assert.Throws<DirectoryNotFoundException>(() => Mnist.FindDataDirectory(Path.GetPathRoot(folder)));
