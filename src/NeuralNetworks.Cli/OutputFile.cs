@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Cli;
 
@@ -36,7 +36,8 @@ public static class OutputFile
             }
         }
         if (Directory.Exists(full)) throw new UsageException($"{option} {path}: {full} is a folder; give a file name, e.g. {Path.Combine(path, example)}.");
-        if (SpecialFile.Kind(full) is { } kind)
+        // A device, named pipe or socket: renaming a file over it would replace it (as root, /dev/null became a file).
+        if (DataFile.NotAFile(full) is { } kind)
             throw new UsageException($"{option} {path}: {full} is {kind}, not a file; give a file name, e.g. {example}.");
         string folder = Path.GetDirectoryName(full)!;
         try
@@ -134,41 +135,4 @@ public static class OutputFile
             }
         }
     }
-}
-
-/// <summary>
-/// What a path is when it exists and is neither a regular file nor a folder — a device such as /dev/null, a named pipe,
-/// a socket — which .NET reports as a file. Writing a temporary file and renaming it over such a path would replace the
-/// device itself (as root, /dev/null became a regular file), so outputs refuse them.
-/// </summary>
-public static unsafe partial class SpecialFile
-{
-    /// <summary>"a character device", "a block device", "a named pipe (FIFO)" or "a socket"; null for a regular file, a
-    /// folder, a path that does not exist, or where it cannot be told (not Linux on x64 or ARM64, an older C library).</summary>
-    public static string? Kind(string path)
-    {
-        // struct stat of Linux's C library: st_mode (32 bits) at byte 24 on x64, 16 on ARM64; the type is its top 4 of 16 bits.
-        int modeOffset = RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => 24, Architecture.Arm64 => 16, _ => -1 };
-        if (!OperatingSystem.IsLinux() || modeOffset < 0) return null;
-        byte* status = stackalloc byte[256];   // struct stat is 144 bytes on x64, 128 on ARM64
-        try
-        {
-            if (Stat(path, status) != 0) return null;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return null;   // a C library older than glibc 2.33 exports only __xstat
-        }
-        return (*(uint*)(status + modeOffset) & 0xF000) switch
-        {
-            0x2000 => "a character device",
-            0x6000 => "a block device",
-            0x1000 => "a named pipe (FIFO)",
-            0xC000 => "a socket",
-            _ => null,
-        };
-    }
-
-    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Stat(string path, byte* status);
 }

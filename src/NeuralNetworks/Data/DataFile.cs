@@ -5,7 +5,8 @@ namespace NeuralNetworks.Data;
 /// <summary>
 /// Refuses, before anything reads it, a data file that is not a regular file: a directory, a device, a FIFO (named pipe)
 /// or a socket, also when a symbolic link leads there. Reading /dev/zero never ends, and opening a FIFO waits for a
-/// writer that never comes: both once made <c>train</c> hang.
+/// writer that never comes: both once made <c>train</c> hang. The command line refuses such outputs with it too (renaming a
+/// file over /dev/null replaces the device).
 /// </summary>
 /// <remarks>
 /// .NET tells a directory from a file (<see cref="Directory.Exists"/>) but not the other kinds: <see cref="FileInfo"/>
@@ -14,7 +15,7 @@ namespace NeuralNetworks.Data;
 /// the same layout on every processor (the type is in the top bits of stx_mode, 16 bits at byte 28). Windows keeps no
 /// devices or pipes in folders; on other systems (macOS) only a directory is told apart.
 /// </remarks>
-internal static unsafe partial class DataFile
+public static unsafe partial class DataFile
 {
     /// <summary>Throws when <paramref name="path"/> names something other than a regular file (a missing file passes:
     /// the caller says it is missing).</summary>

@@ -364,20 +364,19 @@ public sealed class TrainCommandTests : IDisposable
     {
         // Found 2026-12-04: as root, `train --out /dev/null` renamed its temporary file over /dev/null, which became a
         // regular file. OutputFile.Check is called directly: were the check to fail, nothing would then write there.
-        if (!OperatingSystem.IsLinux()) Assert.Skip("devices and named pipes are recognised on Linux only (SpecialFile)");
+        if (!OperatingSystem.IsLinux()) Assert.Skip("devices and named pipes are recognised on Linux only (DataFile)");
         var device = Assert.Throws<UsageException>(() => OutputFile.Check("/dev/null", "--out", "network.json"));
         Assert.Contains("/dev/null is a character device, not a file", device.Message);
 
         string pipe = Path.Combine(folder, "pipe.json");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe)) mkfifo.WaitForExit();
         var named = Assert.Throws<UsageException>(() => OutputFile.Check(pipe, "--summary", "summary.json"));
-        Assert.Contains($"{pipe} is a named pipe (FIFO), not a file", named.Message);
+        Assert.Contains($"{pipe} is a FIFO (a named pipe), not a file", named.Message);
 
         string link = Path.Combine(folder, "to-null.json");
         File.CreateSymbolicLink(link, "/dev/null");
         Assert.Contains("/dev/null is a character device", Assert.Throws<UsageException>(() => OutputFile.Check(link, "--out", "network.json")).Message);
-        Assert.Null(SpecialFile.Kind(Path.Combine(folder, "missing.json")));
-        Assert.Null(SpecialFile.Kind(folder));
+        Assert.Null(DataFile.NotAFile(Path.Combine(folder, "missing.json")));
     }
 
     [Fact]
