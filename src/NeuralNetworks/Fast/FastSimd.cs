@@ -10,7 +10,9 @@ namespace NeuralNetworks.Fast;
 /// <see cref="Floats128"/> (four Vector128: NEON on ARM64).
 /// <see cref="FastNetwork{V}"/> takes it as a type parameter; the JIT compiles the kernels separately for each
 /// struct and inlines these one-line members, so the abstraction costs nothing at run time (measured: the
-/// Vector512 path is as fast as when it was written with Vector512 directly).
+/// Vector512 path is as fast as when it was written with Vector512 directly) — with one exception found in the
+/// machine code: a broadcast float passed to FusedMultiplyAdd through the struct was not folded into the FMA, hence
+/// <see cref="FusedMultiplyAddBroadcast"/> (docs/performance.md, "Batch 100 on one thread, part by part").
 /// </summary>
 /// <remarks>
 /// Every operation works lane by lane, the same in every width (the same FMA, the same exp), so all give the
