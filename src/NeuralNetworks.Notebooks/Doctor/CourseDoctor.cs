@@ -788,7 +788,13 @@ public static class CourseDoctor
             {
                 foreach (var cell in JsonNode.Parse(File.ReadAllText(notebook))?["cells"] as JsonArray ?? [])
                 {
-                    var source = NotebookFile.MultilineText(cell?["source"]);
+                    // Not NotebookFile.MultilineText: this file also runs alone, as the handout's doctor.cs.
+                    var source = cell?["source"] switch
+                    {
+                        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+                        JsonValue value => (string?)value ?? "",
+                        _ => "",
+                    };
                     var match = Regex.Match(source, $@"#r\s+""nuget:\s*{PackageId}\s*,\s*(?<version>[^""\s]+)\s*""");
                     if (match.Success) return match.Groups["version"].Value;
                 }
