@@ -32,6 +32,9 @@ internal static class CommandOptions
     public static Option<T> Parsed<T>(string name, string description, Func<string, T> parse) => new(name)
     {
         Description = description,
+        // One value, as every other option: an array type (--layers) would otherwise take any number, so a repeated
+        // --layers silently kept the last and a bare --layers the default.
+        Arity = ArgumentArity.ExactlyOne,
         CustomParser = result =>
         {
             if (result.Tokens.Count == 0) return default!;

@@ -200,6 +200,35 @@ public sealed partial class CourseNotebook
     }
 
     /// <summary>
+    /// Notes for answers a student wrote in a cell of their own: an answer cell still declaring its variable as null,
+    /// followed (before the next cell of the course) by a code cell the course does not have that sets the variable.
+    /// Only answer cells are graded, so such an answer counts as not answered; the note says where it is.
+    /// </summary>
+    /// <param name="submission">The student's notebook.</param>
+    public IReadOnlyList<string> AnswersInAddedCells(NotebookFile submission)
+    {
+        var courseIds = new HashSet<string>(StudentCopy.Cells.Select(Id), StringComparer.Ordinal);
+        var theirs = submission.Cells;
+        var notes = new List<string>();
+        foreach (var answer in Answers)
+        {
+            int at = theirs.ToList().FindIndex(c => Id(c) == answer.Id);
+            if (at < 0 || !DeclaredVariables(NotebookFile.Source(theirs[at])).Intersect(answer.Variables).Any()) continue;
+            for (int i = at + 1; i < theirs.Count && !courseIds.Contains(Id(theirs[i])); i++)
+            {
+                if (NotebookFile.CellType(theirs[i]) != "code") continue;
+                var source = NotebookFile.Source(theirs[i]);
+                var set = answer.Variables.FirstOrDefault(v => AssignedNames(source).Contains(v) || TopLevelNames(source).Contains(v));
+                if (set is null) continue;
+                notes.Add($"{answer.Name} is still null, but cell {i + 1} of your notebook, which you added, sets {set}: only the answer " +
+                          "cell is graded, so this counts as not answered. Put your answer in the answer cell, in place of null");
+                break;
+            }
+        }
+        return notes;
+    }
+
+    /// <summary>
     /// The names a cell assigns to (<c>x = …</c>, <c>x += …</c>, <c>x++</c>) that it does not declare itself: variables of
     /// earlier cells it changes, now or when a function it defines runs.
     /// </summary>

@@ -138,6 +138,7 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
 
         var notes = new List<string> { $"graded {file.Origin}" };
         notes.AddRange(submission.Notes);
+        notes.AddRange(course.AnswersInAddedCells(notebook));
         var refused = new Dictionary<int, (GradeResult, string)>();
         foreach (var (answer, name, check) in course.Shadowing(notebook))
         {

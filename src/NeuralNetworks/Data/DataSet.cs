@@ -197,8 +197,9 @@ public sealed class DataSet
         fitting[0] = InputSize;
         fitting[^1] = ClassCount;
         throw new ArgumentException(
-            $"{Name} does not fit the network {network.Shape}: its inputs are {inputs} and its labels {ClassCount} classes, " +
-            $"but the network takes {network.Sizes[0]} inputs and gives {network.Sizes[^1]} outputs; layers {string.Join("-", fitting)} would fit.", nameof(network));
+            $"{Name} does not fit the network {network.Shape}: its inputs are {inputs} and its labels {ClassCount} class{(ClassCount == 1 ? "" : "es")}, " +
+            $"but the network takes {network.Sizes[0]} input{(network.Sizes[0] == 1 ? "" : "s")} and gives {network.Sizes[^1]} output{(network.Sizes[^1] == 1 ? "" : "s")}; " +
+            $"layers {string.Join("-", fitting)} would fit.", nameof(network));
     }
 
     /// <inheritdoc/>

@@ -106,6 +106,12 @@ public static class Mnist
             // The two sets disagree on what an example is. Before anyone judges a shape by them: if some of the files are
             // the published MNIST ones and another is not, that one is a changed copy, and that is the problem to report.
             if (ChangedCopy(directory) is { } changed) throw changed;
+            // Images of two sizes: no network takes both (each set's own fit message would send the user to the other's).
+            if (training.Data.InputSize != test.Data.InputSize)
+                throw new InvalidDataException(
+                    $"{directory}: the training images are {training.Data.ImageRows}×{training.Data.ImageColumns} ({training.Data.InputSize} inputs) " +
+                    $"but the test images {test.Data.ImageRows}×{test.Data.ImageColumns} ({test.Data.InputSize} inputs); no network takes both: " +
+                    "the two sets must hold images of one size.");
             // Other data: both sets get the same classes, so that one network fits both.
             int classes = Math.Max(training.Data.ClassCount, test.Data.ClassCount);
             if (training.Data.ClassCount != classes) training.Data = WithClasses(training.Data, classes);

@@ -191,6 +191,23 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Training_and_test_images_of_two_sizes_are_bad_data_that_says_so()
+    {
+        // Found 2026-12-04: each --layers got "does not fit … would fit" pointing at the other set's size, exit 2.
+        string data = TinyDataFolder();
+        var pixels = new byte[50 * 32 * 32];
+        new Random(3).NextBytes(pixels);
+        WriteGzip(Path.Combine(data, "t10k-images-idx3-ubyte.gz"), Idx(0x803, [50, 32, 32], pixels));
+
+        var (exitCode, _, error) = Train("--data", data, "--skip-checksums", "--layers", "784,8,10", "--epochs", "1", "--out", OutFile);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.Contains("the training images are 28×28 (784 inputs) but the test images 32×32 (1024 inputs); no network takes both", error);
+        Assert.DoesNotContain("would fit", error);
+    }
+
+    [Fact]
     public void Images_of_another_size_get_a_message_naming_the_folder_the_shape_and_the_layers_that_fit()
     {
         string data = TinyDataFolder(rows: 20, columns: 20);

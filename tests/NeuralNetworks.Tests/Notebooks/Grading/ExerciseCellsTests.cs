@@ -85,6 +85,24 @@ public sealed class ExerciseCellsTests
     }
 
     [Fact]
+    public void An_answer_written_in_a_cell_the_student_added_is_pointed_out()
+    {
+        // Found 2026-12-04: a student who left "= null" and answered in a new cell below got "not answered" with no hint.
+        var course = Tagged();
+        var submission = course.StudentCopy.Clone();
+        var cells = (JsonArray)submission.Root["cells"]!;
+        int at = cells.ToList().FindIndex(c => (string?)c!["id"] == "g1-03");
+        cells.Insert(at + 1, new JsonObject { ["cell_type"] = "code", ["id"] = "mine", ["metadata"] = new JsonObject(), ["source"] = "product = 6 * 7;" });
+        SetSource(submission, "g1-07", "Func<double, double>? square = x => x * x;");   // answered in place: no note
+
+        var notes = course.AnswersInAddedCells(submission);
+
+        var note = Assert.Single(notes);
+        Assert.StartsWith("your answer cell (cell 4: product) is still null, but cell 5 of your notebook, which you added, sets product", note);
+        Assert.Empty(course.AnswersInAddedCells(course.StudentCopy.Clone()));
+    }
+
+    [Fact]
     public void The_solutions_declare_no_name_a_check_uses()
     {
         // The teacher's worked solutions, handed in as answers, are never refused: what a check-name rule allows.
