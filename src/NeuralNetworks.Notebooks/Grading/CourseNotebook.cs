@@ -189,7 +189,7 @@ public sealed partial class CourseNotebook
             if (origin is not (AnswerOrigin.ById or AnswerOrigin.ByOrder)) continue;
             var answer = Answers.First(a => a.Index == index);
             var own = new HashSet<string>(TopLevelNames(answer.Source).Concat(answer.Variables), StringComparer.Ordinal);
-            var hit = (from name in TopLevelNames(source).Concat(AssignedNames(source)).Distinct()
+            var hit = (from name in NamesSet(source)
                        where !own.Contains(name)
                        from check in Checks
                        where check.Index > index && MentionsIdentifier(StripComments(NotebookFile.Source(StudentCopy.Cells[check.Index])), name)
@@ -208,17 +208,17 @@ public sealed partial class CourseNotebook
     public IReadOnlyList<string> AnswersInAddedCells(NotebookFile submission)
     {
         var courseIds = new HashSet<string>(StudentCopy.Cells.Select(Id), StringComparer.Ordinal);
-        var theirs = submission.Cells;
+        var theirs = submission.Cells.ToList();
         var notes = new List<string>();
         foreach (var answer in Answers)
         {
-            int at = theirs.ToList().FindIndex(c => Id(c) == answer.Id);
+            int at = theirs.FindIndex(c => Id(c) == answer.Id);
             if (at < 0 || !DeclaredVariables(NotebookFile.Source(theirs[at])).Intersect(answer.Variables).Any()) continue;
             for (int i = at + 1; i < theirs.Count && !courseIds.Contains(Id(theirs[i])); i++)
             {
                 if (NotebookFile.CellType(theirs[i]) != "code") continue;
-                var source = NotebookFile.Source(theirs[i]);
-                var set = answer.Variables.FirstOrDefault(v => AssignedNames(source).Contains(v) || TopLevelNames(source).Contains(v));
+                var names = NamesSet(NotebookFile.Source(theirs[i]));
+                var set = answer.Variables.FirstOrDefault(names.Contains);
                 if (set is null) continue;
                 notes.Add($"{answer.Name} is still null, but cell {i + 1} of your notebook, which you added, sets {set}: only the answer " +
                           "cell is graded, so this counts as not answered. Put your answer in the answer cell, in place of null");
@@ -227,6 +227,9 @@ public sealed partial class CourseNotebook
         }
         return notes;
     }
+
+    // What a cell declares at the top level or assigns without declaring: the names it gives a value.
+    private static IReadOnlyList<string> NamesSet(string source) => TopLevelNames(source).Union(AssignedNames(source)).ToList();
 
     /// <summary>
     /// The names a cell assigns to (<c>x = …</c>, <c>x += …</c>, <c>x++</c>) that it does not declare itself: variables of
