@@ -321,11 +321,14 @@ public static class BenchCommand
 
     private static int[] ParseSizes(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new UsageException($"--batch-sizes needs at least one size, e.g. 10,100, not '{text}'.");
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"--batch-sizes needs at least one size, e.g. 10,100, not '{text}'.");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
+            // An empty entry (10,,32 or a trailing comma) is a typo, perhaps for a missing size: not skipped.
+            if (parts[i].Length == 0)
+                throw new UsageException($"--batch-sizes '{text}': size {i + 1} of {parts.Length} is empty; give whole numbers separated by single commas, e.g. 10,100.");
             if (!Numbers.TryParseInt(parts[i], out sizes[i], out var problem))
                 throw new UsageException($"--batch-sizes '{text}': {problem}; give whole numbers separated by commas, e.g. 10,100.");
             if (sizes[i] < 1 || sizes[i] > 60_000)

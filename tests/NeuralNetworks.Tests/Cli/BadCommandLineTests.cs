@@ -45,6 +45,8 @@ public sealed class BadCommandLineTests : IDisposable
         { "bench --reference-epochs -1", 2, "--reference-epochs must be 0 or more, not -1" },
         { "bench --batch-sizes 10,x", 2, "--batch-sizes '10,x': 'x' is not a whole number" },
         { "bench --batch-sizes 0", 2, "0 is not a batch size from 1" },
+        { "bench --batch-sizes 10,,32", 2, "--batch-sizes '10,,32': size 2 of 3 is empty" },
+        { "bench --batch-sizes 10,32,", 2, "--batch-sizes '10,32,': size 3 of 3 is empty" },
         { "bench --data /no/such/folder", 2, "--data /no/such/folder: there is no folder" },
         { "bench --end-to-end /proc/no/such/x.json", 2, "--end-to-end /proc/no/such/x.json: cannot write" },
         { "bench --recipe bset", 2, "--recipe bset: no such recipe; did you mean 'best'?" },
