@@ -25,18 +25,16 @@ public sealed partial class NotebookFile
     public IReadOnlyList<JsonObject> Cells =>
         (Root["cells"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
-    /// <summary>Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/>. Bytes that
-    /// are not UTF-8 are read as U+FFFD (see <see cref="Load(string, bool)"/>).</summary>
-    public static NotebookFile Load(string path) => Load(path, strictUtf8: false);
-
-    /// <summary>Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/>.</summary>
+    /// <summary>
+    /// Reads a notebook; a file that is not a notebook gives an <see cref="InvalidDataException"/> naming it and what is
+    /// wrong: bytes that are not UTF-8 (nbformat's encoding; the first bad byte is named, never read as U+FFFD), JSON that
+    /// does not parse, no "cells" array, or a cell of the wrong shape (<see cref="CellProblem"/>). A UTF-8 byte-order mark
+    /// is skipped.
+    /// </summary>
     /// <param name="path">The .ipynb file.</param>
-    /// <param name="strictUtf8">Refuse a file whose bytes are not UTF-8 (nbformat's encoding), naming the first bad byte,
-    /// instead of reading each as U+FFFD: for a command that writes the notebook back, which would replace them.
-    /// A UTF-8 byte-order mark is skipped either way.</param>
-    public static NotebookFile Load(string path, bool strictUtf8)
+    public static NotebookFile Load(string path)
     {
-        var text = strictUtf8 ? Utf8Text(path, File.ReadAllBytes(path)) : File.ReadAllText(path);
+        var text = Utf8Text(path, File.ReadAllBytes(path));
         if (string.IsNullOrWhiteSpace(text))
             throw new InvalidDataException($"{path} is empty, not a Jupyter notebook");
         JsonNode? node;
@@ -49,9 +47,55 @@ public sealed partial class NotebookFile
         {
             throw new InvalidDataException(JsonProblem(path, Encoding.UTF8.GetBytes(text), e), e);
         }
-        if (node is not JsonObject root || root["cells"] is not JsonArray)
+        if (node is not JsonObject root || root["cells"] is not JsonArray cells)
             throw new InvalidDataException($"{path} is not a Jupyter notebook (no \"cells\" array)");
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (CellProblem(cells[i]) is { } problem)
+                throw new InvalidDataException($"{path}: cell {i + 1}: {problem}");
+        }
         return new NotebookFile(root);
+    }
+
+    /// <summary>
+    /// What is wrong with a cell that every reader of a notebook here would trip over, or null: it must be an object whose
+    /// cell_type and id (when given) are strings, whose source is a string or a list of strings, and whose metadata is an
+    /// object. E.g. "cell_type is 3, not a string".
+    /// </summary>
+    private static string? CellProblem(JsonNode? cell)
+    {
+        if (cell is not JsonObject o) return $"the cell is {Shown(cell)}, not an object";
+        foreach (var key in (string[])["cell_type", "id"])
+        {
+            if (o.TryGetPropertyValue(key, out var value) && value is not null && !IsString(value))
+                return $"{key} is {Shown(value)}, not a string";
+        }
+        if (o.TryGetPropertyValue("metadata", out var metadata) && metadata is not null and not JsonObject)
+            return $"metadata is {Shown(metadata)}, not an object";
+        switch (o["source"])
+        {
+            case null:
+                break;
+            case JsonArray lines:
+                for (int i = 0; i < lines.Count; i++)
+                {
+                    if (lines[i] is { } line && !IsString(line))
+                        return $"source line {i + 1} is {Shown(line)}, not a string";
+                }
+                break;
+            case { } source when !IsString(source):
+                return $"source is {Shown(source)}, not a string or a list of strings";
+        }
+        return null;
+    }
+
+    private static bool IsString(JsonNode node) => node.GetValueKind() == JsonValueKind.String;
+
+    /// <summary>A JSON value as a message shows it: 3, true, "x", {…} (at most 40 characters).</summary>
+    private static string Shown(JsonNode? node)
+    {
+        var json = node?.ToJsonString() ?? "null";
+        return json.Length <= 40 ? json : json[..39] + "…";
     }
 
     /// <summary>

@@ -110,14 +110,14 @@ public static class NotebooksCommand
         command.SetAction(parse =>
         {
             var notebooks = NotebookPaths(parse.GetValue(paths) ?? []);
-            // All are read before any is written, strictly (a byte that is not UTF-8 would be written back as U+FFFD):
-            // one that cannot be read stops the command with no notebook changed.
+            // All are read before any is written (strictly: a byte that is not UTF-8 is refused, not written back as
+            // U+FFFD): one that cannot be read stops the command with no notebook changed.
             var loaded = new List<NotebookFile>();
             foreach (var path in notebooks)
             {
                 try
                 {
-                    loaded.Add(NotebookFile.Load(path, strictUtf8: true));
+                    loaded.Add(NotebookFile.Load(path));
                 }
                 catch (InvalidDataException e)
                 {

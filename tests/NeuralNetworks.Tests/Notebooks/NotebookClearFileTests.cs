@@ -260,6 +260,85 @@ public sealed class NotebookClearFileTests : IDisposable
         Assert.DoesNotContain("see --help", error);
     }
 
+    public static TheoryData<string, string> MisshapenCells => new()
+    {
+        { """{"cell_type": 3, "source": "1"}""", "cell 2: cell_type is 3, not a string" },
+        { """["code", "1"]""", "cell 2: the cell is [\"code\",\"1\"], not an object" },
+        { "null", "cell 2: the cell is null, not an object" },
+        { """{"cell_type": "code", "source": 42}""", "cell 2: source is 42, not a string or a list of strings" },
+        { """{"cell_type": "code", "source": ["var a = 1;\n", {"b": 2}]}""", "cell 2: source line 2 is {\"b\":2}, not a string" },
+        { """{"cell_type": "code", "source": "1", "metadata": "csharp"}""", "cell 2: metadata is \"csharp\", not an object" },
+        { """{"cell_type": "code", "source": "1", "id": 7}""", "cell 2: id is 7, not a string" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MisshapenCells))]
+    public void A_cell_of_the_wrong_shape_is_bad_data_naming_the_file_and_the_cell_for_clear_run_and_grade(string cell, string problem)
+    {
+        // Found 2026-12-05: "cell_type": 3 made every notebook command print "unexpected InvalidOperationException".
+        var good = Write("a-good.ipynb", Notebook(2));
+        var text = $$"""{"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}, {{cell}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}""";
+        var path = Write("b-misshapen.ipynb", text);
+        var submissions = Directory.CreateDirectory(Path.Combine(_work, "submissions")).FullName;
+        var graded = Path.Combine(Path.GetTempPath(), $"nn-graded-{Guid.NewGuid():N}");
+
+        try
+        {
+            // Grading first: the one command here that could not run a kernel on a notebook it failed to refuse.
+            foreach (var args in new string[][]
+            {
+                ["notebooks", "grade", submissions, "--out", graded, "--course", path],
+                ["notebooks", "clear", _work],
+                ["notebooks", "run", path, "--out", Path.Combine(_work, "out")],
+            })
+            {
+                var (exitCode, output, error) = CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args);
+
+                Assert.True(exitCode == 1, $"{args[1]}: exit {exitCode}\n{output}\n{error}");
+                Assert.StartsWith("error: ", error);
+                Assert.Single(error.TrimEnd().Split('\n'));
+                Assert.Contains($"{path}: {problem}", error);
+                Assert.DoesNotContain("unexpected", error);
+            }
+            Assert.Equal(text, File.ReadAllText(path));
+            Assert.Equal(Notebook(2), File.ReadAllText(good));   // clear read both before writing either: neither was cleared
+        }
+        finally
+        {
+            if (Directory.Exists(graded)) Directory.Delete(graded, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_notebook_that_is_not_UTF8_is_refused_by_grade_and_run_too_naming_the_first_bad_byte()
+    {
+        // Found 2026-12-05: only `clear` refused it; `run` and `grade` read each bad byte as U+FFFD and went on.
+        var (bytes, offset) = WithBytesInASource([0xE9]);
+        var path = Path.Combine(_work, "latin1.ipynb");
+        File.WriteAllBytes(path, bytes);
+        var submissions = Directory.CreateDirectory(Path.Combine(_work, "submissions")).FullName;
+        var graded = Path.Combine(Path.GetTempPath(), $"nn-graded-{Guid.NewGuid():N}");
+        try
+        {
+            foreach (var args in new string[][]
+            {
+                ["notebooks", "grade", submissions, "--out", graded, "--course", path],
+                ["notebooks", "run", path, "--out", Path.Combine(_work, "out")],
+            })
+            {
+                var (exitCode, output, error) = CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args);
+
+                Assert.True(exitCode == 1, $"{args[1]}: exit {exitCode}\n{output}\n{error}");
+                Assert.Single(error.TrimEnd().Split('\n'));
+                Assert.Contains($"{path} is not UTF-8 text: the byte 0xE9 at byte offset {offset} (line 2,", error);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(graded)) Directory.Delete(graded, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("number.ipynb", """{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 02}""", "Invalid leading zero before '2'", 1, 65)]
     [InlineData("third-line.ipynb", "{\n \"cells\": [],\n \"métadonnées\": {} {}\n}", "'{' is invalid after a value. Expected either ',', '}', or ']'", 3, 20)]

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using NeuralNetworks.Notebooks;
 using NeuralNetworks.Notebooks.Grading;
 
 namespace NeuralNetworks.Tests.Notebooks.Grading;
@@ -136,6 +137,32 @@ public sealed class SubmissionsFolderTests : IDisposable
             Assert.Null(submissions[1].Notebooks["00-setup-check"].TryRead(scratch, out var noCells));
             Assert.Contains("is not a Jupyter notebook", noCells);
             Assert.Empty(Directory.GetFiles(scratch));
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_notebook_with_a_misshapen_cell_or_bytes_that_are_not_UTF8_says_why_and_the_other_students_are_read()
+    {
+        // Found 2026-12-05: a cell_type of 3 threw InvalidOperationException out of the grader; bytes that are not UTF-8 were graded as U+FFFD.
+        Write("ada/00-setup-check.ipynb", "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"var a = 1;\"}]}");
+        Write("bob/00-setup-check.ipynb", "{\"cells\": [{\"cell_type\": \"markdown\", \"source\": \"x\"}, {\"cell_type\": 3, \"source\": \"1\"}]}");
+        var latin1 = "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"// caf"u8.ToArray();
+        File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "cyd")).FullName, "00-setup-check.ipynb"), [.. latin1, 0xE9, .. "\"}]}"u8]);
+        var scratch = Path.Combine(Path.GetTempPath(), $"nn-scratch-{Guid.NewGuid():N}");
+        try
+        {
+            var submissions = Read(out _);
+
+            Assert.Equal("var a = 1;", NotebookFile.Source(submissions[0].Notebooks["00-setup-check"].TryRead(scratch, out var none)!.Cells[0]));
+            Assert.Null(none);
+            Assert.Null(submissions[1].Notebooks["00-setup-check"].TryRead(scratch, out var misshapen));
+            Assert.Equal($"{Path.Combine("bob", "00-setup-check.ipynb")}: cell 2: cell_type is 3, not a string", misshapen);
+            Assert.Null(submissions[2].Notebooks["00-setup-check"].TryRead(scratch, out var notUtf8));
+            Assert.Equal($"{Path.Combine("cyd", "00-setup-check.ipynb")} is not UTF-8 text: the byte 0xE9 at byte offset {latin1.Length} (line 1, column {latin1.Length + 1}) is not valid UTF-8", notUtf8);
         }
         finally
         {
