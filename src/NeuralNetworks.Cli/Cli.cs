@@ -40,6 +40,31 @@ public static class Cli
         return root;
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> with a token the first Ctrl+C cancels (a command stops its work then and returns
+    /// <see cref="Cancelled"/>); a second Ctrl+C, while the first is being handled, ends the process as usual.
+    /// </summary>
+    public static int UntilCtrlC(Func<CancellationToken, int> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancellation.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return run(cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
     /// <summary>Parses and runs <paramref name="args"/>: a parse error prints one line to stderr and returns 2;
     /// whatever the command throws is turned into one line and an exit code by <see cref="Report"/>.</summary>
     public static int Run(RootCommand root, string[] args)

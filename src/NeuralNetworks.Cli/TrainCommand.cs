@@ -35,23 +35,8 @@ public static class TrainCommand
         {
             // (An array-typed option that is not given reads as an empty array, which LayerSizes.Parse never returns.)
             var arguments = shared.Read(parse, new TrainArguments()) with { Layers = parse.GetValue(layers) is { Length: > 0 } sizes ? sizes : null, Out = parse.GetValue(output) };
-            // Ctrl+C stops loading, or training between steps; a second Ctrl+C (while the first is being handled) kills the process.
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                if (cancellation.IsCancellationRequested) return;
-                e.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Run(arguments, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation.Token, parse.GetValue(summary));
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            // Ctrl+C stops loading, or training between steps.
+            return Cli.UntilCtrlC(cancellation => Run(arguments, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation, parse.GetValue(summary)));
         });
         return command;
     }

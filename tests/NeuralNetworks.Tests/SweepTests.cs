@@ -117,4 +117,82 @@ public class SweepTests
         }
         Assert.Contains(expected, error.ToString());
     }
+
+    [Fact]
+    public void The_sweep_command_reports_each_configuration_as_it_finishes_before_the_table()
+    {
+        // Found 2026-12-05: sweep printed nothing until every configuration had finished.
+        var folder = Directory.CreateTempSubdirectory("nn-sweep-").FullName;
+        try
+        {
+            string data = NeuralNetworks.Tests.Cli.TrainCommandTests.TinyDataFolder(Path.Combine(folder, "data"));
+            string chart = Path.Combine(folder, "sweep.html");
+
+            var (exit, text, error) = NeuralNetworks.Tests.Cli.CommandLine.Run(new System.CommandLine.RootCommand { SweepCommand.Create() },
+                ["sweep", "--layers", "784,10;784,5,10", "--epochs", "1", "--parallelism", "1", "--data", data, "--skip-checksums", "--chart", chart]);
+
+            Assert.True(exit == 0, error);
+            var mnist = Mnist.Load(data, verifyChecksums: false);
+            string Expected(int[] sizes) => (100 * Network.Create(sizes, seed: 1)
+                .Train(mnist.Training, new TrainingOptions { Epochs = 1, Seed = 1, TestData = mnist.Test }).History.FinalTestAccuracy!.Value)
+                .ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%";
+            var first = $"[1/2] 784-10: test accuracy {Expected([784, 10])}, 7,850 parameters, ";
+            var second = $"[2/2] 784-5-10: test accuracy {Expected([784, 5, 10])}, 3,985 parameters, ";
+            Assert.Contains("Training 2 configurations × 1 epoch on 200 ", text);
+            Assert.Contains(first, text);
+            Assert.Contains(second, text);
+            Assert.True(text.IndexOf(first, StringComparison.Ordinal) < text.IndexOf(second, StringComparison.Ordinal));
+            Assert.True(text.IndexOf(second, StringComparison.Ordinal) < text.IndexOf("test accuracy │", StringComparison.Ordinal), text);   // before the table
+            Assert.DoesNotContain("\u001b[", text);   // not a terminal: plain text
+            Assert.True(File.Exists(chart));
+            Assert.Equal("", error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Cancelling_a_sweep_prints_the_configurations_finished_so_far_as_partial_with_exit_code_130_and_writes_no_chart()
+    {
+        // Found 2026-12-05: Ctrl+C during a sweep printed nothing, losing the configurations already trained.
+        var folder = Directory.CreateTempSubdirectory("nn-sweep-").FullName;
+        try
+        {
+            string data = NeuralNetworks.Tests.Cli.TrainCommandTests.TinyDataFolder(Path.Combine(folder, "data"));
+            string chart = Path.Combine(folder, "sweep.html");
+            using var cancellation = new CancellationTokenSource();
+            var output = new CancelOnFirstReport(cancellation);   // Ctrl+C as the first configuration is reported
+            var error = new StringWriter();
+
+            int exit = SweepCommand.Run(new TrainArguments { DataDirectory = data, VerifyChecksums = false, Epochs = 1, Out = null },
+                [[784, 10], [784, 5, 10], [784, 7, 10]], parallelism: 1, chart, output, error, cancellation.Token);
+
+            var text = output.ToString();
+            Assert.Equal(NeuralNetworks.Cli.Cli.Cancelled, exit);
+            Assert.Contains("[1/3] 784-10: test accuracy ", text);
+            Assert.DoesNotContain("[2/3]", text);
+            Assert.Contains("Partial results: 1 of 3 configurations finished before Ctrl+C", text);
+            var table = text[text.IndexOf("Partial results", StringComparison.Ordinal)..];
+            Assert.Contains("7,850", table);
+            Assert.DoesNotContain("784-5-10", table);
+            Assert.Equal("error: cancelled after 1 of 3 configurations (784-5-10, 784-7-10 did not finish); no chart was written.", error.ToString().Trim());
+            Assert.False(File.Exists(chart));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Output that cancels <paramref name="cancellation"/> once a line reports a finished configuration ("[1/…").</summary>
+    private sealed class CancelOnFirstReport(CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value is not null && value.StartsWith("[1/", StringComparison.Ordinal)) cancellation.Cancel();
+        }
+    }
 }

@@ -25,9 +25,12 @@ public sealed class TrainCommandTests : IDisposable
         CommandLine.Run(new RootCommand("test") { TrainCommand.Create() }, ["train", .. args]);
 
     /// <summary>A folder with the four MNIST file names holding a few random 28×28 images in the MNIST (IDX, gzip) format.</summary>
-    private string TinyDataFolder(int trainingCount = 200, int testCount = 50, int rows = 28, int columns = 28)
+    private string TinyDataFolder(int trainingCount = 200, int testCount = 50, int rows = 28, int columns = 28) =>
+        TinyDataFolder(Path.Combine(folder, "tiny-mnist"), trainingCount, testCount, rows, columns);
+
+    /// <summary>Writes the four MNIST files of <see cref="TinyDataFolder(int, int, int, int)"/> into <paramref name="data"/>; returns it.</summary>
+    internal static string TinyDataFolder(string data, int trainingCount = 200, int testCount = 50, int rows = 28, int columns = 28)
     {
-        string data = Path.Combine(folder, "tiny-mnist");
         Directory.CreateDirectory(data);
         var random = new Random(7);
         void Write(string prefix, int count)
