@@ -252,6 +252,31 @@ public sealed class StudentCopyTests(ITestOutputHelper output, StudentHandout ha
         }
     }
 
+    /// <summary>
+    /// A check cell of the students' edition, its exercise not answered yet, prints its "◌ not answered yet" line and
+    /// nothing else: what a check computes for its verdict (a training run's results, the right value) would give the
+    /// answer away on the page before the student has answered.
+    /// </summary>
+    [Fact]
+    public void Student_pages_show_nothing_of_a_check_but_not_answered_yet()
+    {
+        handout.RunSite();
+        foreach (var path in NotebookFiles.All)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            var executed = NotebookFile.Load(Path.Combine(handout.SiteFolder, stem + ".ipynb")).Cells;
+            var checks = executed.Where(c => c["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "check")).ToList();
+            Assert.NotEmpty(checks);
+            foreach (var check in checks)
+            {
+                var printed = string.Concat(check["outputs"]!.AsArray().Select(o => Execution.PrintedText(o!.AsObject())));
+                var other = printed.Split('\n').Where(line => line.Length > 0 && !(line.StartsWith('◌') && line.Contains(Check.NotAnsweredYet))).ToList();
+                Assert.True(printed.Contains(Check.NotAnsweredYet) && other.Count == 0,
+                    $"{stem}, check cell {(string?)check["id"]} prints more than 'not answered yet' on the students' page: {string.Join(" | ", other)}");
+            }
+        }
+    }
+
     [Fact]
     public void Notebooks_run_writes_no_deck_and_its_home_page_links_none()
     {
