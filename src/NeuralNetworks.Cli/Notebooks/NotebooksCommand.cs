@@ -176,7 +176,7 @@ public static class NotebooksCommand
             {
                 throw new UsageException(e.Message);
             }
-            Console.WriteLine($"wrote {result.Notebooks.Count} notebooks, the {Handout.PackageId} {result.PackageVersion} package and {result.Dependencies} it uses to {outDirectory}"
+            Console.WriteLine($"wrote {result.Notebooks.Count} notebook{(result.Notebooks.Count == 1 ? "" : "s")}, the {Handout.PackageId} {result.PackageVersion} package and {result.Dependencies} it uses to {outDirectory}"
                               + (parse.GetValue(solutions) ? " (solutions kept)" : $" ({result.SolutionsRemoved} solution cells removed)"));
             if (result.Dependencies == 0)
                 Console.Error.WriteLine("warning: none of the packages the course library uses was found (src/NeuralNetworks/obj/project.assets.json "

@@ -184,3 +184,39 @@ public sealed class HandoutReadmeTests
         }
     }
 }
+
+/// <summary>
+/// <c>notebooks handout</c> from a repository where the library was never built (no src/NeuralNetworks/obj/project.assets.json):
+/// the packages the library uses cannot be put in the handout, and the teacher is told so, and why it matters. Run with a
+/// copy of the command line outside this repository, in a stand-in repository of a few files (no kernel starts).
+/// </summary>
+public sealed class HandoutWithoutDependenciesTests : IDisposable
+{
+    private readonly string work = NotebookCli.NewTempDirectory();
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
+
+    [Fact]
+    public void A_handout_without_the_packages_the_library_uses_is_written_with_a_warning_that_says_how_to_get_them()
+    {
+        var repository = Directory.CreateDirectory(Path.Combine(work, "repository")).FullName;
+        foreach (var file in new[] { "NeuralNetworks.slnx", "LICENSE", "LICENSE-course", "artifacts/package/NeuralNetworks.1.0.0.nupkg", "src/NeuralNetworks.Notebooks/Doctor/CourseDoctor.cs" })
+        {
+            var path = Path.Combine(repository, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, $"a stand-in {file}\n");
+        }
+        var handout = Path.Combine(work, "handout");
+
+        var run = NotebookCli.RunCopy(Path.Combine(work, "cli"), repository, TimeSpan.FromMinutes(2),
+            "notebooks", "handout", NotebookCli.TestData(Path.Combine("grading", "01-grading-sample.ipynb")), "--out", handout);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"wrote 1 notebook, the NeuralNetworks 1.0.0 package and 0 it uses to {handout}", run.StdOut);
+        Assert.Equal("warning: none of the packages the course library uses was found (src/NeuralNetworks/obj/project.assets.json is written by a build: "
+                     + "run `dotnet build NeuralNetworks.slnx -c Release` first); without them a student's `dotnet restore install-package.proj` "
+                     + "fetches them from nuget.org, so it needs the internet.", run.StdErr.Trim());
+        Assert.Equal(["NeuralNetworks.1.0.0.nupkg"], Directory.GetFiles(Path.Combine(handout, "packages")).Select(Path.GetFileName));
+        Assert.True(File.Exists(Path.Combine(handout, "01-grading-sample.ipynb")));
+    }
+}

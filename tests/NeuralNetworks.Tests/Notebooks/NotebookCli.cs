@@ -30,16 +30,37 @@ public static class NotebookCli
     {
         if (args is ["notebooks", "run" or "grade" or "slides" or "doctor", ..])
             Requires.Trait(Category.Notebooks, $"starts a notebook kernel (notebooks {args[1]})");
+        return Run(limit, environment, AppContext.BaseDirectory, AppContext.BaseDirectory, args);
+    }
+
+    /// <summary>
+    /// Runs a copy of the CLI made in <paramref name="copy"/> (a folder outside the repository, as a teacher who installed
+    /// the command line elsewhere has it), in <paramref name="workingDirectory"/>. The caller makes sure it starts no kernel.
+    /// </summary>
+    public static CliResult RunCopy(string copy, string workingDirectory, TimeSpan limit, params string[] args)
+    {
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            if (File.Exists(target)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return Run(limit, null, copy, workingDirectory, args);
+    }
+
+    private static CliResult Run(TimeSpan limit, IReadOnlyDictionary<string, string?>? environment, string cliFolder, string workingDirectory, string[] args)
+    {
         var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null) start.Environment.Remove(key);
             else start.Environment[key] = value;
         }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralNetworks.Cli.dll"));
+        start.ArgumentList.Add(Path.Combine(cliFolder, "NeuralNetworks.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
 
         var run = ChildProcess.Run(start, limit);
