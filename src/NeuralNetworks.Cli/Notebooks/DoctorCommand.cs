@@ -31,8 +31,12 @@ public static class DoctorCommand
         {
             var start = parse.GetValue(folder);
             if (start is not null && !Directory.Exists(start)) throw new UsageException($"--folder {start}: no such folder");
-            // Run from elsewhere, the command line still knows its repository: it was built inside it.
-            start ??= CourseDoctor.FindsCourse(Directory.GetCurrentDirectory()) ? Directory.GetCurrentDirectory() : AppContext.BaseDirectory;
+            // Run from elsewhere, a command line built inside the repository still knows it. One installed elsewhere does not:
+            // then the teacher is told about the folder they are in, not the one the command line was installed in.
+            var here = Directory.GetCurrentDirectory();
+            start ??= new[] { here, AppContext.BaseDirectory }.FirstOrDefault(CourseDoctor.FindsCourse)
+                      ?? throw new UsageException($"{here} is not in the course: run the doctor in the repository (the folder holding NeuralNetworks.slnx) "
+                                                  + "or in a handout's folder (it holds install-package.proj), or name one with --folder PATH");
             var code = CourseDoctor.Run(new DoctorOptions(Path.GetFullPath(start), parse.GetValue(fix), FixCommand), Console.Out);
             return code == 2 ? Cli.UsageError : code;
         });

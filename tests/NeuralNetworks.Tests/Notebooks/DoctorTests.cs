@@ -204,3 +204,29 @@ public sealed class DoctorTests(ITestOutputHelper output) : IDisposable
         }
     }
 }
+
+/// <summary>
+/// <c>notebooks doctor</c> run by a teacher with a command line installed outside the repository, in a folder that is
+/// not in the course: it names the folder the teacher is in and what to do, not the folder the tool was installed in
+/// (found 2026-12-05: "✗ /tools/nn/ is not in the course"). A copy of the command line stands in; no kernel starts.
+/// </summary>
+public sealed class DoctorElsewhereTests : IDisposable
+{
+    private readonly string work = NotebookCli.NewTempDirectory();
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
+
+    [Fact]
+    public void Outside_the_course_an_installed_doctor_names_the_current_folder_and_how_to_name_the_course()
+    {
+        var tool = Path.Combine(work, "tools", "nn");
+        var here = Directory.CreateDirectory(Path.Combine(work, "teacher")).FullName;
+
+        var run = NotebookCli.RunCopy(tool, here, TimeSpan.FromMinutes(2), "notebooks", "doctor");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal($"error: {here} is not in the course: run the doctor in the repository (the folder holding NeuralNetworks.slnx) "
+                     + "or in a handout's folder (it holds install-package.proj), or name one with --folder PATH (see --help)", run.StdErr.Trim());
+        Assert.DoesNotContain(tool, run.StdOut + run.StdErr);
+    }
+}
