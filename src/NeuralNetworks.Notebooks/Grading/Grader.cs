@@ -114,11 +114,15 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
         Directory.CreateDirectory(folder);
         var attempt = RunWorker(course.Assemble(null).Notebook, folder, 1);
         var what = $"{course.Name}.ipynb, run here with no answers at all (the students' copy), ";
+        // A run stopped between cells, or before the first (a kernel slow to start), has no cell at fault.
+        var where = attempt.FaultCell is { } at ? $"in cell {at + 1}"
+            : attempt.Cells.Count == 0 ? "before any cell ran (while the worker started)"
+            : $"after cell {attempt.Cells.Keys.Max() + 1}, the last cell that ran";
         if (attempt.End != AttemptEnd.Finished)
             return what + (attempt.End switch
             {
-                AttemptEnd.TimedOut => $"ran past the time limit of {options.Limits.TimeoutText} in cell {attempt.FaultCell + 1}: give more time (--timeout)",
-                AttemptEnd.OutOfMemory => $"ran out of memory (limit {options.Limits.MemoryMegabytes} MB) in cell {attempt.FaultCell + 1}: give more memory (--memory)",
+                AttemptEnd.TimedOut => $"ran past the time limit of {options.Limits.TimeoutText} {where}: give more time (--timeout)",
+                AttemptEnd.OutOfMemory => $"ran out of memory (limit {options.Limits.MemoryMegabytes} MB) {where}: give more memory (--memory)",
                 _ => $"did not run to its end (exit code {attempt.ExitCode}{(attempt.FaultCell is { } cell ? $", in cell {cell + 1}" : "")}): {NotebookGrading.Short(attempt.Log)}",
             });
         var failed = attempt.Cells.Values.OrderBy(c => c.Cell).FirstOrDefault(c => c.Error is not null);

@@ -83,6 +83,8 @@ public static class NotebookGrading
         {
             var (result, message) = last is { FaultCell: { } stop } && last.End != AttemptEnd.Finished
                 ? Unreached(course, last, stop, answers, limits, check)
+                : last is { End: AttemptEnd.TimedOut }   // stopped between cells, or before the first: no cell at fault
+                    ? (GradeResult.TimedOut, $"not run: the notebook ran past the time limit of {limits.TimeoutText} before this check")
                 : last is not null && last.End != AttemptEnd.Finished
                     ? (GradeResult.Error, $"not run: the notebook's process ended before this check (exit code {last.ExitCode}{Crash(last.Log)})")
                     : (GradeResult.Error, $"the check (cell {check.Index + 1}) did not run");

@@ -1,0 +1,59 @@
+using NeuralNetworks.Notebooks.Grading;
+
+namespace NeuralNetworks.Tests.Notebooks.Grading;
+
+/// <summary>
+/// The grader (<see cref="Grader.Run"/>) with a stand-in worker: a shell script that writes a progress file as a worker
+/// would (<see cref="GradeWorker"/>), so what the grader makes of a run is tested in seconds, without a kernel.
+/// </summary>
+public sealed class StandInWorkerTests : IDisposable
+{
+    private readonly string work = Directory.CreateTempSubdirectory("nn-stand-in-worker-").FullName;
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
+
+    private static string Sample => NotebookCli.TestData(Path.Combine("grading", "01-grading-sample.ipynb"));
+
+    // The grader appends: the notebook ($1), --progress ($2), the progress file ($3), --timeout ($4), seconds ($5).
+    private GradingRun Grade(string script)
+    {
+        if (OperatingSystem.IsWindows()) Assert.Skip("the stand-in worker is a POSIX shell script");
+        var options = new GraderOptions(Path.Combine(work, "submissions"), Path.Combine(work, "graded"), [Sample],
+            new GradingLimits(TimeSpan.FromSeconds(5), 512), 1, ["sh", "-c", script, "worker"]);
+        return new Grader(options, TextWriter.Null).Run();
+    }
+
+    private void Submit(string relative, string text)
+    {
+        var path = Path.Combine(work, "submissions", relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    [Theory]
+    [InlineData("", "before any cell ran (while the worker started)")]
+    [InlineData("""{"event":"start","cell":1}\n{"event":"end","cell":1,"printed":"","results":[]}\n""", "after cell 2, the last cell that ran")]
+    public void A_course_check_stopped_at_its_time_limit_with_no_cell_at_fault_says_where_with_no_empty_cell_number(string progress, string where)
+    {
+        // As when the grader ends a worker whose kernel is still starting, or between two cells: a time-out with no cell at fault.
+        Submit(Path.Combine("ada", "01-grading-sample.ipynb"), File.ReadAllText(Sample));
+
+        var run = Grade($$"""printf '{{progress}}{"event":"timeout"}\n' >> "$3"; exit 3""");
+
+        Assert.Equal([$"01-grading-sample.ipynb, run here with no answers at all (the students' copy), ran past the time limit of 5 s {where}: "
+                      + "give more time (--timeout)"], run.GraderProblems);
+    }
+
+    [Fact]
+    public void A_students_run_stopped_at_its_time_limit_with_no_cell_at_fault_times_out_the_checks_it_did_not_reach()
+    {
+        // The course check runs to its end; the student's run is stopped with no cell running (the kernel still starting).
+        Submit(Path.Combine("ada", "01-grading-sample.ipynb"), File.ReadAllText(Sample));
+
+        var run = Grade("""case "$1" in */course-check/*) printf '{"event":"done"}\n' >> "$3"; exit 0;; esac; printf '{"event":"timeout"}\n' >> "$3"; exit 3""");
+
+        Assert.Empty(run.GraderProblems);
+        Assert.Equal(3, run.Rows.Count());
+        Assert.All(run.Rows, row => Assert.Equal((GradeResult.TimedOut, "not run: the notebook ran past the time limit of 5 s before this check"), (row.Result, row.Message)));
+    }
+}
