@@ -249,7 +249,8 @@ public static partial class Handout
           you added is not graded, and an answer cell that needs code from one fails.
         - Hand the notebooks back with their names unchanged (`{example}`): in a folder or a `.zip` named after you,
           or one by one, each named after you and the notebook (`yourname-{example}`).
-        - Keep one copy of each notebook: of two copies, only the one in the shallower folder is graded.
+        - Keep one copy of each notebook: of two copies, only the one with more answers filled in is graded (of two with
+          as many, the one in the shallower folder).
 
 
         """;

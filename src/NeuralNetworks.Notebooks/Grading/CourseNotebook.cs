@@ -200,6 +200,17 @@ public sealed partial class CourseNotebook
     }
 
     /// <summary>
+    /// How many answer cells of <paramref name="submission"/> are filled in: found (by id, or by place) and changed from
+    /// the course's unanswered cell, white space aside. Of two copies of a notebook, the grader grades the one with more.
+    /// </summary>
+    /// <param name="submission">The student's notebook.</param>
+    public int AnswersFilledIn(NotebookFile submission) =>
+        TakeAnswers(submission).Count(taken => WithoutSpace(taken.Value.Source) is { Length: > 0 } answer
+                                               && answer != WithoutSpace(Answers.First(a => a.Index == taken.Key).Source));
+
+    private static string WithoutSpace(string source) => Regex.Replace(source, @"\s+", "");
+
+    /// <summary>
     /// Notes for answers a student wrote in a cell of their own: an answer cell still declaring its variable as null,
     /// followed (before the next cell of the course) by a code cell the course does not have that sets the variable.
     /// Only answer cells are graded, so such an answer counts as not answered; the note says where it is.

@@ -131,16 +131,23 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
 
     private NotebookGrades GradeOne(Submission submission, CourseNotebook course, string folder)
     {
-        if (!submission.Notebooks.TryGetValue(course.Name, out var file))
+        if (!submission.Notebooks.ContainsKey(course.Name))
             return NotebookGrading.Uniform(course, submission.Student, GradeResult.NotSubmitted, $"no {course.Name}.ipynb in {Path.GetFileName(submission.Source)}",
                 submission.Notes);   // how the submission was read (a file not recognised, a loose notebook not named) reaches the student's page
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
-        var notebook = file.TryRead(folder, out var problem);
-        if (notebook is null)
-            return NotebookGrading.Uniform(course, submission.Student, GradeResult.NotANotebook, problem!);
+        // Of two copies (one in a subfolder, say), the one with more answers filled in; of two with as many, the shallower.
+        var copies = submission.CopiesOf(course.Name).Select(f => (File: f, Notebook: f.TryRead(folder, out var problem), Problem: problem))
+            .Select(c => (c.File, c.Notebook, c.Problem, Filled: c.Notebook is null ? -1 : course.AnswersFilledIn(c.Notebook))).ToList();
+        var chosen = copies.MaxBy(c => c.Filled);   // the first of the most: copies come shallowest first
+        var notes = new List<string> { $"graded {chosen.File.Origin}" };
+        notes.AddRange(from c in copies
+                       where c.File != chosen.File
+                       select $"{c.File.Origin} was not graded ({Filled(c.Filled)}): of two copies of a notebook, the one with more answers filled in is graded, "
+                              + $"and of two with as many the shallower one: {chosen.File.Origin} ({Filled(chosen.Filled)})");
+        if (chosen.Notebook is not { } notebook)
+            return NotebookGrading.Uniform(course, submission.Student, GradeResult.NotANotebook, chosen.Problem!, notes.Skip(1).ToList());
 
-        var notes = new List<string> { $"graded {file.Origin}" };
         notes.AddRange(submission.Notes);
         notes.AddRange(course.AnswersInAddedCells(notebook));
         var refused = new Dictionary<int, (GradeResult, string)>();
@@ -161,6 +168,8 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
         }, refused);
         return grades with { Notes = [.. notes, .. grades.Notes] };
     }
+
+    private static string Filled(int answers) => answers < 0 ? "not a notebook" : $"{answers} answer{(answers == 1 ? "" : "s")} filled in";
 
     private static IEnumerable<string> Origins(CourseNotebook course, IReadOnlyDictionary<int, AnswerOrigin> origins) =>
         from answer in course.Answers

@@ -44,9 +44,17 @@ public sealed record SubmittedFile(string Origin, byte[] Bytes, bool TooLarge = 
 /// <summary>One student's submission: their notebooks, by course notebook name (e.g. "01-neurons").</summary>
 /// <param name="Student">The student, as the submission names them (folder or file name).</param>
 /// <param name="Source">The folder, .zip or .ipynb it was read from.</param>
-/// <param name="Notebooks">The notebooks found, by course notebook name.</param>
-/// <param name="Notes">What the teacher should know about how it was read (a duplicate ignored, a file not recognised).</param>
-public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, SubmittedFile> Notebooks, IReadOnlyList<string> Notes);
+/// <param name="Notebooks">The notebooks found, by course notebook name: of two copies, the shallower.</param>
+/// <param name="Notes">What the teacher should know about how it was read (a file not recognised, a .zip not readable).</param>
+/// <param name="OtherCopies">Further copies of a notebook (in a subfolder, or a second loose file), by course notebook
+/// name, shallowest first: the grader grades the copy with the most answers (<see cref="CopiesOf"/>).</param>
+public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, SubmittedFile> Notebooks, IReadOnlyList<string> Notes,
+    IReadOnlyDictionary<string, IReadOnlyList<SubmittedFile>>? OtherCopies = null)
+{
+    /// <summary>Every copy of the notebook <paramref name="name"/>, shallowest first; empty when there is none.</summary>
+    public IReadOnlyList<SubmittedFile> CopiesOf(string name) =>
+        Notebooks.TryGetValue(name, out var first) ? [first, .. OtherCopies?.GetValueOrDefault(name) ?? []] : [];
+}
 
 /// <summary>
 /// Reads a folder of submissions, as students return the handout: each entry is one student — a folder (their copy of
@@ -136,9 +144,10 @@ public static class Submissions
     private static Submission FromFiles(string student, string source, List<SubmittedFile> files, IReadOnlyList<string> courseNames, string? problem = null)
     {
         var notebooks = new Dictionary<string, SubmittedFile>(StringComparer.Ordinal);
+        var others = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
         var notes = new List<string>();
         if (problem is not null) notes.Add(problem);
-        // A name can occur twice (a copy in a subfolder): the shallowest wins.
+        // A name can occur twice (a copy in a subfolder): every copy is kept, the shallowest first.
         foreach (var file in files.OrderBy(f => f.Origin.Count(c => c is '/' or '\\')).ThenBy(f => f.Origin, StringComparer.Ordinal))
         {
             var fileName = Path.GetFileNameWithoutExtension(file.Origin.Replace('\\', '/').Split('/')[^1]);
@@ -149,9 +158,9 @@ public static class Submissions
                 notes.Add($"{file.Origin} was not graded: its name is none of the notebooks graded ({string.Join(", ", courseNames.Take(3).Select(n => n + ".ipynb"))}{(courseNames.Count > 3 ? ", …" : "")})");
                 continue;
             }
-            if (!notebooks.TryAdd(course, file)) notes.Add($"{file.Origin} ignored: {notebooks[course].Origin} was graded");
+            if (!notebooks.TryAdd(course, file)) AddCopy(others, course, file);
         }
-        return new Submission(student, source, notebooks, notes);
+        return new Submission(student, source, notebooks, notes, others);
     }
 
     // "alice-01-neurons.ipynb" is alice's 01-neurons; "alice.ipynb" is alice's copy of the one notebook graded, or
@@ -189,18 +198,22 @@ public static class Submissions
             if (loose.Count > 0)
             {
                 var notebooks = new Dictionary<string, SubmittedFile>(StringComparer.Ordinal);
+                var copies = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
                 var notes = new List<string>();
                 foreach (var s in loose)
                 {
                     notes.AddRange(s.Notes);
                     foreach (var (course, file) in s.Notebooks)
-                        if (!notebooks.TryAdd(course, file)) notes.Add($"{file.Origin} ignored: {notebooks[course].Origin} was graded");
+                        if (!notebooks.TryAdd(course, file)) AddCopy(copies, course, file);
                 }
                 var sources = string.Join(", ", loose.Select(s => Path.GetFileName(s.Source)));
-                others.Insert(0, new Submission(group.Key, sources, notebooks, notes));
+                others.Insert(0, new Submission(group.Key, sources, notebooks, notes, copies));
             }
             for (var i = 0; i < others.Count; i++)
                 yield return i == 0 ? others[i] : others[i] with { Student = $"{group.Key} ({i + 1})" };
         }
     }
+
+    private static void AddCopy(Dictionary<string, IReadOnlyList<SubmittedFile>> others, string course, SubmittedFile file) =>
+        others[course] = [.. others.GetValueOrDefault(course) ?? [], file];
 }

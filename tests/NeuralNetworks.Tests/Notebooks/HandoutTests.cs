@@ -151,6 +151,7 @@ public sealed class HandoutReadmeTests
         Assert.Contains("a `.zip` named after you", section);
         Assert.Contains("(`yourname-00-setup-check.ipynb`)", section);
         Assert.Contains("Keep one copy of each notebook", section);
+        Assert.Contains("of two copies, only the one with more answers filled in is graded (of two with as many, the one in the shallower folder)", section);
         Assert.DoesNotContain("## Handing in", Handout.Readme("1.0.0", NotebookFiles.All, solutions: true));
     }
 

@@ -56,4 +56,33 @@ public sealed class StandInWorkerTests : IDisposable
         Assert.Equal(3, run.Rows.Count());
         Assert.All(run.Rows, row => Assert.Equal((GradeResult.TimedOut, "not run: the notebook ran past the time limit of 5 s before this check"), (row.Result, row.Message)));
     }
+
+    // The course's notebook with `int? product = null;` (cell g1-03) answered as given.
+    private static string Answered(string product) =>
+        File.ReadAllText(Sample).Replace("int? product = null;   // your answer", product, StringComparison.Ordinal);
+
+    [Fact]
+    public void Of_two_copies_of_a_notebook_the_one_with_more_answers_is_graded_and_on_a_tie_the_shallower_and_the_page_says_which_and_why()
+    {
+        // Found 2026-12-05: a fresh copy at the top of ada's folder was graded, all "not answered", and her answers in old/ never looked at.
+        Submit(Path.Combine("ada", "01-grading-sample.ipynb"), File.ReadAllText(Sample));
+        Submit(Path.Combine("ada", "old", "01-grading-sample.ipynb"), Answered("int? product = 6 * 7;"));
+        Submit(Path.Combine("bo", "01-grading-sample.ipynb"), Answered("int? product = 41;"));
+        Submit(Path.Combine("bo", "old", "01-grading-sample.ipynb"), Answered("int? product = 42;"));
+
+        var run = Grade("""printf '{"event":"done"}\n' >> "$3"; exit 0""");
+
+        var (ada, bo) = (run.Students[0][0], run.Students[1][0]);
+        Assert.Equal(("ada", "bo"), (ada.Student, bo.Student));
+        var (adaCopy, boCopy) = (Path.Combine("ada", "old", "01-grading-sample.ipynb"), Path.Combine("bo", "01-grading-sample.ipynb"));
+        Assert.Equal($"graded {adaCopy}", ada.Notes[0]);
+        Assert.Contains($"{Path.Combine("ada", "01-grading-sample.ipynb")} was not graded (0 answers filled in): of two copies of a notebook, the one with more answers "
+                        + $"filled in is graded, and of two with as many the shallower one: {adaCopy} (1 answer filled in)", ada.Notes);
+        Assert.Equal($"graded {boCopy}", bo.Notes[0]);
+        Assert.Contains($"{Path.Combine("bo", "old", "01-grading-sample.ipynb")} was not graded (1 answer filled in): of two copies of a notebook, the one with more answers "
+                        + $"filled in is graded, and of two with as many the shallower one: {boCopy} (1 answer filled in)", bo.Notes);
+        // What ran is the copy graded.
+        Assert.Contains("int? product = 6 * 7;", File.ReadAllText(Path.Combine(work, "graded", "work", "ada", "01-grading-sample", "run-1.ipynb")));
+        Assert.Contains("int? product = 41;", File.ReadAllText(Path.Combine(work, "graded", "work", "bo", "01-grading-sample", "run-1.ipynb")));
+    }
 }
