@@ -85,4 +85,25 @@ public sealed class StandInWorkerTests : IDisposable
         Assert.Contains("int? product = 6 * 7;", File.ReadAllText(Path.Combine(work, "graded", "work", "ada", "01-grading-sample", "run-1.ipynb")));
         Assert.Contains("int? product = 41;", File.ReadAllText(Path.Combine(work, "graded", "work", "bo", "01-grading-sample", "run-1.ipynb")));
     }
+
+    [Fact]
+    public void Code_that_writes_into_the_submissions_folder_changes_no_grade_of_the_run_each_run_works_in_a_folder_of_its_own()
+    {
+        // The submissions are read into memory before any student's code runs, and a run's working folder is out/work/STUDENT/NOTEBOOK:
+        // ada's code writing ../gina-hacked.ipynb lands in out/work/ada, and her copying a notebook over bo's file changes what is on
+        // disk (the grader runs code with the teacher's rights: docs/grading.md) but not what bo is graded on.
+        Submit(Path.Combine("ada", "01-grading-sample.ipynb"), Answered("int? product = 6 * 7;"));
+        Submit(Path.Combine("bo", "01-grading-sample.ipynb"), Answered("int? product = 41;"));
+        var bos = Path.Combine(work, "submissions", "bo", "01-grading-sample.ipynb");
+
+        var run = Grade($$"""case "$1" in */work/ada/*) echo hacked > ../gina-hacked.ipynb; cp "$1" '{{bos}}';; esac; printf '{"event":"done"}\n' >> "$3" """);
+
+        Assert.Equal(["ada", "bo"], run.Submissions.Select(s => s.Student));
+        Assert.True(File.Exists(Path.Combine(work, "graded", "work", "ada", "gina-hacked.ipynb")));
+        Assert.False(File.Exists(Path.Combine(work, "submissions", "gina-hacked.ipynb")));
+        Assert.Contains("int? product = 6 * 7;", File.ReadAllText(bos));   // ada's code did replace bo's file,
+        var graded = File.ReadAllText(Path.Combine(work, "graded", "work", "bo", "01-grading-sample", "run-1.ipynb"));
+        Assert.Contains("int? product = 41;", graded);                     // but bo was graded on what he handed in
+        Assert.DoesNotContain("6 * 7", graded);
+    }
 }
