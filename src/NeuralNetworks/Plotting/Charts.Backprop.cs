@@ -9,7 +9,7 @@ namespace NeuralNetworks.Plotting;
 
 public static partial class Charts
 {
-    /// <summary>σ(z) for sigmoid, tanh and ReLU on z ∈ [−6, 6] (left) beside their derivatives σ′(z) (right).</summary>
+    /// <summary>f(z) for sigmoid, tanh and ReLU on z ∈ [−6, 6] (left) beside their derivatives f′(z) (right).</summary>
     public static GenericChart ActivationFunctions()
     {
         var z = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
@@ -21,7 +21,7 @@ public static partial class Charts
             $"{f.Name}′(%{{x:.2f}}) = %{{y:.3f}}")).ToArray();
         foreach (var d in derivatives) d.SetProperty("showlegend", false);
         var chart = Grid(
-            [new Panel("σ(z)", functions, Image: false, XTitle: "z"), new Panel("σ′(z)", derivatives, Image: false, XTitle: "z")],
+            [new Panel("f(z)", functions, Image: false, XTitle: "z"), new Panel("f′(z)", derivatives, Image: false, XTitle: "z")],
             columns: 2, "Activation functions (left) and their derivatives (right): sigmoid, tanh, ReLU", 900, 420, gapX: 0.15, gapY: 0.12);
         var layout = GenericChart.getLayout(chart);
         // These are graphs, not matrices: y grows upwards.
