@@ -99,6 +99,29 @@ public sealed partial class SetupCellsTests
         Assert.Superset(new HashSet<string> { "MathNet.Numerics", "Plotly.NET", "Newtonsoft.Json" }, dependencies);
     }
 
+    /// <summary>
+    /// What would make two packs of the same library source differ is absent from the built package: the commit (in the
+    /// nuspec and the assembly's version), the build's time (in every zip entry) and this clone's folder (in the
+    /// library's debug path). So a commit that leaves the library alone, or a second clone, does not replace the copy of
+    /// the package the notebooks load from the NuGet folder.
+    /// </summary>
+    [Fact]
+    public void The_built_package_holds_no_commit_no_build_time_and_no_path_of_this_clone()
+    {
+        var nupkg = Path.Combine(NotebookFiles.Root, "artifacts", "package", $"NeuralNetworks.{PackageVersion}.nupkg");
+        Assert.True(File.Exists(nupkg), $"{nupkg} is missing: building the library packs it.");
+        using var zip = ZipFile.OpenRead(nupkg);
+        Assert.All(zip.Entries, e => Assert.True(e.LastWriteTime.UtcDateTime.Year == 2026 && e.LastWriteTime.UtcDateTime.DayOfYear == 1,
+            $"{e.FullName} is dated {e.LastWriteTime:u}, the time it was packed"));
+        using var nuspec = new StreamReader(zip.GetEntry("NeuralNetworks.nuspec")!.Open());
+        Assert.DoesNotContain("commit=", nuspec.ReadToEnd());
+        using var library = new MemoryStream();
+        using (var dll = zip.GetEntry("lib/net10.0/NeuralNetworks.dll")!.Open()) dll.CopyTo(library);
+        var bytes = library.ToArray();
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(NotebookFiles.Root.TrimEnd('/') + "/")));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes("1.0.0+")));
+    }
+
     [Fact]
     public void The_packed_data_is_found_beside_the_packed_library()
     {
