@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NeuralNetworks.Course;
 using NeuralNetworks.Notebooks;
+using NeuralNetworks.Notebooks.Grading;
 using NeuralNetworks.Tests.Notebooks;
 using NeuralNetworks.Tests.StockKernel;
 
@@ -8,9 +9,11 @@ namespace NeuralNetworks.Tests.Course;
 
 /// <summary>
 /// The way notebook 00 tells a student to work: Run All first (every exercise "not answered yet"), then go back, answer
-/// an exercise and run its check again. Each notebook of the students' copy is run with, after its last cell, every
-/// exercise's worked solution followed by its check once more, in the project's runner on the handout's "student's
-/// machine"; each of those checks must say ✓. A check that needs something a later cell changed or removed (a folder
+/// an exercise and run its check again. Each notebook of the students' copy is run in the project's runner on the
+/// handout's "student's machine", and after its last cell, exercise by exercise: each likely wrong answer of
+/// Course/WrongAnswers (<see cref="WrongAnswerFile"/>) followed by the check, which must say ✗, and the answer cell as
+/// the student got it again; then the worked solution followed by the check, which must say ✓. So every check a student
+/// sees is shown to fail for the student, and a check that needs something a later cell changed or removed (a folder
 /// the notebook deletes at its end, a network trained further) fails here, where it would blame a right answer.
 /// </summary>
 [Collection("Course notebooks")]
@@ -20,30 +23,45 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
 {
     public static TheoryData<string> Notebooks() => CourseNotebookTests.Notebooks();
 
+    /// <summary>A check run again after Run All, and what it must say: ✓ for the solution, ✗ for a wrong answer.</summary>
+    private sealed record Expected(string CheckId, string Exercise, WrongAnswer? Wrong);
+
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Every_exercise_answered_after_Run_All_passes_its_check(string name)
+    public void Every_exercise_answered_after_Run_All_fails_each_likely_wrong_answer_and_passes_the_solution(string name)
     {
         handout.AssertReady();
         var stem = Path.GetFileNameWithoutExtension(name);
-        var notebook = NotebookFile.Load(Path.Combine(handout.Folder, name));
+        var teacher = NotebookFile.Load(Path.Combine(handout.Folder, name));
+        var course = CourseNotebook.FromTeacherCopy(stem, teacher);
+        var solutions = Solutions(teacher);
+        var wrong = WrongAnswerFile.For(stem).Match(course);
+
+        var notebook = course.StudentCopy.Clone();
         var cells = notebook.Root["cells"]!.AsArray();
-        var original = cells.Select(c => c!.AsObject()).ToList();
-        var again = new List<(string Exercise, JsonObject Solution, JsonObject Check)>();
-        for (int i = 0; i + 1 < original.Count; i++)
-            if (NotebookFile.IsSolution(original[i]))
-            {
-                var check = original[i + 1];
-                Assert.True(IsCheck(check), $"{name}: the solution cell {i + 1} is not followed by its check");
-                again.Add((CheckLabel(check), Copy(original[i], "again-solution"), Copy(check, "again-check")));
-            }
-        Assert.NotEmpty(again);
-        notebook.RemoveSolutions();
-        foreach (var (_, solution, check) in again)
+        var expected = new List<Expected>();
+        cells.Add(NewCell("after-run-all", "Check.ThrowOnFailure = false; // every ✗ below is printed, and the run goes on"));
+        foreach (var check in course.Checks)
         {
-            cells.Add(solution);
-            cells.Add(check);
+            var exercise = check.Exercises[0];
+            var checkCell = course.StudentCopy.Cells[check.Index];
+            var answerCells = course.Answers.Where(a => check.Answers.Contains(a.Index)).ToList();
+            foreach (var (cell, answer) in wrong.Where(w => answerCells.Contains(w.Cell)))
+            {
+                var n = expected.Count;
+                cells.Add(NewCell($"wrong-{n}", answer.Source));
+                cells.Add(Copy(checkCell, $"check-{n}"));
+                expected.Add(new Expected($"check-{n}", exercise, answer));
+                foreach (var reset in answerCells) cells.Add(NewCell($"reset-{n}-{reset.Index}", reset.Source));
+            }
+            Assert.True(solutions.TryGetValue(check.Id, out var solution), $"{name}: the check of {exercise} (cell {check.Index + 1}) has no solution cell before it");
+            var s = expected.Count;
+            cells.Add(Copy(solution!, $"solution-{s}"));
+            cells.Add(Copy(checkCell, $"check-{s}"));
+            expected.Add(new Expected($"check-{s}", exercise, null));
         }
+        Assert.Equal(solutions.Count, course.Checks.Count);
+
         var work = NotebookCli.NewTempDirectory();
         try
         {
@@ -54,15 +72,26 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
             output.WriteLine(run.StdOut.Split('\n').LastOrDefault(l => l.Contains($"[{stem}]")) ?? "");
             Assert.True(run.ExitCode == 0, run.ToString());
 
-            var executed = NotebookFile.Load(Path.Combine(work, "site", name)).Cells;
-            var checks = executed.Skip(executed.Count - 2 * again.Count).Where((_, i) => i % 2 == 1).ToList();
-            for (int e = 0; e < again.Count; e++)
+            var executed = NotebookFile.Load(Path.Combine(work, "site", name)).Cells.ToDictionary(c => (string?)c["id"] ?? "");
+            var problems = new List<string>();
+            foreach (var e in expected)
             {
-                var printed = string.Concat(checks[e]["outputs"]!.AsArray().Select(o => Execution.PrintedText(o!.AsObject())));
-                output.WriteLine($"{again[e].Exercise}: {printed.Trim().Split('\n')[0]}");
-                Assert.True(printed.Contains('✓') && !printed.Contains('✗') && !printed.Contains(Check.NotAnsweredYet),
-                    $"{name}, {again[e].Exercise}, answered after Run All: {printed.Trim()}");
+                var printed = string.Concat(executed["again-" + e.CheckId]["outputs"]!.AsArray().Select(o => Execution.PrintedText(o!.AsObject()))).Trim();
+                var failed = printed.Split('\n').Any(l => l.StartsWith('✗'));
+                if (e.Wrong is { } w)
+                {
+                    output.WriteLine($"{e.Exercise}, wrong ({w.Slip}): {printed.Split('\n').FirstOrDefault(l => l.StartsWith('✗')) ?? printed}");
+                    if (!failed || printed.Contains(Check.NotAnsweredYet))
+                        problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} ({w.Slip}) was not failed: {printed}");
+                }
+                else
+                {
+                    output.WriteLine($"{e.Exercise}, solution: {printed.Split('\n')[0]}");
+                    if (failed || !printed.Contains('✓') || printed.Contains(Check.NotAnsweredYet))
+                        problems.Add($"{e.Exercise}: the solution, answered after Run All, did not pass: {printed}");
+                }
             }
+            Assert.True(problems.Count == 0, $"{name}:\n" + string.Join("\n", problems));
         }
         finally
         {
@@ -70,24 +99,31 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
         }
     }
 
-    private static bool IsCheck(JsonObject cell) =>
-        cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => (string?)t == "check");
-
-    private static string CheckLabel(JsonObject check)
+    /// <summary>Each solution cell of the teacher's copy, by the id of the check cell right after it.</summary>
+    private static Dictionary<string, JsonObject> Solutions(NotebookFile teacher)
     {
-        var source = NotebookFile.Source(check);
-        int quote = source.IndexOf('"');
-        return quote < 0 ? source.Split('\n')[0] : source[(quote + 1)..source.IndexOf('"', quote + 1)];
+        var cells = teacher.Cells;
+        var solutions = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < cells.Count; i++)
+            if (NotebookFile.IsSolution(cells[i]))
+            {
+                Assert.True(CourseNotebook.HasTag(cells[i + 1], CourseNotebook.CheckTag), $"the solution cell {i + 1} is not followed by its check");
+                solutions.Add((string?)cells[i + 1]["id"] ?? "", cells[i]);
+            }
+        return solutions;
     }
 
-    /// <summary>A copy of <paramref name="cell"/> with no tags (so no edition removes it) and an id of its own.</summary>
-    private static JsonObject Copy(JsonObject cell, string suffix)
+    /// <summary>A code cell of the test's own, with no tags (so no edition removes it).</summary>
+    private static JsonObject NewCell(string id, string source) => new()
     {
-        var copy = cell.DeepClone().AsObject();
-        copy["metadata"] = new JsonObject();
-        copy["id"] = $"{(string?)cell["id"]}-{suffix}";
-        copy["outputs"] = new JsonArray();
-        copy["execution_count"] = null;
-        return copy;
-    }
+        ["cell_type"] = "code",
+        ["execution_count"] = null,
+        ["id"] = $"again-{id}",
+        ["metadata"] = new JsonObject(),
+        ["outputs"] = new JsonArray(),
+        ["source"] = NotebookFile.Lines(source),
+    };
+
+    /// <summary>A copy of <paramref name="cell"/> with no tags and an id of its own.</summary>
+    private static JsonObject Copy(JsonObject cell, string id) => NewCell(id, NotebookFile.Source(cell));
 }
