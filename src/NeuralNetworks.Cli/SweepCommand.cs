@@ -10,7 +10,7 @@ namespace NeuralNetworks.Cli;
 
 /// <summary>
 /// <c>sweep --layers "784,16,16,10;784,32,10"</c>: trains each shape on MNIST with the same options, one per core
-/// (see <see cref="Sweep.Run"/>), reports each as it finishes, and prints test accuracy, parameters and time side by side.
+/// (see <see cref="Sweep"/>), reports each as it finishes, and prints test accuracy, parameters and time side by side.
 /// Ctrl+C stops it and prints the configurations finished so far (exit code 130).
 /// </summary>
 public static class SweepCommand
@@ -118,62 +118,42 @@ public static class SweepCommand
     }
 
     /// <summary>
-    /// Trains every setup, <paramref name="runs"/> at a time, and writes one line for each as it finishes; returns the
-    /// rows in the order given, null for a configuration that did not finish because <paramref name="cancellationToken"/>
-    /// was cancelled. A failure other than divergence stops the runs beside it and is rethrown.
+    /// Trains every setup, <paramref name="runs"/> at a time (<see cref="Sweep"/>), and writes one line for each as it
+    /// finishes; returns the rows in the order given, null for a configuration that did not finish because
+    /// <paramref name="cancellationToken"/> was cancelled. A failure other than divergence stops the runs beside it and is rethrown.
     /// </summary>
     private static SweepRow?[] Train(TrainingSetup[] setups, MnistData data, int runs, TextWriter output, CancellationToken cancellationToken)
     {
         var rows = new SweepRow?[setups.Length];
         int finished = 0;
-        Exception? failure = null;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var options = setups[0].Options with { CancellationToken = stop.Token };
-        Parallel.For(0, setups.Length, new ParallelOptions { MaxDegreeOfParallelism = runs }, i =>
+        try
         {
-            if (stop.IsCancellationRequested) return;
-            SweepRow row;
-            try
-            {
-                // One configuration per call, so each can be reported as it finishes; parallelism: runs keeps a run on one
-                // thread when several run at once, as a single call for all of them would (the same weights either way).
-                row = Sweep.Run([setups[i].Network.Sizes.ToArray()], data.Training, data.Test, options, runs, _ => setups[i].Network)[0];
-            }
-            catch (OperationCanceledException)
-            {
-                return;   // Ctrl+C, or another configuration failed: abandoned between two steps
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref failure, e, null);
-                stop.Cancel();
-                return;
-            }
-            lock (rows)
-            {
-                rows[i] = row;
-                output.WriteLine($"[{++finished}/{setups.Length}] {Describe(row)}");
-                output.Flush();
-            }
-        });
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            Sweep.Run(setups.Select(s => s.Network).ToArray(), data.Training, data.Test, setups[0].Options with { CancellationToken = cancellationToken },
+                runs, (i, row) =>
+                {
+                    rows[i] = row;
+                    output.WriteLine($"[{++finished}/{setups.Length}] {row.Shape}: {(row.Diverged is null ? "test accuracy " : "")}{Outcome(row)}, " +
+                                     $"{row.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters, {row.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+                    output.Flush();
+                });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the runs stopped between two steps; the rows that finished before are in place.
+        }
         return rows;
     }
 
-    /// <summary>"784-16-10: test accuracy 91.23%, 12,730 parameters, 12.34 s", or "diverged (epoch 1, step 5)" for the accuracy.</summary>
-    private static string Describe(SweepRow row) =>
-        $"{row.Shape}: {Accuracy(row)}, {row.Parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters, " +
-        $"{row.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s";
-
-    private static string Accuracy(SweepRow row) =>
-        row.Diverged is { } d ? $"diverged (epoch {d.Epoch}, step {d.Step})" : $"test accuracy {TrainingReport.Percent(row.TestAccuracy)}";
+    /// <summary>The row's test accuracy, "91.23%", or "diverged (epoch 1, step 5)".</summary>
+    private static string Outcome(SweepRow row) =>
+        row.Diverged is { } d ? $"diverged (epoch {d.Epoch}, step {d.Step})" : TrainingReport.Percent(row.TestAccuracy);
 
     private static Table Table(IEnumerable<SweepRow> rows)
     {
         var table = new Table().AddColumns("layers", "parameters", "test accuracy", "seconds", "engine");
         foreach (var row in rows)
             table.AddRow(row.Shape, row.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-                row.Diverged is { } d ? $"diverged (epoch {d.Epoch}, step {d.Step})" : TrainingReport.Percent(row.TestAccuracy),
+                Outcome(row),
                 row.Seconds.ToString("0.00", CultureInfo.InvariantCulture),
                 Markup.Escape(row.History?.Engine.Engine.ToString().ToLowerInvariant() ?? "—"));
         return table;

@@ -56,6 +56,44 @@ public class SweepTests
     }
 
     [Fact]
+    public void Each_configuration_is_handed_to_the_caller_once_as_it_finishes_with_the_row_returned_for_it()
+    {
+        int[][] configurations = [[20, 8, 4], [20, 4], [20, 16, 8, 4]];
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 10, LearningRate = 1.0, Seed = 3 };
+        var reported = new List<(int Index, SweepRow Row)>();
+        int inside = 0, overlapped = 0;
+
+        var rows = Sweep.Run(configurations, training, test, options, parallelism: 2, finished: (i, row) =>
+        {
+            if (Interlocked.Increment(ref inside) > 1) Interlocked.Increment(ref overlapped);
+            reported.Add((i, row));
+            Thread.Sleep(20);   // a slow report: a second one arriving now would overlap it
+            Interlocked.Decrement(ref inside);
+        });
+
+        Assert.Equal([0, 1, 2], reported.Select(r => r.Index).Order());
+        Assert.All(reported, r => Assert.Same(rows[r.Index], r.Row));
+        Assert.Equal(0, overlapped);
+    }
+
+    [Fact]
+    public void A_cancelled_sweep_stops_between_steps_starts_no_more_and_has_reported_the_configurations_finished_before()
+    {
+        int[][] configurations = [[20, 4], [20, 8, 4], [20, 16, 4]];
+        using var cancellation = new CancellationTokenSource();
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 10, LearningRate = 1.0, Seed = 3, CancellationToken = cancellation.Token };
+        var reported = new List<string>();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Sweep.Run(configurations, training, test, options, parallelism: 1, finished: (_, row) =>
+        {
+            reported.Add(row.Shape);
+            cancellation.Cancel();   // Ctrl+C as the first configuration finishes
+        }));
+
+        Assert.Equal(["20-4"], reported);
+    }
+
+    [Fact]
     public void A_configuration_that_does_not_fit_the_data_is_rejected_before_anything_trains()
     {
         var e = Assert.Throws<ArgumentException>(() => Sweep.Run([[20, 4], [21, 4]], training, test, new TrainingOptions { Epochs = 1 }));

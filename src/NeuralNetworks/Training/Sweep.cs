@@ -25,32 +25,49 @@ public static class Sweep
     /// than one, each run trains on one thread.</param>
     /// <param name="create">Makes the starting network for some layer sizes; by default
     /// <c>Network.Create(sizes, options.Seed)</c> (sigmoid, quadratic cost, N(0, 1) initialisation).</param>
+    /// <param name="finished">Called with each configuration's index and row as soon as it finishes (never two calls at
+    /// once), e.g. to report it while the others still train.</param>
     /// <exception cref="ArgumentException">A configuration does not fit the data, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="TrainingOptions.CancellationToken"/> was cancelled: the runs
+    /// stopped between two steps, and no configuration started after it; <paramref name="finished"/> has had the rows
+    /// that finished before.</exception>
     /// <remarks>A configuration whose cost blows up gets a row saying so (<see cref="SweepRow.Diverged"/>): in a sweep that
     /// is a result, and the other configurations go on.</remarks>
     public static IReadOnlyList<SweepRow> Run(IEnumerable<int[]> layerSizes, DataSet training, DataSet test, TrainingOptions options,
-        int parallelism = 0, Func<int[], Network>? create = null)
+        int parallelism = 0, Func<int[], Network>? create = null, Action<int, SweepRow>? finished = null)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
+        ArgumentNullException.ThrowIfNull(options);
+        create ??= sizes => Network.Create(sizes, options.Seed);
+        // Every network is made before any run starts, so a bad shape fails early.
+        return Run(layerSizes.Select(sizes => create(sizes.ToArray())).ToArray(), training, test, options, parallelism, finished);
+    }
+
+    /// <summary>
+    /// Trains each of <paramref name="networks"/> as <see cref="Run(IEnumerable{int[]}, DataSet, DataSet, TrainingOptions, int, Func{int[], Network}?, Action{int, SweepRow}?)"/>
+    /// does: for starting networks made elsewhere (another activation, cost or initialisation).
+    /// </summary>
+    public static IReadOnlyList<SweepRow> Run(IReadOnlyList<Network> networks, DataSet training, DataSet test, TrainingOptions options,
+        int parallelism = 0, Action<int, SweepRow>? finished = null)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
-        create ??= sizes => Network.Create(sizes, options.Seed);
-        var configurations = layerSizes.Select(sizes => sizes.ToArray()).ToArray();
-        var networks = configurations.Select(create).ToArray();   // fails early, before any run starts, on a bad shape
         foreach (var network in networks)
         {
             training.CheckFits(network);
             test.CheckFits(network);
         }
 
-        var rows = new SweepRow[configurations.Length];
+        var rows = new SweepRow[networks.Count];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
         try
         {
-            Parallel.For(0, configurations.Length, parallel, i =>
+            Parallel.For(0, networks.Count, parallel, i =>
             {
+                stop.Token.ThrowIfCancellationRequested();   // cancelled, or a run beside it failed: start no more
                 var network = networks[i];
                 var clock = Stopwatch.StartNew();
                 TrainingResult result;
@@ -66,7 +83,7 @@ public static class Sweep
                 }
                 catch (TrainingDivergedException diverged)
                 {
-                    rows[i] = new SweepRow(configurations[i], network.ParameterCount, double.NaN, clock.Elapsed.TotalSeconds, null, diverged);
+                    Finish(i, new SweepRow(network.Sizes.ToArray(), network.ParameterCount, double.NaN, clock.Elapsed.TotalSeconds, null, diverged));
                     return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -74,8 +91,8 @@ public static class Sweep
                     stop.Cancel();   // any other failure ends the sweep: stop the runs beside it between steps
                     throw;
                 }
-                rows[i] = new SweepRow(configurations[i], network.ParameterCount, result.History.FinalTestAccuracy ?? double.NaN,
-                    clock.Elapsed.TotalSeconds, result.History);
+                Finish(i, new SweepRow(network.Sizes.ToArray(), network.ParameterCount, result.History.FinalTestAccuracy ?? double.NaN,
+                    clock.Elapsed.TotalSeconds, result.History));
             });
         }
         catch (AggregateException e)
@@ -85,5 +102,14 @@ public static class Sweep
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
         return rows;
+
+        void Finish(int i, SweepRow row)
+        {
+            lock (rows)
+            {
+                rows[i] = row;
+                finished?.Invoke(i, row);
+            }
+        }
     }
 }
