@@ -301,13 +301,15 @@ public static partial class Exercises
         var steppedB = Enumerable.Range(1, L).Where(l => !network.b(l).Equals(yoursStepped.b(l))).ToArray();
         for (int l = 1; l <= L; l++)
         {
-            string left = l == 1 ? "; did your loop start at l = 2 (or at index 1 of a list that counts from 0)?"
+            // Ask about the loop's bounds only where another layer did take its step: a kind left out everywhere is no loop slip.
+            string Left(int[] changed) => changed.Length == 0 ? ""
+                : l == 1 ? "; did your loop start at l = 2 (or at index 1 of a list that counts from 0)?"
                 : l == L ? $"; did your loop stop before the last layer (l < {L} where l ≤ {L} belongs)?"
                 : "";
             var g = gradients[l];
             var layer = l;
             Check.Equal($"W{Sup(l)} after your step", right.W(l), yoursStepped.W(l), 1e-12,
-                new Mistake($"W{Sup(l)} not updated", $"your step left layer {l}'s weights as they were ({Which(stepped, "weights")}). Every layer takes its step, Wˡ − η ∂C/∂Wˡ for l = 1…{L}{left}",
+                new Mistake($"W{Sup(l)} not updated", $"your step left layer {l}'s weights as they were ({Which(stepped, "weights")}). Every layer takes its step, Wˡ − η ∂C/∂Wˡ for l = 1…{L}{Left(stepped)}",
                     () => network.W(layer)),
                 new Mistake("a step uphill: the gradient added",
                     $"Wˡ + η ∂C/∂Wˡ climbs: this mini-batch's cost would rise from {Number(CostOf(network))} to {Number(CostOf(uphill))} " +
@@ -318,7 +320,7 @@ public static partial class Exercises
                 new Mistake("η applied twice", $"yours is Wˡ − η² ∂C/∂Wˡ (η² = {Number(eta * eta)}); the step uses η once",
                     () => network.W(layer) - eta * eta * g.GradW));
             Check.Equal($"b{Sup(l)} after your step", right.b(l), yoursStepped.b(l), 1e-12,
-                Mistake.Vector($"b{Sup(l)} not updated", $"your step left layer {l}'s biases as they were ({Which(steppedB, "biases")}). The biases take a step too: bˡ − η ∂C/∂bˡ{left}",
+                Mistake.Vector($"b{Sup(l)} not updated", $"your step left layer {l}'s biases as they were ({Which(steppedB, "biases")}). The biases take a step too: bˡ − η ∂C/∂bˡ{Left(steppedB)}",
                     () => network.b(layer)),
                 Mistake.Vector("a step uphill: the gradient added",
                     $"bˡ + η ∂C/∂bˡ climbs (this mini-batch's cost would rise from {Number(CostOf(network))} to {Number(CostOf(uphill))}). Step against it: bˡ − η ∂C/∂bˡ",

@@ -362,6 +362,15 @@ public sealed class ExercisesDescentTests : IDisposable
     }
 
     [Fact]
+    public void Biases_left_out_in_every_layer_is_not_blamed_on_the_loop_bounds()
+    {
+        // Found 2026-12-05 (likely wrong answers after Run All): "it changed no layer's biases … did your loop start at l = 2?"
+        var message = Fails("Build it 2 (myNetworkStep)", WrongNetworkSteps["the biases left out"], NetworkStepCheck);
+        Assert.Contains("it changed no layer's biases", message);
+        Assert.DoesNotContain("did your loop", message);
+    }
+
+    [Fact]
     public void A_step_uphill_shows_the_cost_rising()
     {
         var message = Fails("Build it 2 (myNetworkStep)", WrongNetworkSteps["the gradient added"], NetworkStepCheck);
