@@ -41,19 +41,16 @@ public sealed record SubmittedFile(string Origin, byte[] Bytes, bool TooLarge = 
     }
 }
 
-/// <summary>One student's submission: their notebooks, by course notebook name (e.g. "01-neurons").</summary>
+/// <summary>One student's submission: their copies of each notebook, by course notebook name (e.g. "01-neurons").</summary>
 /// <param name="Student">The student, as the submission names them (folder or file name).</param>
 /// <param name="Source">The folder, .zip or .ipynb it was read from.</param>
-/// <param name="Notebooks">The notebooks found, by course notebook name: of two copies, the shallower.</param>
+/// <param name="Notebooks">Every copy found of each notebook, shallowest first (a second copy sits in a subfolder, or is a
+/// second loose file): the grader grades the copy with the most answers.</param>
 /// <param name="Notes">What the teacher should know about how it was read (a file not recognised, a .zip not readable).</param>
-/// <param name="OtherCopies">Further copies of a notebook (in a subfolder, or a second loose file), by course notebook
-/// name, shallowest first: the grader grades the copy with the most answers (<see cref="CopiesOf"/>).</param>
-public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, SubmittedFile> Notebooks, IReadOnlyList<string> Notes,
-    IReadOnlyDictionary<string, IReadOnlyList<SubmittedFile>>? OtherCopies = null)
+public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, IReadOnlyList<SubmittedFile>> Notebooks, IReadOnlyList<string> Notes)
 {
     /// <summary>Every copy of the notebook <paramref name="name"/>, shallowest first; empty when there is none.</summary>
-    public IReadOnlyList<SubmittedFile> CopiesOf(string name) =>
-        Notebooks.TryGetValue(name, out var first) ? [first, .. OtherCopies?.GetValueOrDefault(name) ?? []] : [];
+    public IReadOnlyList<SubmittedFile> CopiesOf(string name) => Notebooks.GetValueOrDefault(name) ?? [];
 }
 
 /// <summary>
@@ -143,8 +140,7 @@ public static class Submissions
 
     private static Submission FromFiles(string student, string source, List<SubmittedFile> files, IReadOnlyList<string> courseNames, string? problem = null)
     {
-        var notebooks = new Dictionary<string, SubmittedFile>(StringComparer.Ordinal);
-        var others = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
+        var notebooks = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
         var notes = new List<string>();
         if (problem is not null) notes.Add(problem);
         // A name can occur twice (a copy in a subfolder): every copy is kept, the shallowest first.
@@ -158,9 +154,9 @@ public static class Submissions
                 notes.Add($"{file.Origin} was not graded: its name is none of the notebooks graded ({string.Join(", ", courseNames.Take(3).Select(n => n + ".ipynb"))}{(courseNames.Count > 3 ? ", …" : "")})");
                 continue;
             }
-            if (!notebooks.TryAdd(course, file)) AddCopy(others, course, file);
+            AddCopy(notebooks, course, file);
         }
-        return new Submission(student, source, notebooks, notes, others);
+        return new Submission(student, source, notebooks, notes);
     }
 
     // "alice-01-neurons.ipynb" is alice's 01-neurons; "alice.ipynb" is alice's copy of the one notebook graded, or
@@ -175,8 +171,8 @@ public static class Submissions
         course ??= courseNames.Count == 1 ? courseNames[0] : null;
         var notes = new List<string>();
         if (course is null) notes.Add($"{Path.GetFileName(path)}: its name does not say which notebook it is (name it <student>-<notebook>.ipynb, e.g. {stem}-{courseNames.FirstOrDefault() ?? "01-neurons"}.ipynb)");
-        var notebooks = new Dictionary<string, SubmittedFile>(StringComparer.Ordinal);
-        if (course is not null) notebooks[course] = file;
+        var notebooks = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
+        if (course is not null) notebooks[course] = [file];
         return new Submission(student, path, notebooks, notes);
     }
 
@@ -197,23 +193,22 @@ public static class Submissions
             var others = list.Except(loose).ToList();
             if (loose.Count > 0)
             {
-                var notebooks = new Dictionary<string, SubmittedFile>(StringComparer.Ordinal);
-                var copies = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
+                var notebooks = new Dictionary<string, IReadOnlyList<SubmittedFile>>(StringComparer.Ordinal);
                 var notes = new List<string>();
                 foreach (var s in loose)
                 {
                     notes.AddRange(s.Notes);
-                    foreach (var (course, file) in s.Notebooks)
-                        if (!notebooks.TryAdd(course, file)) AddCopy(copies, course, file);
+                    foreach (var (course, files) in s.Notebooks)
+                        foreach (var file in files) AddCopy(notebooks, course, file);
                 }
                 var sources = string.Join(", ", loose.Select(s => Path.GetFileName(s.Source)));
-                others.Insert(0, new Submission(group.Key, sources, notebooks, notes, copies));
+                others.Insert(0, new Submission(group.Key, sources, notebooks, notes));
             }
             for (var i = 0; i < others.Count; i++)
                 yield return i == 0 ? others[i] : others[i] with { Student = $"{group.Key} ({i + 1})" };
         }
     }
 
-    private static void AddCopy(Dictionary<string, IReadOnlyList<SubmittedFile>> others, string course, SubmittedFile file) =>
-        others[course] = [.. others.GetValueOrDefault(course) ?? [], file];
+    private static void AddCopy(Dictionary<string, IReadOnlyList<SubmittedFile>> notebooks, string course, SubmittedFile file) =>
+        notebooks[course] = [.. notebooks.GetValueOrDefault(course) ?? [], file];
 }

@@ -33,7 +33,7 @@ public sealed class SubmissionsFolderTests : IDisposable
 
         Assert.Equal("ada", ada.Student);
         Assert.Equal(Course, ada.Notebooks.Keys.Order());
-        Assert.Equal(Path.Combine("ada", "handout", "01-neurons.ipynb"), ada.Notebooks["01-neurons"].Origin);
+        Assert.Equal(Path.Combine("ada", "handout", "01-neurons.ipynb"), ada.Notebooks["01-neurons"][0].Origin);
         Assert.Equal([$"{Path.Combine("ada", "handout", "scratch.ipynb")} was not graded: its name is none of the notebooks graded (00-setup-check.ipynb, 01-neurons.ipynb)"], ada.Notes);
     }
 
@@ -60,7 +60,7 @@ public sealed class SubmissionsFolderTests : IDisposable
 
         var (ben, cy) = Read(out _) is [var b, var c] ? (b, c) : throw new InvalidOperationException("not two students");
 
-        Assert.Contains("\"top\"", System.Text.Encoding.UTF8.GetString(ben.Notebooks["00-setup-check"].Bytes));
+        Assert.Contains("\"top\"", System.Text.Encoding.UTF8.GetString(ben.Notebooks["00-setup-check"][0].Bytes));
         Assert.Equal([Path.Combine("ben", "00-setup-check.ipynb"), Path.Combine("ben", "old", "00-setup-check.ipynb")], ben.CopiesOf("00-setup-check").Select(f => f.Origin));
         Assert.Equal(["01-neurons-cy.ipynb", "cy-01-neurons.ipynb"], cy.CopiesOf("01-neurons").Select(f => f.Origin));
         Assert.Empty(ben.CopiesOf("01-neurons"));
@@ -82,7 +82,7 @@ public sealed class SubmissionsFolderTests : IDisposable
 
         Assert.Equal("cai", cai.Student);
         Assert.Equal(["01-neurons"], cai.Notebooks.Keys);
-        Assert.Equal("cai.zip/handout/01-neurons.ipynb", cai.Notebooks["01-neurons"].Origin);
+        Assert.Equal("cai.zip/handout/01-neurons.ipynb", cai.Notebooks["01-neurons"][0].Origin);
         Assert.Equal(before, File.ReadAllBytes(zip));
         Assert.Single(Directory.GetFileSystemEntries(folder));
     }
@@ -138,9 +138,9 @@ public sealed class SubmissionsFolderTests : IDisposable
         {
             var submissions = Read(out _);
 
-            Assert.Null(submissions[0].Notebooks["00-setup-check"].TryRead(scratch, out var notJson));
+            Assert.Null(submissions[0].Notebooks["00-setup-check"][0].TryRead(scratch, out var notJson));
             Assert.StartsWith($"{Path.Combine("hal", "00-setup-check.ipynb")} is not valid JSON", notJson);
-            Assert.Null(submissions[1].Notebooks["00-setup-check"].TryRead(scratch, out var noCells));
+            Assert.Null(submissions[1].Notebooks["00-setup-check"][0].TryRead(scratch, out var noCells));
             Assert.Contains("is not a Jupyter notebook", noCells);
             Assert.Empty(Directory.GetFiles(scratch));
         }
@@ -163,11 +163,11 @@ public sealed class SubmissionsFolderTests : IDisposable
         {
             var submissions = Read(out _);
 
-            Assert.Equal("var a = 1;", NotebookFile.Source(submissions[0].Notebooks["00-setup-check"].TryRead(scratch, out var none)!.Cells[0]));
+            Assert.Equal("var a = 1;", NotebookFile.Source(submissions[0].Notebooks["00-setup-check"][0].TryRead(scratch, out var none)!.Cells[0]));
             Assert.Null(none);
-            Assert.Null(submissions[1].Notebooks["00-setup-check"].TryRead(scratch, out var misshapen));
+            Assert.Null(submissions[1].Notebooks["00-setup-check"][0].TryRead(scratch, out var misshapen));
             Assert.Equal($"{Path.Combine("bob", "00-setup-check.ipynb")}: cell 2: cell_type is 3, not a string", misshapen);
-            Assert.Null(submissions[2].Notebooks["00-setup-check"].TryRead(scratch, out var notUtf8));
+            Assert.Null(submissions[2].Notebooks["00-setup-check"][0].TryRead(scratch, out var notUtf8));
             Assert.Equal($"{Path.Combine("cyd", "00-setup-check.ipynb")} is not UTF-8 text: the byte 0xE9 at byte offset {latin1.Length} (line 1, column {latin1.Length + 1}) is not valid UTF-8", notUtf8);
         }
         finally
