@@ -58,10 +58,7 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            var summary = summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json");
-            if (summary is not null && arguments.Out is { } network && OutputFile.Check(network, "--out", "network.json") == summary)
-                throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
-            return Train(arguments, output, cancellationToken, summary);
+            return Train(arguments, output, cancellationToken, summaryPath);
         }
         catch (Exception e)
         {
@@ -72,6 +69,9 @@ public static class TrainCommand
     private static int Train(TrainArguments arguments, TextWriter output, CancellationToken cancellationToken, string? summaryPath)
     {
         var setup = TrainingSetup.Check(arguments);
+        var summary = summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json");
+        if (summary is not null && summary == setup.OutPath)
+            throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then (the load, on a pool thread, ends with the process).
         var data = Task.Run(() => Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums)).WaitAsync(cancellationToken).GetAwaiter().GetResult();
@@ -116,11 +116,11 @@ public static class TrainCommand
             OutputFile.Write(outPath, temporary => NetworkJson.Save(result.Network, temporary));
             output.WriteLine($"Saved the network to {outPath}");
         }
-        if (summaryPath is not null)
+        if (summary is not null)
         {
             try
             {
-                OutputFile.Write(summaryPath, temporary => TrainingSummary.Of(result.History, correct, testCount, loadSeconds, total, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).Save(temporary));
+                OutputFile.Write(summary, temporary => TrainingSummary.Of(result.History, correct, testCount, loadSeconds, total, Process.GetCurrentProcess().PeakWorkingSet64 / 1e6).Save(temporary));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
