@@ -21,7 +21,8 @@ public sealed class WrongAnswerFileTests
                 foreach (var cell in course.Answers.Where(a => check.Answers.Contains(a.Index) && !covered.Contains(a)))
                     missing.Add($"{course.Name}: {string.Join(", ", check.Exercises)} ({string.Join(", ", cell.Variables)})");
         }
-        Assert.True(missing.Count == 0, $"no likely wrong answer in Course/WrongAnswers for:\n{string.Join("\n", missing)}");
+        Assert.True(missing.Count == 0, "no likely wrong answer for these exercises; add '//// wrong: <variable> · <the slip>' followed by the " +
+            $"answer cell as a student would write it to tests/NeuralNetworks.Tests/Course/WrongAnswers/<notebook>.wrong:\n{string.Join("\n", missing)}");
     }
 
     [Fact]
