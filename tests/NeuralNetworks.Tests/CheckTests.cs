@@ -237,6 +237,18 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void An_argument_exception_from_the_library_is_named_without_its_parameter_suffix()
+    {
+        // Found 2026-12-05 by a likely wrong answer of 12: "… has 30 outputs (Parameter 'network')" on a student's page.
+        int[]? sizes = [784, 30, 10];
+
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 3 (smallLayers)", sizes, s => Check.That("fits", Throw(s))));
+
+        Assert.Equal("✗ Exercise 3 (smallLayers): your code threw ArgumentException: the network has 784 inputs", Printed);
+        static bool Throw(int[] s) => throw new ArgumentException($"the network has {s[0]} inputs", "network");
+    }
+
+    [Fact]
     public void A_failed_check_shows_in_a_notebook_as_its_line_alone_without_the_librarys_stack_frames()
     {
         // The stock kernel prints an exception as its ToString() and lists StackTrace's lines under it.

@@ -215,7 +215,11 @@ public static class Check
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The student's code threw: a ✗ that says what and where, never a stack trace.
-            var message = string.Join(" ", e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            // An ArgumentException's message ends in " (Parameter 'name')", the library's parameter: noise on a student's page.
+            var text = e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                ? e.Message[..^$" (Parameter '{name}')".Length]
+                : e.Message;
+            var message = string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{Diagnosis.Where(e)}";
             Interlocked.Increment(ref session.Failed);
             Out.WriteLine(line);

@@ -142,7 +142,7 @@ public static partial class Exercises
     /// Checks one step of classical momentum, v′ = μv + g then w′ = w − ηv′, against the library's <see cref="Momentum.Step"/>
     /// on a small network (4 neurons on 10 inputs: 44 weights and biases, flattened W row by row, then b), with η = 0.05
     /// and μ = 0.8. The velocity is checked first, then the weights, then that the vectors passed in are unchanged.
-    /// Named mistakes: v unchanged, v ← μv − g, v ← μ(v + g), v ← g, η inside v (v ← μv + ηg); w ← w − ηv with the old v,
+    /// Named mistakes: v unchanged, v ← μv − g, v ← μ(v + g), v ← g, η inside v (v ← μv + ηg), Nielsen's v ← μv − ηg; w ← w − ηv with the old v,
     /// w ← w − ηg (plain SGD), Nesterov's w ← w − η(g + μv′), w ← w + ηv′, w ← w − v′.
     /// </summary>
     /// <param name="yours">The student's step: (w, v, g, η, μ) → (w′, v′).</param>
@@ -174,7 +174,10 @@ public static partial class Exercises
                 Mistake.Vector("v ← g, no memory", "then momentum is plain SGD: v′ = μv + g keeps a share μ of the last velocity", () => g0),
                 Mistake.Vector("η inside the velocity (v ← μv + ηg)",
                     "some books keep η in v (v ← μv + ηg, w ← w − v): the same path while η is constant, but this course's v is μv + g, with η in the step",
-                    () => mu * v0 + eta * g0)))
+                    () => mu * v0 + eta * g0),
+                Mistake.Vector("Nielsen's velocity (v ← μv − ηg, then w ← w + v)",
+                    "Nielsen's chapter 3 puts η and the minus sign in v; this course keeps both in the step, v′ = μv + g and w′ = w − ηv′ (the same path while η is constant)",
+                    () => mu * v0 - eta * g0)))
             return;
         if (!Check.Equal("w′ after one step", Flat(after.W(1), after.b(1)), yourW, 1e-12,
                 Mistake.Vector("a step with the old velocity (w ← w − ηv)", "update v first, then step with the new one: w′ = w − ηv′, v′ = μv + g", () => w0 - eta * v0),

@@ -153,6 +153,11 @@ public sealed class ExercisesBetterTests : IDisposable
         AssertNotAnswered(MomentumStep(null), "Build it 2 · one step of momentum (myMomentumStep)");
 
     [Fact]
+    public void MomentumStep_in_Nielsens_form_is_named() =>
+        // Found 2026-12-05 by a likely wrong answer: v′ = μv − ηg, w′ = w + v′ got only "44 of 44 entries differ".
+        AssertDiagnosed(MomentumStep((w, v, g, eta, mu) => { var v2 = mu * v - eta * g; return (w + v2, v2); }), "this looks like Nielsen's velocity");
+
+    [Fact]
     public void MomentumStep_with_the_velocity_unchanged_is_named() =>
         AssertDiagnosed(MomentumStep((w, v, g, eta, mu) => (w - eta * v, v)), "this looks like the velocity returned unchanged");
 
