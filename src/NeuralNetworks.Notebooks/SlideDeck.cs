@@ -201,17 +201,26 @@ public sealed class SlideDeck(WebAssets assets)
             return H - px(s, 'paddingTop') - px(s, 'paddingBottom') - (h ? h.offsetHeight + px(h, 'marginBottom') : 0) - 16;
           }
 
-          // A chart is redrawn no larger than a slide's content area (its aspect ratio kept).
+          // A chart is shown no larger than a slide's content area (its aspect ratio kept): the picture is scaled, as
+          // reveal.js scales the slide, not relaid out narrower — Plotly keeps its font sizes then and cuts long titles.
           function fitCharts() {
-            var jobs = [];
             if (!window.Plotly) return Promise.resolve();
             document.querySelectorAll('.reveal .slides .js-plotly-plot').forEach(function (plot) {
               var s = plot.closest('section'), size = plot._fullLayout;
-              if (!s || !size) return;
+              if (!s || !size || plot.parentNode.classList.contains('chart-scaled')) return;
               var k = Math.min(1, roomWidth(s) / size.width, roomHeight(s) / size.height);
-              if (k < 1) jobs.push(Plotly.relayout(plot, { width: Math.floor(size.width * k), height: Math.floor(size.height * k) }));
+              if (k >= 1) return;
+              var box = document.createElement('div');
+              box.className = 'chart-scaled';
+              box.style.width = Math.floor(size.width * k) + 'px';
+              box.style.height = Math.floor(size.height * k) + 'px';
+              plot.parentNode.insertBefore(box, plot);
+              box.appendChild(plot);
+              plot.style.width = size.width + 'px';
+              plot.style.transform = 'scale(' + k + ')';
+              plot.style.transformOrigin = '0 0';
             });
-            return Promise.all(jobs);
+            return Promise.resolve();
           }
 
           function continuation(after, section, head) {

@@ -46,7 +46,8 @@ public sealed record DeckReport(string Deck, int Slides, int Sections, int Chart
 /// an injected script, moves through every slide with ArrowRight key events and measures each: its content must be no
 /// taller or wider than the slide (reveal.js lays a slide out at its configured size and scales it to the screen as a
 /// whole, so that is what "fits" means), and nothing on it may reach beyond the 1280×720 window once scaled, nor be cut
-/// off inside a scrolling box; every chart on it must have drawn its <c>svg.main-svg</c>. Collects uncaught errors,
+/// off inside a scrolling box; every chart on it must have drawn its <c>svg.main-svg</c>, and no title or annotation of a
+/// chart may reach beyond the chart's edges (Plotly cuts it there). Collects uncaught errors,
 /// console errors and every http(s) request. Callable for any deck: the course-wide tests run it on every notebook.
 /// </summary>
 public static partial class DeckBrowserCheck
@@ -107,7 +108,15 @@ public static partial class DeckBrowserCheck
               while ((m = re.exec(script.textContent))) {
                 charts++;
                 var div = document.getElementById(m[2]);
-                if (!div || !div.querySelector('svg.main-svg')) problems.push(label + 'chart ' + m[2] + ' is not drawn (no svg.main-svg)');
+                if (!div || !div.querySelector('svg.main-svg')) { problems.push(label + 'chart ' + m[2] + ' is not drawn (no svg.main-svg)'); continue; }
+                // A title or annotation wider than its chart is cut off at the chart's edge: Plotly does not wrap text.
+                var box = div.querySelector('svg.main-svg').getBoundingClientRect();
+                div.querySelectorAll('text.gtitle, text[class$="title"], text.annotation-text').forEach(function (text) {
+                  var t = text.getBoundingClientRect();
+                  if (t.width > 0 && (t.left < box.left - 1 || t.right > box.right + 1))
+                    problems.push(label + 'chart ' + m[2] + ': "' + (text.textContent || '').trim().slice(0, 60) + '" spans x ' + Math.round(t.left - box.left) +
+                      '–' + Math.round(t.right - box.left) + ' of a chart ' + Math.round(box.width) + ' px wide (cut off)');
+                });
               }
             });
             return { problems: problems, charts: charts };
