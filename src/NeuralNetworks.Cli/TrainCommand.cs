@@ -68,8 +68,8 @@ public static class TrainCommand
 
     private static int Train(TrainArguments arguments, TextWriter output, CancellationToken cancellationToken, string? summaryPath)
     {
-        var setup = TrainingSetup.Check(arguments);
         var summary = summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json");
+        var setup = TrainingSetup.Check(arguments);
         if (summary is not null && summary == setup.OutPath)
             throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
         var clock = Stopwatch.StartNew();
