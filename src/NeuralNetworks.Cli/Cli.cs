@@ -1,3 +1,4 @@
+using NeuralNetworks.Model;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using NeuralNetworks.Training;
@@ -103,7 +104,7 @@ public static class Cli
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),
             UnauthorizedAccessException or IOException => (RunFailed, e.Message),
             // The library refused a value the command passed on: an option the command line gave.
-            ArgumentException a => (UsageError, WithoutParameterName(a)),
+            ArgumentException a => (UsageError, ErrorText.WithoutParameterName(a)),
             OutOfMemoryException => (RunFailed, "ran out of memory; try a smaller network or data set."),
             _ => (RunFailed, $"unexpected {e.GetType().Name}: {e.Message} (a bug: please report it with the command line)"),
         };
@@ -177,7 +178,4 @@ public static class Cli
     internal static string OneLine(string message) =>
         string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'x')" .NET appends.</summary>
-    internal static string WithoutParameterName(ArgumentException e) =>
-        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 }

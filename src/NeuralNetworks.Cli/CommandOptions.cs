@@ -49,7 +49,7 @@ internal static class CommandOptions
             }
             catch (ArgumentException e)
             {
-                result.AddError($"{name} {text}: {Cli.WithoutParameterName(e)}");
+                result.AddError($"{name} {text}: {ErrorText.WithoutParameterName(e)}");
             }
             return default!;
         },

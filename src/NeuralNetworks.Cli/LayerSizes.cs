@@ -27,7 +27,7 @@ public static class LayerSizes
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"{option} '{text}': {Cli.WithoutParameterName(e)}");
+            throw new UsageException($"{option} '{text}': {ErrorText.WithoutParameterName(e)}");
         }
         long parameters = ParameterCount(sizes);
         if (parameters > MaxParameters)

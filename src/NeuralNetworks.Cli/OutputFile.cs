@@ -1,3 +1,4 @@
+using NeuralNetworks.Model;
 using NeuralNetworks.Data;
 
 namespace NeuralNetworks.Cli;
@@ -120,7 +121,7 @@ public static class OutputFile
         // A file too large for the disk or for the process's limit (EFBIG) comes as an ArgumentOutOfRangeException.
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException)
         {
-            string why = e is ArgumentException argument ? Cli.WithoutParameterName(argument) : e.Message;
+            string why = e is ArgumentException argument ? ErrorText.WithoutParameterName(argument) : e.Message;
             throw new IOException($"could not write {path} ({Cli.OneLine(why).TrimEnd('.')}); it was left as it was", e);
         }
         finally

@@ -111,7 +111,7 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         }
         catch (ArgumentException e) when (e.ParamName == "network")
         {
-            throw new UsageException($"{LayersOption} does not fit the data in {DataDirectory ?? Mnist.FindDataDirectory()}: {Cli.WithoutParameterName(e)}");
+            throw new UsageException($"{LayersOption} does not fit the data in {DataDirectory ?? Mnist.FindDataDirectory()}: {ErrorText.WithoutParameterName(e)}");
         }
         catch (ArgumentException e)
         {
@@ -137,7 +137,7 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
     private static void Library(Action check) => Library(() => { check(); return 0; });
 
     private static UsageException Usage(ArgumentException e) =>
-        new(e.ParamName is not null && OptionOf.TryGetValue(e.ParamName, out var option) ? $"{option}: {Cli.WithoutParameterName(e)}" : Cli.WithoutParameterName(e));
+        new(e.ParamName is not null && OptionOf.TryGetValue(e.ParamName, out var option) ? $"{option}: {ErrorText.WithoutParameterName(e)}" : ErrorText.WithoutParameterName(e));
 
     private static string Format(double x) => x.ToString(CultureInfo.InvariantCulture);
 

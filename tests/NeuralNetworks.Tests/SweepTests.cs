@@ -45,7 +45,7 @@ public class SweepTests
             return network;
         }
 
-        var rows = Sweep.Run(configurations, training, test, options, parallelism: 2, create: Create);
+        var rows = Sweep.Run(configurations.Select(Create).ToArray(), training, test, options, parallelism: 2);
 
         Assert.Null(rows[0].Diverged);
         Assert.Equal(2, rows[0].History!.Epochs.Count);

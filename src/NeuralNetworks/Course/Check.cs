@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Course;
 
@@ -215,10 +216,7 @@ public static class Check
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The student's code threw: a ✗ that says what and where, never a stack trace.
-            // An ArgumentException's message ends in " (Parameter 'name')", the library's parameter: noise on a student's page.
-            var text = e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
-                ? e.Message[..^$" (Parameter '{name}')".Length]
-                : e.Message;
+            var text = e is ArgumentException argument ? ErrorText.WithoutParameterName(argument) : e.Message;
             var message = string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{Diagnosis.Where(e)}";
             Interlocked.Increment(ref session.Failed);

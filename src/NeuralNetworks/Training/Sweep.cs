@@ -12,7 +12,8 @@ namespace NeuralNetworks.Training;
 public static class Sweep
 {
     /// <summary>
-    /// Trains a network of each of <paramref name="layerSizes"/> on <paramref name="training"/> with
+    /// Trains a network of each of <paramref name="layerSizes"/> (<c>Network.Create(sizes, options.Seed)</c>: sigmoid,
+    /// quadratic cost, N(0, 1) initialisation; the other overload takes networks made otherwise) on <paramref name="training"/> with
     /// <paramref name="options"/> (its test data replaced by <paramref name="test"/>, its label by the shape) and
     /// returns one row per configuration, in the order given. A run's result does not depend on what runs beside
     /// it: the same seed gives the same history as <see cref="Trainer.Train"/> alone.
@@ -23,8 +24,6 @@ public static class Sweep
     /// <param name="options">How each network trains; <see cref="TrainingOptions.Progress"/> is not used (runs overlap).</param>
     /// <param name="parallelism">How many runs at once; 0 or less means <see cref="Environment.ProcessorCount"/>. With more
     /// than one, each run trains on one thread.</param>
-    /// <param name="create">Makes the starting network for some layer sizes; by default
-    /// <c>Network.Create(sizes, options.Seed)</c> (sigmoid, quadratic cost, N(0, 1) initialisation).</param>
     /// <param name="finished">Called with each configuration's index and row as soon as it finishes (never two calls at
     /// once), e.g. to report it while the others still train.</param>
     /// <exception cref="ArgumentException">A configuration does not fit the data, or an option is out of range.</exception>
@@ -34,18 +33,17 @@ public static class Sweep
     /// <remarks>A configuration whose cost blows up gets a row saying so (<see cref="SweepRow.Diverged"/>): in a sweep that
     /// is a result, and the other configurations go on.</remarks>
     public static IReadOnlyList<SweepRow> Run(IEnumerable<int[]> layerSizes, DataSet training, DataSet test, TrainingOptions options,
-        int parallelism = 0, Func<int[], Network>? create = null, Action<int, SweepRow>? finished = null)
+        int parallelism = 0, Action<int, SweepRow>? finished = null)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
         ArgumentNullException.ThrowIfNull(options);
-        create ??= sizes => Network.Create(sizes, options.Seed);
         // Every network is made before any run starts, so a bad shape fails early.
-        return Run(layerSizes.Select(sizes => create(sizes.ToArray())).ToArray(), training, test, options, parallelism, finished);
+        return Run(layerSizes.Select(sizes => Network.Create(sizes, options.Seed)).ToArray(), training, test, options, parallelism, finished);
     }
 
     /// <summary>
-    /// Trains each of <paramref name="networks"/> as <see cref="Run(IEnumerable{int[]}, DataSet, DataSet, TrainingOptions, int, Func{int[], Network}?, Action{int, SweepRow}?)"/>
-    /// does: for starting networks made elsewhere (another activation, cost or initialisation).
+    /// Trains each of <paramref name="networks"/> as <see cref="Run(IEnumerable{int[]}, DataSet, DataSet, TrainingOptions, int, Action{int, SweepRow}?)"/>
+    /// does, from starting networks made elsewhere (another activation, cost or initialisation).
     /// </summary>
     public static IReadOnlyList<SweepRow> Run(IReadOnlyList<Network> networks, DataSet training, DataSet test, TrainingOptions options,
         int parallelism = 0, Action<int, SweepRow>? finished = null)

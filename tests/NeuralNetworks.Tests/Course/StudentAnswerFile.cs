@@ -27,30 +27,40 @@ public sealed record StudentAnswerFile(string Notebook, IReadOnlyList<(string Va
     /// <exception cref="InvalidDataException">Code before the first section, a section without a variable, or a variable twice.</exception>
     public static StudentAnswerFile Parse(string notebook, string text)
     {
-        var answers = new List<(string, List<string>)>();
+        var answers = new List<(string Variable, string Source)>();
+        foreach (var (header, line, source) in Sections($"{notebook}.answers", text, Marker))
+        {
+            var variable = header.Trim();
+            if (!System.Text.RegularExpressions.Regex.IsMatch(variable, @"^[A-Za-z_]\w*$"))
+                throw new InvalidDataException($"{notebook}.answers line {line}: '{Marker}{header}' names no variable (//// answer: myVariable)");
+            if (answers.Any(a => a.Variable == variable))
+                throw new InvalidDataException($"{notebook}.answers line {line}: {variable} is answered twice");
+            answers.Add((variable, source));
+        }
+        return new StudentAnswerFile(notebook, answers);
+    }
+
+    /// <summary>
+    /// The sections of a file of answers kept in the tests (this one, or <see cref="WrongAnswerFile"/>): each starts with a
+    /// line beginning with <paramref name="marker"/>, whose rest is its header, and holds the lines up to the next, trimmed
+    /// of blank lines at either end. Lines before the first section may only be blank or <c>//</c> comments.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Code before the first section, naming <paramref name="file"/> and the line.</exception>
+    internal static IReadOnlyList<(string Header, int Line, string Source)> Sections(string file, string text, string marker)
+    {
+        var sections = new List<(string Header, int Line, List<string> Lines)>();
         var lineNumber = 0;
         foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
         {
             lineNumber++;
-            if (line.StartsWith(Marker, StringComparison.Ordinal))
-            {
-                var variable = line[Marker.Length..].Trim();
-                if (!System.Text.RegularExpressions.Regex.IsMatch(variable, @"^[A-Za-z_]\w*$"))
-                    throw new InvalidDataException($"{notebook}.answers line {lineNumber}: '{line}' names no variable (//// answer: myVariable)");
-                if (answers.Any(a => a.Item1 == variable))
-                    throw new InvalidDataException($"{notebook}.answers line {lineNumber}: {variable} is answered twice");
-                answers.Add((variable, []));
-            }
-            else if (answers.Count > 0)
-            {
-                answers[^1].Item2.Add(line);
-            }
+            if (line.StartsWith(marker, StringComparison.Ordinal))
+                sections.Add((line[marker.Length..], lineNumber, []));
+            else if (sections.Count > 0)
+                sections[^1].Lines.Add(line);
             else if (line.Trim().Length > 0 && !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"{notebook}.answers line {lineNumber}: code before the first '{Marker} <variable>' line");
-            }
+                throw new InvalidDataException($"{file} line {lineNumber}: code before the first '{marker} …' line");
         }
-        return new StudentAnswerFile(notebook, answers.Select(a => (a.Item1, string.Join("\n", a.Item2).Trim('\n'))).ToList());
+        return sections.Select(s => (s.Header, s.Line, string.Join("\n", s.Lines).Trim('\n'))).ToList();
     }
 
     /// <summary>

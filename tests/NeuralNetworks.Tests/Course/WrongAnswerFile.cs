@@ -28,31 +28,18 @@ public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer>
     /// <exception cref="InvalidDataException">Code before the first section, a header without a variable or a slip, or an empty answer.</exception>
     public static WrongAnswerFile Parse(string notebook, string text)
     {
-        var answers = new List<(string Variable, string Slip, int Line, List<string> Source)>();
-        var lineNumber = 0;
-        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+        var answers = new List<WrongAnswer>();
+        foreach (var (header, line, source) in StudentAnswerFile.Sections($"{notebook}.wrong", text, Marker))
         {
-            lineNumber++;
-            if (line.StartsWith(Marker, StringComparison.Ordinal))
-            {
-                var header = Regex.Match(line[Marker.Length..], @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*)$");
-                if (!header.Success)
-                    throw new InvalidDataException($"{notebook}.wrong line {lineNumber}: '{line}' is not '{Marker} myVariable · the slip it shows'");
-                answers.Add((header.Groups["variable"].Value, header.Groups["slip"].Value.Trim(), lineNumber, []));
-            }
-            else if (answers.Count > 0)
-            {
-                answers[^1].Source.Add(line);
-            }
-            else if (line.Trim().Length > 0 && !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"{notebook}.wrong line {lineNumber}: code before the first '{Marker} <variable> · <slip>' line");
-            }
+            var parts = Regex.Match(header, @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*)$");
+            if (!parts.Success)
+                throw new InvalidDataException($"{notebook}.wrong line {line}: '{Marker}{header}' is not '{Marker} myVariable · the slip it shows'");
+            var answer = new WrongAnswer(parts.Groups["variable"].Value, parts.Groups["slip"].Value.Trim(), source, line);
+            if (source.Trim().Length == 0)
+                throw new InvalidDataException($"{notebook}.wrong line {line}: the wrong answer '{answer.Slip}' for {answer.Variable} has no code");
+            answers.Add(answer);
         }
-        var parsed = answers.Select(a => new WrongAnswer(a.Variable, a.Slip, string.Join("\n", a.Source).Trim('\n'), a.Line)).ToList();
-        if (parsed.FirstOrDefault(a => a.Source.Trim().Length == 0) is { } empty)
-            throw new InvalidDataException($"{notebook}.wrong line {empty.Line}: the wrong answer '{empty.Slip}' for {empty.Variable} has no code");
-        return new WrongAnswerFile(notebook, parsed);
+        return new WrongAnswerFile(notebook, answers);
     }
 
     /// <summary>The answer cell of <paramref name="course"/> each wrong answer replaces: the one declaring its variable.</summary>
