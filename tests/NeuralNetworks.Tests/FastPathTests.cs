@@ -171,6 +171,38 @@ public class FastPathTests
     // (before one rounding per step the issue measured it 5× further than PyTorch).
     private const double PyTorchFloat32MaxDistance = 1.76e-6, PyTorchFloat32RmsDistance = 1.80e-7;
 
+    [Theory]
+    [Trait("Category", Category.Mnist)]
+    [InlineData(7, 256, 0.0)]
+    [InlineData(20, 256, 0.0)]
+    [InlineData(100, 256, 0.0)]
+    [InlineData(100, 128, 0.0)]
+    [InlineData(20, 256, 0.9)]
+    [InlineData(100, 256, 0.9)]
+    public void Forward_groups_of_other_sizes_give_the_same_weights_bit_for_bit(int batchSize, int width, double momentum)
+    {
+        // The 256- and 128-bit kernels group at most 6 examples (their registers), the 512-bit ones 8: a batch of 7 is
+        // one group or two, 20 three or four (summed into the gradient buffer), 100 two shards of 7 or 9 groups, each
+        // summed as soon as its δ are known. Skipped inputs add exact zeros and every gradient row is summed in example
+        // order, so the grouping must not change a bit.
+        Assert.Equal(8, Floats512.GroupLimit);
+        Assert.NotEqual(Floats512.GroupLimit, width == 256 ? Floats256.GroupLimit : Floats128.GroupLimit);
+        var network = Network.Create([784, 16, 16, 10], seed: 4);
+        var options = new TrainingOptions
+        {
+            Epochs = 1, BatchSize = batchSize, Seed = 8, TestData = mnist.Value.Test.Take(300), RecordStepCosts = true,
+            Momentum = momentum, Nesterov = momentum > 0, LearningRate = momentum > 0 ? 0.3 : 3.0, Engine = TrainingEngine.Fast,
+        };
+
+        var wide = FastTrainer.Train(network, MnistSample(1000), options, 512, threads: 1);
+        var narrow = FastTrainer.Train(network, MnistSample(1000), options, width, threads: 1);
+
+        Assert.Equal(0, MaxWeightDifference(wide.Network, narrow.Network));
+        Assert.Equal(wide.History.Epochs.Select(e => e.TestAccuracy), narrow.History.Epochs.Select(e => e.TestAccuracy));
+        for (int s = 0; s < wide.History.StepCosts!.Count; s++)
+            Assert.Equal(wide.History.StepCosts[s], narrow.History.StepCosts![s], 1e-12);
+    }
+
     [Fact]
     [Trait("Category", Category.Mnist)]
     public void After_100_steps_of_Nielsens_recipe_the_fast_path_is_as_close_to_double_as_PyTorch_float32()

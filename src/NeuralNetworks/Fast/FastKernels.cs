@@ -217,7 +217,7 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int GroupSize(int m, int x0)
     {
-        int groups = (m + FastNetwork.MaxGroup - 1) / FastNetwork.MaxGroup;
+        int groups = (m + V.GroupLimit - 1) / V.GroupLimit;
         int small = m / groups, large = m % groups;  // the first `large` groups get one more
         int g = x0 < large * (small + 1) ? x0 / (small + 1) : large + (x0 - large * (small + 1)) / small;
         return g < large ? small + 1 : small;

@@ -10,12 +10,17 @@ namespace NeuralNetworks.Fast;
 /// </summary>
 internal static class FastNetwork
 {
-    /// <summary>Examples sharing each loaded row of the weights in the forward pass (one accumulator register each).</summary>
+    /// <summary>
+    /// The most examples in a forward group in any width (<see cref="ISimdFloats{V}.GroupLimit"/>: 8 with AVX-512, 6 with
+    /// AVX2 and NEON): a batch of at most this many is one group in every width.
+    /// </summary>
     public const int MaxGroup = 8;
 
     /// <summary>
-    /// A shard of at most this many examples (two forward groups) keeps all its δ in registers while the gradient rows
-    /// Σₓ aₓ[k]·δₓ are summed, and moves the weights in the same pass; larger ones sum per forward group.
+    /// A shard of at most this many examples (two forward groups of AVX-512) keeps all its δ in registers while the
+    /// gradient rows Σₓ aₓ[k]·δₓ are summed (with AVX2's 16 registers some are read from memory, which costs a load, not a
+    /// dependency), and moves the weights in the same pass; larger ones sum per forward group, as soon as the group's δ are
+    /// known.
     /// </summary>
     public const int MaxUpdateGroup = 2 * MaxGroup;
 

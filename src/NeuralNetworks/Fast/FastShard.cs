@@ -76,7 +76,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         Capacity = capacity;
         int L = net.LayerCount, n0 = net.Sizes[0], words = net.InputMaskWords;
         int[] stride = net.Strides;
-        int groups = (capacity + FastNetwork.MaxGroup - 1) / FastNetwork.MaxGroup + 1;
+        int groups = (capacity + V.GroupLimit - 1) / V.GroupLimit + 1;
         long bytes = 0;
         long Reserve(long count, int size) { long at = bytes; bytes += (count * size + 63) / 64 * 64; return at; }
         var aAt = new long[L + 1]; var deltaAt = new long[L + 1]; var gradWAt = new long[L + 1]; var gradBAt = new long[L + 1];
@@ -140,10 +140,61 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(byte* pixels, byte* allLabels)
     {
-        Examples(pixels, allLabels, 0, GroupCount, backward: true);
+        if (Count <= FastNetwork.MaxUpdateGroup)
+        {
+            Examples(pixels, allLabels, 0, GroupCount, backward: true);
+            Summarise();
+            SumGradient();
+            return;
+        }
+        // Group by group, the gradient summed as soon as the group's δ are known: each group's inputs a⁰ are used while
+        // they are in the cache, in one group's room at the start of A[0].
+        compact = true;
+        Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
+        for (int g = 0; g < GroupCount; g++)
+        {
+            PrefetchAhead(pixels, g);
+            Load(pixels, allLabels, g);
+            Forward(g);
+            Backpropagate(g);
+            SumGradientOf(g);
+        }
+        compact = false;
         Summarise();
-        SumGradient();
     }
+
+    /// <summary>
+    /// Forward pass only, group by group, each group's inputs in one group's room (for an evaluation; the shard's
+    /// <see cref="A"/>[0] then holds only the last group's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Evaluate(byte* pixels, byte* allLabels)
+    {
+        compact = true;
+        Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
+        for (int g = 0; g < GroupCount; g++)
+        {
+            PrefetchAhead(pixels, g);
+            Load(pixels, allLabels, g);
+            Forward(g);
+        }
+        compact = false;
+    }
+
+    /// <summary>Asks for the rows of the group after g, or when g is the last, the next step's first group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PrefetchAhead(byte* pixels, int g)
+    {
+        if (g + 1 < GroupCount) Prefetch(pixels, rows, groupFirst[g + 1], groupFirst[g + 2]);
+        else if (nextCount > 0) Prefetch(pixels, rows.AsSpan(Capacity, nextCount), 0, FastKernels<V>.GroupSize(nextCount, 0));
+    }
+
+    /// <summary>True while a group's a⁰ are written at the start of A[0] rather than at their examples' rows.</summary>
+    private bool compact;
+
+    /// <summary>Where example x's a⁰ are: its row of A[0], or in compact mode its place in its group's room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float* InputsOf(int x, int groupFirstExample) => A[0] + (long)(compact ? x - groupFirstExample : x) * net.Strides[0];
 
     /// <summary>
     /// Everything of the forward groups [<paramref name="firstGroup"/>, <paramref name="endGroup"/>) that needs no other
@@ -154,7 +205,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     public void Examples(byte* pixels, byte* allLabels, int firstGroup, int endGroup, bool backward)
     {
         for (int g = firstGroup; g < endGroup; g++) Load(pixels, allLabels, g);
-        Prefetch(pixels, groupFirst[firstGroup], groupFirst[endGroup]);
+        Prefetch(pixels, rows.AsSpan(Capacity, nextCount), groupFirst[firstGroup], groupFirst[endGroup]);
         for (int g = firstGroup; g < endGroup; g++)
         {
             Forward(g);
@@ -175,7 +226,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         for (int x = first; x < first + size; x++)
         {
             byte* source = pixels + (long)rows[x] * n0;
-            float* input = A[0] + (long)x * stride0;
+            float* input = InputsOf(x, first);
             Labels[x] = allLabels[rows[x]];
             int k = 0;
             for (; k + V.Count <= n0; k += V.Count)
@@ -204,13 +255,13 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     /// (the same thread will load them), so that they are in its cache then: shuffled rows are scattered over 47 MB.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Prefetch(byte* pixels, int first, int end)
+    private void Prefetch(byte* pixels, ReadOnlySpan<int> rowsOf, int first, int end)
     {
         if (!Sse.IsSupported) return;
         int n0 = net.Sizes[0];
-        for (int x = first; x < Math.Min(end, nextCount); x++)
+        for (int x = first; x < Math.Min(end, rowsOf.Length); x++)
         {
-            byte* source = pixels + (long)rows[Capacity + x] * n0;
+            byte* source = pixels + (long)rowsOf[x] * n0;
             for (int k = 0; k < n0; k += 64) Sse.Prefetch0(source + k);
             Sse.Prefetch0(source + n0 - 1);
         }
@@ -230,7 +281,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         {
             int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
             int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
-            float* a = A[l - 1] + (long)first * stride[l - 1];
+            float* a = l == 1 ? InputsOf(first, first) : A[l - 1] + (long)first * stride[l - 1];
             for (int c = 0; c < stride[l]; c += V.Count)
                 FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
                     net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
@@ -315,6 +366,23 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
                     FastKernels<V>.OuterProducts<IntoGradient>(size, A[l - 1] + (long)first * stride[l - 1], stride[l - 1], inputList, inputCount,
                         GradW[l] + c, stride[l], Delta[l] + (long)first * stride[l] + c, 0);
             }
+    }
+
+    /// <summary>BP4 of forward group g added into <see cref="GradW"/>, every row it touches of every layer, in example order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SumGradientOf(int g)
+    {
+        int[] n = net.Sizes, stride = net.Strides;
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int l = 1; l <= net.LayerCount; l++)
+        {
+            int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
+            int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
+            float* a = l == 1 ? InputsOf(first, first) : A[l - 1] + (long)first * stride[l - 1];
+            for (int c = 0; c < stride[l]; c += V.Count)
+                FastKernels<V>.OuterProducts<IntoGradient>(size, a, stride[l - 1], inputList, inputCount,
+                    GradW[l] + c, stride[l], Delta[l] + (long)first * stride[l] + c, 0);
+        }
     }
 
     /// <summary>

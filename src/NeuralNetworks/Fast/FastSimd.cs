@@ -27,6 +27,14 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// <summary>The width of the hardware vectors in bits: 512, 256 or 128 (named in the training history).</summary>
     static abstract int Width { get; }
 
+    /// <summary>
+    /// The most examples in a forward group (<see cref="FastKernels{V}.WeightedSums"/>): as many as keep their sums and
+    /// the weight row in vector registers. 8 with AVX-512's 32 registers of one value each; 6 for two Vector256 per value
+    /// (AVX2 has 16 registers: 12 sums, the row's two halves and a broadcast) and for four Vector128 (NEON's 32: 24 sums,
+    /// 4 for the row, a broadcast). With 8 the AVX2 kernel kept three sums on the stack (docs/performance.md).
+    /// </summary>
+    static abstract int GroupLimit { get; }
+
     /// <summary>All lanes 0.</summary>
     static abstract V Zero { get; }
 
@@ -118,6 +126,7 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
 
     public static int Count => Vector512<float>.Count;
     public static int Width => 512;
+    public static int GroupLimit => 8;
     public static Floats512 Zero => new(Vector512<float>.Zero);
     public static Floats512 One => new(Vector512<float>.One);
     public static Floats512 Indices => new(Vector512<float>.Indices);
@@ -148,12 +157,14 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 LessThan(Floats512 left, Floats512 right) => new(Vector512.LessThan(left.v, right.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 EqualTo(Floats512 left, Floats512 right) => new(Vector512.Equals(left.v, right.v));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumAsDouble()
     {
         var (lo, hi) = Vector512.Widen(v);
         return Vector512.Sum(lo + hi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumOfSquaresAsDouble()
     {
         var (lo, hi) = Vector512.Widen(v);
@@ -186,6 +197,7 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
 
     public static int Count => 16;
     public static int Width => 256;
+    public static int GroupLimit => 6;
     public static Floats256 Zero => new(Vector256<float>.Zero, Vector256<float>.Zero);
     public static Floats256 One => new(Vector256<float>.One, Vector256<float>.One);
     public static Floats256 Indices => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f));
@@ -223,6 +235,7 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 LessThan(Floats256 left, Floats256 right) => new(Vector256.LessThan(left.lo, right.lo), Vector256.LessThan(left.hi, right.hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 EqualTo(Floats256 left, Floats256 right) => new(Vector256.Equals(left.lo, right.lo), Vector256.Equals(left.hi, right.hi));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumAsDouble()
     {
         var (a, b) = Vector256.Widen(lo);
@@ -230,6 +243,7 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
         return Vector256.Sum((a + b) + (c + d));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumOfSquaresAsDouble()
     {
         var (a, b) = Vector256.Widen(lo);
@@ -271,6 +285,7 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
 
     public static int Count => 16;
     public static int Width => 128;
+    public static int GroupLimit => 6;
     public static Floats128 Zero => Create(0f);
     public static Floats128 One => Create(1f);
     public static Floats128 Indices
@@ -316,6 +331,7 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 LessThan(Floats128 left, Floats128 right) => new(Vector128.LessThan(left.a, right.a), Vector128.LessThan(left.b, right.b), Vector128.LessThan(left.c, right.c), Vector128.LessThan(left.d, right.d));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats128 EqualTo(Floats128 left, Floats128 right) => new(Vector128.Equals(left.a, right.a), Vector128.Equals(left.b, right.b), Vector128.Equals(left.c, right.c), Vector128.Equals(left.d, right.d));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumAsDouble()
     {
         var (a0, a1) = Vector128.Widen(a);
@@ -325,6 +341,7 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
         return Vector128.Sum(((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double SumOfSquaresAsDouble()
     {
         var (a0, a1) = Vector128.Widen(a);

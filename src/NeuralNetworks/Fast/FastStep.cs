@@ -303,7 +303,7 @@ internal sealed unsafe partial class FastNetwork<V>
             int count = Math.Min(shard.Capacity, to - start);
             for (int x = 0; x < count; x++) rows[x] = start + x;
             shard.Prepare(rows[..count], []);
-            shard.Examples(pixels, allLabels, 0, shard.GroupCount, backward: false);
+            shard.Evaluate(pixels, allLabels);
             for (int x = 0; x < count; x++)
             {
                 evaluationCosts[start + x] = shard.ExampleCost[x];
