@@ -184,7 +184,44 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
                a6 = a5 + aStride, a7 = a6 + aStride, a8 = a7 + aStride, a9 = a8 + aStride, a10 = a9 + aStride,
                a11 = a10 + aStride, a12 = a11 + aStride, a13 = a12 + aStride, a14 = a13 + aStride, a15 = a14 + aStride;
         var s = V.Create(scale);
-        for (int t = 0; t < inputCount; t++)
+        // Two rows at a time: each row's sum is one chain of dependent FMAs, as long as the group; two independent chains
+        // side by side keep the FMA units busy while each waits for its previous FMA. Each row is summed as one row alone.
+        int t = 0;
+        for (; t + 1 < inputCount; t += 2)
+        {
+            int k = inputList[t], j = inputList[t + 1];
+            float* row = target + (long)k * stride, nextRow = target + (long)j * stride;
+            var g = TTarget.MovesWeights ? V.Zero : V.Load(row);
+            var h = TTarget.MovesWeights ? V.Zero : V.Load(nextRow);
+            g = V.FusedMultiplyAddBroadcast(a0 + k, d0, g);
+            h = V.FusedMultiplyAddBroadcast(a0 + j, d0, h);
+            if (TCount.Value > 1) { g = V.FusedMultiplyAddBroadcast(a1 + k, d1, g); h = V.FusedMultiplyAddBroadcast(a1 + j, d1, h); }
+            if (TCount.Value > 2) { g = V.FusedMultiplyAddBroadcast(a2 + k, d2, g); h = V.FusedMultiplyAddBroadcast(a2 + j, d2, h); }
+            if (TCount.Value > 3) { g = V.FusedMultiplyAddBroadcast(a3 + k, d3, g); h = V.FusedMultiplyAddBroadcast(a3 + j, d3, h); }
+            if (TCount.Value > 4) { g = V.FusedMultiplyAddBroadcast(a4 + k, d4, g); h = V.FusedMultiplyAddBroadcast(a4 + j, d4, h); }
+            if (TCount.Value > 5) { g = V.FusedMultiplyAddBroadcast(a5 + k, d5, g); h = V.FusedMultiplyAddBroadcast(a5 + j, d5, h); }
+            if (TCount.Value > 6) { g = V.FusedMultiplyAddBroadcast(a6 + k, d6, g); h = V.FusedMultiplyAddBroadcast(a6 + j, d6, h); }
+            if (TCount.Value > 7) { g = V.FusedMultiplyAddBroadcast(a7 + k, d7, g); h = V.FusedMultiplyAddBroadcast(a7 + j, d7, h); }
+            if (TCount.Value > 8) { g = V.FusedMultiplyAddBroadcast(a8 + k, d8, g); h = V.FusedMultiplyAddBroadcast(a8 + j, d8, h); }
+            if (TCount.Value > 9) { g = V.FusedMultiplyAddBroadcast(a9 + k, d9, g); h = V.FusedMultiplyAddBroadcast(a9 + j, d9, h); }
+            if (TCount.Value > 10) { g = V.FusedMultiplyAddBroadcast(a10 + k, d10, g); h = V.FusedMultiplyAddBroadcast(a10 + j, d10, h); }
+            if (TCount.Value > 11) { g = V.FusedMultiplyAddBroadcast(a11 + k, d11, g); h = V.FusedMultiplyAddBroadcast(a11 + j, d11, h); }
+            if (TCount.Value > 12) { g = V.FusedMultiplyAddBroadcast(a12 + k, d12, g); h = V.FusedMultiplyAddBroadcast(a12 + j, d12, h); }
+            if (TCount.Value > 13) { g = V.FusedMultiplyAddBroadcast(a13 + k, d13, g); h = V.FusedMultiplyAddBroadcast(a13 + j, d13, h); }
+            if (TCount.Value > 14) { g = V.FusedMultiplyAddBroadcast(a14 + k, d14, g); h = V.FusedMultiplyAddBroadcast(a14 + j, d14, h); }
+            if (TCount.Value > 15) { g = V.FusedMultiplyAddBroadcast(a15 + k, d15, g); h = V.FusedMultiplyAddBroadcast(a15 + j, d15, h); }
+            if (TTarget.MovesWeights)
+            {
+                V.FusedMultiplyAdd(s, g, V.Load(row)).Store(row);   // W += (−η/m)·Σₓ, one rounding
+                V.FusedMultiplyAdd(s, h, V.Load(nextRow)).Store(nextRow);
+            }
+            else
+            {
+                g.Store(row);
+                h.Store(nextRow);
+            }
+        }
+        if (t < inputCount)
         {
             int k = inputList[t];
             float* row = target + (long)k * stride;
@@ -205,7 +242,7 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
             if (TCount.Value > 13) g = V.FusedMultiplyAddBroadcast(a13 + k, d13, g);
             if (TCount.Value > 14) g = V.FusedMultiplyAddBroadcast(a14 + k, d14, g);
             if (TCount.Value > 15) g = V.FusedMultiplyAddBroadcast(a15 + k, d15, g);
-            if (TTarget.MovesWeights) V.FusedMultiplyAdd(s, g, V.Load(row)).Store(row);   // W += (−η/m)·Σₓ, one rounding
+            if (TTarget.MovesWeights) V.FusedMultiplyAdd(s, g, V.Load(row)).Store(row);
             else g.Store(row);
         }
     }

@@ -140,13 +140,6 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(byte* pixels, byte* allLabels)
     {
-        if (Count <= FastNetwork.MaxUpdateGroup)
-        {
-            Examples(pixels, allLabels, 0, GroupCount, backward: true);
-            Summarise();
-            SumGradient();
-            return;
-        }
         // Group by group, the gradient summed as soon as the group's δ are known: each group's inputs a⁰ are used while
         // they are in the cache, in one group's room at the start of A[0].
         compact = true;

@@ -202,6 +202,7 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     /// <summary>The part of the increasing <paramref name="list"/> of inputs k with <paramref name="from"/> ≤ k &lt; <paramref name="to"/>; <paramref name="count"/> becomes its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int* Within(int* list, ref int count, int from, int to)
     {
         int start = FirstAtLeast(list, count, from), end = FirstAtLeast(list, count, to);
@@ -210,6 +211,7 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     /// <summary>The first index of the increasing <paramref name="list"/> whose input is at least <paramref name="k"/> (<paramref name="count"/> if none), by bisection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstAtLeast(int* list, int count, int k)
     {
         int low = 0, high = count;
