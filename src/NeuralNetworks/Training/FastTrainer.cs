@@ -52,14 +52,16 @@ internal static class FastTrainer
     /// (1 or 2; null: <see cref="ThreadsFor"/>). Tests pass 256 and 128 to prove those variants on an AVX-512 machine,
     /// and 1 and 2 threads to prove the same weights; <paramref name="background"/> true or false to prove that an
     /// evaluation on the other core (<see cref="BackgroundEvaluation{V}"/>; null: when the steps use one thread and there
-    /// is a core for each) records the same history in the same order.
+    /// is a core for each) records the same history in the same order; <paramref name="ordered"/> true or false to prove
+    /// that the epochs read from copies in their order (<see cref="OrderedEpochs"/>; null: when it pays and there is a core
+    /// for the copies) train the same weights.
     /// </summary>
-    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null) =>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
-            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
-            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background)),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
@@ -80,7 +82,7 @@ internal static class FastTrainer
     // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
     // would otherwise run unoptimised until on-stack replacement swaps it out.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background) where V : struct, ISimdFloats<V>
+    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background, bool? ordered) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
         threads = Math.Clamp(threads, 1, 2);
@@ -88,6 +90,12 @@ internal static class FastTrainer
         int n0 = training.InputSize;
         // Room for a mini-batch, or for 64 test examples at a time when evaluating between epochs.
         int capacity = Math.Max(Math.Min(m, training.Count), 64);
+        // Each epoch reads a copy of its examples in its own order, made on the other core: the first while the step
+        // compiles, each next one during the epoch before (when the steps use one thread).
+        bool copies = options.MaxShift == 0 && (ordered ?? (OrderedEpochs.Worthwhile(training) && threads == 1 && CoreForEachOfTwo()));
+        using var orderedEpochs = copies ? new OrderedEpochs(training) : null;
+        var inOrder = copies ? Enumerable.Range(0, training.Count).ToArray() : [];
+        orderedEpochs?.Start(run.ShuffledOrder());
         CompileTheStep<V>(network, training, options, capacity, threads);
         // Evaluations between epochs on two threads whenever there is a core for each (they do not depend on the batch size).
         int evaluationThreads = options.TestData is null && options.ValidationData is null ? 1 : EvaluationThreads();
@@ -110,37 +118,62 @@ internal static class FastTrainer
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
                     var clock = Stopwatch.StartNew();
-                    var order = run.ShuffledOrder();
-                    for (int start = 0, step = 1; start < order.Length; start += m, step++)
+                    int[] order;
+                    byte[]? copiedPixels = null, copiedLabels = null;
+                    if (orderedEpochs is null) order = run.ShuffledOrder();
+                    else
                     {
-                        options.CancellationToken.ThrowIfCancellationRequested();
-                        if (overlapped?.Pending is not null && (overlapped.IsDone || run.ReportsProgressAfter(step)))
+                        (copiedPixels, copiedLabels) = orderedEpochs.Take();
+                        order = inOrder;
+                    }
+                    // The next epoch's copy starts once the previous epoch's evaluation is done (both use the other core).
+                    bool copyNext = orderedEpochs is not null && epoch < options.Epochs;
+                    if (copyNext && overlapped?.Pending is null)
+                    {
+                        orderedEpochs!.Start(run.ShuffledOrder());
+                        copyNext = false;
+                    }
+                    fixed (byte* orderedPixels = copiedPixels)
+                    fixed (byte* orderedLabels = copiedLabels)
+                    {
+                        byte* epochPixels = copiedPixels is null ? pixels : orderedPixels, epochLabels = copiedLabels is null ? labels : orderedLabels;
+                        for (int start = 0, step = 1; start < order.Length; start += m, step++)
                         {
-                            clock.Stop();   // the previous epoch's bookkeeping is not this epoch's time
-                            EpochEvaluated(run, overlapped, network);
-                            clock.Start();
-                        }
-                        int count = Math.Min(m, order.Length - start), after = start + count;
-                        var rows = order.AsSpan(start, count);
-                        double cost;
-                        if (options.MaxShift > 0)
-                        {
-                            var shifts = run.Shifts(count);
-                            for (int x = 0; x < count; x++)
+                            options.CancellationToken.ThrowIfCancellationRequested();
+                            if (overlapped?.Pending is not null && (overlapped.IsDone || run.ReportsProgressAfter(step)))
                             {
-                                Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
-                                    shifted.AsSpan(x * n0, n0));
-                                shiftedLabels[x] = labels[rows[x]];
+                                clock.Stop();   // the previous epoch's bookkeeping is not this epoch's time
+                                EpochEvaluated(run, overlapped, network);
+                                clock.Start();
                             }
-                            cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                            if (copyNext && overlapped?.Pending is null)
+                            {
+                                orderedEpochs!.Start(run.ShuffledOrder());
+                                copyNext = false;
+                            }
+                            int count = Math.Min(m, order.Length - start), after = start + count;
+                            var rows = order.AsSpan(start, count);
+                            double cost;
+                            if (options.MaxShift > 0)
+                            {
+                                var shifts = run.Shifts(count);
+                                for (int x = 0; x < count; x++)
+                                {
+                                    Augmentation.ShiftImage(training.PixelBytes(rows[x]), training.ImageRows, training.ImageColumns, shifts[x],
+                                        shifted.AsSpan(x * n0, n0));
+                                    shiftedLabels[x] = labels[rows[x]];
+                                }
+                                cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
+                            }
+                            else
+                                cost = fast.Gradient(epochPixels, epochLabels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
+                            run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
+                            fast.Step(options.LearningRateAt(epoch));
                         }
-                        else
-                            cost = fast.Gradient(pixels, labels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
-                        run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                        fast.Step(options.LearningRateAt(epoch));
                     }
                     double seconds = clock.Elapsed.TotalSeconds;
                     if (overlapped?.Pending is not null) EpochEvaluated(run, overlapped, network);   // slower than an epoch
+                    if (copyNext) orderedEpochs!.Start(run.ShuffledOrder());
                     if (overlapped is not null && epoch < options.Epochs) overlapped.Start(fast, epoch, seconds, run.EndSteps());
                     else if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
                 }

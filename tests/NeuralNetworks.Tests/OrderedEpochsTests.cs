@@ -1,0 +1,104 @@
+using NeuralNetworks.Data;
+using NeuralNetworks.Model;
+using NeuralNetworks.Training;
+
+namespace NeuralNetworks.Tests;
+
+/// <summary>
+/// When the steps run on one thread, the fast path trains each epoch from a copy of its examples in its own order, made on
+/// the other core (OrderedEpochs). The copies must change nothing: the same examples in the same order, so the same
+/// weights and the same history bit for bit as reading the data set where it is.
+/// </summary>
+public class OrderedEpochsTests
+{
+    private static readonly DataSet Training = FastPathTests.Synthetic(600, 40, 4, seed: 11);
+
+    public static TheoryData<int, bool> Cases => new()
+    {
+        { 10, false },   // one shard, each step's rows prefetched from the copy
+        { 10, true },    // and each epoch's evaluation on the other core while the next copy waits for it
+        { 37, true },    // two shards, and a short last batch (600 = 16 × 37 + 8)
+        { 200, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Epochs_read_from_copies_in_their_order_train_the_same_weights_bit_for_bit(int batchSize, bool background)
+    {
+        var network = Network.Create([40, 12, 4], seed: 3);
+        var options = new TrainingOptions
+        {
+            Epochs = 4, BatchSize = batchSize, LearningRate = 1.0, Seed = 6, Engine = TrainingEngine.Fast, RecordStepCosts = true,
+            TestData = FastPathTests.Synthetic(300, 40, 4, seed: 12),
+        };
+
+        var where = FastTrainer.Train(network, Training, options, threads: 1, background: background, ordered: false);
+        var copied = FastTrainer.Train(network, Training, options, threads: 1, background: background, ordered: true);
+
+        Assert.Equal(0, FastPathTests.MaxWeightDifference(where.Network, copied.Network));
+        Assert.Equal(where.History.StepCosts, copied.History.StepCosts);
+        static object Record(EpochRecord e) => (e.Epoch, e.TrainingCost, e.TestCost, e.TestAccuracy);
+        Assert.Equal(where.History.Epochs.Select(Record), copied.History.Epochs.Select(Record));
+        // The epochs did differ: each trained on its own shuffle.
+        Assert.Equal(options.Epochs, copied.History.Epochs.Select(e => e.TrainingCost).Distinct().Count());
+    }
+
+    [Fact]
+    public void Early_stopping_and_a_cancelled_epoch_end_the_training_with_a_copy_under_way()
+    {
+        // Early stopping ends the run while the next epoch's copy is being made; a cancellation in epoch 2 too. Neither may
+        // hang nor change what was recorded before.
+        var network = Network.Create([40, 12, 4], seed: 3);
+        var options = new TrainingOptions
+        {
+            Epochs = 30, BatchSize = 10, LearningRate = 1.0, Seed = 6, Engine = TrainingEngine.Fast,
+            ValidationData = FastPathTests.Synthetic(200, 40, 4, seed: 13), EarlyStoppingPatience = 1,
+        };
+        var where = FastTrainer.Train(network, Training, options, threads: 1, ordered: false);
+        var copied = FastTrainer.Train(network, Training, options, threads: 1, ordered: true);
+        Assert.InRange(copied.History.Epochs.Count, 2, 29);
+        Assert.Equal(where.History.Epochs.Select(e => e.ValidationCost), copied.History.Epochs.Select(e => e.ValidationCost));
+
+        using var cancel = new CancellationTokenSource();
+        var cancelled = options with
+        {
+            EarlyStoppingPatience = 0, ValidationData = null, ProgressEverySteps = 5, CancellationToken = cancel.Token,
+            Progress = new CallbackProgress(p => { if (p.Epoch == 2 && p.Step == 20) cancel.Cancel(); }),
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => FastTrainer.Train(network, Training, cancelled, threads: 1, ordered: true));
+    }
+
+    [Fact]
+    public void A_copy_holds_the_examples_of_its_order_one_after_another()
+    {
+        var data = FastPathTests.Synthetic(50, 40, 4, seed: 14);
+        int[] order = [.. Enumerable.Range(0, 50).Reverse()];
+        using var copies = new OrderedEpochs(data);
+
+        Assert.Throws<InvalidOperationException>(() => copies.Take());
+        copies.Start(order);
+        Assert.Throws<InvalidOperationException>(() => copies.Start(order));
+        var (pixels, labels) = copies.Take();
+
+        for (int i = 0; i < order.Length; i++)
+        {
+            Assert.Equal(data.PixelBytes(order[i]).ToArray(), pixels.AsSpan(i * 40, 40).ToArray());
+            Assert.Equal(data.Label(order[i]), labels[i]);
+        }
+        // The next copy goes into the other buffers: the epoch reading these is not disturbed.
+        copies.Start([.. Enumerable.Range(0, 50)]);
+        Assert.NotSame(pixels, copies.Take().Pixels);
+    }
+
+    [Fact]
+    public void Copies_are_made_for_data_sets_larger_than_the_caches()
+    {
+        Assert.False(OrderedEpochs.Worthwhile(FastPathTests.Synthetic(1000, 784, 10, seed: 1)));   // 0.8 MB
+        Assert.True(OrderedEpochs.Worthwhile(FastPathTests.Synthetic(11_000, 784, 10, seed: 1)));  // 8.6 MB
+    }
+
+    private sealed class CallbackProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
