@@ -127,9 +127,9 @@ internal readonly unsafe struct Floats512(Vector512<float> v) : ISimdFloats<Floa
     public static int Count => Vector512<float>.Count;
     public static int Width => 512;
     public static int GroupLimit => 8;
-    public static Floats512 Zero => new(Vector512<float>.Zero);
-    public static Floats512 One => new(Vector512<float>.One);
-    public static Floats512 Indices => new(Vector512<float>.Indices);
+    public static Floats512 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<float>.Zero); }
+    public static Floats512 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<float>.One); }
+    public static Floats512 Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<float>.Indices); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Create(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats512 Load(float* at) => new(Vector512.Load(at));
@@ -198,9 +198,9 @@ internal readonly unsafe struct Floats256(Vector256<float> lo, Vector256<float> 
     public static int Count => 16;
     public static int Width => 256;
     public static int GroupLimit => 6;
-    public static Floats256 Zero => new(Vector256<float>.Zero, Vector256<float>.Zero);
-    public static Floats256 One => new(Vector256<float>.One, Vector256<float>.One);
-    public static Floats256 Indices => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f));
+    public static Floats256 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.Zero, Vector256<float>.Zero); }
+    public static Floats256 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.One, Vector256<float>.One); }
+    public static Floats256 Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<float>.Indices, Vector256<float>.Indices + Vector256.Create(8f)); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Create(float value) { var v = Vector256.Create(value); return new(v, v); }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Floats256 Load(float* at) => new(Vector256.Load(at), Vector256.Load(at + 8));
@@ -286,10 +286,11 @@ internal readonly unsafe struct Floats128(Vector128<float> a, Vector128<float> b
     public static int Count => 16;
     public static int Width => 128;
     public static int GroupLimit => 6;
-    public static Floats128 Zero => Create(0f);
-    public static Floats128 One => Create(1f);
+    public static Floats128 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Create(0f); }
+    public static Floats128 One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Create(1f); }
     public static Floats128 Indices
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var i = Vector128<float>.Indices;
