@@ -40,7 +40,8 @@ internal static class FastNetwork
     /// at 200, 0.040 against 0.017 at 500). Each step pays for two hand-offs and for the cache lines one core wrote and the
     /// other reads (a round trip between the two cores measured 0.5–0.9 µs); and on that machine two threads running the
     /// step's memory-heavy loops at once each ran up to twice as slow as one alone, even with almost nothing shared. Only a
-    /// large enough step pays for that (docs/performance.md, "Both cores").
+    /// large enough step pays for that (docs/performance.md, "Both cores"). On the AVX2 build machine of 2026-12-05 two
+    /// threads won at 160 (0.037 against 0.047 s) and were faster or slower than one at 32 and 100 from one run to the next.
     /// </summary>
     public const int TwoThreadsFrom = 160;
 
