@@ -140,28 +140,24 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(byte* pixels, byte* allLabels)
     {
-        // Group by group, the gradient summed as soon as the group's δ are known: each group's inputs a⁰ are used while
-        // they are in the cache, in one group's room at the start of A[0].
-        compact = true;
-        Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
-        for (int g = 0; g < GroupCount; g++)
-        {
-            PrefetchAhead(pixels, g);
-            Load(pixels, allLabels, g);
-            Forward(g);
-            Backpropagate(g);
-            SumGradientOf(g);
-        }
-        compact = false;
+        GroupByGroup(pixels, allLabels, backward: true);
         Summarise();
     }
 
     /// <summary>
-    /// Forward pass only, group by group, each group's inputs in one group's room (for an evaluation; the shard's
-    /// <see cref="A"/>[0] then holds only the last group's).
+    /// Forward pass only (for an evaluation), group by group; the shard's <see cref="A"/>[0] then holds only the last
+    /// group's inputs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Evaluate(byte* pixels, byte* allLabels)
+    public void Evaluate(byte* pixels, byte* allLabels) => GroupByGroup(pixels, allLabels, backward: false);
+
+    /// <summary>
+    /// Each group in turn, on this thread alone: load its inputs a⁰ into one group's room at the start of A[0], the
+    /// forward pass, and with <paramref name="backward"/> BP2 and BP4 summed into <see cref="GradW"/> as soon as the group's
+    /// δ are known, so that the group's inputs are used while they are in the cache.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void GroupByGroup(byte* pixels, byte* allLabels, bool backward)
     {
         compact = true;
         Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
@@ -170,6 +166,9 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             PrefetchAhead(pixels, g);
             Load(pixels, allLabels, g);
             Forward(g);
+            if (!backward) continue;
+            Backpropagate(g);
+            SumGradientOf(g);
         }
         compact = false;
     }
