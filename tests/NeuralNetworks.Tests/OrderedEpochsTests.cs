@@ -91,10 +91,16 @@ public class OrderedEpochsTests
     }
 
     [Fact]
-    public void Copies_are_made_for_data_sets_larger_than_the_caches()
+    public void Copies_are_made_for_data_sets_larger_than_the_caches_that_leave_memory_to_spare()
     {
-        Assert.False(OrderedEpochs.Worthwhile(FastPathTests.Synthetic(1000, 784, 10, seed: 1)));   // 0.8 MB
-        Assert.True(OrderedEpochs.Worthwhile(FastPathTests.Synthetic(11_000, 784, 10, seed: 1)));  // 8.6 MB
+        var small = FastPathTests.Synthetic(1000, 784, 10, seed: 1);    // 0.8 MB of pixels
+        var large = FastPathTests.Synthetic(11_000, 784, 10, seed: 1);  // 8.6 MB
+        Assert.False(OrderedEpochs.Worthwhile(small, availableBytes: 16L << 30));
+        Assert.True(OrderedEpochs.Worthwhile(large, availableBytes: 16L << 30));
+        // Two copies (17 MB) may take an eighth of the memory at most: 138 MB is enough, 137 MB not.
+        Assert.True(OrderedEpochs.Worthwhile(large, availableBytes: 16 * 11_000L * 784));
+        Assert.False(OrderedEpochs.Worthwhile(large, availableBytes: 16 * 11_000L * 784 - 1));
+        Assert.True(OrderedEpochs.Worthwhile(large));   // this machine has far more than 138 MB
     }
 
     private sealed class CallbackProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

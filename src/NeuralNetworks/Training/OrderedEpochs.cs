@@ -32,8 +32,19 @@ internal sealed class OrderedEpochs : IDisposable
         }
     }
 
-    /// <summary>Whether copying pays for a training on <paramref name="data"/>: a data set too large for the caches.</summary>
-    public static bool Worthwhile(DataSet data) => (long)data.Count * data.InputSize >= From;
+    /// <summary>
+    /// Whether copying pays for a training on <paramref name="data"/>, and is safe: a data set too large for the caches,
+    /// whose two copies take at most an eighth of the memory available to this process (a large data set of one's own
+    /// trains from where it is rather than triple its memory).
+    /// </summary>
+    public static bool Worthwhile(DataSet data) => Worthwhile(data, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+
+    /// <summary><see cref="Worthwhile(DataSet)"/> with <paramref name="availableBytes"/> of memory available.</summary>
+    public static bool Worthwhile(DataSet data, long availableBytes)
+    {
+        long bytes = (long)data.Count * data.InputSize;
+        return bytes >= From && 2 * bytes <= availableBytes / 8;
+    }
 
     /// <summary>True between <see cref="Start"/> and <see cref="Take"/>.</summary>
     public bool Copying => copying is not null;
