@@ -126,13 +126,14 @@ internal static class FastTrainer
                         (copiedPixels, copiedLabels) = orderedEpochs.Take();
                         order = inOrder;
                     }
-                    // The next epoch's copy starts once the previous epoch's evaluation is done (both use the other core).
                     bool copyNext = orderedEpochs is not null && epoch < options.Epochs;
-                    if (copyNext && overlapped?.Pending is null)
+                    void CopyNextOnceTheOtherCoreIsFree()   // the previous epoch's evaluation runs there first
                     {
+                        if (!copyNext || overlapped?.Pending is not null) return;
                         orderedEpochs!.Start(run.ShuffledOrder());
                         copyNext = false;
                     }
+                    CopyNextOnceTheOtherCoreIsFree();
                     fixed (byte* orderedPixels = copiedPixels)
                     fixed (byte* orderedLabels = copiedLabels)
                     {
@@ -146,11 +147,7 @@ internal static class FastTrainer
                                 EpochEvaluated(run, overlapped, network);
                                 clock.Start();
                             }
-                            if (copyNext && overlapped?.Pending is null)
-                            {
-                                orderedEpochs!.Start(run.ShuffledOrder());
-                                copyNext = false;
-                            }
+                            CopyNextOnceTheOtherCoreIsFree();
                             int count = Math.Min(m, order.Length - start), after = start + count;
                             var rows = order.AsSpan(start, count);
                             double cost;
@@ -173,7 +170,7 @@ internal static class FastTrainer
                     }
                     double seconds = clock.Elapsed.TotalSeconds;
                     if (overlapped?.Pending is not null) EpochEvaluated(run, overlapped, network);   // slower than an epoch
-                    if (copyNext) orderedEpochs!.Start(run.ShuffledOrder());
+                    CopyNextOnceTheOtherCoreIsFree();
                     if (overlapped is not null && epoch < options.Epochs) overlapped.Start(fast, epoch, seconds, run.EndSteps());
                     else if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
                 }
