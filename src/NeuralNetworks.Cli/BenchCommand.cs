@@ -343,16 +343,39 @@ public static class BenchCommand
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    internal static string CpuModel()
+    /// <summary>
+    /// The CPU as the figures depend on it: its name, family and model, the widest vector instructions the runtime
+    /// accelerates and the L2 cache of one core ("AMD EPYC, family 23 model 49, AVX2 without AVX-512, L2 512K"). The build
+    /// machines of one kind have changed CPU between sessions (docs/performance.md, "The run").
+    /// </summary>
+    public static string CpuModel()
     {
+        string name = "unknown CPU", family = "", model = "", l2 = "";
         try
         {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.Length == 0) break;   // the first processor's block is enough
+                var parts = line.Split(':', 2);
+                if (parts.Length < 2) continue;
+                switch (parts[0].Trim())
+                {
+                    case "model name": name = parts[1].Trim(); break;
+                    case "cpu family": family = parts[1].Trim(); break;
+                    case "model": model = parts[1].Trim(); break;
+                }
+            }
+            const string L2Size = "/sys/devices/system/cpu/cpu0/cache/index2/size";
+            if (File.Exists(L2Size)) l2 = File.ReadAllText(L2Size).Trim();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "unknown CPU";
         }
+        string vectors = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
+            : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2 without AVX-512"
+            : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "NEON" : "no AVX2";
+        return string.Join(", ", new[] { name, family.Length > 0 ? $"family {family} model {model}" : "", vectors, l2.Length > 0 ? $"L2 {l2}" : "" }
+            .Where(part => part.Length > 0));
     }
 
     internal static string LoadAverage()

@@ -34,6 +34,23 @@ public class BenchBlasTests
     }
 
     [Fact]
+    public void The_bench_header_names_the_CPU_s_family_its_widest_vectors_and_its_L2_cache()
+    {
+        // The build machines of one kind changed CPU between sessions (AVX-512 one day, AVX2 the next): every bench run
+        // says which it ran on.
+        string cpu = BenchCommand.CpuModel();
+        string expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
+            : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2 without AVX-512" : "";
+        Assert.Contains(expected, cpu);
+        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+        {
+            Assert.Matches(@"family \d+ model \d+", cpu);
+            Assert.DoesNotContain("unknown CPU", cpu);
+        }
+        if (File.Exists("/sys/devices/system/cpu/cpu0/cache/index2/size")) Assert.Matches(@"L2 \d+K", cpu);
+    }
+
+    [Fact]
     public void The_Haswell_kernel_on_an_AVX2_CPU_is_what_that_CPU_supports()
     {
         Assert.Null(OpenBlas("Haswell").OlderThanCpu(Avx2Cpu));
