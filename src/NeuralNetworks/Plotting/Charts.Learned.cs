@@ -35,11 +35,13 @@ public static partial class Charts
         var panels = Enumerable.Range(0, columns).Select(j => Row(linear, j, $"digit {j}", j == 0, "w"))
             .Concat(Enumerable.Range(0, columns).Select(j => j < count ? Row(hidden, j, $"neuron {j}", false, "w") : new Panel("", [])))
             .ToArray();
-        return Grid(panels, columns,
-            $"Each neuron's {linear.Sizes[0]} weights as a picture: templates (top) and hidden neurons (bottom)<br>" +
-            $"<sup>top: the {columns} output neurons of {linear.Shape}, one per digit · bottom: {count} of the {hidden.Sizes[1]} first-layer neurons of " +
-            $"{hidden.Shape} · blue positive, red negative, each row on its own scale</sup>",
-            width: 60 + 105 * columns, height: 400, gapX: 0.08, gapY: 0.2);
+        var chart = Grid(panels, columns,
+            $"Each neuron's {linear.Sizes[0]} weights as a picture: templates (top), hidden neurons (bottom)<br>" +
+            $"<sup>top: the {columns} output neurons of {linear.Shape}, one per digit · bottom: {count} of the {hidden.Sizes[1]} first-layer neurons of {hidden.Shape}</sup><br>" +
+            "<sup>blue positive, red negative, each row on its own scale</sup>",
+            width: 60 + 105 * columns, height: 420, gapX: 0.08, gapY: 0.2);
+        GenericChart.getLayout(chart).SetProperty("margin", Obj(("t", 125)));   // room for the three-line title above the panels' titles
+        return chart;
     }
 
     /// <summary>

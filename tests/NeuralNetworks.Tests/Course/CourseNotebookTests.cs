@@ -113,6 +113,26 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         Assert.Equal(CourseSite.SolutionCells(NotebookFiles.All.Single(p => Path.GetFileName(p) == name)).Count, report.Solutions);
     }
 
+    /// <summary>
+    /// The teacher's page of each notebook in headless Chromium at 1280×900 (<see cref="PageBrowserCheck"/>): every chart
+    /// drawn, no chart's title, axis title or annotation cut off at its edge, no script error.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    [Trait("Category", Category.Browser)]
+    public void Page_draws_every_chart_with_no_title_cut_off(string name)
+    {
+        var chromium = Requires.Chromium();
+        var run = handout.RunSite();
+        var page = Path.Combine(handout.SiteFolder, Path.GetFileNameWithoutExtension(name) + ".html");
+        Assert.True(File.Exists(page), $"no {Path.GetFileName(page)}: {run}");
+
+        var report = PageBrowserCheck.Check(chromium, page);
+
+        output.WriteLine(report.Summary);
+        report.AssertGood();
+    }
+
     [Fact]
     public void No_teacher_page_names_a_path_of_the_machine_that_ran_it() =>
         CourseSite.AssertNoMachinePath(handout, output);

@@ -56,13 +56,33 @@ public static partial class DeckBrowserCheck
     public const int ScreenWidth = 1280, ScreenHeight = 720;
 
     // Injected at the top of the deck: collects uncaught errors and console errors.
-    private const string ErrorCollector = """
+    public const string ErrorCollector = """
         <script>
         window.__errors = [];
         window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); });
         window.addEventListener('unhandledrejection', function (e) { window.__errors.push(String(e.reason)); });
         (function () { var error = console.error; console.error = function () {
           window.__errors.push(Array.prototype.map.call(arguments, String).join(' ')); return error.apply(console, arguments); }; })();
+        </script>
+        """;
+
+    /// <summary>
+    /// A script defining <c>chartTextCutOff(div, label)</c>: the titles, axis titles and annotations of a drawn Plotly
+    /// chart that reach beyond the chart's edges, where Plotly cuts them off (it does not wrap text), one problem each.
+    /// The deck check and the page check (<see cref="PageBrowserCheck"/>) both use it.
+    /// </summary>
+    public const string ChartTextCheck = """
+        <script>
+        function chartTextCutOff(div, label) {
+          var problems = [], box = div.querySelector('svg.main-svg').getBoundingClientRect();
+          div.querySelectorAll('text.gtitle, text[class$="title"], text.annotation-text').forEach(function (text) {
+            var t = text.getBoundingClientRect();
+            if (t.width > 0 && (t.left < box.left - 1 || t.right > box.right + 1))
+              problems.push(label + ': "' + (text.textContent || '').trim().slice(0, 60) + '" spans x ' + Math.round(t.left - box.left) +
+                '–' + Math.round(t.right - box.left) + ' of a chart ' + Math.round(box.width) + ' px wide (cut off)');
+          });
+          return problems;
+        }
         </script>
         """;
 
@@ -109,14 +129,7 @@ public static partial class DeckBrowserCheck
                 charts++;
                 var div = document.getElementById(m[2]);
                 if (!div || !div.querySelector('svg.main-svg')) { problems.push(label + 'chart ' + m[2] + ' is not drawn (no svg.main-svg)'); continue; }
-                // A title or annotation wider than its chart is cut off at the chart's edge: Plotly does not wrap text.
-                var box = div.querySelector('svg.main-svg').getBoundingClientRect();
-                div.querySelectorAll('text.gtitle, text[class$="title"], text.annotation-text').forEach(function (text) {
-                  var t = text.getBoundingClientRect();
-                  if (t.width > 0 && (t.left < box.left - 1 || t.right > box.right + 1))
-                    problems.push(label + 'chart ' + m[2] + ': "' + (text.textContent || '').trim().slice(0, 60) + '" spans x ' + Math.round(t.left - box.left) +
-                      '–' + Math.round(t.right - box.left) + ' of a chart ' + Math.round(box.width) + ' px wide (cut off)');
-                });
+                problems = problems.concat(chartTextCutOff(div, label + 'chart ' + m[2]));
               }
             });
             return { problems: problems, charts: charts };
@@ -183,7 +196,7 @@ public static partial class DeckBrowserCheck
             var head = html.IndexOf("<head>", StringComparison.Ordinal);
             var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
             Assert.True(head >= 0 && end > head, $"{name}: not an HTML page with <head> and </body>");
-            File.WriteAllText(page, html[..(head + 6)] + "\n" + ErrorCollector + html[(head + 6)..end] + Walker + html[end..]);
+            File.WriteAllText(page, html[..(head + 6)] + "\n" + ErrorCollector + html[(head + 6)..end] + ChartTextCheck + Walker + html[end..]);
 
             var dom = DumpDom(chromium, work, new Uri(page).AbsoluteUri + hash, name);
             var match = ReportAttribute().Match(dom);

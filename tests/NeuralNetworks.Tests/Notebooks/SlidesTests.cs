@@ -363,6 +363,45 @@ public sealed class SlidesBrowserTests(SlideDecks decks, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void A_test_page_draws_its_chart_with_no_title_cut_off()
+    {
+        var chromium = Requires.Chromium();
+        Assert.True(decks.Result.ExitCode == 0, decks.Result.ToString());
+
+        var report = PageBrowserCheck.Check(chromium, decks.PathOf("chart.html"));
+
+        output.WriteLine(report.Summary);
+        report.AssertGood();
+        Assert.Equal(1, report.Charts);
+    }
+
+    [Fact]
+    public void The_page_check_names_a_chart_whose_title_is_cut_off_and_one_not_drawn()
+    {
+        var chromium = Requires.Chromium();
+        Assert.True(decks.Result.ExitCode == 0, decks.Result.ToString());
+        var broken = decks.PathOf("chart-broken.html");
+        var html = File.ReadAllText(decks.PathOf("chart.html"));
+        var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
+        File.WriteAllText(broken, html[..end]
+            + "<h2>Added</h2><div id=\"cut-chart\"></div><script>Plotly.newPlot('cut-chart', [{ y: [1, 2, 3] }], "
+            + "{ title: { text: 'A title far too long for a chart three hundred pixels wide, so Plotly cuts it off' }, width: 300, height: 250 });</script>"
+            + "<script>// Plotly.newPlot('missing-chart', [])</script>"
+            + html[end..]);
+
+        var report = PageBrowserCheck.Check(chromium, broken);
+
+        output.WriteLine(string.Join("\n", report.Problems));
+        Assert.Equal(3, report.Charts);
+        Assert.Contains(report.Problems, p => p.StartsWith("chart cut-chart under \"Added\": \"A title far too long", StringComparison.Ordinal)
+            && p.EndsWith("of a chart 300 px wide (cut off)", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith("chart missing-chart is not drawn", StringComparison.Ordinal));
+        Assert.Equal(2, report.Problems.Count);
+        var failure = Record.Exception(report.AssertGood);
+        Assert.Contains("chart-broken.html, chart cut-chart", failure?.Message);
+    }
+
+    [Fact]
     public void The_check_names_the_deck_and_the_slide_of_what_overflows_is_not_drawn_fetches_or_throws()
     {
         var chromium = Requires.Chromium();
