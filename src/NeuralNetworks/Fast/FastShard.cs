@@ -303,9 +303,8 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     }
 
     /// <summary>
-    /// What needs every group, after <see cref="Examples"/>: the inputs of layer 1 the shard touches (the union of its
-    /// groups'), the update groups over them (one group of all examples when there are at most 16), and BP3 summed,
-    /// Σₓ δˡₓ into <see cref="GradB"/> in example order.
+    /// What needs every group, after the forward and backward passes: the inputs of layer 1 the shard touches (the union
+    /// of its groups') and BP3 summed, Σₓ δˡₓ into <see cref="GradB"/> in example order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Summarise()
@@ -317,10 +316,27 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             for (int g = 0; g < GroupCount; g++) bits |= groupMasks[(long)g * words + w];
             TouchedMask[w] = bits;
         }
+        int[] stride = net.Strides;
+        for (int l = 1; l <= net.LayerCount; l++)
+            for (int c = 0; c < stride[l]; c += V.Count)
+            {
+                var sum = V.Zero;
+                for (int x = 0; x < Count; x++) sum = sum + V.Load(Delta[l] + (long)x * stride[l] + c);   // BP3: Σₓ δˡₓ
+                sum.Store(GradB[l] + c);
+            }
+    }
+
+    /// <summary>
+    /// The update groups of a shard whose gradient the step sums itself (unsharded; after <see cref="Summarise"/>): one
+    /// group of all examples over their union of inputs when there are at most 16, else its forward groups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ChooseUpdateGroups()
+    {
         if (Count <= FastNetwork.MaxUpdateGroup)
         {
             UpdateGroupCount = 1;
-            shardInputCount[0] = InputLists.Of(TouchedMask, words, shardInputs);
+            shardInputCount[0] = InputLists.Of(TouchedMask, net.InputMaskWords, shardInputs);
             UpdateInputs = shardInputs;
             UpdateInputCounts = shardInputCount;
         }
@@ -330,14 +346,6 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             UpdateInputs = groupInputs;
             UpdateInputCounts = groupInputCounts;
         }
-        int[] stride = net.Strides;
-        for (int l = 1; l <= net.LayerCount; l++)
-            for (int c = 0; c < stride[l]; c += V.Count)
-            {
-                var sum = V.Zero;
-                for (int x = 0; x < Count; x++) sum = sum + V.Load(Delta[l] + (long)x * stride[l] + c);   // BP3: Σₓ δˡₓ
-                sum.Store(GradB[l] + c);
-            }
     }
 
     /// <summary>The examples of update group u: its first, and how many (all examples when there is one group).</summary>

@@ -38,6 +38,7 @@ internal sealed unsafe partial class FastNetwork<V>
             }
             else only.Examples(pixels, allLabels, 0, only.GroupCount, backward: true);
             only.Summarise();
+            only.ChooseUpdateGroups();
             if (!plainStep) only.SumGradient();   // the momentum step reads every row of the summed gradient
         }
         else
