@@ -5,7 +5,8 @@ namespace NeuralNetworks.Fast;
 
 // The training step of FastNetwork<V>: the gradient of a mini-batch, the update of every parameter, and the evaluation
 // of a data set by the same forward pass — each split over two threads when there are two, in a way that does not change
-// what is computed: a batch of 32 or more is split into two shards with gradients of their own, added in a fixed order;
+// what is computed: a batch of 32 or more is split into two shards with gradients of their own, added in a fixed order
+// (each thread adding and moving its half of the rows of W¹, so that each reads only half of the other's gradient);
 // a smaller one into its forward groups (which share nothing) and then into rows of the weights (each row summed by one
 // thread, in example order); an evaluation into two halves whose costs are added in example order.
 internal sealed unsafe partial class FastNetwork<V>
@@ -99,7 +100,8 @@ internal sealed unsafe partial class FastNetwork<V>
             touchedCount = shards[0].UpdateGroupCount == 1 ? 0 : TouchedInputs();
             if (Helper is not null)
             {
-                splitInput = HalfOfTheRows();
+                var only = shards[0];
+                splitInput = only.UpdateGroupCount == 1 ? HalfOfTheRows(only.UpdateInputs, only.UpdateInputCounts[0]) : HalfOfTheRows(touchedInputs, touchedCount);
                 partner!.Offer(secondRows);
                 MoveRows(0, splitInput, lastPart: false);
                 partner.Finish();
@@ -107,42 +109,59 @@ internal sealed unsafe partial class FastNetwork<V>
             else MoveRows(0, Sizes[0], lastPart: true);
             return;
         }
-        var s = V.Create(scale);
-        for (int l = 1; l <= LayerCount; l++)
-            for (int c = 0; c < Strides[l]; c += V.Count)
-            {
-                var sum = V.Load(shards[0].GradB[l] + c) + V.Load(shards[1].GradB[l] + c);
-                V.FusedMultiplyAdd(s, sum, V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
-            }
         // The shards summed their gradient rows into GradW: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
         touchedCount = TouchedInputs();
-        for (int l = 1; l <= LayerCount; l++)
+        if (Helper is not null)
         {
-            int* inputList = l == 1 ? touchedInputs : EveryInput;
-            int inputCount = l == 1 ? touchedCount : Sizes[l - 1];
-            float* g0 = shards[0].GradW[l], g1 = shards[1].GradW[l], weights = WeightsByInput[l];
-            for (int t = 0; t < inputCount; t++)
+            splitInput = HalfOfTheRows(touchedInputs, touchedCount);
+            partner!.Offer(secondShardedRows);
+            MoveShardedRows(0, splitInput, lastPart: false);
+            partner.Finish();
+        }
+        else MoveShardedRows(0, Sizes[0], lastPart: true);
+    }
+
+    /// <summary>
+    /// The update of a sharded batch for the rows k of W¹ in [<paramref name="fromInput"/>, <paramref name="toInput"/>),
+    /// and with <paramref name="lastPart"/> the later layers too; the part from input 0 also moves the biases. Each
+    /// weight moves by (−η/m)·(G₀ + G₁) whichever thread moves it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MoveShardedRows(int fromInput, int toInput, bool lastPart)
+    {
+        var s = V.Create(scale);
+        if (fromInput == 0)
+            for (int l = 1; l <= LayerCount; l++)
                 for (int c = 0; c < Strides[l]; c += V.Count)
                 {
-                    long at = (long)inputList[t] * Strides[l] + c;
+                    var sum = V.Load(shards[0].GradB[l] + c) + V.Load(shards[1].GradB[l] + c);
+                    V.FusedMultiplyAdd(s, sum, V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+                }
+        for (int l = 1; l <= LayerCount; l++)
+        {
+            if (l > 1 && !lastPart) break;
+            int rowCount = l == 1 ? touchedCount : Sizes[l - 1];
+            int* rows = l == 1 ? Within(touchedInputs, ref rowCount, fromInput, toInput) : EveryInput;
+            float* g0 = shards[0].GradW[l], g1 = shards[1].GradW[l], weights = WeightsByInput[l];
+            for (int t = 0; t < rowCount; t++)
+                for (int c = 0; c < Strides[l]; c += V.Count)
+                {
+                    long at = (long)rows[t] * Strides[l] + c;
                     var sum = V.Load(g0 + at) + V.Load(g1 + at);
                     V.Zero.Store(g0 + at);
                     V.Zero.Store(g1 + at);
                     V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
                 }
         }
-        RefreshWeightsByNeuron();
+        if (lastPart) RefreshWeightsByNeuron();
     }
 
     /// <summary>
     /// The input where the partner's rows of W¹ begin: half of the rows the step moves, less what the partner does besides
     /// (the later layers, a row of 16 neurons each), so that both threads move about as many rows.
     /// </summary>
-    private int HalfOfTheRows()
+    private int HalfOfTheRows(int* list, int count)
     {
-        var only = shards[0];
-        int* list = only.UpdateGroupCount == 1 ? only.UpdateInputs : touchedInputs;
-        int count = only.UpdateGroupCount == 1 ? only.UpdateInputCounts[0] : touchedCount;
         int laterRows = 0, chunks = Strides[1] / V.Count;   // cost in rows of 16 neurons
         for (int l = 2; l <= LayerCount; l++) laterRows += Sizes[l - 1] * Strides[l] / V.Count;
         int first = Math.Clamp((count * chunks + laterRows) / (2 * chunks), 0, count);
@@ -321,6 +340,8 @@ internal sealed unsafe partial class FastNetwork<V>
     private void SecondGroups() => shards[0].Examples(pixels, labels, splitGroup, shards[0].GroupCount, backward: true);
 
     private void SecondRows() => MoveRows(splitInput, Sizes[0], lastPart: true);
+
+    private void SecondShardedRows() => MoveShardedRows(splitInput, Sizes[0], lastPart: true);
 
     private void SecondHalf() => Evaluate(shards[1], evaluatedPixels, evaluatedLabels, evaluatedFrom, evaluatedTo);
 
