@@ -75,10 +75,10 @@ public class OrderedEpochsTests
         int[] order = [.. Enumerable.Range(0, 50).Reverse()];
         using var copies = new OrderedEpochs(data);
 
-        Assert.Throws<InvalidOperationException>(() => copies.Take());
+        Assert.Throws<InvalidOperationException>(() => copies.TryTake());
         copies.Start(order);
         Assert.Throws<InvalidOperationException>(() => copies.Start(order));
-        var (pixels, labels) = copies.Take();
+        var (pixels, labels) = TakeOnceDone(copies);
 
         for (int i = 0; i < order.Length; i++)
         {
@@ -87,9 +87,86 @@ public class OrderedEpochsTests
         }
         // The next copy goes into the other buffers: the epoch reading these is not disturbed.
         copies.Start([.. Enumerable.Range(0, 50)]);
-        Assert.NotSame(pixels, copies.Take().Pixels);
+        Assert.NotSame(pixels, TakeOnceDone(copies).Pixels);
     }
 
+    [Fact]
+    public async Task A_copy_not_done_is_passed_over_and_the_next_one_starts_once_it_has_ended()
+    {
+        var data = FastPathTests.Synthetic(50, 40, 4, seed: 15);
+        int[] first = [.. Enumerable.Range(0, 50).Reverse()], second = [.. Enumerable.Range(0, 50)];
+        using var hold = new ManualResetEventSlim(false);
+        using var copies = new OrderedEpochs(data, beforeCopy: n => { if (n == 1) hold.Wait(); });
+
+        copies.Start(first);
+        first[0] = 7;                                 // the trainer reshuffles its order in place: the copy kept its own
+        Assert.Null(copies.TryTake());                // held back: its epoch reads the rows of its order where they are
+        Assert.Equal(49, copies.Order[0]);
+        Assert.False(copies.CanStart);
+        Assert.Throws<InvalidOperationException>(() => copies.TryTake());
+        hold.Set();
+        Assert.True(SpinWait.SpinUntil(() => copies.CanStart, TimeSpan.FromSeconds(10)));
+        var read = copies.Order;
+        copies.Start(second);                         // into the other buffers and order: the epoch's order stays as it was
+        Assert.Equal(49, read[0]);
+        var (pixels, _) = TakeOnceDone(copies);
+        for (int i = 0; i < second.Length; i++) Assert.Equal(data.PixelBytes(second[i]).ToArray(), pixels.AsSpan(i * 40, 40).ToArray());
+
+        // Start after a pass-over waits for the copy passed over (the trainer does so at the end of an epoch).
+        using var hold2 = new ManualResetEventSlim(false);
+        using var later = new OrderedEpochs(data, beforeCopy: n => { if (n == 1) hold2.Wait(); });
+        later.Start(first);
+        Assert.Null(later.TryTake());
+        var cancel = TestContext.Current.CancellationToken;
+        var starting = Task.Run(() => later.Start(second), cancel);
+        Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // still waiting for copy 1
+        hold2.Set();
+        await starting.WaitAsync(TimeSpan.FromSeconds(10), cancel);
+        Assert.Equal(data.PixelBytes(second[3]).ToArray(), TakeOnceDone(later).Pixels.AsSpan(3 * 40, 40).ToArray());
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(37)]
+    public void Epochs_whose_copy_is_held_back_train_the_same_weights_bit_for_bit(int batchSize)
+    {
+        // Copies 1 and 3 are held back until their epoch has made 10 steps: epochs 1 and 3 read the rows where they are,
+        // epoch 2's copy starts only once copy 1 has ended. The same network, step costs and history as without copies.
+        var network = Network.Create([40, 12, 4], seed: 3);
+        using var epoch1 = new ManualResetEventSlim(false);
+        using var epoch3 = new ManualResetEventSlim(false);
+        int held = 0;
+        var options = new TrainingOptions
+        {
+            Epochs = 4, BatchSize = batchSize, LearningRate = 1.0, Seed = 6, Engine = TrainingEngine.Fast, RecordStepCosts = true,
+            TestData = FastPathTests.Synthetic(300, 40, 4, seed: 12), ProgressEverySteps = 5,
+        };
+        var where = FastTrainer.Train(network, Training, options, threads: 1, background: true, ordered: false);
+        var progress = new CallbackProgress(p =>
+        {
+            if (p.Step != 10) return;
+            if (p.Epoch == 1) epoch1.Set();
+            if (p.Epoch == 3) epoch3.Set();
+        });
+        var copied = FastTrainer.Train(network, Training, options with { Progress = progress }, threads: 1, background: true, ordered: true,
+            beforeCopy: n =>
+            {
+                if (n == 1) { Interlocked.Increment(ref held); epoch1.Wait(); }
+                if (n == 3) { Interlocked.Increment(ref held); epoch3.Wait(); }
+            });
+
+        Assert.Equal(2, held);
+        Assert.Equal(0, FastPathTests.MaxWeightDifference(where.Network, copied.Network));
+        Assert.Equal(where.History.StepCosts, copied.History.StepCosts);
+        static object Record(EpochRecord e) => (e.Epoch, e.TrainingCost, e.TestCost, e.TestAccuracy);
+        Assert.Equal(where.History.Epochs.Select(Record), copied.History.Epochs.Select(Record));
+    }
+
+    private static (byte[] Pixels, byte[] Labels) TakeOnceDone(OrderedEpochs copies)
+    {
+        Assert.True(SpinWait.SpinUntil(() => copies.IsDone, TimeSpan.FromSeconds(10)));
+        return copies.TryTake() ?? throw new InvalidOperationException("A copy that was done was not taken.");
+    }
     [Fact]
     public void Copies_are_made_for_data_sets_larger_than_the_caches_that_leave_memory_to_spare()
     {

@@ -54,14 +54,15 @@ internal static class FastTrainer
     /// evaluation on the other core (<see cref="BackgroundEvaluation{V}"/>; null: when the steps use one thread and there
     /// is a core for each) records the same history in the same order; <paramref name="ordered"/> true or false to prove
     /// that the epochs read from copies in their order (<see cref="OrderedEpochs"/>; null: when it pays and there is a core
-    /// for the copies) train the same weights.
+    /// for the copies) train the same weights, and <paramref name="beforeCopy"/> to hold a copy back (called on the copying
+    /// thread before copy n = 1, 2, … begins) so that its epoch reads the examples where they are.
     /// </summary>
-    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null) =>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null, Action<int>? beforeCopy = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
-            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
-            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered)),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
@@ -82,7 +83,7 @@ internal static class FastTrainer
     // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
     // would otherwise run unoptimised until on-stack replacement swaps it out.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background, bool? ordered) where V : struct, ISimdFloats<V>
+    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background, bool? ordered, Action<int>? beforeCopy) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
         threads = Math.Clamp(threads, 1, 2);
@@ -93,7 +94,7 @@ internal static class FastTrainer
         // Each epoch reads a copy of its examples in its own order, made on the other core: the first while the step
         // compiles, each next one during the epoch before (when the steps use one thread).
         bool copies = options.MaxShift == 0 && (ordered ?? (OrderedEpochs.Worthwhile(training) && threads == 1 && CoreForEachOfTwo()));
-        using var orderedEpochs = copies ? new OrderedEpochs(training) : null;
+        using var orderedEpochs = copies ? new OrderedEpochs(training, beforeCopy) : null;
         var inOrder = copies ? Enumerable.Range(0, training.Count).ToArray() : [];
         orderedEpochs?.Start(run.ShuffledOrder());
         CompileTheStep<V>(network, training, options, capacity, threads);
@@ -121,15 +122,16 @@ internal static class FastTrainer
                     int[] order;
                     byte[]? copiedPixels = null, copiedLabels = null;
                     if (orderedEpochs is null) order = run.ShuffledOrder();
-                    else
+                    else if (orderedEpochs.TryTake() is var (copyPixels, copyLabels))
                     {
-                        (copiedPixels, copiedLabels) = orderedEpochs.Take();
+                        (copiedPixels, copiedLabels) = (copyPixels, copyLabels);
                         order = inOrder;
                     }
+                    else order = orderedEpochs.Order;   // its copy is not done: the same rows, where they are
                     bool copyNext = orderedEpochs is not null && epoch < options.Epochs;
                     void CopyNextOnceTheOtherCoreIsFree()   // the previous epoch's evaluation runs there first
                     {
-                        if (!copyNext || overlapped?.Pending is not null) return;
+                        if (!copyNext || overlapped?.Pending is not null || !orderedEpochs!.CanStart) return;
                         orderedEpochs!.Start(run.ShuffledOrder());
                         copyNext = false;
                     }
@@ -170,7 +172,7 @@ internal static class FastTrainer
                     }
                     double seconds = clock.Elapsed.TotalSeconds;
                     if (overlapped?.Pending is not null) EpochEvaluated(run, overlapped, network);   // slower than an epoch
-                    CopyNextOnceTheOtherCoreIsFree();
+                    if (copyNext) orderedEpochs!.Start(run.ShuffledOrder());   // waits for a copy passed over, if need be
                     if (overlapped is not null && epoch < options.Epochs) overlapped.Start(fast, epoch, seconds, run.EndSteps());
                     else if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
                 }

@@ -10,6 +10,11 @@ namespace NeuralNetworks.Training;
 /// each row waited for memory although the fast path asked for them a group of examples ahead (docs/performance.md,
 /// "On the AVX2 EPYC", 4). The same examples in the same order: nothing computed changes.
 /// </summary>
+/// <remarks>
+/// An epoch does not wait for its copy: when the copy is not done yet (the first copies, into fresh memory, take several
+/// times as long as the later ones), the epoch reads its examples where they are, in the order the copy was started
+/// with, and the next copy starts once this one has ended.
+/// </remarks>
 internal sealed class OrderedEpochs : IDisposable
 {
     /// <summary>Data sets of fewer pixel bytes than this stay in the CPU's caches well enough to be read where they are.</summary>
@@ -18,17 +23,25 @@ internal sealed class OrderedEpochs : IDisposable
     private readonly DataSet data;
     private readonly byte[][] pixels = new byte[2][];
     private readonly byte[][] labels = new byte[2][];
+    private readonly int[][] orders = new int[2][];   // each copy's order, the copy's own (the trainer reshuffles its own in place)
+    private readonly Action<int>? beforeCopy;
     private Task? copying;
-    private int filling;   // the pair of buffers the copy being made goes into
+    private bool passedOver;   // the copy under way was not taken: its epoch reads the examples where they are
+    private int filling;       // the pair of buffers the copy being made goes into
+    private int started;       // copies started so far
 
     /// <summary>Two pairs of buffers for <paramref name="data"/>: one the current epoch reads, one the next epoch's copy fills.</summary>
-    public OrderedEpochs(DataSet data)
+    /// <param name="data">The training set.</param>
+    /// <param name="beforeCopy">Called on the copying thread before copy n (1, 2, …) begins; tests hold a copy back with it.</param>
+    public OrderedEpochs(DataSet data, Action<int>? beforeCopy = null)
     {
         this.data = data;
+        this.beforeCopy = beforeCopy;
         for (int b = 0; b < 2; b++)
         {
             pixels[b] = LargeArrays.Uninitialized(checked(data.Count * data.InputSize));
             labels[b] = new byte[data.Count];
+            orders[b] = new int[data.Count];
         }
     }
 
@@ -46,25 +59,62 @@ internal sealed class OrderedEpochs : IDisposable
         return bytes >= From && 2 * bytes <= availableBytes / 8;
     }
 
+    /// <summary>The order of the copy last started: the order its epoch trains in, from the copy or not.</summary>
+    public int[] Order => orders[filling];
+
+    /// <summary>Whether the copy last started has ended (<see cref="TryTake"/> then takes it).</summary>
+    public bool IsDone => copying?.IsCompleted == true;
+
     /// <summary>
-    /// Starts copying the examples of <paramref name="order"/> (rows of the data set), which must not change until
-    /// <see cref="Take"/> returns.
+    /// Whether <see cref="Start"/> can begin a copy without waiting: the last copy was taken, or passed over and has ended.
+    /// </summary>
+    public bool CanStart => copying is null || (passedOver && copying.IsCompleted);
+
+    /// <summary>
+    /// Starts copying the examples of <paramref name="order"/> (rows of the data set; the order is copied too). After a
+    /// copy passed over (<see cref="TryTake"/>), first waits for it to end, unless <see cref="CanStart"/>.
     /// </summary>
     public void Start(int[] order)
     {
-        if (copying is not null) throw new InvalidOperationException("The previous copy was not taken.");
-        var (into, intoLabels) = (pixels[filling], labels[filling]);
-        copying = Task.Run(() => Copy(order, into, intoLabels));
+        if (copying is not null)
+        {
+            if (!passedOver) throw new InvalidOperationException("The previous copy was not taken.");
+            Finish(copying);   // the epoch that passed it over read its rows where they are; its buffers are free
+            filling ^= 1;
+        }
+        order.CopyTo(orders[filling], 0);
+        var (into, intoLabels, copyOrder) = (pixels[filling], labels[filling], orders[filling]);
+        int number = ++started;
+        copying = Task.Run(() =>
+        {
+            beforeCopy?.Invoke(number);
+            Copy(copyOrder, into, intoLabels);
+        });
+        passedOver = false;
     }
 
-    /// <summary>Waits for the copy <see cref="Start"/> began and returns its pixels and labels, example i of the order at row i.</summary>
-    public (byte[] Pixels, byte[] Labels) Take()
+    /// <summary>
+    /// The copy <see cref="Start"/> began, if it is done: its pixels and labels, example i of <see cref="Order"/> at row i.
+    /// Null while it is still being made: the epoch then reads the rows of <see cref="Order"/> where they are.
+    /// </summary>
+    public (byte[] Pixels, byte[] Labels)? TryTake()
     {
-        (copying ?? throw new InvalidOperationException("No copy was started.")).GetAwaiter().GetResult();
-        copying = null;
+        if (copying is null || passedOver) throw new InvalidOperationException("No copy was started.");
+        if (!copying.IsCompleted)
+        {
+            passedOver = true;
+            return null;
+        }
+        Finish(copying);
         var taken = (pixels[filling], labels[filling]);
         filling ^= 1;
         return taken;
+    }
+
+    private void Finish(Task copy)
+    {
+        copying = null;
+        copy.GetAwaiter().GetResult();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
