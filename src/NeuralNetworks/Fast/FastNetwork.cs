@@ -33,17 +33,14 @@ internal static class FastNetwork
 
     /// <summary>
     /// Batches of this many examples and more run their steps on two threads when there is a core for each (as two shards,
-    /// with the same result bit for bit as on one). Smaller ones run on one by default: on the 2-core build machine, with
-    /// the kernels' own eˣ (FastMath.Exp), two were slower at 10, 32, 64 and 128 examples, even at 100, and faster from 160
-    /// (14:13, seconds per epoch, one thread against two, medians of 7: 0.025 against 0.032 at 64, 0.025–0.037 against
-    /// 0.030–0.034 at 100, 0.027 against 0.030–0.031 at 128, 0.039–0.044 against 0.029–0.035 at 160, 0.028 against 0.020
-    /// at 200, 0.040 against 0.017 at 500). Each step pays for two hand-offs and for the cache lines one core wrote and the
-    /// other reads (a round trip between the two cores measured 0.5–0.9 µs); and on that machine two threads running the
-    /// step's memory-heavy loops at once each ran up to twice as slow as one alone, even with almost nothing shared. Only a
-    /// large enough step pays for that (docs/performance.md, "Both cores"). On the AVX2 build machine of 2026-12-05 two
-    /// threads won at 160 (0.037 against 0.047 s) and were faster or slower than one at 32 and 100 from one run to the next.
+    /// with the same result bit for bit as on one). Smaller ones run on one by default, with each epoch's evaluation and
+    /// the next epoch's ordered copy on the other core. Each step on two threads pays for two hand-offs and for the cache
+    /// lines one core wrote and the other reads: the rows of W¹ the other thread moved, and the other shard's gradient rows.
+    /// On the AVX2 build machine of 2026-12-05, with the update split by rows (10:00–10:20 UTC, seconds per epoch, medians,
+    /// one thread against two): 0.043–0.045 against 0.046–0.051 at 50 and 64, 0.042–0.043 against 0.039–0.042 at 80,
+    /// 0.041–0.043 against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128 (docs/performance.md, "Both cores").
     /// </summary>
-    public const int TwoThreadsFrom = 160;
+    public const int TwoThreadsFrom = 100;
 
     /// <summary>
     /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as two shards, a smaller one as its
