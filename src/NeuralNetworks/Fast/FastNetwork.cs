@@ -36,9 +36,10 @@ internal static class FastNetwork
     /// with the same result bit for bit as on one). Smaller ones run on one by default, with each epoch's evaluation and
     /// the next epoch's ordered copy on the other core. Each step on two threads pays for two hand-offs and for the cache
     /// lines one core wrote and the other reads: the rows of W¹ the other thread moved, and the other shard's gradient rows.
-    /// On the AVX2 build machine of 2026-12-05, with the update split by rows (10:00–10:20 UTC, seconds per epoch, medians,
-    /// one thread against two): 0.043–0.045 against 0.046–0.051 at 50 and 64, 0.042–0.043 against 0.039–0.042 at 80,
-    /// 0.041–0.043 against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128 (docs/performance.md, "Both cores").
+    /// On the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
+    /// one thread against two): 0.043–0.044 against 0.046–0.047 at 64, 0.042–0.043 against 0.039–0.042 at 80, 0.041–0.043
+    /// against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128; at 50 it depended on the machine's state
+    /// (0.043–0.045 against 0.037–0.051). docs/performance.md, "Later on 2026-12-05".
     /// </summary>
     public const int TwoThreadsFrom = 100;
 
