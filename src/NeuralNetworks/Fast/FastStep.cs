@@ -69,12 +69,21 @@ internal sealed unsafe partial class FastNetwork<V>
     /// The partner, when there is one and it is not resting (<see cref="PartnerThread.Resting"/>: it was slow to finish a
     /// part lately, its core held by other processes); null: this thread does all the work. The split does not change a bit.
     /// </summary>
-    private PartnerThread? Helper => stepsOnTwoThreads && partner is { Resting: false } ? partner : null;
+    private PartnerThread? Helper
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => stepsOnTwoThreads && partner is { Resting: false } ? partner : null;
+    }
 
     /// <summary>The partner for an evaluation, when there is one and it is not resting.</summary>
-    private PartnerThread? EvaluationHelper => partner is { Resting: false } ? partner : null;
+    private PartnerThread? EvaluationHelper
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => partner is { Resting: false } ? partner : null;
+    }
 
     /// <summary>The first forward group of the partner's half: the group boundary nearest half the examples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int HalfOfTheExamples(FastShard<V> shard)
     {
         int g = 1;
@@ -160,6 +169,7 @@ internal sealed unsafe partial class FastNetwork<V>
     /// The input where the partner's rows of W¹ begin: half of the rows the step moves, less what the partner does besides
     /// (the later layers, a row of 16 neurons each), so that both threads move about as many rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int HalfOfTheRows(int* list, int count)
     {
         int laterRows = 0, chunks = Strides[1] / V.Count;   // cost in rows of 16 neurons
@@ -335,14 +345,19 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     // The partner's parts: what the calling thread set up before offering them, the second half of the work.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondShard() => shards[1].Run(pixels, labels);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondGroups() => shards[0].Examples(pixels, labels, splitGroup, shards[0].GroupCount, backward: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondRows() => MoveRows(splitInput, Sizes[0], lastPart: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondShardedRows() => MoveShardedRows(splitInput, Sizes[0], lastPart: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondHalf() => Evaluate(shards[1], evaluatedPixels, evaluatedLabels, evaluatedFrom, evaluatedTo);
 
     /// <summary>The union of the shards' non-zero inputs into <see cref="touchedInputs"/>; returns how many.</summary>

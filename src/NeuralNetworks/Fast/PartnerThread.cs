@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -52,7 +53,11 @@ internal sealed class PartnerThread : IDisposable
     /// own part took (and more than 50 µs): the partner lost its core meanwhile, as when other processes keep both cores
     /// busy. The caller then does all the work itself, and offers parts again afterwards.
     /// </summary>
-    public bool Resting => restUntil != 0 && Stopwatch.GetTimestamp() < restUntil;
+    public bool Resting
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => restUntil != 0 && Stopwatch.GetTimestamp() < restUntil;
+    }
 
     /// <summary>Starts the thread; it waits for work.</summary>
     public PartnerThread()
@@ -62,6 +67,7 @@ internal sealed class PartnerThread : IDisposable
     }
 
     /// <summary>Offers <paramref name="part"/> to the second thread. Whatever it reads must not change until <see cref="Finish"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(Action part)
     {
         work = part;
@@ -76,6 +82,7 @@ internal sealed class PartnerThread : IDisposable
     public bool IsDone => Volatile.Read(ref state.Value) == Done;
 
     /// <summary>Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Finish()
     {
         if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) == Offered)
@@ -94,6 +101,7 @@ internal sealed class PartnerThread : IDisposable
         if (failure is not null) throw new AggregateException(failure);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         long spinTicks = Stopwatch.Frequency * SpinMilliseconds / 1000;

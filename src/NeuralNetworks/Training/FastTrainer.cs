@@ -129,6 +129,8 @@ internal static class FastTrainer
                     }
                     else order = orderedEpochs.Order;   // its copy is not done: the same rows, where they are
                     bool copyNext = orderedEpochs is not null && epoch < options.Epochs;
+                    double learningRate = options.LearningRateAt(epoch);
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                     void CopyNextOnceTheOtherCoreIsFree()   // the previous epoch's evaluation runs there first
                     {
                         if (!copyNext || overlapped?.Pending is not null || !orderedEpochs!.CanStart) return;
@@ -167,7 +169,7 @@ internal static class FastTrainer
                             else
                                 cost = fast.Gradient(epochPixels, epochLabels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
                             run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
-                            fast.Step(options.LearningRateAt(epoch));
+                            fast.Step(learningRate);
                         }
                     }
                     double seconds = clock.Elapsed.TotalSeconds;

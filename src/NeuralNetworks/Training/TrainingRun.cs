@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralNetworks.Data;
 using NeuralNetworks.Model;
 
@@ -52,6 +53,7 @@ internal sealed class TrainingRun
 
     /// <summary>Records a step's cost; throws before a NaN or infinite cost can reach the weights, or once the cost has
     /// grown <see cref="TrainingDivergedException.Growth"/>-fold above the first step's (or above that many times 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void StepDone(int epoch, int step, double cost)
     {
         if (double.IsNaN(firstCost)) firstCost = cost;
@@ -65,6 +67,7 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Whether <see cref="StepDone"/> tells the progress reporter about step <paramref name="step"/> of an epoch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool ReportsProgressAfter(int step) =>
         options.ProgressEverySteps > 0 && step % options.ProgressEverySteps == 0 && step < StepsPerEpoch && options.Progress is not null;
 
