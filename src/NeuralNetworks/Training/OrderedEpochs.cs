@@ -59,10 +59,13 @@ internal sealed class OrderedEpochs : IDisposable
         return bytes >= From && 2 * bytes <= availableBytes / 8;
     }
 
-    /// <summary>The order of the copy last started: the order its epoch trains in, from the copy or not.</summary>
+    /// <summary>
+    /// The order of the copy last started, until <see cref="TryTake"/> takes it: what its epoch trains in when the copy is
+    /// passed over (a taken copy holds its examples in this order already).
+    /// </summary>
     public int[] Order => orders[filling];
 
-    /// <summary>Whether the copy last started has ended (<see cref="TryTake"/> then takes it).</summary>
+    /// <summary>Whether the copy last started has ended (<see cref="TryTake"/> then takes it); tests wait on it.</summary>
     public bool IsDone => copying?.IsCompleted == true;
 
     /// <summary>
