@@ -419,54 +419,75 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     }
 
     /// <summary>
-    /// The output layer for the examples [first, first + count): aᴸ = σ(zᴸ), then BP1 and the cost of each example, y being one-hot at the label.
-    /// Quadratic: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ), Cₓ = ½‖aᴸ − y‖² (squares summed in double: in float they overflow
-    /// long before the reference's do). Cross-entropy with a sigmoid output: δᴸ = aᴸ − y, and
-    /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
-    /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on,
-    /// which would report a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
+    /// The output layer for the examples [first, first + count): aᴸ = σ(zᴸ), then BP1 and the cost Cₓ of each example,
+    /// y being one-hot at the label (<see cref="QuadraticOutput"/>, <see cref="CrossEntropyOutput"/>, <see cref="SoftmaxOutput"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ActivateOutput(int first, int count)
     {
+        for (int x = first; x < first + count; x++)
+            ExampleCost[x] = net.LogLikelihood ? SoftmaxOutput(x) : net.CrossEntropy ? CrossEntropyOutput(x) : QuadraticOutput(x);
+    }
+
+    // The output layer's methods are compiled each on its own (NoInlining): inlined into one method, their lane values did
+    // not fit the JIT's tracking of locals and went through the stack, each operation a store and a load (a 3 KB frame,
+    // 210 spills in the AVX2 code of 2026-12-05); on their own they stay in registers. The same operations either way.
+
+    /// <summary>
+    /// Quadratic cost for example x, whose zᴸ is in A[L]: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) (BP1), Cₓ = ½‖aᴸ − y‖² (squares summed in
+    /// double: in float they overflow long before the reference's do).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private double QuadraticOutput(int x)
+    {
         int L = net.LayerCount, stride = net.Strides[L];
         var kind = net.Activations[L];
-        for (int x = first; x < first + count; x++)
+        double cost = 0;
+        var label = V.Create(Labels[x]);
+        for (int c = 0; c < stride; c += V.Count)
         {
-            if (net.LogLikelihood)
-            {
-                ExampleCost[x] = SoftmaxOutput(x);
-                continue;
-            }
-            double cost = 0;
-            var label = V.Create(Labels[x]);
-            for (int c = 0; c < stride; c += V.Count)
-            {
-                long at = (long)x * stride + c;
-                var real = net.RealNeurons[L][c / V.Count];
-                var z = V.Load(A[L] + at);
-                z.Store(outputZ + at);
-                var a = FastKernels<V>.Activate(kind, z, out var derivative) & real;
-                var y = V.EqualTo(V.Indices + V.Create(c), label) & V.One;   // one-hot: neuron index = label
-                var error = (a - y) & real;
-                V delta;
-                if (net.CrossEntropy)
-                {
-                    delta = error;                                                     // BP1, sigmoid shortcut
-                    // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
-                    var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
-                    cost += ((softplus - y * z) & real).SumAsDouble();
-                }
-                else
-                {
-                    delta = error * (derivative & real);                              // BP1
-                    cost += 0.5 * error.SumOfSquaresAsDouble();
-                }
-                a.Store(A[L] + at);
-                delta.Store(Delta[L] + at);
-            }
-            ExampleCost[x] = cost;
+            long at = (long)x * stride + c;
+            var real = net.RealNeurons[L][c / V.Count];
+            var z = V.Load(A[L] + at);
+            z.Store(outputZ + at);
+            var a = FastKernels<V>.Activate(kind, z, out var derivative) & real;
+            var y = V.EqualTo(V.Indices + V.Create(c), label) & V.One;   // one-hot: neuron index = label
+            var error = (a - y) & real;
+            cost += 0.5 * error.SumOfSquaresAsDouble();
+            a.Store(A[L] + at);
+            (error * (derivative & real)).Store(Delta[L] + at);                 // BP1
         }
+        return cost;
+    }
+
+    /// <summary>
+    /// Cross-entropy with a sigmoid output for example x, whose zᴸ is in A[L]: δᴸ = aᴸ − y (BP1, the sigmoid shortcut), and
+    /// Cₓ = Σⱼ [yⱼ ln(1 + e^(−zⱼ)) + (1 − yⱼ) ln(1 + e^(zⱼ))] = Σⱼ softplus(zⱼ) − yⱼzⱼ, the same value as
+    /// −Σ [y ln a + (1 − y) ln(1 − a)] but computed from z: in float 1 − a rounds to 0 from z ≈ 17 on, which would report
+    /// a divergence the double reference does not see (it sees one from z ≈ 36.7, kept below).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private double CrossEntropyOutput(int x)
+    {
+        int L = net.LayerCount, stride = net.Strides[L];
+        var kind = net.Activations[L];
+        double cost = 0;
+        var label = V.Create(Labels[x]);
+        for (int c = 0; c < stride; c += V.Count)
+        {
+            long at = (long)x * stride + c;
+            var real = net.RealNeurons[L][c / V.Count];
+            var z = V.Load(A[L] + at);
+            z.Store(outputZ + at);
+            var a = FastKernels<V>.Activate(kind, z, out _) & real;
+            var y = V.EqualTo(V.Indices + V.Create(c), label) & V.One;   // one-hot: neuron index = label
+            // Cₓ = Σⱼ softplus(zⱼ) − yⱼ zⱼ: cross-entropy from z, finite wherever z is (as Cost.Value computes it).
+            var softplus = V.Max(z, V.Zero) + V.Log(V.One + V.Exp(-V.Abs(z)));
+            cost += ((softplus - y * z) & real).SumAsDouble();
+            a.Store(A[L] + at);
+            ((a - y) & real).Store(Delta[L] + at);                              // BP1
+        }
+        return cost;
     }
 
     /// <summary>
