@@ -432,6 +432,8 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     // The output layer's methods are compiled each on its own (NoInlining): inlined into one method, their lane values did
     // not fit the JIT's tracking of locals and went through the stack, each operation a store and a load (a 3 KB frame,
     // 210 spills in the AVX2 code of 2026-12-05); on their own they stay in registers. The same operations either way.
+    // Quadratic and cross-entropy share their first lines but not a method: one method with both costs spilled as much
+    // (the cross-entropy's e^x and ln inlined beside σ). docs/performance.md, "Afternoon of 2026-12-05".
 
     /// <summary>
     /// Quadratic cost for example x, whose zᴸ is in A[L]: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) (BP1), Cₓ = ½‖aᴸ − y‖² (squares summed in
