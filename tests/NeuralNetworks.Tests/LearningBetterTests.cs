@@ -224,6 +224,33 @@ public class LearningBetterTests
         Assert.Equal(image, into);
     }
 
+    [Theory]
+    [InlineData(28, 28)]
+    [InlineData(3, 5)]
+    [InlineData(7, 2)]
+    [InlineData(1, 1)]
+    public void A_shift_is_the_image_moved_pixel_by_pixel_for_every_shift_and_size(int rows, int columns)
+    {
+        var random = new Random(rows * 100 + columns);
+        var image = new byte[rows * columns];
+        random.NextBytes(image);
+        var into = new byte[rows * columns + 3];
+        for (int dy = -rows - 1; dy <= rows + 1; dy++)
+            for (int dx = -columns - 1; dx <= columns + 1; dx++)
+            {
+                into.AsSpan().Fill(77);   // stale contents must not survive, and the bytes past the image must not be touched
+                Augmentation.ShiftImage(image, rows, columns, new Shift(dx, dy), into);
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < columns; c++)
+                    {
+                        int fromRow = r - dy, fromColumn = c - dx;
+                        byte expected = fromRow >= 0 && fromRow < rows && fromColumn >= 0 && fromColumn < columns ? image[fromRow * columns + fromColumn] : (byte)0;
+                        Assert.True(expected == into[r * columns + c], $"{rows}×{columns} moved by ({dx}, {dy}): pixel ({r}, {c}) is {into[r * columns + c]}, not {expected}");
+                    }
+                Assert.Equal([77, 77, 77], into[(rows * columns)..]);
+            }
+    }
+
     [Fact]
     public void Random_shifts_stay_within_the_limit_and_use_every_value()
     {

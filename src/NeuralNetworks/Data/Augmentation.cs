@@ -22,14 +22,30 @@ public static class Augmentation
     /// <param name="columns">Image width.</param>
     /// <param name="shift">How far to move it.</param>
     /// <param name="into">rows × columns bytes for the result (not overlapping <paramref name="image"/>).</param>
+    /// <remarks>
+    /// Row by row, x′[r, c] = x[r − dy, c − dx] is index i = r·columns + c taking index i − (dy·columns + dx): the whole
+    /// image moves as one block by dy·columns + dx. That block carries each row's last dx pixels into the next row's first
+    /// columns (or, moving left, each row's first into the previous row's last), which are outside the image: they are
+    /// set to 0 after it. One copy instead of one per row: `train --recipe best` moved 64 digits per step in 41 µs with
+    /// a copy per row, about half of its step (docs/performance.md, "Afternoon of 2026-12-05").
+    /// </remarks>
     public static void ShiftImage(ReadOnlySpan<byte> image, int rows, int columns, Shift shift, Span<byte> into)
     {
-        into[..(rows * columns)].Clear();
-        for (int r = Math.Max(0, shift.Dy); r < Math.Min(rows, rows + shift.Dy); r++)
+        int n = rows * columns;
+        var moved = into[..n];
+        if (Math.Abs(shift.Dx) >= columns || Math.Abs(shift.Dy) >= rows)
         {
-            int c0 = Math.Max(0, shift.Dx), c1 = Math.Min(columns, columns + shift.Dx);
-            image.Slice((r - shift.Dy) * columns + c0 - shift.Dx, c1 - c0).CopyTo(into.Slice(r * columns + c0, c1 - c0));
+            moved.Clear();   // moved out of the image altogether
+            return;
         }
+        int offset = shift.Dy * columns + shift.Dx;
+        int to = Math.Max(0, offset), from = Math.Max(0, -offset), length = n - Math.Abs(offset);
+        moved[..to].Clear();
+        image.Slice(from, length).CopyTo(moved.Slice(to, length));
+        moved[(to + length)..].Clear();
+        int firstBlack = shift.Dx > 0 ? 0 : columns + shift.Dx, endBlack = shift.Dx > 0 ? shift.Dx : columns;
+        for (int r = 0; r < rows; r++)
+            for (int c = firstBlack; c < endBlack; c++) moved[r * columns + c] = 0;   // the columns moved in from outside
     }
 
     /// <summary>The examples <paramref name="indices"/> of <paramref name="data"/>, example j moved by
