@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NeuralNetworks.Model;
@@ -84,6 +85,22 @@ internal static class FastNetwork
 
     /// <summary>Shards a mini-batch of <paramref name="m"/> examples is split into: 2 from <see cref="ShardedFrom"/> on, else 1.</summary>
     public static int ShardsFor(int m) => m >= ShardedFrom ? 2 : 1;
+
+    /// <summary>
+    /// Asks the CPU to start fetching <paramref name="rows"/> of <paramref name="rowLength"/> bytes each from
+    /// <paramref name="pixels"/> into its caches (x64; elsewhere nothing): each 64-byte line of each row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void PrefetchRows(byte* pixels, ReadOnlySpan<int> rows, int rowLength)
+    {
+        if (!Sse.IsSupported) return;
+        foreach (int row in rows)
+        {
+            byte* source = pixels + (long)row * rowLength;
+            for (int k = 0; k < rowLength; k += 64) Sse.Prefetch0(source + k);
+            Sse.Prefetch0(source + rowLength - 1);
+        }
+    }
 
     /// <summary>nˡ rounded up to <see cref="Padding"/>: the floats in a row of layer l's buffers.</summary>
     public static int Padded(int count) => (count + Padding - 1) / Padding * Padding;

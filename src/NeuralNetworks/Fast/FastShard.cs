@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Fast;
@@ -249,23 +248,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prefetch(byte* pixels, ReadOnlySpan<int> rowsOf, int first, int end)
     {
-        if (first < Math.Min(end, rowsOf.Length)) PrefetchRows(pixels, rowsOf[first..Math.Min(end, rowsOf.Length)], net.Sizes[0]);
-    }
-
-    /// <summary>
-    /// Asks the CPU to start fetching <paramref name="rows"/> of <paramref name="rowLength"/> bytes each from
-    /// <paramref name="pixels"/> into its caches (x64; elsewhere nothing): each 64-byte line of each row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PrefetchRows(byte* pixels, ReadOnlySpan<int> rows, int rowLength)
-    {
-        if (!Sse.IsSupported) return;
-        foreach (int row in rows)
-        {
-            byte* source = pixels + (long)row * rowLength;
-            for (int k = 0; k < rowLength; k += 64) Sse.Prefetch0(source + k);
-            Sse.Prefetch0(source + rowLength - 1);
-        }
+        if (first < Math.Min(end, rowsOf.Length)) FastNetwork.PrefetchRows(pixels, rowsOf[first..Math.Min(end, rowsOf.Length)], net.Sizes[0]);
     }
 
     /// <summary>

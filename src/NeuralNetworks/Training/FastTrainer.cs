@@ -165,7 +165,7 @@ internal static class FastTrainer
                                     shiftedLabels[x] = labels[rows[x]];
                                 }
                                 // The next step's images, from their scattered rows, while this step computes (as Gradient does for its own rows).
-                                FastShard<V>.PrefetchRows(pixels, order.AsSpan(after, Math.Min(m, order.Length - after)), n0);
+                                FastNetwork.PrefetchRows(pixels, order.AsSpan(after, Math.Min(m, order.Length - after)), n0);
                                 cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
                             }
                             else
