@@ -23,7 +23,9 @@ internal static class TrainingReport
                 $"epoch {epoch.Epoch}/{p.Epochs}  cost {epoch.TrainingCost:0.0000}  test accuracy {Percent(epoch.TestAccuracy ?? 0)}  {epoch.Seconds:0.000} s");
             output.Flush();
         });
-        return Trainer.Train(network, training, options with { Progress = progress });
+        // No reports within an epoch: these lines do not show them, and each one makes the evaluation of the epoch before,
+        // running on the other core meanwhile, finish first (at batch 10 the main thread waited 1 ms an epoch for it).
+        return Trainer.Train(network, training, options with { Progress = progress, ProgressEverySteps = 0 });
     }
 
     /// <summary>A Spectre.Console progress bar over all steps of all epochs, redrawn as training reports.</summary>

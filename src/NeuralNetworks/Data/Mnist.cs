@@ -191,15 +191,23 @@ public static class Mnist
                         : $"{Path.GetFileName(imagesMatch ? images : labels)} beside it is the original, so this pair claims to be MNIST");
             }
             string name = original ? $"MNIST {part}" : $"{FolderName(folder)} {part}";
+            // Files found to be the originals: their images decompressed, from the cache when it holds them (MnistCache).
+            bool verifiedOriginal = verifyChecksums && original;
             DataSet data;
-            try
+            if (verifiedOriginal && MnistCache.TryRead(MnistCache.Folder, imagesFile) is { } cachedPixels)
+                data = new DataSet(cachedPixels, Idx.ReadLabels(labels), 28 * 28, 10, name, 28, 28);
+            else
             {
-                data = Idx.LoadDataSet(images, labels, name, original ? 10 : null, verifiedByHash: verifyChecksums && original);
-            }
-            catch (InvalidDataException e) when (!verifyChecksums && ChangedCopy(folder) is { } changed)
-            {
-                // The hashes were skipped, but a file that differs from the original explains the failure best: say that first.
-                throw new InvalidDataException($"{changed.Message} Reading the data found: {e.Message}", e);
+                try
+                {
+                    data = Idx.LoadDataSet(images, labels, name, original ? 10 : null, verifiedByHash: verifiedOriginal);
+                }
+                catch (InvalidDataException e) when (!verifyChecksums && ChangedCopy(folder) is { } changed)
+                {
+                    // The hashes were skipped, but a file that differs from the original explains the failure best: say that first.
+                    throw new InvalidDataException($"{changed.Message} Reading the data found: {e.Message}", e);
+                }
+                if (verifiedOriginal) MnistCache.TryWrite(MnistCache.Folder, imagesFile, data);
             }
             lock (cacheLock) cache[key] = (data, original, verifyChecksums);
             return (data, original);
