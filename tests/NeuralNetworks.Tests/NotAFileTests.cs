@@ -36,6 +36,22 @@ public sealed class NotAFileTests : IDisposable
 
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
+    /// <summary>Makes a FIFO at <paramref name="path"/> with mkfifo(1), or skips the test (saying why) where that cannot be done.</summary>
+    internal static void MakeFifo(string path)
+    {
+        ChildResult made;
+        try
+        {
+            made = ChildProcess.Run(new ProcessStartInfo("mkfifo", [path]), TimeSpan.FromSeconds(30));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Skip("mkfifo is not installed: no FIFO to read");
+            return;
+        }
+        Assert.SkipWhen(made.ExitCode != 0, $"mkfifo could not make a FIFO here: {made.Stderr.Trim()}");
+    }
+
     /// <summary>The InvalidDataException that <paramref name="load"/> throws, which must come within <see cref="Limit"/>.</summary>
     /// <param name="load">Reads the data.</param>
     /// <param name="release">Run when the load is still going at the limit, to let it end (it is left running otherwise).</param>
@@ -77,17 +93,7 @@ public sealed class NotAFileTests : IDisposable
         string data = DataFolder();
         string images = Path.Combine(data, Mnist.TrainingImagesFile);
         File.Delete(images);
-        ChildResult made;
-        try
-        {
-            made = ChildProcess.Run(new ProcessStartInfo("mkfifo", [images]), TimeSpan.FromSeconds(30));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Skip("mkfifo is not installed: no FIFO to read");
-            return;
-        }
-        Assert.SkipWhen(made.ExitCode != 0, $"mkfifo could not make a FIFO here: {made.Stderr.Trim()}");
+        MakeFifo(images);
         // A reader still waiting in open(2) at the limit gets a writer, which lets it go on (and fail).
         void Release() => Task.Run(() => { using var writer = File.OpenWrite(images); });
 
