@@ -125,6 +125,25 @@ public sealed class MnistCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_temporary_file_left_by_an_ended_process_goes_at_the_next_write_and_one_being_written_stays()
+    {
+        var test = Mnist.LoadTest(DataDirectory);
+        string name = Path.GetFileName(MnistCache.PathOf(folder, Mnist.TestImagesFile));
+        string left = Path.Combine(folder, $".{name}.123.1.tmp"), writing = Path.Combine(folder, $".{name}.456.1.tmp");
+        string otherFile = Path.Combine(folder, ".train-images-idx3-ubyte.123.1.tmp");
+        foreach (var file in new[] { left, writing, otherFile }) File.WriteAllBytes(file, new byte[1000]);
+        File.SetLastWriteTimeUtc(left, DateTime.UtcNow - MnistCache.StaleAfter - TimeSpan.FromMinutes(1));
+        File.SetLastWriteTimeUtc(otherFile, DateTime.UtcNow - MnistCache.StaleAfter - TimeSpan.FromMinutes(1));
+
+        MnistCache.TryWrite(folder, Mnist.TestImagesFile, test);
+
+        Assert.False(File.Exists(left));
+        Assert.True(File.Exists(writing));
+        Assert.True(File.Exists(otherFile));   // the other images file's: its own next write removes it
+        Assert.Equal(test.AllPixelBytes.ToArray(), MnistCache.TryRead(folder, Mnist.TestImagesFile));
+    }
+
+    [Fact]
     public void Files_that_are_not_MNIST_images_are_not_kept()
     {
         var test = Mnist.LoadTest(DataDirectory);

@@ -21,6 +21,9 @@ internal static class MnistCache
     /// <summary>The environment variable that names the cache folder, or turns the cache off with <c>off</c>.</summary>
     public const string FolderVariable = "NEURALNETWORKS_CACHE";
 
+    /// <summary>How old a temporary file of a copy must be before a writer takes it for one left by an ended process.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
     private const int HeaderLength = 16;   // magic, count, rows, columns: four big-endian int32
     private const int Side = 28;
 
@@ -80,6 +83,9 @@ internal static class MnistCache
         try
         {
             Directory.CreateDirectory(folder);
+            // Temporary files of processes that ended while writing (Ctrl+C during a first load) go after an hour.
+            foreach (var stale in Directory.EnumerateFiles(folder, $".{Path.GetFileName(path)}.*.tmp"))
+                if (File.GetLastWriteTimeUtc(stale) < DateTime.UtcNow - StaleAfter) File.Delete(stale);
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 Span<byte> header = stackalloc byte[HeaderLength];
