@@ -19,13 +19,14 @@ public sealed class MnistCacheTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    /// <summary>The suite's processes, and the programs it starts, keep their cache beside the test binaries, not in the user's home.</summary>
+    /// <summary>
+    /// The suite's processes, and the programs it starts, keep their cache beside the test binaries, whatever the user's
+    /// own setting (a cache turned off, or one elsewhere): the tests then write nothing in the user's home, and always
+    /// have a cache to test.
+    /// </summary>
     [ModuleInitializer]
-    internal static void CacheBesideTheTests()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(MnistCache.FolderVariable)))
-            Environment.SetEnvironmentVariable(MnistCache.FolderVariable, Path.Combine(AppContext.BaseDirectory, "mnist-cache"));
-    }
+    internal static void CacheBesideTheTests() =>
+        Environment.SetEnvironmentVariable(MnistCache.FolderVariable, Path.Combine(AppContext.BaseDirectory, "mnist-cache"));
 
     /// <summary>The file decompressed by .NET's own GZipStream: another reader than the library's.</summary>
     private static byte[] Inflated(string gzipFile)
