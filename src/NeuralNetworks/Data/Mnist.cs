@@ -195,7 +195,7 @@ public static class Mnist
             bool verifiedOriginal = verifyChecksums && original;
             DataSet data;
             if (verifiedOriginal && MnistCache.TryRead(MnistCache.Folder, imagesFile) is { } cachedPixels)
-                data = new DataSet(cachedPixels, Idx.ReadLabels(labels), 28 * 28, 10, name, 28, 28);
+                data = new DataSet(cachedPixels, Idx.ReadLabels(labels), MnistCache.Side * MnistCache.Side, 10, name, MnistCache.Side, MnistCache.Side);
             else
             {
                 try

@@ -25,7 +25,9 @@ internal static class MnistCache
     internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
 
     private const int HeaderLength = 16;   // magic, count, rows, columns: four big-endian int32
-    private const int Side = 28;
+
+    /// <summary>The side of an MNIST image in pixels (28 × 28).</summary>
+    public const int Side = 28;
 
     /// <summary>The SHA-256 of each original MNIST images file once decompressed (its IDX bytes), and its image count.</summary>
     public static IReadOnlyDictionary<string, (string Sha256, int Count)> InflatedSha256 { get; } = new Dictionary<string, (string, int)>
@@ -52,7 +54,7 @@ internal static class MnistCache
         string path = PathOf(folder, imagesFile);
         try
         {
-            if (!File.Exists(path) || DataFile.NotAFile(path) is not null) return null;   // opening a FIFO would wait for ever
+            if (DataFile.NotAFile(path) is not null) return null;   // opening a FIFO would wait for ever (a missing file throws below)
             using var handle = File.OpenHandle(path);
             int pixelCount = original.Count * Side * Side;
             if (RandomAccess.GetLength(handle) != HeaderLength + pixelCount) return null;
