@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NeuralNetworks.Training;
 
 namespace NeuralNetworks.Cli;
@@ -30,12 +31,9 @@ public sealed record TrainingSummary(
     /// <param name="TestAccuracy">Fraction of the test data classified right after the epoch.</param>
     public sealed record Epoch(int Number, double Seconds, double TrainingCost, double? TestCost, double? TestAccuracy);
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    // Generated at build time rather than found by reflection on first use, which took about 30 ms of every `train --summary`
+    // (bench --recipe times that process: docs/performance.md, "Evening of 2026-12-05, later").
+    private static readonly JsonTypeInfo<TrainingSummary> Json = SummaryJson.Default.TrainingSummary;
 
     /// <summary>The summary of a finished run.</summary>
     public static TrainingSummary Of(TrainingHistory history, int testCorrect, int testCount, double loadSeconds, double totalSeconds, double peakMegabytes)
@@ -47,9 +45,18 @@ public sealed record TrainingSummary(
     }
 
     /// <summary>Writes it as JSON to <paramref name="path"/>.</summary>
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    /// <summary>The JSON <see cref="Save"/> writes.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a summary that <see cref="Save"/> wrote.</summary>
     public static TrainingSummary Load(string path) =>
-        JsonSerializer.Deserialize<TrainingSummary>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no training summary.");
+        JsonSerializer.Deserialize(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no training summary.");
 }
+
+/// <summary>The serializer <see cref="TrainingSummary"/> uses, generated when the project builds.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(TrainingSummary))]
+internal sealed partial class SummaryJson : JsonSerializerContext;
