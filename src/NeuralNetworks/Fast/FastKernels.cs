@@ -118,68 +118,6 @@ internal static unsafe class FastKernels<V> where V : struct, ISimdFloats<V>
     }
 
     /// <summary>
-    /// <see cref="WeightedSums(int, float*, int, int*, int, float*, int, float*, float*)"/> for all <paramref name="stride"/>
-    /// neurons of a layer, two chunks of <see cref="ISimdFloats{V}.Count"/> at a time where there are two: each input's value
-    /// is then loaded and broadcast once for both (AVX2's 8 lanes make 16 neurons two chunks). Every sum is the same
-    /// chain of FMAs in the same order as one chunk at a time, so the bits are the same.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightedSumsOfAll(int examples, float* a, int aStride, int* inputList, int inputCount, float* weights, int stride, float* bias, float* z)
-    {
-        int c = 0;
-        for (; c + 2 * V.Count <= stride; c += 2 * V.Count)
-            switch (examples)
-            {
-                case 1: TwoChunks<Examples.One>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 2: TwoChunks<Examples.Two>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 3: TwoChunks<Examples.Three>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 4: TwoChunks<Examples.Four>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 5: TwoChunks<Examples.Five>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 6: TwoChunks<Examples.Six>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                case 7: TwoChunks<Examples.Seven>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-                default: TwoChunks<Examples.Eight>(a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c); break;
-            }
-        for (; c < stride; c += V.Count)
-            WeightedSums(examples, a, aStride, inputList, inputCount, weights + c, stride, bias + c, z + c);
-    }
-
-    // Two chunks of neurons (p and q) for each example: 2 × 8 accumulators at most, which AVX2 (16 registers) needs no more
-    // than 6 examples for (its groups: ISimdFloats.GroupLimit) and AVX-512 (32) holds for 8.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TwoChunks<TCount>(float* a, int aStride, int* inputList, int inputCount, float* weights, int stride, float* bias, float* z)
-        where TCount : struct, IExampleCount
-    {
-        V b = V.Load(bias), c = V.Load(bias + V.Count);
-        V p0 = b, p1 = b, p2 = b, p3 = b, p4 = b, p5 = b, p6 = b, p7 = b;
-        V q0 = c, q1 = c, q2 = c, q3 = c, q4 = c, q5 = c, q6 = c, q7 = c;
-        float* a0 = a, a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride,
-               a4 = a3 + aStride, a5 = a4 + aStride, a6 = a5 + aStride, a7 = a6 + aStride;
-        for (int t = 0; t < inputCount; t++)
-        {
-            int k = inputList[t];
-            float* w = weights + (long)k * stride;
-            V left = V.Load(w), right = V.Load(w + V.Count), x;
-            x = V.Create(a0[k]); p0 = V.FusedMultiplyAdd(x, left, p0); q0 = V.FusedMultiplyAdd(x, right, q0);
-            if (TCount.Value > 1) { x = V.Create(a1[k]); p1 = V.FusedMultiplyAdd(x, left, p1); q1 = V.FusedMultiplyAdd(x, right, q1); }
-            if (TCount.Value > 2) { x = V.Create(a2[k]); p2 = V.FusedMultiplyAdd(x, left, p2); q2 = V.FusedMultiplyAdd(x, right, q2); }
-            if (TCount.Value > 3) { x = V.Create(a3[k]); p3 = V.FusedMultiplyAdd(x, left, p3); q3 = V.FusedMultiplyAdd(x, right, q3); }
-            if (TCount.Value > 4) { x = V.Create(a4[k]); p4 = V.FusedMultiplyAdd(x, left, p4); q4 = V.FusedMultiplyAdd(x, right, q4); }
-            if (TCount.Value > 5) { x = V.Create(a5[k]); p5 = V.FusedMultiplyAdd(x, left, p5); q5 = V.FusedMultiplyAdd(x, right, q5); }
-            if (TCount.Value > 6) { x = V.Create(a6[k]); p6 = V.FusedMultiplyAdd(x, left, p6); q6 = V.FusedMultiplyAdd(x, right, q6); }
-            if (TCount.Value > 7) { x = V.Create(a7[k]); p7 = V.FusedMultiplyAdd(x, left, p7); q7 = V.FusedMultiplyAdd(x, right, q7); }
-        }
-        int r = V.Count;
-        p0.Store(z); q0.Store(z + r);
-        if (TCount.Value > 1) { p1.Store(z + stride); q1.Store(z + stride + r); }
-        if (TCount.Value > 2) { p2.Store(z + 2 * stride); q2.Store(z + 2 * stride + r); }
-        if (TCount.Value > 3) { p3.Store(z + 3 * stride); q3.Store(z + 3 * stride + r); }
-        if (TCount.Value > 4) { p4.Store(z + 4 * stride); q4.Store(z + 4 * stride + r); }
-        if (TCount.Value > 5) { p5.Store(z + 5 * stride); q5.Store(z + 5 * stride + r); }
-        if (TCount.Value > 6) { p6.Store(z + 6 * stride); q6.Store(z + 6 * stride + r); }
-        if (TCount.Value > 7) { p7.Store(z + 7 * stride); q7.Store(z + 7 * stride + r); }
-    }
-
-    /// <summary>
     /// BP4 for a group of up to 16 examples (their δ held in registers), row k by row k of the weights-by-input layout:
     /// g = Σₓ aₓ[k]·δₓ, summed in example order. <typeparamref name="TTarget"/> says where g goes:
     /// <see cref="IntoGradient"/> adds it to the gradient buffer (g starts from the buffer's row);

@@ -266,8 +266,9 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
             int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
             float* a = l == 1 ? InputsOf(first, first) : A[l - 1] + (long)first * stride[l - 1];
-            FastKernels<V>.WeightedSumsOfAll(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l], stride[l],
-                net.Biases[l], A[l] + (long)first * stride[l]);
+            for (int c = 0; c < stride[l]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
+                    net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
             if (l < L) ActivateHidden(l, first, size);
         }
         ActivateOutput(first, size);
@@ -281,8 +282,9 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
         for (int l = net.LayerCount; l >= 2; l--)
         {
-            FastKernels<V>.WeightedSumsOfAll(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
-                net.WeightsByNeuron[l], stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1]);
+            for (int c = 0; c < stride[l - 1]; c += V.Count)
+                FastKernels<V>.WeightedSums(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
+                    net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1] + c);
             for (int x = first; x < first + size; x++)
                 for (int c = 0; c < stride[l - 1]; c += V.Count)
                 {
