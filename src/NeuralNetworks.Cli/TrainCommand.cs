@@ -75,13 +75,15 @@ public static class TrainCommand
             throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then (the load, on a pool thread, ends with the process).
-        var data = Task.Run(() => Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums)).WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        var loading = Task.Run(() => Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums));
+        // Meanwhile, on this thread: the console, whose first use compiles Spectre.Console for about 10 ms.
+        bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
+        var console = TrainingReport.CreateConsole(output, live);
+        var data = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
         double loadSeconds = clock.Elapsed.TotalSeconds;
 
         var network = setup.Network;
-        bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
-        var console = TrainingReport.CreateConsole(output, live);
         if (!data.IsOriginal)
             output.WriteLine($"Note: {setup.DataDirectory ?? "the data folder"} is not the bundled MNIST (the files' SHA-256 hashes differ); " +
                              $"it was loaded as the IDX data set '{data.Name}' after checking its structure.");
