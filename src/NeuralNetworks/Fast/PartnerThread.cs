@@ -21,7 +21,7 @@ internal sealed class PartnerThread : IDisposable
 {
     private const int Idle = 0, Offered = 1, Taken = 2, Done = 3, TakenBack = 4;
 
-    /// <summary>How long the partner spins without work before it sleeps: longer than the pause between two epochs.</summary>
+    /// <summary>How long a step's partner spins without work before it sleeps: longer than the pause between two epochs.</summary>
     private const int SpinMilliseconds = 5;
 
     /// <summary>How long <see cref="Resting"/> stays true after a part kept the caller waiting.</summary>
@@ -31,6 +31,7 @@ internal sealed class PartnerThread : IDisposable
     private const int MissesBeforeBackingOff = 8;
 
     private readonly Thread thread;
+    private readonly int spinFor;
     private readonly ManualResetEventSlim wake = new(false, 0);
     private Action? work;
     private Exception? failure;
@@ -60,8 +61,12 @@ internal sealed class PartnerThread : IDisposable
     }
 
     /// <summary>Starts the thread; it waits for work.</summary>
-    public PartnerThread()
+    /// <param name="spinMilliseconds">How long it spins without work before it sleeps: <see cref="SpinMilliseconds"/> for
+    /// parts offered microseconds apart; 0 for work offered once an epoch, which a spinning thread would only hold a core
+    /// from (<see cref="Training.BackgroundEvaluation{V}"/>).</param>
+    public PartnerThread(int spinMilliseconds = SpinMilliseconds)
     {
+        spinFor = spinMilliseconds;
         thread = new Thread(Loop) { IsBackground = true, Name = "FastNetwork partner" };
         thread.Start();
     }
@@ -104,7 +109,7 @@ internal sealed class PartnerThread : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
-        long spinTicks = Stopwatch.Frequency * SpinMilliseconds / 1000;
+        long spinTicks = Stopwatch.Frequency * spinFor / 1000;
         int offersWhenLastTaken = 0;
         while (!stopping)
         {
