@@ -62,8 +62,8 @@ internal sealed class PartnerThread : IDisposable
 
     /// <summary>Starts the thread; it waits for work.</summary>
     /// <param name="spinMilliseconds">How long it spins without work before it sleeps: <see cref="SpinMilliseconds"/> for
-    /// parts offered microseconds apart; 0 for work offered once an epoch, which a spinning thread would only hold a core
-    /// from (<see cref="Training.BackgroundEvaluation{V}"/>).</param>
+    /// parts offered microseconds apart; 0 for work offered once an epoch (an evaluation between epochs), whose thread
+    /// would otherwise hold a core that other work needs meanwhile.</param>
     public PartnerThread(int spinMilliseconds = SpinMilliseconds)
     {
         spinFor = spinMilliseconds;
