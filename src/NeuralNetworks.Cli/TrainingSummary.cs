@@ -31,8 +31,8 @@ public sealed record TrainingSummary(
     /// <param name="TestAccuracy">Fraction of the test data classified right after the epoch.</param>
     public sealed record Epoch(int Number, double Seconds, double TrainingCost, double? TestCost, double? TestAccuracy);
 
-    // Generated at build time rather than found by reflection on first use, which took about 30 ms of every `train --summary`
-    // (bench --recipe times that process: docs/performance.md, "Evening of 2026-12-05, later").
+    // Generated at build time rather than found by reflection on first use, which took about 40 ms of every `train --summary`
+    // (bench --recipe times that process: docs/performance.md, "Evening of 2026-12-05, later", item 2).
     private static readonly JsonTypeInfo<TrainingSummary> Json = SummaryJson.Default.TrainingSummary;
 
     /// <summary>The summary of a finished run.</summary>
