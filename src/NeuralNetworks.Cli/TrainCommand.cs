@@ -93,7 +93,8 @@ public static class TrainCommand
         output.Flush();
 
         // What runs after training (the table, the JSON of the network and of the summary) compiled on the other core while
-        // training runs on this one: 20–40 ms less at the end (docs/performance.md, "Evening of 2026-12-05, later", item 2).
+        // training runs on this one (the network's first ToJson took 24 ms, the next 5: docs/performance.md, "Evening of
+        // 2026-12-05, later", item 2).
         var compiled = Task.Run(() => CompileWhatFollows(live, summary is not null));
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);
         Task.WaitAny(compiled);   // only compiling: should it fail, the table below is drawn anyway, and the network saved
