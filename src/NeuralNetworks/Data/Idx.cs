@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace NeuralNetworks.Data;
 
@@ -127,10 +128,11 @@ public static class Idx
         private readonly Stream stream;
         private readonly GzipFile? gzip;
         private readonly string dataKind;
-        private readonly Int128 promised;
-        private readonly string promise;
+        // The product of the sizes, up to (2³¹ − 1)³: exact. A BigInteger rather than an Int128, whose use keeps a method
+        // from being precompiled (ReadyToRun: src/NeuralNetworks.Cli/ReadyToRun.targets), and this one runs at every load.
+        private readonly BigInteger promised;
 
-        private IdxFile(string file, Stream stream, GzipFile? gzip, int[] sizes, string dataKind, Int128 promised)
+        private IdxFile(string file, Stream stream, GzipFile? gzip, int[] sizes, string dataKind, BigInteger promised)
         {
             File = file;
             this.stream = stream;
@@ -138,8 +140,10 @@ public static class Idx
             Sizes = sizes;
             this.dataKind = dataKind;
             this.promised = promised;
-            promise = $"the header promises {promised:N0} bytes of {dataKind} data ({string.Join(" × ", sizes.Select(s => s.ToString("N0")))})";
         }
+
+        /// <summary>What the header promises, for messages: "the header promises 47,040,000 bytes of pixel data (60,000 × 28 × 28)".</summary>
+        private string Promise => $"the header promises {promised:N0} bytes of {dataKind} data ({string.Join(" × ", Sizes.Select(s => s.ToString("N0")))})";
 
         /// <summary>The file's full path.</summary>
         public string File { get; }
@@ -208,26 +212,26 @@ public static class Idx
                 }
 
                 // 3. The data length the header promises, checked against what the file can hold BEFORE allocating it.
-                Int128 promised = 1;
+                BigInteger promised = 1;
                 foreach (var size in sizes) promised *= size;
                 var idx = new IdxFile(file, stream, gzip, sizes, dataKind, promised);
                 if (gzip is null)
                 {
                     long held = fileLength - headerLength;
                     if (promised > held)
-                        throw Invalid(file, $"{idx.promise} but the file holds only {held:N0}: it is truncated");
+                        throw Invalid(file, $"{idx.Promise} but the file holds only {held:N0}: it is truncated");
                     if (promised < held)
-                        throw Invalid(file, $"{idx.promise} but the file holds {held:N0}: {held - (long)promised:N0} trailing bytes after the data");
+                        throw Invalid(file, $"{idx.Promise} but the file holds {held:N0}: {held - (long)promised:N0} trailing bytes after the data");
                 }
                 else
                 {
                     long ceiling = fileLength * MaxGzipRatio - headerLength;
                     if (promised > ceiling)
-                        throw Invalid(file, $"{idx.promise} but a gzip file of {fileLength:N0} bytes decompresses to at most about {ceiling:N0} " +
+                        throw Invalid(file, $"{idx.Promise} but a gzip file of {fileLength:N0} bytes decompresses to at most about {ceiling:N0} " +
                                             $"(deflate compresses at most about {MaxGzipRatio}:1): the header is wrong or the file is truncated");
                 }
                 if (promised > Array.MaxLength)
-                    throw Invalid(file, $"{idx.promise}, more than one .NET array can hold ({Array.MaxLength:N0} bytes)");
+                    throw Invalid(file, $"{idx.Promise}, more than one .NET array can hold ({Array.MaxLength:N0} bytes)");
                 stream = null;   // owned by idx now
                 return idx;
             }
@@ -257,7 +261,7 @@ public static class Idx
             }
             long trailing = CountTrailingBytes();
             if (trailing > 0)
-                throw Invalid(File, $"{promise} but the {(gzip is not null ? "decompressed " : "")}file holds " +
+                throw Invalid(File, $"{Promise} but the {(gzip is not null ? "decompressed " : "")}file holds " +
                                     $"{(trailing > TrailingCountLimit ? "more than " + TrailingCountLimit.ToString("N0") : trailing.ToString("N0"))} trailing bytes after the data");
             return data;
         }
@@ -287,7 +291,7 @@ public static class Idx
         }
 
         private InvalidDataException Truncated(long got) =>
-            Invalid(File, $"{promise} but the {(gzip is not null ? "decompressed " : "")}file holds only {got:N0}: it is truncated");
+            Invalid(File, $"{Promise} but the {(gzip is not null ? "decompressed " : "")}file holds only {got:N0}: it is truncated");
 
         /// <summary>Counting bytes past the data stops here, so a gzip bomb cannot keep us decompressing.</summary>
         private const long TrailingCountLimit = 1 << 20;
