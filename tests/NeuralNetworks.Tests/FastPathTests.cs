@@ -300,7 +300,9 @@ public class FastPathTests
         var two = FastTrainer.Train(network, MnistSample(1000), options, width, threads: 2);
 
         Assert.Equal(FastTrainer.EngineName(width, 1), one.History.Engine);
-        Assert.Equal(FastTrainer.EngineName(width, 2), two.History.Engine);
+        Assert.Null(one.History.Engine.ShareOnBoth);
+        Assert.Equal(FastTrainer.EngineName(width, 2), two.History.Engine with { ShareOnBoth = null });
+        Assert.InRange(two.History.Engine.ShareOnBoth!.Value, 0.0, 1.0);   // below 1 when the partner rested or was late
         Assert.Equal(0, MaxWeightDifference(one.Network, two.Network));
         Assert.Equal(one.History.StepCosts, two.History.StepCosts);
         Assert.Equal(one.History.Epochs.Select(e => (e.TrainingCost, e.TestCost, e.TestAccuracy)),
@@ -426,6 +428,19 @@ public class FastPathTests
             Progress = new CallbackProgress(p => { if (p.Step >= 20) cancel.Cancel(); }),
         };
         Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Train(Network.Create([784, 16, 16, 10]), MnistSample(1000), options));
+    }
+
+    [Theory]
+    [InlineData(1, null, "fast (float32, Vector512, 1 thread)")]
+    [InlineData(2, null, "fast (float32, Vector512, 2 threads)")]
+    [InlineData(2, 1.0, "fast (float32, Vector512, 2 threads, both on 100 % of the steps)")]
+    [InlineData(2, 0.7349, "fast (float32, Vector512, 2 threads, both on 73 % of the steps)")]
+    [InlineData(2, 0.0, "fast (float32, Vector512, 2 threads, both on 0 % of the steps)")]
+    public void The_engine_says_on_how_many_steps_two_threads_shared_the_work(int threads, double? share, string expected)
+    {
+        // Two threads take back a part the partner is late for, and rest it when it kept them waiting: "2 threads" alone
+        // would overstate what ran. The share is whole percent, whatever the culture.
+        Assert.Equal(expected, (FastTrainer.EngineName(512, threads) with { ShareOnBoth = share }).ToString());
     }
 
     [Fact]

@@ -92,6 +92,7 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     private readonly FastShard<V>[] shards;    // two: the halves of a sharded batch, or of an evaluation (shard 0 alone takes a smaller batch)
     private readonly PartnerThread? partner;   // the second thread, when there are two threads (for the steps, or only for evaluations)
     private readonly bool stepsOnTwoThreads;   // the steps use the partner too, not only the evaluations
+    private long steps, stepsOnTwo;            // steps so far, and how many of them the partner shared (ShareOnTwoThreads)
     private readonly Action secondShard, secondGroups, secondRows, secondShardedRows, secondHalf;   // the partner's parts of the work (FastStep.cs)
     private int m;                         // examples in the current batch
     private int shardCount;                // shards the current batch is split into

@@ -20,6 +20,7 @@ internal sealed unsafe partial class FastNetwork<V>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Gradient(byte* pixels, byte* allLabels, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
     {
+        steps++;
         m = rows.Length;
         shardCount = FastNetwork.ShardsFor(m);
         if ((m + shardCount - 1) / shardCount > shards[0].Capacity)
@@ -35,7 +36,7 @@ internal sealed unsafe partial class FastNetwork<V>
             {
                 partner!.Offer(secondGroups);
                 only.Examples(pixels, allLabels, 0, splitGroup, backward: true);
-                partner.Finish();
+                if (partner.Finish()) stepsOnTwo++;
             }
             else only.Examples(pixels, allLabels, 0, only.GroupCount, backward: true);
             only.Summarise();
@@ -56,7 +57,7 @@ internal sealed unsafe partial class FastNetwork<V>
             {
                 partner!.Offer(secondShard);
                 shards[0].Run(pixels, allLabels);
-                partner.Finish();
+                if (partner.Finish()) stepsOnTwo++;
             }
         }
         double sum = 0;
@@ -74,6 +75,12 @@ internal sealed unsafe partial class FastNetwork<V>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get => stepsOnTwoThreads && partner is { Resting: false } ? partner : null;
     }
+
+    /// <summary>
+    /// The share of the steps so far whose gradient the partner shared: not those it was resting for, nor those whose part
+    /// the calling thread took back because the partner had not started it (0 on one thread; null before any step).
+    /// </summary>
+    public double? ShareOnTwoThreads => steps == 0 ? null : (double)stepsOnTwo / steps;
 
     /// <summary>The partner for an evaluation, when there is one and it is not resting.</summary>
     private PartnerThread? EvaluationHelper

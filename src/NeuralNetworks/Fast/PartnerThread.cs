@@ -86,14 +86,17 @@ internal sealed class PartnerThread : IDisposable
     /// <summary>True once the partner has run the offered part (then <see cref="Finish"/> returns at once).</summary>
     public bool IsDone => Volatile.Read(ref state.Value) == Done;
 
-    /// <summary>Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw.</summary>
+    /// <summary>
+    /// Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw. Returns
+    /// whether the partner ran it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Finish()
+    public bool Finish()
     {
         if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) == Offered)
         {
             work!();
-            return;
+            return false;
         }
         // The partner is running the part: spin, then yield now and then (should it have lost its core meanwhile).
         long start = Stopwatch.GetTimestamp();
@@ -104,6 +107,7 @@ internal sealed class PartnerThread : IDisposable
             restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than our own part took
         Volatile.Write(ref state.Value, Idle);
         if (failure is not null) throw new AggregateException(failure);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -189,7 +189,7 @@ internal static class FastTrainer
             catch (Exception) { }
             throw;
         }
-        return run.Finish(fast.ToNetwork(network));
+        return run.Finish(fast.ToNetwork(network), threads > 1 ? fast.ShareOnTwoThreads : null);
     }
 
     /// <summary>Records the epoch <paramref name="background"/> evaluated, with its results (as after that epoch).</summary>

@@ -23,14 +23,23 @@ public enum TrainingEngine
 /// <param name="VectorBits">The fast path's SIMD width (512, 256 or 128); 0 for the reference.</param>
 /// <param name="Threads">Threads that shared each mini-batch.</param>
 /// <param name="FallbackReason">Why <see cref="TrainingEngine.Auto"/> did not use the fast path, when it did not.</param>
-public sealed record EngineUsed(TrainingEngine Engine, int VectorBits = 0, int Threads = 1, string? FallbackReason = null)
+/// <param name="ShareOnBoth">With two threads, the share of the steps that ran on both (the others ran on one: the
+/// partner was resting, or one thread was faster); null when not measured.</param>
+public sealed record EngineUsed(TrainingEngine Engine, int VectorBits = 0, int Threads = 1, string? FallbackReason = null, double? ShareOnBoth = null)
 {
     /// <summary>The readable implementation (MathNet, double).</summary>
     public static EngineUsed Reference { get; } = new(TrainingEngine.Reference);
 
-    /// <summary>"fast (float32, Vector512, 1 thread)" or "reference (MathNet, double)", with the fallback reason if any.</summary>
+    /// <summary>
+    /// "fast (float32, Vector512, 1 thread)", "fast (float32, Vector512, 2 threads, both on 97 % of the steps)" or
+    /// "reference (MathNet, double)", with the fallback reason if any.
+    /// </summary>
     public override string ToString() =>
         Engine == TrainingEngine.Fast
-            ? $"fast (float32, Vector{VectorBits}, {Threads} thread{(Threads == 1 ? "" : "s")})"
+            ? $"fast (float32, Vector{VectorBits}, {Threads} thread{(Threads == 1 ? "" : "s")}{BothOn})"
             : "reference (MathNet, double)" + (FallbackReason is null ? "" : $"; fast path not used: {FallbackReason}");
+
+    private string BothOn => Threads > 1 && ShareOnBoth is double share
+        ? $", both on {Math.Round(100 * share).ToString(System.Globalization.CultureInfo.InvariantCulture)} % of the steps"
+        : "";
 }

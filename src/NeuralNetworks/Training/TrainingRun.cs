@@ -109,9 +109,11 @@ internal sealed class TrainingRun
     }
 
     /// <summary>The result: the last network, or with early stopping the best one on the validation data.</summary>
-    public TrainingResult Finish(Network network) =>
+    /// <param name="network">The network after the last epoch.</param>
+    /// <param name="shareOnBoth">For <see cref="EngineUsed.ShareOnBoth"/>: the share of the steps that ran on two threads, when measured.</param>
+    public TrainingResult Finish(Network network, double? shareOnBoth = null) =>
         new(earlyStopping?.BestNetwork ?? network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
-            shape, parameterCount, options, epochs, stepCosts, snapshots, engine));
+            shape, parameterCount, options, epochs, stepCosts, snapshots, engine with { ShareOnBoth = shareOnBoth ?? engine.ShareOnBoth }));
 
     private static (double Cost, double Accuracy) Measure(Network network, DataSet test)
     {
