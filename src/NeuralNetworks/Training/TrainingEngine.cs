@@ -23,8 +23,8 @@ public enum TrainingEngine
 /// <param name="VectorBits">The fast path's SIMD width (512, 256 or 128); 0 for the reference.</param>
 /// <param name="Threads">Threads that shared each mini-batch.</param>
 /// <param name="FallbackReason">Why <see cref="TrainingEngine.Auto"/> did not use the fast path, when it did not.</param>
-/// <param name="ShareOnBoth">With two threads, the share of the steps that ran on both (the others ran on one: the
-/// partner was resting, or one thread was faster); null when not measured.</param>
+/// <param name="ShareOnBoth">With two threads, the share of the steps whose gradient both computed (on the others the
+/// calling thread did it alone: the partner was resting, or late and its part taken back); null when not measured.</param>
 public sealed record EngineUsed(TrainingEngine Engine, int VectorBits = 0, int Threads = 1, string? FallbackReason = null, double? ShareOnBoth = null)
 {
     /// <summary>The readable implementation (MathNet, double).</summary>
