@@ -113,7 +113,7 @@ internal sealed class TrainingRun
     /// <param name="shareOnBoth">For <see cref="EngineUsed.ShareOnBoth"/>: the share of the steps that ran on two threads, when measured.</param>
     public TrainingResult Finish(Network network, double? shareOnBoth = null) =>
         new(earlyStopping?.BestNetwork ?? network, new TrainingHistory(options.Label ?? $"{shape}, η = {options.LearningRate}, m = {options.BatchSize}",
-            shape, parameterCount, options, epochs, stepCosts, snapshots, engine with { ShareOnBoth = shareOnBoth ?? engine.ShareOnBoth }));
+            shape, parameterCount, options, epochs, stepCosts, snapshots, engine with { ShareOnBoth = shareOnBoth }));
 
     private static (double Cost, double Accuracy) Measure(Network network, DataSet test)
     {
