@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Fast;
@@ -229,8 +230,17 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         for (; (word + 1) * 64 <= n0; word++) mask[word] = V.NonZeroBytes64(pixels, rows.AsSpan(first, size), n0, word * 64);
         if (word < words)
         {
+            // The last, partial word (MNIST: 784 = 12 × 64 + 16), 16 bytes at a time, then byte by byte. Byte by byte
+            // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance.md, "Late morning of 2026-12-06").
             ulong bits = 0;
-            for (int k = word * 64; k < n0; k++)
+            int k = word * 64;
+            for (; k + 16 <= n0; k += 16)
+            {
+                var any = Vector128<byte>.Zero;
+                for (int x = first; x < first + size; x++) any |= Vector128.Load(pixels + (long)rows[x] * n0 + k);
+                bits |= (ulong)(~Vector128.Equals(any, Vector128<byte>.Zero).ExtractMostSignificantBits() & 0xFFFF) << (k % 64);
+            }
+            for (; k < n0; k++)
             {
                 int any = 0;
                 for (int x = first; x < first + size; x++) any |= pixels[(long)rows[x] * n0 + k];
