@@ -231,7 +231,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         if (word < words)
         {
             // The last, partial word (MNIST: 784 = 12 × 64 + 16), 16 bytes at a time, then byte by byte. Byte by byte
-            // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance.md, "Late morning of 2026-12-06").
+            // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance.md, "Morning of 2026-12-06").
             ulong bits = 0;
             int k = word * 64;
             for (; k + 16 <= n0; k += 16)
