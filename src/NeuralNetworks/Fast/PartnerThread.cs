@@ -83,6 +83,12 @@ internal sealed class PartnerThread : IDisposable
         if (Volatile.Read(ref sleeping.Value) == 1) wake.Set();
     }
 
+    /// <summary>
+    /// For tests: while it returns true, the partner leaves offered parts alone, as when it has no core, so that
+    /// <see cref="Finish"/> takes them back. Null (always) outside tests.
+    /// </summary>
+    internal Func<bool>? HoldBack { get; set; }
+
     /// <summary>True once the partner has run the offered part (then <see cref="Finish"/> returns at once).</summary>
     public bool IsDone => Volatile.Read(ref state.Value) == Done;
 
@@ -137,6 +143,7 @@ internal sealed class PartnerThread : IDisposable
                 }
             }
             if (stopping) return;
+            if (HoldBack?.Invoke() == true) { Thread.Yield(); continue; }
             if (Interlocked.CompareExchange(ref state.Value, Taken, Offered) != Offered) continue;   // taken back
             offersWhenLastTaken = Volatile.Read(ref offers.Value);
             try { work!(); }

@@ -1,0 +1,66 @@
+using NeuralNetworks.Fast;
+
+namespace NeuralNetworks.Tests;
+
+/// <summary>
+/// <see cref="PartnerThread.Finish"/> says whether the partner ran the offered part: the engine's "both on N % of the
+/// steps" counts those steps (FastPathTests checks the wording).
+/// </summary>
+public sealed class PartnerThreadTests
+{
+    [Fact]
+    public void A_part_the_partner_ran_counts_as_run_by_the_partner()
+    {
+        using var partner = new PartnerThread();
+        int caller = Environment.CurrentManagedThreadId, ranOn = 0;
+        partner.Offer(() => ranOn = Environment.CurrentManagedThreadId);
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone, TimeSpan.FromSeconds(30)), "the partner did not run the part within 30 s");
+
+        Assert.True(partner.Finish());
+        Assert.NotEqual(0, ranOn);
+        Assert.NotEqual(caller, ranOn);
+    }
+
+    [Fact]
+    public void A_part_taken_back_runs_on_the_calling_thread_and_does_not_count()
+    {
+        using var partner = new PartnerThread { HoldBack = () => true };
+        int caller = Environment.CurrentManagedThreadId, ranOn = 0, runs = 0;
+        partner.Offer(() => { ranOn = Environment.CurrentManagedThreadId; runs++; });
+        Thread.Sleep(20);   // time enough for a partner that was not held back to take it
+
+        Assert.False(partner.Finish());
+        Assert.Equal(caller, ranOn);
+        Assert.Equal(1, runs);
+        Assert.False(partner.IsDone);
+    }
+
+    [Fact]
+    public void After_a_part_taken_back_the_next_one_can_run_on_the_partner()
+    {
+        bool hold = true;
+        using var partner = new PartnerThread { HoldBack = () => Volatile.Read(ref hold) };
+        int caller = Environment.CurrentManagedThreadId, first = 0, second = 0;
+        partner.Offer(() => first = Environment.CurrentManagedThreadId);
+        Assert.False(partner.Finish());
+
+        Volatile.Write(ref hold, false);
+        partner.Offer(() => second = Environment.CurrentManagedThreadId);
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone, TimeSpan.FromSeconds(30)), "the partner did not run the second part within 30 s");
+
+        Assert.True(partner.Finish());
+        Assert.Equal(caller, first);
+        Assert.NotEqual(caller, second);
+    }
+
+    [Fact]
+    public void What_a_part_throws_on_the_partner_reaches_the_caller_and_the_part_still_counts_as_run()
+    {
+        using var partner = new PartnerThread();
+        partner.Offer(() => throw new InvalidOperationException("from the part"));
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone, TimeSpan.FromSeconds(30)), "the partner did not run the part within 30 s");
+
+        var thrown = Assert.Throws<AggregateException>(() => partner.Finish());
+        Assert.Equal("from the part", Assert.IsType<InvalidOperationException>(thrown.InnerException).Message);
+    }
+}
