@@ -184,8 +184,11 @@ public static class BenchCommand
         var summary = TrainChild(["--batch-size", $"{m}", "--epochs", $"{epochs}", "--data", mnistDir],
             threads switch
             {
-                1 => [("DOTNET_PROCESSOR_COUNT", "1")],
-                2 => [("NEURALNETWORKS_FAST_THREADS", "2")],   // FastNetwork.TwoThreadsEnvironmentVariable: two threads below 32 too
+                // FastNetwork.TwoThreadsEnvironmentVariable. 1: the steps on one thread, the other core still making each
+                // epoch's ordered copy as at batch 10 and 32 (DOTNET_PROCESSOR_COUNT=1 would leave it out, and time the steps
+                // over shuffled rows: 0.030 against 0.021–0.023 s at 100, docs/performance.md). 2: two threads below 100 too.
+                1 => [("NEURALNETWORKS_FAST_THREADS", "1")],
+                2 => [("NEURALNETWORKS_FAST_THREADS", "2")],
                 _ => [],
             });
         foreach (var e in summary.Epochs)
