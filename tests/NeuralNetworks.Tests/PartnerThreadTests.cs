@@ -54,7 +54,7 @@ public sealed class PartnerThreadTests
     }
 
     [Fact]
-    public void What_a_part_throws_on_the_partner_reaches_the_caller_and_the_part_still_counts_as_run()
+    public void What_a_part_throws_on_the_partner_reaches_the_caller()
     {
         using var partner = new PartnerThread();
         partner.Offer(() => throw new InvalidOperationException("from the part"));
