@@ -24,9 +24,11 @@ namespace NeuralNetworks.Fast;
 /// loaded from memory feeds up to 8 FMAs; a shard of up to 16 sums its gradient in one group (all δ in registers).</item>
 /// <item>One rounding per step: the mini-batch's gradient is summed first, then each parameter moves once,
 /// w ← w + (−η/m)·Σₓ ∂Cₓ/∂w in one fused multiply-add, as the reference does.</item>
-/// <item>Batches of 32 and more are split into two shards with their own buffers and gradients, run on two threads;
-/// the two gradients are added in a fixed order (shard 0 + shard 1), so the result does not depend on the number of
-/// threads.</item>
+/// <item>Batches of 32 and more are split steps: z¹ is summed over the inputs below <see cref="InputSplit"/> (with b¹) and
+/// over the others, and the two sums are added in that order. On two threads each thread sums one half in a shard of
+/// its own, keeps the rows of W¹ of its half (their gradient and their update), and computes the small later layers for
+/// every example, as the other does: the result does not depend on the number of threads, and no row of W¹ crosses from
+/// one core's cache to the other's.</item>
 /// <item>Layer 1 skips the inputs k that are 0 in every example of a group (MNIST is ~80 % black): adding 0·w is exact
 /// for finite w, so the skip changes no bit of the result, only the time.</item>
 /// <item>Every buffer is allocated once (aligned native memory) and reused: no GC work per step.</item>
@@ -82,6 +84,13 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     /// <summary>64-bit words of an input mask (one bit per input k of layer 1).</summary>
     public int InputMaskWords { get; }
 
+    /// <summary>
+    /// A split step's boundary (<see cref="FastNetwork.ShardedFrom"/>): z¹ is summed as b¹ + Σ over the inputs k below it,
+    /// plus Σ over the others, on one thread or two (then each holds the rows of W¹ of its half, and no row of W¹ or of its
+    /// gradient crosses from one core to the other). The multiple of 64 nearest half the inputs (MNIST: 384), at least 64.
+    /// </summary>
+    public int InputSplit { get; }
+
     private readonly double momentum;      // μ, Nesterov and λ of the update rule (v ← μv + g); all 0: plain SGD
     private readonly bool nesterov;
     private readonly double weightDecay;
@@ -89,13 +98,15 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     private readonly int* touchedInputs;   // the inputs k not 0 in some example of the batch: the rows of W¹ a step moves
     private readonly ulong* touchedMask;
     private readonly void* block;          // every buffer above, in one aligned allocation
-    private readonly FastShard<V>[] shards;    // two: the halves of a sharded batch, or of an evaluation (shard 0 alone takes a smaller batch)
+    private readonly FastShard<V>[] shards;    // two: the halves of a split step's inputs, or of an evaluation (shard 0 alone takes a step on one thread)
     private readonly PartnerThread? partner;   // the second thread, when there are two threads (for the steps, or only for evaluations)
     private readonly bool stepsOnTwoThreads;   // the steps use the partner too, not only the evaluations
     private long steps, stepsOnTwo;            // steps so far, and how many of them the partner shared (ShareOnTwoThreads)
-    private readonly Action secondShard, secondGroups, secondRows, secondShardedRows, secondHalf;   // the partner's parts of the work (FastStep.cs)
+    private readonly Action secondInputs, secondGroups, secondRows, secondSplitRows, secondHalf;   // the partner's parts of the work (FastStep.cs)
     private int m;                         // examples in the current batch
-    private int shardCount;                // shards the current batch is split into
+    private int shardCount;                // 2: the current batch is a split step (FastNetwork.ShardsFor); 1: not
+    private bool splitOnTwo;               // the current split step's gradient is in two shards, each its half of the rows of W¹
+    private PublishedStep lowSumsOfStep, highSumsOfStep;   // the last step whose partial sums of layer 1 each half has published
     private byte* pixels, labels;          // the current step's data set, for the partner's part
     private int splitGroup;                // an unsharded batch's forward groups from here on are the partner's
     private int splitInput, touchedCount;  // an unsharded batch's rows of W¹ from this input on are the partner's; the rows it touches
@@ -127,6 +138,7 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
         CrossEntropy = network.Cost == Cost.CrossEntropy;
         LogLikelihood = network.Cost == Cost.LogLikelihood;
         InputMaskWords = (n[0] + 63) / 64;
+        InputSplit = Math.Min(n[0], Math.Max(64, (n[0] / 2 + 32) / 64 * 64));
 
         // One block for everything, each buffer at a 64-byte boundary.
         long bytes = 0;
@@ -167,19 +179,22 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
             for (int c = 0; c < RealNeurons[l].Length; c++)
                 RealNeurons[l][c] = V.LessThan(V.Indices + V.Create(c * V.Count), V.Create(n[l]));   // neuron index < n (exact in float)
         }
-        // Two shards of half the capacity each: a sharded batch's halves, or the halves of an evaluation on two threads.
-        // A smaller batch (fewer than FastNetwork.ShardedFrom) fits shard 0: capacity is at least 2 × ShardedFrom.
-        shards = [new FastShard<V>(this, (capacity + 1) / 2), new FastShard<V>(this, (capacity + 1) / 2)];
-        if (shards[0].Capacity < FastNetwork.ShardedFrom) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Give room for at least {2 * FastNetwork.ShardedFrom} examples.");
+        // Two shards of the whole capacity each: a split step's halves of the inputs (each thread holds every example's
+        // activations), or the halves of an evaluation on two threads.
+        if (capacity < 2 * FastNetwork.ShardedFrom) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Give room for at least {2 * FastNetwork.ShardedFrom} examples.");
+        shards = [new FastShard<V>(this, capacity), new FastShard<V>(this, capacity)];
         stepsOnTwoThreads = threads > 1;
         if (threads > 1 || evaluationThreads > 1) partner = new PartnerThread();
-        secondShard = SecondShard;
+        secondInputs = SecondInputs;
         secondGroups = SecondGroups;
         secondRows = SecondRows;
-        secondShardedRows = SecondShardedRows;
+        secondSplitRows = SecondSplitRows;
         secondHalf = SecondHalf;
         SetParameters(network);
     }
+
+    /// <summary>The second thread, when there is one: for tests, which hold it back (<see cref="PartnerThread.HoldBack"/>).</summary>
+    internal PartnerThread? Partner => partner;
 
     /// <summary>Copies W and b of <paramref name="network"/> (rounded to float) into the layout by input.</summary>
     public void SetParameters(Network network)

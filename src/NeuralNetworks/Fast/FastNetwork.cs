@@ -26,18 +26,19 @@ internal static class FastNetwork
     public const int MaxUpdateGroup = 2 * MaxGroup;
 
     /// <summary>
-    /// Mini-batches of this many examples and more are split into two halves (shards), each computing its own
-    /// gradient, on two threads when there are two cores. The split depends only on the batch size, never on the
-    /// core count, so the same seed gives the same weights bit for bit on one core or two.
+    /// Mini-batches of this many examples and more are split steps: z¹ is summed in two parts, over the inputs of layer 1
+    /// below <see cref="FastNetwork{V}.InputSplit"/> and over the others, then added; on two threads each thread sums one
+    /// part, holds the rows of W¹ of its inputs and sums their gradient. The split depends only on the batch size, never on
+    /// the core count, so the same seed gives the same weights bit for bit on one core or two.
     /// </summary>
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// Batches of this many examples and more run their steps on two threads when there is a core for each (as two shards,
-    /// with the same result bit for bit as on one). Smaller ones run on one by default, with each epoch's evaluation and
-    /// the next epoch's ordered copy on the other core. Each step on two threads pays for two hand-offs and for the cache
-    /// lines one core wrote and the other reads: the rows of W¹ the other thread moved, and the other shard's gradient rows.
-    /// On the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
+    /// Batches of this many examples and more run their steps on two threads when there is a core for each (as a split
+    /// step's two halves of the inputs, with the same result bit for bit as on one). Smaller ones run on one by default,
+    /// with each epoch's evaluation and the next epoch's ordered copy on the other core. Each step on two threads pays for
+    /// three hand-offs, for the cache lines of the other thread's partial sums, and for the later layers, which both threads
+    /// compute. Measured before the split by inputs (two shards of examples), on the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
     /// one thread against two): 0.043–0.044 against 0.046–0.047 at 64, 0.042–0.043 against 0.039–0.042 at 80, 0.041–0.043
     /// against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128; at 50 it depended on the machine's state
     /// (0.043–0.045 against 0.037–0.051). docs/performance.md, "Later on 2026-12-05".
@@ -45,7 +46,7 @@ internal static class FastNetwork
     public const int TwoThreadsFrom = 100;
 
     /// <summary>
-    /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as two shards, a smaller one as its
+    /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as a split step, a smaller one as its
     /// forward groups and then its rows of the weights); set to 1, one thread for everything. Unset: <see cref="TwoThreadsFrom"/>
     /// for the steps, and two threads for the evaluations between epochs, which share nothing written, at every batch size.
     /// </summary>
@@ -83,22 +84,25 @@ internal static class FastNetwork
         return null;
     }
 
-    /// <summary>Shards a mini-batch of <paramref name="m"/> examples is split into: 2 from <see cref="ShardedFrom"/> on, else 1.</summary>
+    /// <summary>2 when a mini-batch of <paramref name="m"/> examples is a split step (from <see cref="ShardedFrom"/> on), else 1.</summary>
     public static int ShardsFor(int m) => m >= ShardedFrom ? 2 : 1;
 
     /// <summary>
     /// Asks the CPU to start fetching <paramref name="rows"/> of <paramref name="rowLength"/> bytes each from
-    /// <paramref name="pixels"/> into its caches (x64; elsewhere nothing): each 64-byte line of each row.
+    /// <paramref name="pixels"/> into its caches (x64; elsewhere nothing): each 64-byte line of each row, or of its bytes
+    /// [<paramref name="from"/>, <paramref name="to"/>) when given.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void PrefetchRows(byte* pixels, ReadOnlySpan<int> rows, int rowLength)
+    public static unsafe void PrefetchRows(byte* pixels, ReadOnlySpan<int> rows, int rowLength, int from = 0, int to = -1)
     {
         if (!Sse.IsSupported) return;
+        if (to < 0) to = rowLength;
+        if (from >= to) return;
         foreach (int row in rows)
         {
             byte* source = pixels + (long)row * rowLength;
-            for (int k = 0; k < rowLength; k += 64) Sse.Prefetch0(source + k);
-            Sse.Prefetch0(source + rowLength - 1);
+            for (int k = from; k < to; k += 64) Sse.Prefetch0(source + k);
+            Sse.Prefetch0(source + to - 1);
         }
     }
 

@@ -6,9 +6,9 @@ using NeuralNetworks.Model;
 namespace NeuralNetworks.Fast;
 
 /// <summary>
-/// One shard of a mini-batch: its examples' activations, δ and gradient, in buffers of its own, so that two shards can
-/// run at once on two threads while reading the same weights. Load, forward pass (with BP1 and the cost) and backward
-/// pass (BP2, BP3, BP4 summed) of <see cref="FastNetwork{V}"/>.
+/// One thread's buffers for a mini-batch: its examples' activations, δ and gradient, so that two shards can run at once
+/// on two threads (the halves of a split step's inputs, or of an evaluation's examples) while reading the same weights.
+/// Load, forward pass (with BP1 and the cost) and backward pass (BP2, BP3, BP4 summed) of <see cref="FastNetwork{V}"/>.
 /// </summary>
 internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdFloats<V>
 {
@@ -20,10 +20,12 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     private readonly int* groupInputCounts;
     private readonly int* shardInputs;        // the shard's inputs when it is one update group
     private readonly int* shardInputCount;
+    private readonly int* touchedInputs;      // the inputs set in TouchedMask, for the update of a split step
     private readonly void* block;             // every buffer, in one aligned allocation
     private readonly int[] rows;              // the data set's rows of the current examples, then (from Capacity on) the next step's
     private readonly int[] groupFirst;        // the first example of each forward group, and Count after the last
     private int nextCount;
+    private int inputFrom, inputTo;           // the inputs of layer 1 this shard loads and sums over: all, or a split step's half
     private bool disposed;
 
     /// <summary>The most examples the shard holds.</summary>
@@ -40,6 +42,12 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
 
     /// <summary>[l] = Σₓ δˡₓ.</summary>
     public float*[] GradB { get; }
+
+    /// <summary>
+    /// A split step's partial sums of layer 1 per example (<see cref="PartialSums"/>): b¹ + Σ over the inputs below
+    /// <see cref="FastNetwork{V}.InputSplit"/>, or Σ over those from it on.
+    /// </summary>
+    public float* PartialZ { get; }
 
     /// <summary>Cₓ per example.</summary>
     public double* ExampleCost { get; }
@@ -90,7 +98,8 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         long errorsAt = Reserve((long)capacity * stride.Max(), 4), outputZAt = Reserve((long)capacity * stride[L], 4),
              costAt = Reserve(capacity, 8), labelsAt = Reserve(capacity, 1), masksAt = Reserve((long)groups * words, 8),
              inputsAt = Reserve((long)groups * ListStride, 4), inputCountsAt = Reserve(groups, 4), shardInputsAt = Reserve(ListStride, 4),
-             shardInputCountAt = Reserve(1, 4), touchedAt = Reserve(words, 8);
+             shardInputCountAt = Reserve(1, 4), touchedAt = Reserve(words, 8), touchedInputsAt = Reserve(ListStride, 4),
+             partialAt = Reserve((long)capacity * stride[1], 4);
         block = NativeMemory.AlignedAlloc((nuint)bytes, 64);
         NativeMemory.Clear(block, (nuint)bytes);
         byte* at = (byte*)block;
@@ -105,8 +114,10 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         ExampleCost = (double*)(at + costAt); Labels = at + labelsAt;
         groupMasks = (ulong*)(at + masksAt); groupInputs = (int*)(at + inputsAt); groupInputCounts = (int*)(at + inputCountsAt);
         shardInputs = (int*)(at + shardInputsAt); shardInputCount = (int*)(at + shardInputCountAt); TouchedMask = (ulong*)(at + touchedAt);
+        touchedInputs = (int*)(at + touchedInputsAt); PartialZ = (float*)(at + partialAt);
         rows = new int[2 * capacity];
         groupFirst = new int[groups + 1];
+        inputTo = n0;
     }
 
     /// <summary>Forward groups of the current examples (<see cref="Prepare"/>).</summary>
@@ -124,6 +135,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     {
         Count = rows.Length;
         nextCount = next.Length;
+        (inputFrom, inputTo) = (0, net.Sizes[0]);
         rows.CopyTo(this.rows);
         next.CopyTo(this.rows.AsSpan(Capacity));
         int g = 0;
@@ -136,13 +148,63 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         GroupCount = g;
     }
 
-    /// <summary>Load, forward pass and the gradient summed into <see cref="GradW"/> and <see cref="GradB"/>, for the examples <see cref="Prepare"/> took: a whole shard on one thread.</summary>
+    /// <summary>
+    /// Load, forward pass and the gradient summed into <see cref="GradW"/> and <see cref="GradB"/>, for the examples
+    /// <see cref="Prepare"/> took, on one thread: a split step's batch (z¹ as its two partial sums, added) group by group.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(byte* pixels, byte* allLabels)
     {
-        GroupByGroup(pixels, allLabels, backward: true);
-        Summarise();
+        GroupByGroup(pixels, allLabels, backward: true, split: true);
+        Summarise(biases: true);
     }
+
+    /// <summary>
+    /// Makes this shard load and sum over the inputs [<paramref name="from"/>, <paramref name="to"/>) of layer 1 only (after
+    /// <see cref="Prepare"/>, which resets it to all): its half of a split step on two threads.
+    /// </summary>
+    public void TakeInputs(int from, int to) => (inputFrom, inputTo) = (from, to);
+
+    /// <summary>
+    /// A split step's first half on one of two threads: load this shard's inputs of every example and sum each example's
+    /// layer-1 partial sum over them into <see cref="PartialZ"/> (with b¹ in the shard that holds the inputs from 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void PartialSums(byte* pixels, byte* allLabels)
+    {
+        compact = false;   // every example's inputs stay for BP4, after the other thread's partial sums are known
+        Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
+        for (int g = 0; g < GroupCount; g++)
+        {
+            PrefetchAhead(pixels, g);
+            Load(pixels, allLabels, g);
+            LayerOneSums(g, groupInputs + (long)g * ListStride, groupInputCounts[g], inputFrom == 0 ? net.Biases[1] : net.Zeros, PartialZ);
+        }
+    }
+
+    /// <summary>
+    /// A split step's second half on one of two threads, once both partial sums are known: z¹ = <paramref name="low"/> +
+    /// <paramref name="high"/>, the rest of the forward pass and BP2 for every example (both threads compute them, the same
+    /// bits), BP4 of this shard's rows of W¹, and with <paramref name="laterLayers"/> BP4 of the later layers and BP3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void CompleteSplit(float* low, float* high, bool laterLayers)
+    {
+        for (int g = 0; g < GroupCount; g++)
+        {
+            AddPartialSums(g, low, high);
+            ForwardAboveLayerOne(g);
+            Backpropagate(g);
+            SumGradientOf(g, laterLayers);
+        }
+        Summarise(laterLayers);
+    }
+
+    /// <summary>The inputs set in <see cref="TouchedMask"/> (the rows of W¹ this shard's gradient touches) into <see cref="TouchedInputs"/>; returns how many.</summary>
+    public int ListTouchedInputs() => InputLists.Of(TouchedMask, net.InputMaskWords, touchedInputs);
+
+    /// <summary>The list <see cref="ListTouchedInputs"/> wrote.</summary>
+    public int* TouchedInputs => touchedInputs;
 
     /// <summary>
     /// Forward pass only (for an evaluation), group by group; the shard's <see cref="A"/>[0] then holds only the last
@@ -157,7 +219,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     /// δ are known, so that the group's inputs are used while they are in the cache.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void GroupByGroup(byte* pixels, byte* allLabels, bool backward)
+    private void GroupByGroup(byte* pixels, byte* allLabels, bool backward, bool split = false)
     {
         compact = true;
         Prefetch(pixels, rows, groupFirst[0], groupFirst[1]);
@@ -165,7 +227,8 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         {
             PrefetchAhead(pixels, g);
             Load(pixels, allLabels, g);
-            Forward(g);
+            if (split) SplitForward(g);
+            else Forward(g);
             if (!backward) continue;
             Backpropagate(g);
             SumGradientOf(g);
@@ -212,7 +275,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Load(byte* pixels, byte* allLabels, int g)
     {
-        int n0 = net.Sizes[0], stride0 = net.Strides[0], words = net.InputMaskWords;
+        int n0 = net.Sizes[0], words = net.InputMaskWords, from = inputFrom, to = inputTo;   // from: a multiple of 64
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
         var scale = V.Create(1f / 255f);
         for (int x = first; x < first + size; x++)
@@ -220,15 +283,17 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             byte* source = pixels + (long)rows[x] * n0;
             float* input = InputsOf(x, first);
             Labels[x] = allLabels[rows[x]];
-            int k = 0;
-            for (; k + V.Count <= n0; k += V.Count)
+            int k = from;
+            for (; k + V.Count <= to; k += V.Count)
                 (V.LoadBytes(source + k) * scale).Store(input + k);
-            for (; k < n0; k++) input[k] = source[k] * (1f / 255f);
+            for (; k < to; k++) input[k] = source[k] * (1f / 255f);
         }
         ulong* mask = groupMasks + (long)g * words;
         int word = 0;
-        for (; (word + 1) * 64 <= n0; word++) mask[word] = V.NonZeroBytes64(pixels, rows.AsSpan(first, size), n0, word * 64);
-        if (word < words)
+        for (; (word + 1) * 64 <= n0; word++)
+            mask[word] = word * 64 >= from && word * 64 < to ? V.NonZeroBytes64(pixels, rows.AsSpan(first, size), n0, word * 64) : 0;
+        if (word < words && (word * 64 < from || word * 64 >= to)) mask[word] = 0;
+        else if (word < words)
         {
             // The last, partial word (MNIST: 784 = 12 × 64 + 16), 16 bytes at a time, then byte by byte. Byte by byte
             // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance.md, "Morning of 2026-12-06").
@@ -258,7 +323,8 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prefetch(byte* pixels, ReadOnlySpan<int> rowsOf, int first, int end)
     {
-        if (first < Math.Min(end, rowsOf.Length)) FastNetwork.PrefetchRows(pixels, rowsOf[first..Math.Min(end, rowsOf.Length)], net.Sizes[0]);
+        if (first < Math.Min(end, rowsOf.Length))
+            FastNetwork.PrefetchRows(pixels, rowsOf[first..Math.Min(end, rowsOf.Length)], net.Sizes[0], inputFrom, inputTo);
     }
 
     /// <summary>
@@ -268,17 +334,59 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(int g)
     {
+        LayerOneSums(g, groupInputs + (long)g * ListStride, groupInputCounts[g], net.Biases[1], A[1]);
+        ForwardAboveLayerOne(g);
+    }
+
+    /// <summary>
+    /// The forward pass of group g in a split step, on one thread: z¹ as the two partial sums a split step's threads compute
+    /// (b¹ + Σ over the inputs below <see cref="FastNetwork{V}.InputSplit"/>, and Σ over the others), added, then as
+    /// <see cref="Forward"/>. The same operations in the same order as on two threads, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SplitForward(int g)
+    {
+        int* list = groupInputs + (long)g * ListStride;
+        int count = groupInputCounts[g], low = FastNetwork<V>.FirstAtLeast(list, count, net.InputSplit);
+        LayerOneSums(g, list, low, net.Biases[1], PartialZ);
+        LayerOneSums(g, list + low, count - low, net.Zeros, A[1]);
+        AddPartialSums(g, PartialZ, A[1]);
+        ForwardAboveLayerOne(g);
+    }
+
+    /// <summary>z¹ = <paramref name="bias"/> + Σₖ a⁰ₓ[k]·(row k of W¹) over the inputs k of <paramref name="list"/>, for group g's examples, into <paramref name="z"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LayerOneSums(int g, int* list, int count, float* bias, float* z)
+    {
+        int stride0 = net.Strides[0], stride1 = net.Strides[1];
+        int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        for (int c = 0; c < stride1; c += V.Count)
+            FastKernels<V>.WeightedSums(size, InputsOf(first, first), stride0, list, count, net.WeightsByInput[1] + c, stride1,
+                bias + c, z + (long)first * stride1 + c);
+    }
+
+    /// <summary>z¹ = <paramref name="low"/> + <paramref name="high"/> into A[1] for group g's examples: a split step's two partial sums, always in this order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddPartialSums(int g, float* low, float* high)
+    {
+        int stride1 = net.Strides[1];
+        for (long at = (long)groupFirst[g] * stride1, end = (long)groupFirst[g + 1] * stride1; at < end; at += V.Count)
+            (V.Load(low + at) + V.Load(high + at)).Store(A[1] + at);
+    }
+
+    /// <summary>The forward pass of group g from z¹ on: a¹ = σ(z¹), then for l = 2…L as <see cref="Forward"/>, with BP1 and the cost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardAboveLayerOne(int g)
+    {
         int L = net.LayerCount;
         int[] n = net.Sizes, stride = net.Strides;
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
-        for (int l = 1; l <= L; l++)
+        if (L > 1) ActivateHidden(1, first, size);
+        for (int l = 2; l <= L; l++)
         {
-            int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
-            int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];
-            float* a = l == 1 ? InputsOf(first, first) : A[l - 1] + (long)first * stride[l - 1];
             for (int c = 0; c < stride[l]; c += V.Count)
-                FastKernels<V>.WeightedSums(size, a, stride[l - 1], inputList, inputCount, net.WeightsByInput[l] + c, stride[l],
-                    net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
+                FastKernels<V>.WeightedSums(size, A[l - 1] + (long)first * stride[l - 1], stride[l - 1], net.EveryInput, n[l - 1],
+                    net.WeightsByInput[l] + c, stride[l], net.Biases[l] + c, A[l] + (long)first * stride[l] + c);
             if (l < L) ActivateHidden(l, first, size);
         }
         ActivateOutput(first, size);
@@ -306,10 +414,10 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
 
     /// <summary>
     /// What needs every group, after the forward and backward passes: the inputs of layer 1 the shard touches (the union
-    /// of its groups') and BP3 summed, Σₓ δˡₓ into <see cref="GradB"/> in example order.
+    /// of its groups') and, with <paramref name="biases"/>, BP3 summed, Σₓ δˡₓ into <see cref="GradB"/> in example order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Summarise()
+    public void Summarise(bool biases = true)
     {
         int words = net.InputMaskWords;
         for (int w = 0; w < words; w++)
@@ -318,6 +426,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             for (int g = 0; g < GroupCount; g++) bits |= groupMasks[(long)g * words + w];
             TouchedMask[w] = bits;
         }
+        if (!biases) return;
         int[] stride = net.Strides;
         for (int l = 1; l <= net.LayerCount; l++)
             for (int c = 0; c < stride[l]; c += V.Count)
@@ -370,13 +479,16 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             }
     }
 
-    /// <summary>BP4 of forward group g added into <see cref="GradW"/>, every row it touches of every layer, in example order.</summary>
+    /// <summary>
+    /// BP4 of forward group g added into <see cref="GradW"/>, in example order: the rows of W¹ its input list holds, and with
+    /// <paramref name="laterLayers"/> every row of the later layers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SumGradientOf(int g)
+    private void SumGradientOf(int g, bool laterLayers = true)
     {
         int[] n = net.Sizes, stride = net.Strides;
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
-        for (int l = 1; l <= net.LayerCount; l++)
+        for (int l = 1; l <= (laterLayers ? net.LayerCount : 1); l++)
         {
             int* inputList = l == 1 ? groupInputs + (long)g * ListStride : net.EveryInput;
             int inputCount = l == 1 ? groupInputCounts[g] : n[l - 1];

@@ -5,8 +5,9 @@ namespace NeuralNetworks.Fast;
 
 // The training step of FastNetwork<V>: the gradient of a mini-batch, the update of every parameter, and the evaluation
 // of a data set by the same forward pass — each split over two threads when there are two, in a way that does not change
-// what is computed: a batch of 32 or more is split into two shards with gradients of their own, added in a fixed order
-// (each thread adding and moving its half of the rows of W¹, so that each reads only half of the other's gradient);
+// what is computed: a batch of 32 or more is a split step, split by the inputs of layer 1 (each thread loads its half
+// of every example's pixels, sums z¹ over them and holds the rows of W¹ of its half and their gradient; the two partial
+// sums are added in a fixed order, and both threads compute the small later layers for every example, the same bits);
 // a smaller one into its forward groups (which share nothing) and then into rows of the weights (each row summed by one
 // thread, in example order); an evaluation into two halves whose costs are added in example order.
 internal sealed unsafe partial class FastNetwork<V>
@@ -23,8 +24,7 @@ internal sealed unsafe partial class FastNetwork<V>
         steps++;
         m = rows.Length;
         shardCount = FastNetwork.ShardsFor(m);
-        if ((m + shardCount - 1) / shardCount > shards[0].Capacity)
-            throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
+        if (m > shards[0].Capacity) throw new InvalidOperationException($"A batch of {m} is larger than this buffer's capacity.");
         this.pixels = pixels;
         labels = allLabels;
         if (shardCount == 1)
@@ -45,25 +45,63 @@ internal sealed unsafe partial class FastNetwork<V>
         }
         else
         {
-            int half = (m + 1) / 2, nextHalf = (next.Length + 1) / 2;
-            shards[0].Prepare(rows[..half], next[..nextHalf]);
-            shards[1].Prepare(rows[half..], next[nextHalf..]);
-            if (Helper is null)
-            {
-                shards[0].Run(pixels, allLabels);
-                shards[1].Run(pixels, allLabels);
-            }
+            var low = shards[0];
+            low.Prepare(rows, next);
+            splitOnTwo = Helper is not null;
+            if (!splitOnTwo) low.Run(pixels, allLabels);
             else
             {
-                partner!.Offer(secondShard);
-                shards[0].Run(pixels, allLabels);
-                if (partner.Finish()) stepsOnTwo++;
+                var high = shards[1];
+                high.Prepare(rows, next);
+                low.TakeInputs(0, InputSplit);
+                high.TakeInputs(InputSplit, Sizes[0]);
+                partner!.Offer(secondInputs);
+                low.PartialSums(pixels, allLabels);
+                Volatile.Write(ref lowSumsOfStep.Value, steps);
+                bool finished = false;
+                if (!partner.HasStarted)
+                {
+                    // Not started: run its part here (it finds our partial sums ready), then ours. The same bits.
+                    partner.Finish();
+                    finished = true;
+                }
+                else
+                    for (int spins = 1; Volatile.Read(ref highSumsOfStep.Value) != steps; spins++)
+                    {
+                        if (partner.IsDone) { partner.Finish(); finished = true; break; }   // rethrows what it threw
+                        if ((spins & 4095) == 0) Thread.Yield();
+                    }
+                low.CompleteSplit(low.PartialZ, high.PartialZ, laterLayers: true);
+                if (!finished && partner.Finish()) stepsOnTwo++;
             }
         }
         double sum = 0;
-        for (int s = 0; s < shardCount; s++)
-            for (int x = 0; x < shards[s].Count; x++) sum += shards[s].ExampleCost[x];   // in example order, whatever the threads
+        for (int x = 0; x < shards[0].Count; x++) sum += shards[0].ExampleCost[x];   // in example order, whatever the threads
         return sum / m;
+    }
+
+    /// <summary>The gradient of the rows <paramref name="rows"/> of <paramref name="data"/>, as <see cref="Gradient(byte*, byte*, ReadOnlySpan{int}, ReadOnlySpan{int})"/> (for tests).</summary>
+    internal double Gradient(DataSet data, ReadOnlySpan<int> rows, ReadOnlySpan<int> next)
+    {
+        fixed (byte* pixels = data.AllPixelBytes)
+        fixed (byte* labels = data.AllLabels)
+            return Gradient(pixels, labels, rows, next);
+    }
+
+    /// <summary>
+    /// The partner's part of a split step: its inputs' partial sums of layer 1, published; then, once the calling thread's
+    /// are published too, z¹ and the rest of the forward and backward passes (the same as the calling thread's) and BP4 of
+    /// its rows of W¹.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SecondInputs()
+    {
+        var high = shards[1];
+        high.PartialSums(pixels, labels);
+        Volatile.Write(ref highSumsOfStep.Value, steps);
+        for (int spins = 1; Volatile.Read(ref lowSumsOfStep.Value) != steps; spins++)
+            if ((spins & 4095) == 0) Thread.Yield();
+        high.CompleteSplit(shards[0].PartialZ, high.PartialZ, laterLayers: false);
     }
 
     /// <summary>
@@ -99,7 +137,7 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     /// <summary>
-    /// The gradient step for the batch <see cref="Gradient"/> saw, each parameter rounded once (BP3, BP4):
+    /// The gradient step for the batch <see cref="Gradient(byte*, byte*, ReadOnlySpan{int}, ReadOnlySpan{int})"/> saw, each parameter rounded once (BP3, BP4):
     /// bˡ ← bˡ + (−η/m) Σₓ δˡₓ and Wˡ ← Wˡ + (−η/m) Σₓ δˡₓ(aˡ⁻¹ₓ)ᵀ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -125,51 +163,55 @@ internal sealed unsafe partial class FastNetwork<V>
             else MoveRows(0, Sizes[0], lastPart: true);
             return;
         }
-        // The shards summed their gradient rows into GradW: W += (−η/m)·(G₀ + G₁) row by row, then G ← 0 for the next step.
-        touchedCount = TouchedInputs();
-        if (Helper is not null)
+        // A split step summed each row of W¹ in the shard of its half of the inputs (on one thread, all in shard 0):
+        // W += (−η/m)·G row by row, then G ← 0 for the next step.
+        if (!splitOnTwo) MoveSplitRows(shards[0], laterLayers: true);
+        else if (Helper is not null)
         {
-            splitInput = HalfOfTheRows(touchedInputs, touchedCount);
-            partner!.Offer(secondShardedRows);
-            MoveShardedRows(0, splitInput, lastPart: false);
+            partner!.Offer(secondSplitRows);
+            MoveSplitRows(shards[0], laterLayers: true);
             partner.Finish();
         }
-        else MoveShardedRows(0, Sizes[0], lastPart: true);
+        else
+        {
+            MoveSplitRows(shards[0], laterLayers: true);
+            MoveSplitRows(shards[1], laterLayers: false);
+        }
     }
 
     /// <summary>
-    /// The update of a sharded batch for the rows k of W¹ in [<paramref name="fromInput"/>, <paramref name="toInput"/>),
-    /// and with <paramref name="lastPart"/> the later layers too; the part from input 0 also moves the biases. Each
-    /// weight moves by (−η/m)·(G₀ + G₁) whichever thread moves it.
+    /// The update of a split step for the rows of W¹ whose gradient <paramref name="shard"/> summed, and with
+    /// <paramref name="laterLayers"/> the biases and the later layers (summed in shard 0): w ← w + (−η/m)·G, then G ← 0.
+    /// Each row is moved by one thread from one sum, so one thread or two move every weight by the same amount.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MoveShardedRows(int fromInput, int toInput, bool lastPart)
+    private void MoveSplitRows(FastShard<V> shard, bool laterLayers)
     {
         var s = V.Create(scale);
-        if (fromInput == 0)
-            for (int l = 1; l <= LayerCount; l++)
-                for (int c = 0; c < Strides[l]; c += V.Count)
-                {
-                    var sum = V.Load(shards[0].GradB[l] + c) + V.Load(shards[1].GradB[l] + c);
-                    V.FusedMultiplyAdd(s, sum, V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
-                }
-        for (int l = 1; l <= LayerCount; l++)
+        int rowCount = shard.ListTouchedInputs();
+        int* rows = shard.TouchedInputs;
+        for (int l = 1; l <= (laterLayers ? LayerCount : 1); l++)
         {
-            if (l > 1 && !lastPart) break;
-            int rowCount = l == 1 ? touchedCount : Sizes[l - 1];
-            int* rows = l == 1 ? Within(touchedInputs, ref rowCount, fromInput, toInput) : EveryInput;
-            float* g0 = shards[0].GradW[l], g1 = shards[1].GradW[l], weights = WeightsByInput[l];
+            if (l > 1)
+            {
+                rowCount = Sizes[l - 1];
+                rows = EveryInput;
+            }
+            float* gradient = shard.GradW[l], weights = WeightsByInput[l];
             for (int t = 0; t < rowCount; t++)
                 for (int c = 0; c < Strides[l]; c += V.Count)
                 {
                     long at = (long)rows[t] * Strides[l] + c;
-                    var sum = V.Load(g0 + at) + V.Load(g1 + at);
-                    V.Zero.Store(g0 + at);
-                    V.Zero.Store(g1 + at);
+                    var sum = V.Load(gradient + at);
+                    V.Zero.Store(gradient + at);
                     V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
                 }
         }
-        if (lastPart) RefreshWeightsByNeuron();
+        if (!laterLayers) return;
+        for (int l = 1; l <= LayerCount; l++)
+            for (int c = 0; c < Strides[l]; c += V.Count)
+                V.FusedMultiplyAdd(s, V.Load(shard.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+        RefreshWeightsByNeuron();
     }
 
     /// <summary>
@@ -249,7 +291,7 @@ internal sealed unsafe partial class FastNetwork<V>
 
     /// <summary>The first index of the increasing <paramref name="list"/> whose input is at least <paramref name="k"/> (<paramref name="count"/> if none), by bisection.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FirstAtLeast(int* list, int count, int k)
+    internal static int FirstAtLeast(int* list, int count, int k)
     {
         int low = 0, high = count;
         while (low < high)
@@ -352,8 +394,6 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     // The partner's parts: what the calling thread set up before offering them, the second half of the work.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SecondShard() => shards[1].Run(pixels, labels);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondGroups() => shards[0].Examples(pixels, labels, splitGroup, shards[0].GroupCount, backward: true);
@@ -362,7 +402,7 @@ internal sealed unsafe partial class FastNetwork<V>
     private void SecondRows() => MoveRows(splitInput, Sizes[0], lastPart: true);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SecondShardedRows() => MoveShardedRows(splitInput, Sizes[0], lastPart: true);
+    private void SecondSplitRows() => MoveSplitRows(shards[1], laterLayers: false);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondHalf() => Evaluate(shards[1], evaluatedPixels, evaluatedLabels, evaluatedFrom, evaluatedTo);

@@ -89,6 +89,13 @@ internal sealed class PartnerThread : IDisposable
     /// </summary>
     internal Func<bool>? HoldBack { get; set; }
 
+    /// <summary>True once the partner has taken the offered part (it is running it or has run it): <see cref="Finish"/> will not take it back.</summary>
+    public bool HasStarted
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => Volatile.Read(ref state.Value) is Taken or Done;
+    }
+
     /// <summary>True once the partner has run the offered part (then <see cref="Finish"/> returns at once).</summary>
     public bool IsDone => Volatile.Read(ref state.Value) == Done;
 
@@ -169,4 +176,15 @@ internal sealed class PartnerThread : IDisposable
         thread.Join();
         wake.Dispose();
     }
+}
+
+/// <summary>
+/// A step counter alone on a cache line (64 bytes of padding either side): the last step whose partial sums of layer 1 one
+/// thread of a split step has published (FastStep.cs), so that the other thread's spinning reads no line written for
+/// other reasons.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+internal struct PublishedStep
+{
+    [FieldOffset(64)] public long Value;
 }

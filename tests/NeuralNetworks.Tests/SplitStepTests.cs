@@ -1,0 +1,80 @@
+using NeuralNetworks.Data;
+using NeuralNetworks.Fast;
+using NeuralNetworks.Model;
+
+namespace NeuralNetworks.Tests;
+
+/// <summary>
+/// A batch of 32 or more is a split step: z¹ summed over the inputs below <see cref="FastNetwork{V}.InputSplit"/> and over
+/// the others, then added. On two threads each thread sums one half; when the partner is late the calling thread takes its
+/// part back (at the exchange of the partial sums, or in the update). Whoever runs which part, the weights must be those of
+/// one thread bit for bit: the partner is held back here on chosen steps, so that every path runs whatever the machine.
+/// </summary>
+public sealed class SplitStepTests
+{
+    public static TheoryData<int, int> Shapes => new()
+    {
+        { 784, 40 },   // MNIST's size: two halves of 384 and 400 inputs, the last mask word partial (784 = 12 × 64 + 16)
+        { 200, 33 },   // 128 and 72 inputs, forward groups of 8 and 1 at the end
+        { 100, 64 },   // 64 and 36
+        { 2, 32 },     // fewer inputs than a mask word: the second half is empty, its partial sums 0
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Two_threads_give_the_weights_of_one_whichever_thread_runs_which_part(int inputs, int batch)
+    {
+        if (FastNetwork.AcceleratedWidth is null) Assert.Skip("This CPU has no SIMD width the fast path runs in hardware.");
+        var data = FastPathTests.Synthetic(400, inputs, 10, seed: inputs);
+        var network = Network.Create([inputs, 16, 16, 10], seed: 3);
+        using var one = new FastNetwork<Floats256>(network, 64, threads: 1);
+        using var two = new FastNetwork<Floats256>(network, 64, threads: 2);
+        bool hold = false;
+        two.Partner!.HoldBack = () => Volatile.Read(ref hold);
+
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(5).Shuffle(order);
+        var costsOne = new List<double>();
+        var costsTwo = new List<double>();
+        int steps = data.Count / batch;
+        for (int s = 0; s < steps; s++)
+        {
+            var rows = order.AsSpan(s * batch, batch);
+            var next = s + 1 < steps ? order.AsSpan((s + 1) * batch, batch) : [];
+            costsOne.Add(Step(one, data, rows, next));
+            // Steps 0, 4, 8…: the partner runs its parts if it can; 1, 5…: held back for the gradient (the calling thread
+            // runs the partner's half at the exchange); 2, 6…: held back for the update only; 3, 7…: for both.
+            Volatile.Write(ref hold, s % 4 is 1 or 3);
+            costsTwo.Add(Step(two, data, rows, next, afterGradient: () => Volatile.Write(ref hold, s % 4 is 2 or 3)));
+            Volatile.Write(ref hold, false);
+        }
+
+        Assert.Equal(costsOne, costsTwo);
+        Assert.Equal(0, FastPathTests.MaxWeightDifference(one.ToNetwork(network), two.ToNetwork(network)));
+        Assert.NotEqual(0, FastPathTests.MaxWeightDifference(network, two.ToNetwork(network)));   // it trained
+        Assert.InRange(two.ShareOnTwoThreads!.Value, 0.0, 0.5 + 1.0 / steps);   // the held-back steps were taken back
+    }
+
+    [Fact]
+    public void The_split_is_a_multiple_of_64_near_half_the_inputs()
+    {
+        Assert.Equal(384, Split(784));
+        Assert.Equal(128, Split(200));
+        Assert.Equal(64, Split(100));
+        Assert.Equal(2, Split(2));
+
+        static int Split(int inputs)
+        {
+            using var fast = new FastNetwork<Floats256>(Network.Create([inputs, 4, 3], seed: 1), 64);
+            return fast.InputSplit;
+        }
+    }
+
+    private static double Step(FastNetwork<Floats256> fast, DataSet data, ReadOnlySpan<int> rows, ReadOnlySpan<int> next, Action? afterGradient = null)
+    {
+        double cost = fast.Gradient(data, rows, next);
+        afterGradient?.Invoke();
+        fast.Step(3.0);
+        return cost;
+    }
+}
