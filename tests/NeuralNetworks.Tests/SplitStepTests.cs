@@ -12,21 +12,23 @@ namespace NeuralNetworks.Tests;
 /// </summary>
 public sealed class SplitStepTests
 {
-    public static TheoryData<int, int> Shapes => new()
+    public static TheoryData<int[], int> Shapes => new()
     {
-        { 784, 40 },   // MNIST's size: two halves of 384 and 400 inputs, the last mask word partial (784 = 12 × 64 + 16)
-        { 200, 33 },   // 128 and 72 inputs, forward groups of 8 and 1 at the end
-        { 100, 64 },   // 64 and 36
-        { 2, 32 },     // fewer inputs than a mask word: the second half is empty, its partial sums 0
+        { [784, 16, 16, 10], 40 },   // MNIST's size: two halves of 384 and 400 inputs, the last mask word partial (784 = 12 × 64 + 16)
+        { [200, 16, 16, 10], 33 },   // 128 and 72 inputs, forward groups of 8 and 1 at the end
+        { [100, 16, 16, 10], 64 },   // 64 and 36
+        { [2, 16, 16, 10], 32 },     // fewer inputs than a mask word: the second half is empty, its partial sums 0
+        { [200, 10], 40 },           // no hidden layer: layer 1 is the output, both threads' BP1 is its δ
+        { [200, 20, 12, 16, 10], 48 },   // three hidden layers, one wider than 16 (two chunks of lanes)
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Two_threads_give_the_weights_of_one_whichever_thread_runs_which_part(int inputs, int batch)
+    public void Two_threads_give_the_weights_of_one_whichever_thread_runs_which_part(int[] sizes, int batch)
     {
         if (FastNetwork.AcceleratedWidth is null) Assert.Skip("This CPU has no SIMD width the fast path runs in hardware.");
-        var data = FastPathTests.Synthetic(400, inputs, 10, seed: inputs);
-        var network = Network.Create([inputs, 16, 16, 10], seed: 3);
+        var data = FastPathTests.Synthetic(400, sizes[0], 10, seed: sizes[0]);
+        var network = Network.Create(sizes, seed: 3);
         using var one = new FastNetwork<Floats256>(network, 64, threads: 1);
         using var two = new FastNetwork<Floats256>(network, 64, threads: 2);
         bool hold = false;

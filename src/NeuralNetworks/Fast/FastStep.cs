@@ -14,8 +14,8 @@ internal sealed unsafe partial class FastNetwork<V>
 {
     /// <summary>
     /// Everything of a step up to the update, for the mini-batch <paramref name="rows"/> of the data set whose pixel
-    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, BP3 and (for a sharded
-    /// batch or momentum) each shard's BP4 sums. The weights do not move. <paramref name="next"/> are the next step's
+    /// bytes start at <paramref name="pixels"/>: load, forward pass with BP1 and the cost, BP2, BP3 and (for a split
+    /// step or momentum) the BP4 sums, each row of W¹ in its half's shard. The weights do not move. <paramref name="next"/> are the next step's
     /// rows, to prefetch. Returns the mean cost C = (1/m) Σₓ Cₓ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
