@@ -163,7 +163,14 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     /// Makes this shard load and sum over the inputs [<paramref name="from"/>, <paramref name="to"/>) of layer 1 only (after
     /// <see cref="Prepare"/>, which resets it to all): its half of a split step on two threads.
     /// </summary>
-    public void TakeInputs(int from, int to) => (inputFrom, inputTo) = (from, to);
+    public void TakeInputs(int from, int to)
+    {
+        // Whole 64-bit words of the input masks: Load computes each word in one shard only.
+        int n0 = net.Sizes[0];
+        if (from < 0 || to < from || to > n0 || (from % 64 != 0 && from != n0) || (to % 64 != 0 && to != n0))
+            throw new ArgumentOutOfRangeException(nameof(from), $"inputs [{from}, {to}) of {n0}: a half must start and end at a multiple of 64 or at the end");
+        (inputFrom, inputTo) = (from, to);
+    }
 
     /// <summary>
     /// A split step's first half on one of two threads: load this shard's inputs of every example and sum each example's

@@ -62,13 +62,19 @@ internal sealed unsafe partial class FastNetwork<V>
                 if (!partner.HasStarted)
                 {
                     // Not started: run its part here (it finds our partial sums ready), then ours. The same bits.
-                    partner.Finish();
+                    // (Should it have taken the part meanwhile, Finish waits for it: then it did share the step.)
+                    if (partner.Finish()) stepsOnTwo++;
                     finished = true;
                 }
                 else
                     for (int spins = 1; Volatile.Read(ref highSumsOfStep.Value) != steps; spins++)
                     {
-                        if (partner.IsDone) { partner.Finish(); finished = true; break; }   // rethrows what it threw
+                        if (partner.IsDone)   // done without publishing: it threw, and Finish rethrows it
+                        {
+                            partner.Finish();
+                            finished = true;
+                            break;
+                        }
                         if ((spins & 4095) == 0) Thread.Yield();
                     }
                 low.CompleteSplit(low.PartialZ, high.PartialZ, laterLayers: true);
