@@ -182,7 +182,7 @@ public class FastPathTests
     public void Forward_groups_of_other_sizes_give_the_same_weights_bit_for_bit(int batchSize, int width, double momentum)
     {
         // The 256- and 128-bit kernels group at most 6 examples (their registers), the 512-bit ones 8: a batch of 7 is
-        // one group or two, 20 three or four (summed into the gradient buffer), 100 two shards of 7 or 9 groups, each
+        // one group or two, 20 three or four (summed into the gradient buffer), 100 a split step of 13 or 17 groups, each
         // summed as soon as its δ are known. Skipped inputs add exact zeros and every gradient row is summed in example
         // order, so the grouping must not change a bit.
         Assert.Equal(8, Floats512.GroupLimit);
@@ -285,11 +285,12 @@ public class FastPathTests
     [InlineData(100, 512, 0.9)]
     public void Batches_split_over_two_threads_give_the_same_weights_bit_for_bit_as_on_one(int batchSize, int width, double momentum)
     {
-        // From 32 examples a batch is split into two shards whose gradients are added in a fixed order; a smaller one into
+        // From 32 examples a batch is a split step (each thread sums z¹ and the gradient over its half of the inputs, the
+        // two parts of z¹ added in a fixed order: SplitStepTests holds the partner back on chosen steps); a smaller one into
         // its forward groups (two from 9 examples), then the rows of the weights, each row summed by one thread: the
-        // thread count must not change a bit. 1,000 images at 57 also end with a short batch (31) that is not sharded;
+        // thread count must not change a bit. 1,000 images at 57 also end with a short batch (31) that is not split;
         // 5 examples are one forward group (only the rows are split); 20 are three groups summed into the gradient buffer.
-        // 128 in AVX2's groups of 6 ends with a batch of 104, also sharded; 100 with momentum moves every weight each step.
+        // 128 in AVX2's groups of 6 ends with a batch of 104, also split; 100 with momentum moves every weight each step.
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         var options = new TrainingOptions
         {

@@ -15,9 +15,9 @@ public class OrderedEpochsTests
 
     public static TheoryData<int, bool> Cases => new()
     {
-        { 10, false },   // one shard, each step's rows prefetched from the copy
+        { 10, false },   // not split, each step's rows prefetched from the copy
         { 10, true },    // and each epoch's evaluation on the other core while the next copy waits for it
-        { 37, true },    // two shards, and a short last batch (600 = 16 × 37 + 8)
+        { 37, true },    // a split step, and a short last batch (600 = 16 × 37 + 8)
         { 200, false },
     };
 
