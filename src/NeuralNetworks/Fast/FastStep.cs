@@ -193,7 +193,6 @@ internal sealed unsafe partial class FastNetwork<V>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MoveSplitRows(FastShard<V> shard, bool laterLayers)
     {
-        var s = V.Create(scale);
         int rowCount = shard.ListTouchedInputs();
         int* rows = shard.TouchedInputs;
         for (int l = 1; l <= (laterLayers ? LayerCount : 1); l++)
@@ -203,21 +202,37 @@ internal sealed unsafe partial class FastNetwork<V>
                 rowCount = Sizes[l - 1];
                 rows = EveryInput;
             }
-            float* gradient = shard.GradW[l], weights = WeightsByInput[l];
-            for (int t = 0; t < rowCount; t++)
-                for (int c = 0; c < Strides[l]; c += V.Count)
-                {
-                    long at = (long)rows[t] * Strides[l] + c;
-                    var sum = V.Load(gradient + at);
-                    V.Zero.Store(gradient + at);
-                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
-                }
+            MoveGradientRows(l, shard.GradW[l], rows, rowCount);
         }
         if (!laterLayers) return;
+        MoveBiases(shard);
+        RefreshWeightsByNeuron();
+    }
+
+    /// <summary>bˡ ← bˡ + (−η/m)·Σₓ δˡₓ for every layer, from the sums in <paramref name="shard"/>'s <see cref="FastShard{V}.GradB"/> (BP3 + step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MoveBiases(FastShard<V> shard)
+    {
+        var s = V.Create(scale);
         for (int l = 1; l <= LayerCount; l++)
             for (int c = 0; c < Strides[l]; c += V.Count)
-                V.FusedMultiplyAdd(s, V.Load(shard.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
-        RefreshWeightsByNeuron();
+                V.FusedMultiplyAdd(s, V.Load(shard.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);
+    }
+
+    /// <summary>Row k of Wˡ ← row k + (−η/m)·(row k of <paramref name="gradient"/>), then that gradient row ← 0, for the <paramref name="rowCount"/> rows k of <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MoveGradientRows(int l, float* gradient, int* rows, int rowCount)
+    {
+        var s = V.Create(scale);
+        float* weights = WeightsByInput[l];
+        for (int t = 0; t < rowCount; t++)
+            for (int c = 0; c < Strides[l]; c += V.Count)
+            {
+                long at = (long)rows[t] * Strides[l] + c;
+                var sum = V.Load(gradient + at);
+                V.Zero.Store(gradient + at);
+                V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
+            }
     }
 
     /// <summary>
@@ -242,11 +257,7 @@ internal sealed unsafe partial class FastNetwork<V>
     private void MoveRows(int fromInput, int toInput, bool lastPart)
     {
         var only = shards[0];
-        var s = V.Create(scale);
-        if (fromInput == 0)
-            for (int l = 1; l <= LayerCount; l++)
-                for (int c = 0; c < Strides[l]; c += V.Count)
-                    V.FusedMultiplyAdd(s, V.Load(only.GradB[l] + c), V.Load(Biases[l] + c)).Store(Biases[l] + c);   // BP3 + step
+        if (fromInput == 0) MoveBiases(only);
         for (int l = 1; l <= LayerCount; l++)
         {
             if (l > 1 && !lastPart) break;
@@ -273,15 +284,7 @@ internal sealed unsafe partial class FastNetwork<V>
             }
             int rowCount = l == 1 ? touchedCount : Sizes[l - 1];
             int* rows = Within(l == 1 ? touchedInputs : EveryInput, ref rowCount, from, to);
-            float* gradient = only.GradW[l], weights = WeightsByInput[l];
-            for (int t = 0; t < rowCount; t++)
-                for (int c = 0; c < Strides[l]; c += V.Count)
-                {
-                    long at = (long)rows[t] * Strides[l] + c;
-                    var sum = V.Load(gradient + at);
-                    V.Zero.Store(gradient + at);
-                    V.FusedMultiplyAdd(s, sum, V.Load(weights + at)).Store(weights + at);
-                }
+            MoveGradientRows(l, only.GradW[l], rows, rowCount);
         }
         if (lastPart) RefreshWeightsByNeuron();
     }
