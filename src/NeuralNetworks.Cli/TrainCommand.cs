@@ -79,6 +79,11 @@ public static class TrainCommand
         // Meanwhile, on this thread: the console, whose first use compiles Spectre.Console for about 10 ms.
         bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
         var console = TrainingReport.CreateConsole(output, live);
+        // When the steps run on both cores, compiling on a pool thread during training took the second core from the
+        // step's partner in the first epochs (about 0.2 s of JIT work: the partner waited, rested, and epoch 1 at batch 100
+        // took 1.2–1.8× the median; docs/performance.md, "Noon of 2026-12-06"): then it compiles now, while the data loads.
+        bool compiledBefore = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
+        if (compiledBefore) CompileWhatFollows(live, summary is not null);
         var data = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
         double loadSeconds = clock.Elapsed.TotalSeconds;
@@ -94,8 +99,8 @@ public static class TrainCommand
 
         // What runs after training (the table, the JSON of the network and of the summary) compiled on the other core while
         // training runs on this one (the network's first ToJson took 24 ms, the next 5: docs/performance.md, "Evening of
-        // 2026-12-05, later", item 2).
-        var compiled = Task.Run(() => CompileWhatFollows(live, summary is not null));
+        // 2026-12-05, later", item 2) — or, when the steps use both cores, here while the data loads (above).
+        var compiled = compiledBefore ? Task.CompletedTask : Task.Run(() => CompileWhatFollows(live, summary is not null));
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);
         Task.WaitAny(compiled);   // only compiling: should it fail, the table below is drawn anyway, and the network saved
 

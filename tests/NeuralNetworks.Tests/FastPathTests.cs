@@ -462,6 +462,31 @@ public class FastPathTests
         Assert.Contains("half-quadratic", forced.Message);
     }
 
+    [Fact]
+    public void Steps_use_two_cores_only_on_the_fast_path_from_batch_100_with_a_core_for_each()
+    {
+        // train compiles what follows training before it when this says true (and on the other core during it when false).
+        if (Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) is { } set)
+            Assert.Skip($"{FastNetwork.TwoThreadsEnvironmentVariable}={set} overrides the choice this test checks.");
+        var network = Network.Create([5, 4, 3]);
+        var batch100 = new TrainingOptions { BatchSize = 100 };
+        Assert.False(Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Reference }));
+        Assert.False(Trainer.StepsUseTwoCores(Network.Create([5, 4, 3], cost: new HalfQuadratic()), batch100));   // falls back
+        Assert.False(Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = FastNetwork.TwoThreadsFrom - 1 }));
+        bool expected = Environment.ProcessorCount >= 2 && FastNetwork.AcceleratedWidth is not null;
+        // A core for each thread of every fast training running: other tests may be training in this process right now
+        // (a sweep runs two), so a true answer may take a moment; a false one must stay false.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool Answer() => Trainer.StepsUseTwoCores(network, batch100) & Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Fast });
+        bool answer = Answer();
+        while (expected && !answer && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(10);
+            answer = Answer();
+        }
+        Assert.Equal(expected, answer);
+    }
+
     [Theory]
     [MemberData(nameof(Widths))]
     public void The_kernels_exp_is_within_1_ulp_of_the_exact_value_and_keeps_NaN_and_the_infinities(int width)

@@ -22,6 +22,25 @@ public static class Trainer
     public static TrainingResult Train(this Network network, DataSet training, TrainingOptions? options = null) =>
         TrainOnThreads(network, training, options, threads: null);
 
+    /// <summary>
+    /// Whether <see cref="Train(Network, DataSet, TrainingOptions?)"/> would run the steps of <paramref name="network"/>
+    /// with <paramref name="options"/> on two cores (the fast path, from mini-batches of
+    /// <see cref="FastNetwork.TwoThreadsFrom"/>, with a core for each): a program should then leave the second core alone
+    /// while it trains, since the step waits for that core's half at every exchange.
+    /// </summary>
+    public static bool StepsUseTwoCores(Network network, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        bool fast = options.Engine switch
+        {
+            TrainingEngine.Reference => false,
+            TrainingEngine.Fast => FastNetwork.Unsupported(network) is null,
+            _ => FastTrainer.WhyNotAuto(network) is null,
+        };
+        return fast && FastTrainer.ThreadsFor(options.BatchSize) == 2;
+    }
+
     /// <summary><see cref="Train(Network, DataSet, TrainingOptions?)"/> with the fast path on at most
     /// <paramref name="threads"/> threads (null: as many as help; the weights are the same either way).</summary>
     internal static TrainingResult TrainOnThreads(Network network, DataSet training, TrainingOptions? options, int? threads)
