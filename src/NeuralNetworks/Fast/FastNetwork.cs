@@ -108,6 +108,13 @@ internal static class FastNetwork
         }
     }
 
+    /// <summary>Asks the CPU to start fetching the cache lines of <paramref name="count"/> floats from <paramref name="start"/> (64-byte aligned).</summary>
+    public static unsafe void PrefetchFloats(float* start, long count)
+    {
+        if (!Sse.IsSupported) return;
+        for (long at = 0; at < count; at += 16) Sse.Prefetch0(start + at);
+    }
+
     /// <summary>nˡ rounded up to <see cref="Padding"/>: the floats in a row of layer l's buffers.</summary>
     public static int Padded(int count) => (count + Padding - 1) / Padding * Padding;
 }
