@@ -80,8 +80,9 @@ public static class TrainCommand
         bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
         var console = TrainingReport.CreateConsole(output, live);
         // When the steps run on both cores, compiling on a pool thread during training took the second core from the
-        // step's partner in the first epochs (about 0.2 s of JIT work: the partner waited, rested, and epoch 1 at batch 100
-        // took 1.2–1.8× the median; docs/performance.md, "Noon of 2026-12-06"): then it compiles now, while the data loads.
+        // step's partner in the first epochs (JIT work of 0.15–0.27 s: the partner kept the step waiting, then rested, and
+        // epoch 1 at batch 100 took up to 1.7× the median; docs/performance.md, "Morning of 2026-12-06, later"): then it
+        // compiles here, while the data loads.
         bool compiledBefore = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
         if (compiledBefore) CompileWhatFollows(live, summary is not null);
         var data = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();

@@ -199,7 +199,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     {
         // The other thread's partial sums were written in its core's cache: ask for all of them at once, so that their
         // transfers overlap (adding them group by group without it took 1.6–2.0 µs a step when a cache line's round trip
-        // between the cores took 0.5 µs, with it 1.0–1.4: docs/performance.md, "Noon of 2026-12-06").
+        // between the cores took 0.5 µs, with it 1.0–1.4: docs/performance.md, "Morning of 2026-12-06, later").
         FastNetwork.PrefetchFloats(low == PartialZ ? high : low, (long)Count * net.Strides[1]);
         for (int g = 0; g < GroupCount; g++)
         {
