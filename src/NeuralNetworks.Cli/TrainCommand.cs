@@ -82,9 +82,14 @@ public static class TrainCommand
         // When the steps run on both cores, compiling on a pool thread during training took the second core from the
         // step's partner in the first epochs (JIT work of 0.15–0.27 s: the partner kept the step waiting, then rested, and
         // epoch 1 at batch 100 took up to 1.7× the median; docs/performance.md, "Morning of 2026-12-06, later"): then it
-        // compiles here, while the data loads.
-        bool compiledBefore = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
-        if (compiledBefore) CompileWhatFollows(live, summary is not null);
+        // compiles here, while the data loads. (On a pool thread during the load, waited for before training, epoch 1 took
+        // 1.56 and 1.59× the median in two of four runs, against at most 1.17 this way: the same section.)
+        bool twoCores = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
+        if (twoCores)
+        {
+            try { CompileWhatFollows(live, summary is not null); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling, as below: what follows runs anyway
+        }
         var data = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
         double loadSeconds = clock.Elapsed.TotalSeconds;
@@ -100,8 +105,8 @@ public static class TrainCommand
 
         // What runs after training (the table, the JSON of the network and of the summary) compiled on the other core while
         // training runs on this one (the network's first ToJson took 24 ms, the next 5: docs/performance.md, "Evening of
-        // 2026-12-05, later", item 2) — or, when the steps use both cores, here while the data loads (above).
-        var compiled = compiledBefore ? Task.CompletedTask : Task.Run(() => CompileWhatFollows(live, summary is not null));
+        // 2026-12-05, later", item 2) — or, when the steps use both cores, while the data loaded (above).
+        var compiled = twoCores ? Task.CompletedTask : Task.Run(() => CompileWhatFollows(live, summary is not null));
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);
         Task.WaitAny(compiled);   // only compiling: should it fail, the table below is drawn anyway, and the network saved
 
