@@ -80,10 +80,10 @@ public static class TrainCommand
         bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
         var console = TrainingReport.CreateConsole(output, live);
         // When the steps run on both cores, compiling on a pool thread during training took the second core from the
-        // step's partner in the first epochs (JIT work of 0.15–0.27 s: the partner kept the step waiting, then rested, and
-        // epoch 1 at batch 100 took up to 1.7× the median; docs/performance.md, "Morning of 2026-12-06, later"): then it
-        // compiles here, while the data loads. (On a pool thread during the load, waited for before training, epoch 1 took
-        // 1.56 and 1.59× the median in two of four runs, against at most 1.17 this way: the same section.)
+        // step's partner in the first epochs (pool threads were still running when the partner started: it kept the step
+        // waiting, then rested, and epoch 1 at batch 100 took up to 1.7× the median; docs/performance.md, "Morning of
+        // 2026-12-06, later"): then it compiles here, while the data loads. (On a pool thread during the load, waited for
+        // before training, epoch 1 took 1.56 and 1.59× the median in two of four runs, against at most 1.17 this way.)
         bool twoCores = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
         if (twoCores)
         {
