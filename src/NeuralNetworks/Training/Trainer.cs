@@ -32,13 +32,7 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
-        bool fast = options.Engine switch
-        {
-            TrainingEngine.Reference => false,
-            TrainingEngine.Fast => FastNetwork.Unsupported(network) is null,
-            _ => FastTrainer.WhyNotAuto(network) is null,
-        };
-        return fast && FastTrainer.ThreadsFor(options.BatchSize) == 2;
+        return EngineFor(network, options.Engine).Fast && FastTrainer.ThreadsFor(options.BatchSize) == 2;
     }
 
     /// <summary><see cref="Train(Network, DataSet, TrainingOptions?)"/> with the fast path on at most
@@ -49,18 +43,21 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(training);
         options ??= new TrainingOptions();
         options.Validate(network, training);
-        switch (options.Engine)
-        {
-            case TrainingEngine.Reference:
-                return GradientDescent.Run(network, training, options, EngineUsed.Reference);
-            case TrainingEngine.Fast:
-                if (FastNetwork.Unsupported(network) is { } reason)
-                    throw new NotSupportedException($"The fast engine cannot train this network: {reason}. Use TrainingEngine.Auto or Reference.");
-                return FastTrainer.Train(network, training, options, threads: threads);
-            default:
-                return FastTrainer.WhyNotAuto(network) is { } why
-                    ? GradientDescent.Run(network, training, options, EngineUsed.Reference with { FallbackReason = why })
-                    : FastTrainer.Train(network, training, options, threads: threads);
-        }
+        var (fast, why) = EngineFor(network, options.Engine);
+        if (fast) return FastTrainer.Train(network, training, options, threads: threads);
+        if (options.Engine == TrainingEngine.Fast)
+            throw new NotSupportedException($"The fast engine cannot train this network: {why}. Use TrainingEngine.Auto or Reference.");
+        return GradientDescent.Run(network, training, options, why is null ? EngineUsed.Reference : EngineUsed.Reference with { FallbackReason = why });
     }
+
+    /// <summary>
+    /// Which code trains <paramref name="network"/> when <paramref name="engine"/> is asked for: the fast path, or the
+    /// reference with why not the fast path (null when the reference was asked for).
+    /// </summary>
+    private static (bool Fast, string? Why) EngineFor(Network network, TrainingEngine engine) => engine switch
+    {
+        TrainingEngine.Reference => (false, null),
+        TrainingEngine.Fast => FastNetwork.Unsupported(network) is { } reason ? (false, reason) : (true, null),
+        _ => FastTrainer.WhyNotAuto(network) is { } why ? (false, why) : (true, null),
+    };
 }
