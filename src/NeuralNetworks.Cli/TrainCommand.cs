@@ -75,7 +75,13 @@ public static class TrainCommand
             throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then (the load, on a pool thread, ends with the process).
-        var loading = Task.Run(() => Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums));
+        // It times itself: this thread may compile meanwhile (below), which is not loading.
+        var loading = Task.Run(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            var loaded = Mnist.Load(setup.DataDirectory, arguments.VerifyChecksums);
+            return (Data: loaded, Seconds: watch.Elapsed.TotalSeconds);
+        });
         // Meanwhile, on this thread: the console, whose first use compiles Spectre.Console for about 10 ms.
         bool live = arguments.Live ?? TrainingReport.IsInteractive(output);
         var console = TrainingReport.CreateConsole(output, live);
@@ -90,9 +96,8 @@ public static class TrainCommand
             try { CompileWhatFollows(live, summary is not null); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling, as below: what follows runs anyway
         }
-        var data = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        var (data, loadSeconds) = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
-        double loadSeconds = clock.Elapsed.TotalSeconds;
 
         var network = setup.Network;
         if (!data.IsOriginal)
@@ -126,7 +131,7 @@ public static class TrainCommand
         double total = clock.Elapsed.TotalSeconds, trainingSeconds = result.History.TotalSeconds;
         output.WriteLine(
             $"Total time: {total:0.00} s (loading {loadSeconds:0.00} s, training {trainingSeconds:0.00} s, " +
-            $"testing {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s); peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
+            $"testing and the rest {Math.Max(0, total - loadSeconds - trainingSeconds):0.00} s); peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:0} MB");
         // The network first: a summary that cannot be written must not cost the trained network.
         if (setup.OutPath is { } outPath)
         {

@@ -321,7 +321,12 @@ public sealed class TrainCommandTests : IDisposable
         var accuracy = Regex.Match(output, @"Test accuracy after 1 epoch: (\d+\.\d{2})% \(([\d,]+) / 10,000\)");
         Assert.True(accuracy.Success, output);
         Assert.Equal(double.Parse(accuracy.Groups[1].Value) * 100, double.Parse(accuracy.Groups[2].Value.Replace(",", "")), 6);
-        Assert.Matches(@"Total time: \d+\.\d\d s", output);
+        // The three parts of the total add up to it (each rounded to 0.01 s): loading is the load's own time.
+        var time = Regex.Match(output, @"Total time: (\d+\.\d\d) s \(loading (\d+\.\d\d) s, training (\d+\.\d\d) s, testing and the rest (\d+\.\d\d) s\)");
+        Assert.True(time.Success, output);
+        double Part(int i) => double.Parse(time.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Part(1), Part(2) + Part(3) + Part(4), 0.025);
+        Assert.True(Part(2) > 0 && Part(4) > 0, output);   // MNIST takes time to load, and 10,000 test digits to test
         Assert.DoesNotContain("did not learn", output);   // the chance-level note is for runs that learned nothing
 
         var network = NetworkJson.Load(OutFile);
