@@ -27,7 +27,9 @@ public static partial class Numbers
             return true;
         string t = text.Trim();
         if (PlainInteger().IsMatch(t))
-            problem = $"'{t}' is outside the whole numbers this option takes ({int.MinValue:N0} to {int.MaxValue:N0})";
+            problem = t.StartsWith('-')
+                ? $"'{t}' is too small for a whole number here (the least is {int.MinValue:N0})"
+                : $"'{t}' is too large for a whole number here (the largest is {int.MaxValue:N0})";
         else if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
             problem = d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue
                 ? $"'{t}' must be written as a whole number: {d.ToString("0", CultureInfo.InvariantCulture)}"

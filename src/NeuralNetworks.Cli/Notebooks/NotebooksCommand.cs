@@ -217,6 +217,8 @@ public static class NotebooksCommand
                 notebooks.Add(path);
             else if (Directory.Exists(path))
                 notebooks.AddRange(Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal));
+            else if (path.StartsWith('-'))
+                throw new UsageException($"unknown option '{path}'; notebooks and folders are given as paths");
             else
                 throw new UsageException($"no such notebook or folder: {path}");
         }

@@ -59,7 +59,8 @@ public sealed class BadCommandLineTests : IDisposable
         { "notebooks run --timeout 0", 2, "--timeout must be a positive number of seconds, not 0" },
         { "notebooks run --timeout soon", 2, "soon" },
         { "notebooks run --out /proc/no/such/folder", 2, "--out /proc/no/such/folder: cannot write in /proc/no/such/folder" },
-        { "notebooks clear --bogus", 2, "no such notebook or folder: --bogus" },
+        { "notebooks clear --bogus", 2, "unknown option '--bogus'; notebooks and folders are given as paths" },
+        { "notebooks run --only 09", 2, "unknown option '--only'; notebooks and folders are given as paths" },
     };
 
     [Theory]
