@@ -47,7 +47,7 @@ public static class Trainer
         if (fast) return FastTrainer.Train(network, training, options, threads: threads);
         if (options.Engine == TrainingEngine.Fast)
             throw new NotSupportedException($"The fast engine cannot train this network: {why}. Use TrainingEngine.Auto or Reference.");
-        return GradientDescent.Run(network, training, options, why is null ? EngineUsed.Reference : EngineUsed.Reference with { FallbackReason = why });
+        return GradientDescent.Run(network, training, options, EngineUsed.Reference with { FallbackReason = why });
     }
 
     /// <summary>

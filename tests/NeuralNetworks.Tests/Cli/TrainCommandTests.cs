@@ -323,7 +323,7 @@ public sealed class TrainCommandTests : IDisposable
         var accuracy = Regex.Match(output, @"Test accuracy after 1 epoch: (\d+\.\d{2})% \(([\d,]+) / 10,000\)");
         Assert.True(accuracy.Success, output);
         Assert.Equal(double.Parse(accuracy.Groups[1].Value) * 100, double.Parse(accuracy.Groups[2].Value.Replace(",", "")), 6);
-        // The three parts of the total add up to it (each rounded to 0.01 s): loading is the load's own time.
+        // The line names its three parts, and they add up to the total (each rounded to 0.01 s): no part is counted twice.
         var time = Regex.Match(output, @"Total time: (\d+\.\d\d) s \(loading (\d+\.\d\d) s, training (\d+\.\d\d) s, testing and the rest (\d+\.\d\d) s\)");
         Assert.True(time.Success, output);
         double Part(int i) => double.Parse(time.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
