@@ -66,7 +66,7 @@ public static class NotebooksCommand
         {
             var seconds = parse.GetValue(timeout);
             if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
-            var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
+            var notebooks = FindNotebooks(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
             var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;
             var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log,
@@ -109,7 +109,7 @@ public static class NotebooksCommand
         };
         command.SetAction(parse =>
         {
-            var notebooks = NotebookPaths(parse.GetValue(paths) ?? []);
+            var notebooks = NotebookPaths(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
             // All are read before any is written (strictly: a byte that is not UTF-8 is refused, not written back as
             // U+FFFD): one that cannot be read stops the command with no notebook changed.
             var loaded = new List<NotebookFile>();
@@ -163,7 +163,7 @@ public static class NotebooksCommand
         };
         command.SetAction(parse =>
         {
-            var notebooks = FindNotebooks(parse.GetValue(paths) ?? []);
+            var notebooks = FindNotebooks(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
             var root = FindUpward("NeuralNetworks.slnx", AppContext.BaseDirectory) ?? FindUpward("NeuralNetworks.slnx", Directory.GetCurrentDirectory())
                        ?? throw new UsageException("the handout is made from the repository (it takes LICENSE and artifacts/package from it): run this command inside it");
             var outDirectory = Path.GetFullPath(parse.GetValue(output)!);
@@ -193,16 +193,18 @@ public static class NotebooksCommand
     /// exist is a usage error; a file that is not a notebook gives the <see cref="InvalidDataException"/> of
     /// <see cref="NotebookFile.Load(string)"/> (bad data).
     /// </summary>
-    public static IReadOnlyList<string> FindNotebooks(IReadOnlyList<string> paths)
+    public static IReadOnlyList<string> FindNotebooks(IReadOnlyList<string> paths, Command? command = null)
     {
-        var notebooks = NotebookPaths(paths);
+        var notebooks = NotebookPaths(paths, command);
         foreach (var notebook in notebooks)
             NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
         return notebooks;
     }
 
     /// <summary>The full paths of the files <see cref="FindNotebooks"/> names, without reading them.</summary>
-    private static IReadOnlyList<string> NotebookPaths(IReadOnlyList<string> paths)
+    /// <remarks>The paths argument takes any word, so an option the command does not have arrives here as a path: it is
+    /// named as an unknown option, with the command's closest option when one is close.</remarks>
+    private static IReadOnlyList<string> NotebookPaths(IReadOnlyList<string> paths, Command? command)
     {
         if (paths.Count == 0)
         {
@@ -218,12 +220,19 @@ public static class NotebooksCommand
             else if (Directory.Exists(path))
                 notebooks.AddRange(Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal));
             else if (path.StartsWith('-'))
-                throw new UsageException($"unknown option '{path}'; notebooks and folders are given as paths");
+                throw new UsageException($"unknown option '{path}'" + CloseOption(path, command));
             else
                 throw new UsageException($"no such notebook or folder: {path}");
         }
         if (notebooks.Count == 0) throw new UsageException($"no .ipynb files in {string.Join(", ", paths)}");
         return notebooks.Select(Path.GetFullPath).Distinct().ToList();
+    }
+
+    private static string CloseOption(string typed, Command? command)
+    {
+        var options = command?.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(o => o.StartsWith("--", StringComparison.Ordinal)).ToList() ?? [];
+        string suggestion = NeuralNetworks.Cli.Cli.Suggest(typed, options, "options");
+        return suggestion.StartsWith("; did you mean", StringComparison.Ordinal) ? suggestion : "; notebooks and folders are given as paths";
     }
 
     private static string? FindUpward(string name, string start)

@@ -61,6 +61,9 @@ public sealed class BadCommandLineTests : IDisposable
         { "notebooks run --out /proc/no/such/folder", 2, "--out /proc/no/such/folder: cannot write in /proc/no/such/folder" },
         { "notebooks clear --bogus", 2, "unknown option '--bogus'; notebooks and folders are given as paths" },
         { "notebooks run --only 09", 2, "unknown option '--only'; notebooks and folders are given as paths" },
+        { "notebooks run --solution", 2, "unknown option '--solution'; did you mean '--solutions'?" },
+        { "notebooks slides --singlefile", 2, "unknown option '--singlefile'; did you mean '--single-file'?" },
+        { "notebooks handout --out handout --soltions", 2, "unknown option '--soltions'; did you mean '--solutions'?" },
     };
 
     [Theory]
