@@ -23,19 +23,11 @@ public static partial class Charts
         var chart = Grid(
             [new Panel("f(z)", functions, Image: false, XTitle: "z"), new Panel("f′(z)", derivatives, Image: false, XTitle: "z")],
             columns: 2, "Activation functions (left) and their derivatives (right): sigmoid, tanh, ReLU", 900, 420, gapX: 0.15, gapY: 0.12);
-        var layout = GenericChart.getLayout(chart);
-        // These are graphs, not matrices: y grows upwards.
-        foreach (var axis in new[] { "yaxis", "yaxis2" })
-        {
-            var y = (LinearAxis)layout.TryGetPropertyValue(axis).Value;
-            y.RemoveProperty("autorange");
-            y.SetProperty("range", axis == "yaxis" ? new[] { -1.2, 2.2 } : new[] { -0.1, 1.1 });
-            y.SetProperty("zeroline", true);
-            y.SetProperty("showgrid", true);
-        }
-        foreach (var axis in new[] { "xaxis", "xaxis2" })
-            ((LinearAxis)layout.TryGetPropertyValue(axis).Value).SetProperty("showgrid", true);
-        layout.SetProperty("showlegend", true);
+        var ys = GraphAxes(chart, 2);
+        ys[0].SetProperty("range", new[] { -1.2, 2.2 });
+        ys[1].SetProperty("range", new[] { -0.1, 1.1 });
+        foreach (var y in ys) y.SetProperty("zeroline", true);
+        GenericChart.getLayout(chart).SetProperty("showlegend", true);
         return chart;
     }
 

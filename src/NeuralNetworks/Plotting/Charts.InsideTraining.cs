@@ -1,6 +1,5 @@
 using System.Globalization;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 
 namespace NeuralNetworks.Plotting;
 
@@ -57,18 +56,12 @@ public static partial class Charts
             $"Inside training, epoch {first.Epoch} → {last.Epoch}: activations aˡ (top) and errors |δˡ| = |∂C/∂zˡ| (bottom) on {first.Forward.ExampleCount:N0} examples<br>" +
             "<sup>share of neurons × examples in each bin; saturated: σ′(z) below 0.01, where a neuron passes back almost none of its error</sup>",
             width: 1000, height: 720, gapX: 0.12, gapY: 0.38);
-        var layout = GenericChart.getLayout(chart);
-        // These are graphs, not matrices: y grows upwards, with a grid.
-        for (int p = 1; p <= 2 * L; p++)
+        foreach (var y in GraphAxes(chart, 2 * L))
         {
-            string n = p == 1 ? "" : p.ToString(CultureInfo.InvariantCulture);
-            var y = (LinearAxis)layout.TryGetPropertyValue("yaxis" + n).Value;
-            y.RemoveProperty("autorange");
             y.SetProperty("rangemode", "tozero");
             y.SetProperty("tickformat", ".0%");
-            y.SetProperty("showgrid", true);
-            ((LinearAxis)layout.TryGetPropertyValue("xaxis" + n).Value).SetProperty("showgrid", true);
         }
+        var layout = GenericChart.getLayout(chart);
         layout.SetProperty("showlegend", true);
         layout.SetProperty("legend", Obj(("orientation", "h"), ("x", 0.5), ("xanchor", "center"), ("y", -0.12)));
         layout.SetProperty("margin", Obj(("l", 60), ("r", 30), ("t", 100), ("b", 60)));

@@ -2,7 +2,6 @@ using NeuralNetworks.Data;
 using NeuralNetworks.Model;
 using NeuralNetworks.Training;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 
 namespace NeuralNetworks.Plotting;
 
@@ -63,18 +62,11 @@ public static partial class Charts
         var chart = Grid(
             [new Panel("step(z) and σ(z)", functions, Image: false, XTitle: "z"), new Panel("their slopes: step′(z) = 0, σ′(z) > 0", slopes, Image: false, XTitle: "z")],
             columns: 2, "A perceptron's step beside the sigmoid: the step is flat everywhere it has a slope", 900, 420, gapX: 0.15, gapY: 0.12);
-        var layout = GenericChart.getLayout(chart);
-        foreach (var axis in new[] { "yaxis", "yaxis2" })
-        {
-            var y = (LinearAxis)layout.TryGetPropertyValue(axis).Value;
-            y.RemoveProperty("autorange");
-            y.SetProperty("range", axis == "yaxis" ? new[] { -0.1, 1.1 } : new[] { -0.02, 0.3 });
-            y.SetProperty("zeroline", true);
-            y.SetProperty("showgrid", true);
-        }
-        foreach (var axis in new[] { "xaxis", "xaxis2" })
-            ((LinearAxis)layout.TryGetPropertyValue(axis).Value).SetProperty("showgrid", true);
-        layout.SetProperty("showlegend", true);
+        var ys = GraphAxes(chart, 2);
+        ys[0].SetProperty("range", new[] { -0.1, 1.1 });
+        ys[1].SetProperty("range", new[] { -0.02, 0.3 });
+        foreach (var y in ys) y.SetProperty("zeroline", true);
+        GenericChart.getLayout(chart).SetProperty("showlegend", true);
         return chart;
     }
 

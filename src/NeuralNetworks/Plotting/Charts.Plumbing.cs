@@ -136,6 +136,25 @@ public static partial class Charts
         return chart;
     }
 
+    /// <summary>
+    /// The y axes of the first <paramref name="panels"/> panels of a <see cref="Grid"/>, turned from a matrix's (row 0 on
+    /// top) into a graph's: y grows upwards, and both axes of each panel have grid lines. The caller sets the range.
+    /// </summary>
+    internal static LinearAxis[] GraphAxes(GenericChart chart, int panels)
+    {
+        var layout = GenericChart.getLayout(chart);
+        var ys = new LinearAxis[panels];
+        for (int p = 0; p < panels; p++)
+        {
+            string n = p == 0 ? "" : (p + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ys[p] = (LinearAxis)layout.TryGetPropertyValue("yaxis" + n).Value;
+            ys[p].RemoveProperty("autorange");
+            ys[p].SetProperty("showgrid", true);
+            ((LinearAxis)layout.TryGetPropertyValue("xaxis" + n).Value).SetProperty("showgrid", true);
+        }
+        return ys;
+    }
+
     /// <summary>An axis title object.</summary>
     internal static Title AxisTitle(string text) => Make<Title>(("text", text));
 
