@@ -35,7 +35,7 @@ public sealed class ExercisesDescentTests : IDisposable
     /// <summary>108 made-up 28 × 28 "digits": mostly black, some ink, labels 0–9 (enough for every check here).</summary>
     private static readonly DataSet Digits = MadeUpDigits(108, seed: 4);
 
-    private static DataSet MadeUpDigits(int count, int seed)
+    internal static DataSet MadeUpDigits(int count, int seed)
     {
         var random = new Random(seed);
         var pixels = new byte[count * 784];
