@@ -85,7 +85,12 @@ public static class BenchCommand
                 return 0;
             }
             if (parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed is for --recipe; the per-epoch table always starts from seed 1.");
-            if (parse.GetValue(endToEnd) is { } path) return EndToEnd(OutputFile.Check(path, "--end-to-end", "network.json"), e, dataDir);
+            if (parse.GetValue(endToEnd) is { } path)
+            {
+                var network = OutputFile.Check(path, "--end-to-end", "network.json");
+                OutputFile.NotTheData(network, "--end-to-end", dataDir);
+                return EndToEnd(network, e, dataDir);
+            }
             return Run(sizes, e, r, parse.GetValue(peers), pe, dataDir);
         });
         return command;
@@ -224,10 +229,14 @@ public static class BenchCommand
     }
 
     /// <summary>This tool as a child process: its own executable, or <c>dotnet exec</c> of its assembly when hosted by dotnet.</summary>
-    internal static string[] SelfCommand()
+    internal static string[] SelfCommand() => SelfCommand(Environment.ProcessPath);
+
+    /// <summary><see cref="SelfCommand()"/> for a process started as <paramref name="processPath"/>.</summary>
+    public static string[] SelfCommand(string? processPath)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        if (Path.GetFileNameWithoutExtension(self) == "NeuralNetworks.Cli") return [self];
+        var self = processPath ?? "dotnet";
+        // The file name whole: without its extension "NeuralNetworks.Cli" is "NeuralNetworks" (".Cli" reads as one).
+        if (Path.GetFileName(self) is "NeuralNetworks.Cli" or "NeuralNetworks.Cli.exe") return [self];
         var dotnet = Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         return [dotnet, "exec", typeof(BenchCommand).Assembly.Location];
     }

@@ -56,6 +56,30 @@ public static class OutputFile
         return full;
     }
 
+    /// <summary>
+    /// Refuses <paramref name="output"/> (a path <see cref="Check"/> returned) when it is one of the MNIST files the command
+    /// reads from <paramref name="dataDirectory"/> (null: the folder <see cref="Mnist.FindDataDirectory"/> finds): writing
+    /// it would replace the data (found by a hostile user's audit, 2026-12-06: `train --out data/mnist/train-images-idx3-ubyte.gz`).
+    /// </summary>
+    public static void NotTheData(string output, string option, string? dataDirectory)
+    {
+        string folder;
+        try
+        {
+            folder = Path.GetFullPath(dataDirectory ?? Mnist.FindDataDirectory());
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;   // no data to overwrite: the load says so
+        }
+        string written = NeuralNetworks.Notebooks.Sources.RealPath(output);
+        foreach (var name in Mnist.Sha256.Keys)
+        {
+            if (written == NeuralNetworks.Notebooks.Sources.RealPath(Path.Combine(folder, name)))
+                throw new UsageException($"{option} {output} is the data file {name} this command reads; writing it would replace the data. Give another file name.");
+        }
+    }
+
     /// <summary>The full path of the folder <paramref name="path"/> after creating it and checking that files can be
     /// written in it. Throws a <see cref="UsageException"/> naming <paramref name="option"/> otherwise.</summary>
     public static string CheckFolder(string? path, string option)

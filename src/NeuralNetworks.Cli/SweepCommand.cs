@@ -73,6 +73,7 @@ public static class SweepCommand
         int runs = parallelism ?? Environment.ProcessorCount;
         if (runs < 1) throw new UsageException($"--parallelism must be at least 1, not {runs}.");
         var chartPath = OutputFile.Check(chart, "--chart", "sweep.html");
+        OutputFile.NotTheData(chartPath, "--chart", setups[0].DataDirectory);
 
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then, as `train` does.

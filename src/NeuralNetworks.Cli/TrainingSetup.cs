@@ -75,6 +75,7 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
                 throw new UsageException($"--data {a.DataDirectory}: there is no folder {dataDirectory}.");
         }
         string? outPath = a.Out is null ? null : OutputFile.Check(a.Out, "--out", "network.json");
+        if (outPath is not null) OutputFile.NotTheData(outPath, "--out", dataDirectory);
 
         Network network;
         string description, layersOption;

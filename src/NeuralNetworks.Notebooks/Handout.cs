@@ -33,8 +33,17 @@ public static partial class Handout
     /// <param name="keepSolutions">True keeps the solution cells (a teacher's or a self-study copy).</param>
     /// <exception cref="InvalidDataException">The notebooks name no course package, or different versions of it.</exception>
     /// <exception cref="FileNotFoundException">The package or a licence file is missing (the message says how to make it).</exception>
+    /// <exception cref="ArgumentException"><paramref name="outDirectory"/> holds a notebook read, or files that are not an earlier handout's.</exception>
     public static Result Write(IReadOnlyList<string> notebooks, string outDirectory, string repositoryRoot, bool keepSolutions)
     {
+        Sources.NotWrittenOver(notebooks, path => Path.Combine(outDirectory, Path.GetFileName(path)),
+            keepSolutions ? "its handout copy" : "its handout copy, without its solution cells,");
+        // A folder of other files would lose those named as the handout's (README.md, LICENSE, NuGet.config, …).
+        if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any()
+            && !File.Exists(Path.Combine(outDirectory, InstallProjectFile)))
+            throw new ArgumentException($"{outDirectory} is not empty and is not an earlier handout (it has no {InstallProjectFile}): the handout " +
+                                        "writes README.md, LICENSE, NuGet.config and its notebooks there, over any files of those names. Give a new or " +
+                                        "empty folder, or an earlier handout's to write it again.");
         var version = PackageVersion(notebooks);
         var package = Path.Combine(repositoryRoot, "artifacts", "package", $"{PackageId}.{version}.nupkg");
         if (!File.Exists(package))
@@ -64,10 +73,13 @@ public static partial class Handout
         var utf8 = new UTF8Encoding(false);
         WriteDoctor(outDirectory, repositoryRoot, utf8);
         File.WriteAllText(Path.Combine(outDirectory, "NuGet.config"), NuGetConfig, utf8);
-        File.WriteAllText(Path.Combine(outDirectory, "install-package.proj"), InstallProject(version), utf8);
+        File.WriteAllText(Path.Combine(outDirectory, InstallProjectFile), InstallProject(version), utf8);
         File.WriteAllText(Path.Combine(outDirectory, "README.md"), Readme(version, written, keepSolutions), utf8);
         return new Result(written, removed, version, dependencies);
     }
+
+    /// <summary>The one-step installer of the handout (<c>dotnet restore install-package.proj</c>); its presence marks a handout's folder.</summary>
+    public const string InstallProjectFile = "install-package.proj";
 
     /// <summary>The doctor's file in the handout: <c>dotnet run --file doctor.cs</c> checks the student's machine.</summary>
     public const string DoctorFile = "doctor.cs";

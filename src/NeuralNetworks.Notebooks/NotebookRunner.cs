@@ -37,8 +37,11 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     public bool AbandonedKernel { get; private set; }
 
     /// <summary>Runs <paramref name="notebooks"/> in order; returns one outcome per notebook.</summary>
+    /// <exception cref="ArgumentException">A notebook is in the output folder: its executed copy would replace it.</exception>
     public async Task<IReadOnlyList<NotebookOutcome>> RunAsync(IReadOnlyList<string> notebooks)
     {
+        Sources.NotWrittenOver(notebooks, path => Path.Combine(outDirectory, Path.GetFileNameWithoutExtension(path) + ".ipynb"),
+            "its executed copy (the students' edition has no solution cells)");
         Directory.CreateDirectory(outDirectory);
         var assets = WebAssets.Load(inline: singleFile);
         if (!singleFile) assets.WriteFolder(outDirectory, decks);   // without plotly.js when it cannot be found: a page that needs it warns below

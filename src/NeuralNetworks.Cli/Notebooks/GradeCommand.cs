@@ -53,8 +53,7 @@ public static class GradeCommand
         };
         command.SetAction(parse =>
         {
-            var seconds = parse.GetValue(timeout);
-            if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
+            var seconds = NotebooksCommand.CellSeconds(parse.GetValue(timeout));
             if (parse.GetValue(worker) is { } notebook)
                 return RunWorker(notebook, parse.GetValue(progress) ?? throw new UsageException("--worker needs --progress"), seconds);
 

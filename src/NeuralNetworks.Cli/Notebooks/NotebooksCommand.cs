@@ -29,6 +29,17 @@ public static class NotebooksCommand
         return command;
     }
 
+    /// <summary>The longest time limit a cell may be given: a day (a timer cannot wait much past 49 days).</summary>
+    public const int MaxCellSeconds = 86_400;
+
+    /// <summary><paramref name="seconds"/>, the value of --timeout, once checked: from 1 to <see cref="MaxCellSeconds"/>.</summary>
+    internal static int CellSeconds(int seconds) => seconds switch
+    {
+        <= 0 => throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}"),
+        > MaxCellSeconds => throw new UsageException($"--timeout must be at most {MaxCellSeconds:N0} seconds (a day), not {seconds:N0}"),
+        _ => seconds,
+    };
+
     private static Argument<string[]> PathsArgument() => new("paths")
     {
         Description = "Notebook files or folders (default: the notebooks/ folder found upward from here).",
@@ -64,8 +75,7 @@ public static class NotebooksCommand
         };
         command.SetAction(parse =>
         {
-            var seconds = parse.GetValue(timeout);
-            if (seconds <= 0) throw new UsageException($"--timeout must be a positive number of seconds, not {seconds}");
+            var seconds = CellSeconds(parse.GetValue(timeout));
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
             var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;

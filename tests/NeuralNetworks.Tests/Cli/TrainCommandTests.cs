@@ -546,3 +546,26 @@ public sealed class TrainCommandTests : IDisposable
             Assert.Contains(option, output);
     }
 }
+
+/// <summary><c>bench</c> starts its <c>train</c> children as it was itself started: through its own executable when it is one
+/// (it took "NeuralNetworks.Cli" for "NeuralNetworks" plus an extension, and went through a `dotnet` on PATH instead).</summary>
+public class BenchChildCommandTests
+{
+    [Theory]
+    [InlineData("/opt/nn/NeuralNetworks.Cli")]
+    [InlineData(@"C:\nn\NeuralNetworks.Cli.exe")]
+    public void The_tools_own_executable_runs_its_children(string self)
+    {
+        if (self.Contains('\\') && !OperatingSystem.IsWindows()) self = "/opt/nn/NeuralNetworks.Cli.exe";
+        Assert.Equal([self], NeuralNetworks.Cli.BenchCommand.SelfCommand(self));
+    }
+
+    [Fact]
+    public void Under_dotnet_the_children_run_the_assembly_through_the_same_dotnet()
+    {
+        var command = NeuralNetworks.Cli.BenchCommand.SelfCommand("/usr/share/dotnet/dotnet");
+        Assert.Equal("/usr/share/dotnet/dotnet", command[0]);
+        Assert.Equal("exec", command[1]);
+        Assert.EndsWith("NeuralNetworks.Cli.dll", command[2]);
+    }
+}

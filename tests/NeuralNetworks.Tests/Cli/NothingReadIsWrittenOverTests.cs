@@ -1,0 +1,98 @@
+using NeuralNetworks.Data;
+
+namespace NeuralNetworks.Tests.Cli;
+
+/// <summary>
+/// A command never writes over what it reads (a hostile user's audit, 2026-12-06, found three that did):
+/// `notebooks run/slides --out` the notebooks' own folder (the students' edition, without solutions, replaced the teacher's
+/// notebooks), `notebooks handout --out` the same folder (solutions stripped in place) or a folder of other files (its
+/// README.md and LICENSE replaced), and `train --out/--summary`, `sweep --chart`, `bench --end-to-end` naming a data file.
+/// Each is refused on the command line (exit 2, one line) and the file keeps its bytes.
+/// </summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class NothingReadIsWrittenOverTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nn-written-over-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private const string Notebook = """{"cells": [{"cell_type": "markdown", "metadata": {"tags": ["solution"]}, "source": "the teacher's answer"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}""";
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) =>
+        CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args);
+
+    private static void Refused((int ExitCode, string Output, string Error) run, string message)
+    {
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Error}{run.Output}");
+        Assert.StartsWith("error: ", run.Error);
+        Assert.DoesNotContain('\n', run.Error.TrimEnd());
+        Assert.Contains(message, run.Error);
+    }
+
+    private string Lesson()
+    {
+        var lessons = Directory.CreateDirectory(Path.Combine(folder, "lessons")).FullName;
+        var path = Path.Combine(lessons, "lesson.ipynb");
+        File.WriteAllText(path, Notebook);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("slides")]
+    [InlineData("handout")]
+    public void A_notebook_command_does_not_write_into_the_folder_of_its_notebooks(string command)
+    {
+        var lesson = Lesson();
+        var lessons = Path.GetDirectoryName(lesson)!;
+        var link = Path.Combine(folder, "link");
+        Directory.CreateSymbolicLink(link, lessons);
+
+        foreach (var outFolder in new[] { lessons, link, Path.Combine(lessons, "..", "lessons") })
+        {
+            var run = Run("notebooks", command, lesson, "--out", outFolder);
+            Refused(run, "is the folder of lesson.ipynb, which this command reads");
+            Assert.Equal(Notebook, File.ReadAllText(lesson));
+        }
+        Assert.Equal(["lesson.ipynb"], Directory.GetFiles(lessons).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_handout_is_not_written_into_a_folder_of_other_files_but_may_be_written_again()
+    {
+        var lesson = Lesson();
+        var other = Directory.CreateDirectory(Path.Combine(folder, "my-project")).FullName;
+        File.WriteAllText(Path.Combine(other, "README.md"), "mine");
+
+        Refused(Run("notebooks", "handout", lesson, "--out", other), "is not empty and is not an earlier handout (it has no install-package.proj)");
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(other, "README.md")));
+        Assert.Equal(["README.md"], Directory.GetFileSystemEntries(other).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void No_output_of_a_training_command_may_be_a_data_file()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(folder, "data")).FullName;
+        foreach (var name in Mnist.Sha256.Keys) File.WriteAllText(Path.Combine(data, name), "the data");
+        string images = Path.Combine(data, Mnist.TrainingImagesFile), labels = Path.Combine(data, Mnist.TestLabelsFile);
+        var link = Path.Combine(folder, "images-link");
+        File.CreateSymbolicLink(link, images);
+        string elsewhere = Path.Combine(folder, "network.json");
+
+        foreach (var (args, option) in new (string[], string)[]
+        {
+            (["train", "--data", data, "--out", images], "--out"),
+            (["train", "--data", data, "--out", link], "--out"),
+            (["train", "--data", data, "--out", elsewhere, "--summary", labels], "--summary"),
+            (["sweep", "--layers", "784,10", "--data", data, "--chart", labels], "--chart"),
+            (["bench", "--data", data, "--end-to-end", images], "--end-to-end"),
+        })
+        {
+            var run = Run(args);
+            Refused(run, $"{option} ");
+            Assert.Contains("this command reads; writing it would replace the data", run.Error);
+        }
+        Assert.All(Mnist.Sha256.Keys, name => Assert.Equal("the data", File.ReadAllText(Path.Combine(data, name))));
+        Assert.False(File.Exists(elsewhere));
+    }
+}
