@@ -186,6 +186,66 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void A_likely_mistake_matched_to_the_last_bit_is_said_to_be_matched_exactly()
+    {
+        var noSlope = Delta * 4;
+        Check.ThrowOnFailure = false;
+
+        Assert.False(Check.Equal("δ³", Delta, noSlope, 1e-9, new Mistake("σ′ left out", "BP1 needs the factor σ′(zᴸ)", () => noSlope)));
+
+        Assert.StartsWith("✗ δ³: this looks like σ′ left out: BP1 needs the factor σ′(zᴸ) (yours equals that exactly); ", Printed);
+    }
+
+    [Fact]
+    public void Two_numbers_that_print_the_same_to_6_digits_are_printed_whole_and_a_float_is_suspected()
+    {
+        // A student's σ computed in float: 0.0758582 both ways at 6 digits (a student's audit, 2026-12-06).
+        double right = 1 / (1 + Math.Exp(2.5)), inFloat = 1 / (1 + MathF.Exp(2.5f));
+        Check.ThrowOnFailure = false;
+
+        Assert.False(Check.Equal("σ(−2.5)", right, inFloat, 1e-12));
+        Assert.Contains($"expected {right:g17}, actual {inFloat:g17}, difference", Printed);
+        Assert.Contains("yours agrees with it to about 7 digits, as a float would: is something computed in float", Printed);
+
+        Assert.False(Check.Equal("σ on the grid", Vector<double>.Build.Dense([0.5, right]), Vector<double>.Build.Dense([0.5, inFloat]), 1e-12));
+        Assert.Contains($"the first at [1]: yours {inFloat:g17}, expected {right:g17}", Printed);
+        Assert.Equal(2, Printed.Split("as a float would").Length - 1);
+    }
+
+    [Fact]
+    public void Numbers_that_differ_in_6_digits_keep_6_digits_and_no_float_is_suspected()
+    {
+        Check.ThrowOnFailure = false;
+
+        Assert.False(Check.Equal("k", 0.25, 0.2504, 1e-9));
+        Assert.False(Check.Equal("m", 1.0, 1.0 + 1e-13, 1e-15));   // a double's rounding, not a float's
+
+        Assert.Contains("✗ k: expected 0.25, actual 0.2504, difference 0.0004", Printed);
+        Assert.Contains("✗ m: expected 1, actual 1.0000000000000999", Printed);
+        Assert.DoesNotContain("float", Printed);
+    }
+
+    [Fact]
+    public void An_answer_declared_without_the_question_mark_is_checked_not_refused()
+    {
+        // double zAtTenth = 2.06; var largestFactor = 1.0 / 64; int k1 = 567; long n = 13002; bool same = true;
+        double zAtTenth = 2.0634;
+        var largestFactor = 1.0 / 64;
+        int k1 = 140;
+        long n = 13_002;
+        bool same = true;
+
+        Assert.True(Check.Answer("Exercise 1 (zAtTenth)", zAtTenth, z => Check.Equal("zAtTenth", 2.0634, z, 1e-4)));
+        Assert.True(Check.Answer("Exercise 4 (largestFactor)", largestFactor, f => Check.Equal("largestFactor", 0.015625, f)));
+        Assert.True(Check.Answer("Exercise 5 (n)", n, x => Check.Equal("n", 13_002, (int)x)));
+        Assert.True(Check.Answer("Exercise 6 (same)", same, x => Check.That("same", x)));
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 1 (k1)", k1, k => Check.Equal("k1", 567, k)));
+
+        Assert.DoesNotContain(Check.NotAnsweredYet, Printed);
+        Assert.Contains("✗ k1: expected 567, actual 140", Printed);
+    }
+
+    [Fact]
     public void A_likely_mistake_of_another_shape_is_recognised_before_the_shape_is_blamed()
     {
         Check.ThrowOnFailure = false;

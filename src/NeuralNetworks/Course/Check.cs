@@ -41,9 +41,10 @@ public static class Check
     public static bool Equal(string what, double expected, double actual, double tolerance = 1e-9)
     {
         var difference = actual - expected;
-        return Matches(expected, actual, tolerance)
-            ? Pass(what, expected.Equals(actual) ? $"matched (exactly {Number(actual)})" : $"matched ({Number(actual)}, difference {Small(difference)} within {Small(tolerance)})")
-            : Fail(what, $"expected {Number(expected)}, actual {Number(actual)}, difference {Small(difference)} (tolerance {Small(tolerance)})");
+        if (Matches(expected, actual, tolerance))
+            return Pass(what, expected.Equals(actual) ? $"matched (exactly {Number(actual)})" : $"matched ({Number(actual)}, difference {Small(difference)} within {Small(tolerance)})");
+        var (e, a) = Numbers(expected, actual);
+        return Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){FloatHint(expected, actual)}");
     }
 
     /// <summary>Checks that two whole numbers (a count, a class, a shape) are equal.</summary>
@@ -159,6 +160,44 @@ public static class Check
     {
         ArgumentNullException.ThrowIfNull(check);
         return answer is { } value ? Checked(exercise, () => check(value)) : NotAnswered(exercise);
+    }
+
+    /// <summary>
+    /// Checks an exercise's number declared without the <c>?</c> (<c>double zAtTenth = 2.06;</c>, <c>var largestFactor =
+    /// 1.0 / 64;</c>): a value that cannot be null is an answer, so <paramref name="check"/> runs on it at once. (The course
+    /// declares answers nullable, <c>double? zAtTenth = null;</c>, so that an untouched one reads "not answered yet".)
+    /// </summary>
+    /// <param name="exercise">The exercise and its variable, e.g. "Exercise 1 (zAtTenth)".</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer.</param>
+    /// <returns>True when every check passed.</returns>
+    public static bool Answer(string exercise, double answer, Action<double> check) => Answered(exercise, answer, check);
+
+    /// <summary>As <see cref="Answer(string, double, Action{double})"/>, for a whole number declared without the <c>?</c> (<c>int k1 = 567;</c>).</summary>
+    /// <param name="exercise">The exercise and its variable.</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer.</param>
+    /// <returns>True when every check passed.</returns>
+    public static bool Answer(string exercise, int answer, Action<int> check) => Answered(exercise, answer, check);
+
+    /// <summary>As <see cref="Answer(string, double, Action{double})"/>, for a whole number declared without the <c>?</c> (<c>long n = 13002;</c>).</summary>
+    /// <param name="exercise">The exercise and its variable.</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer.</param>
+    /// <returns>True when every check passed.</returns>
+    public static bool Answer(string exercise, long answer, Action<long> check) => Answered(exercise, answer, check);
+
+    /// <summary>As <see cref="Answer(string, double, Action{double})"/>, for a yes or no declared without the <c>?</c> (<c>bool same = true;</c>).</summary>
+    /// <param name="exercise">The exercise and its variable.</param>
+    /// <param name="answer">The variable you set.</param>
+    /// <param name="check">The checks to run on the answer.</param>
+    /// <returns>True when every check passed.</returns>
+    public static bool Answer(string exercise, bool answer, Action<bool> check) => Answered(exercise, answer, check);
+
+    private static bool Answered<T>(string exercise, T answer, Action<T> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return Checked(exercise, () => check(answer));
     }
 
     /// <summary>
@@ -295,9 +334,10 @@ public static class Check
         }
         if (first is not { } f)
             return Pass(what, $"matched ({shape}, max |difference| {Small(Math.Max(worstDifference, 0))} within {Small(tolerance)})");
-        var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {Number(f.Actual)}, expected {Number(f.Expected)}" +
+        var (yours, right) = Numbers(f.Actual, f.Expected);
+        var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, expected {right}" +
                     (worst.Item1 == f.Index ? "" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
-                    $" (tolerance {Small(tolerance)})";
+                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}";
         return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
 
@@ -349,6 +389,23 @@ public static class Check
     internal static string Shape(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";
 
     internal static string Number(double x) => x.ToString("g6", CultureInfo.InvariantCulture);
+
+    /// <summary>Two numbers as a ✗ prints them: to 6 digits, or to all 17 where 6 would print the same two.</summary>
+    internal static (string First, string Second) Numbers(double first, double second)
+    {
+        var (f, s) = (Number(first), Number(second));
+        return f == s ? (first.ToString("g17", CultureInfo.InvariantCulture), second.ToString("g17", CultureInfo.InvariantCulture)) : (f, s);
+    }
+
+    /// <summary>"; yours agrees with it to about 7 digits: …" when two numbers differ by 10⁻⁹ to 2·10⁻⁶ of their size, the
+    /// mark of a float (about 7 significant digits; a few roundings in a row) where the course computes in double (16).</summary>
+    internal static string FloatHint(double expected, double actual)
+    {
+        double relative = Math.Abs(actual - expected) / Math.Abs(expected);
+        return double.IsFinite(relative) && relative is >= 1e-9 and <= 2e-6
+            ? "; yours agrees with it to about 7 digits, as a float would: is something computed in float (or written 0.5f) where the course uses double?"
+            : "";
+    }
 
     internal static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,7 @@ internal static class Diagnosis
             if (wrong.RowCount != actual.RowCount || wrong.ColumnCount != actual.ColumnCount) continue;
             double worst = MaxDifference(wrong, actual);
             if (worst <= Math.Max(tolerance, 1e-9 * Scale(wrong)))
-                return $"this looks like {mistake.Name}: {mistake.Explanation} (yours equals that, to {Check.Small(worst)})";
+                return $"this looks like {mistake.Name}: {mistake.Explanation} (yours equals that{(worst == 0 ? " exactly" : $", to {Check.Small(worst)}")})";
         }
         return null;
     }
