@@ -254,10 +254,15 @@ public static class Check
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The student's code threw: a ✗ that says what and where, never a stack trace.
+            // The student's code threw: a ✗ that says what and where, never a stack trace. When only the check cell's own
+            // code is on the way (it indexes with the answer, or reads a variable an earlier failed cell never set), the
+            // check could not use the answer, which is not the same as the student's code failing.
             var text = e is ArgumentException argument ? ErrorText.WithoutParameterName(argument) : e.Message;
             var message = string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            var line = $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{Diagnosis.Where(e)}";
+            var line = Diagnosis.Where(e, Diagnosis.CallingCell()) is { } where
+                ? $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{where}"
+                : $"✗ {exercise}: the check could not use your answer ({e.GetType().Name}: {message}): is it in the range the exercise asks for, " +
+                  "and did every cell above this one run without an error?";
             Interlocked.Increment(ref session.Failed);
             Out.WriteLine(line);
             Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, line));

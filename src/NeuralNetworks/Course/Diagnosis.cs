@@ -65,15 +65,32 @@ internal static class Diagnosis
     /// <summary>Where in the student's code an exception came from, when the stack says: a notebook cell's code is
     /// compiled into a class called Submission#N, a local function into a method named &lt;…&gt;g__name|…, a lambda into
     /// &lt;…&gt;b__….</summary>
-    public static string Where(Exception e)
+    public static string Where(Exception e) => Where(e, checkCell: null) ?? "";
+
+    /// <summary>
+    /// <see cref="Where(Exception)"/> without the frames of <paramref name="checkCell"/> (the check cell's Submission#N, from
+    /// <see cref="CallingCell"/>): null when the exception came from the check cell's own code alone, which is not the
+    /// student's (a check that indexes with the answer, or uses a variable an earlier failed cell never set).
+    /// </summary>
+    public static string? Where(Exception e, string? checkCell)
     {
-        var frame = new StackTrace(e).GetFrames()
-            .FirstOrDefault(f => f.GetMethod()?.DeclaringType?.FullName?.Contains("Submission#", StringComparison.Ordinal) == true);
+        var cells = new StackTrace(e).GetFrames().Where(f => CellOf(f) is not null).ToList();
+        var frame = cells.FirstOrDefault(f => CellOf(f) != checkCell);
+        if (frame is null && cells.Count > 0 && checkCell is not null) return null;
         if (frame?.GetMethod()?.Name is not { } name) return "";
         if (!name.StartsWith('<')) return $" (in your function {name})";     // a function declared in a cell
         var local = System.Text.RegularExpressions.Regex.Match(name, @"g__(?<name>[A-Za-z_][A-Za-z0-9_]*)\|");
         return local.Success ? $" (in your function {local.Groups["name"].Value})" : " (in your code)";
     }
+
+    /// <summary>The notebook cell the current code was called from (its compiled class Submission#N), or null outside a notebook.</summary>
+    public static string? CallingCell() => new StackTrace().GetFrames().Select(CellOf).FirstOrDefault(c => c is not null);
+
+    // A cell's code and the lambdas and local functions in it (nested classes Submission#N+<>c, …) belong to Submission#N.
+    private static string? CellOf(StackFrame frame) =>
+        frame.GetMethod()?.DeclaringType?.FullName is { } type && type.Contains("Submission#", StringComparison.Ordinal)
+            ? type.Split('+')[0]
+            : null;
 
     private static double MaxDifference(Matrix<double> a, Matrix<double> b)
     {
