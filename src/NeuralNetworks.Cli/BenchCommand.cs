@@ -78,7 +78,7 @@ public static class BenchCommand
                 var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, endToEnd }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (clashes.Count > 0)
-                    throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong to the per-epoch table: leave them out, or leave out --recipe.");
+                    throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong{(clashes.Count == 1 ? "s" : "")} to the per-epoch table: leave them out, or leave out --recipe.");
                 if (parse.GetValue(peers) && !RecipeBench.PeerScripts.ContainsKey(key))
                     throw new UsageException($"--recipe {key} --peers: there is a PyTorch peer only for {string.Join(", ", RecipeBench.PeerScripts.Keys)}.");
                 RecipeBench.Run(key, parse.GetValue(seed) ?? 1, parse.GetValue(epochs), parse.GetValue(peers), dataDir);

@@ -99,6 +99,7 @@ public static class Cli
             // A missing data file or folder: the command line (--data) points at the wrong place.
             FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message.Replace(
                 "pass the folder, e.g. Mnist.Load(\"/path/to/data/mnist\")", "give the folder with --data DIR", StringComparison.Ordinal)),
+            NotANotebookException => (RunFailed, $"could not read the notebook: {e.Message}"),
             InvalidDataException => (RunFailed, $"could not read the data: {e.Message}"),
             TrainingDivergedException => (RunFailed, $"{e.Message} Nothing was saved."),
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),

@@ -131,7 +131,7 @@ public static class NotebooksCommand
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new InvalidDataException($"{e.Message}; {(notebooks.Count == 1 ? "it was left as it was" : "no notebook was cleared")}", e);
+                    throw new NotANotebookException($"{e.Message}; {(notebooks.Count == 1 ? "it was left as it was" : "no notebook was cleared")}", e);
                 }
             }
             for (int i = 0; i < notebooks.Count; i++)
@@ -207,7 +207,16 @@ public static class NotebooksCommand
     {
         var notebooks = NotebookPaths(paths, command);
         foreach (var notebook in notebooks)
-            NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
+        {
+            try
+            {
+                NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
+            }
+            catch (InvalidDataException e)
+            {
+                throw new NotANotebookException(e.Message, e);
+            }
+        }
         return notebooks;
     }
 

@@ -348,7 +348,7 @@ public sealed class NotebookClearFileTests : IDisposable
 
         var (_, _, error) = Clear(path);
 
-        Assert.Contains($"{path} is not valid JSON: ", error);
+        Assert.StartsWith($"error: could not read the notebook: {path} is not valid JSON: ", error);
         Assert.Contains(gist, error);
         Assert.Contains($"(line {line}, column {column})", error);
     }
@@ -363,7 +363,7 @@ public sealed class NotebookClearFileTests : IDisposable
         var clear = Clear(missing);
 
         Assert.True(run.ExitCode == 1, run.Error);
-        Assert.Contains($"{path} is not valid JSON", run.Error);
+        Assert.StartsWith($"error: could not read the notebook: {path} is not valid JSON", run.Error);   // a notebook, not "the data"
         Assert.True(clear.ExitCode == 2, clear.Error);
         Assert.Contains($"no such notebook or folder: {missing}", clear.Error);
     }
