@@ -65,6 +65,9 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
             Seed = a.Seed,
             ProgressEverySteps = a.ProgressEverySteps,
         };
+        if (recipe is not null && a.Nesterov is null && options.Nesterov && options.Momentum <= 0)
+            throw new UsageException($"--momentum {Format(options.Momentum)}: --recipe {recipe.Key} uses Nesterov momentum, which needs a momentum μ above 0; " +
+                                     "leave out --momentum, or give one above 0.");
         Library(options.Validate);
 
         string? dataDirectory = null;

@@ -30,6 +30,7 @@ public sealed class BadCommandLineTests : IDisposable
         { "train --out /proc/no/such/x.json", 2, "--out /proc/no/such/x.json: cannot write" },
         { "train --data /no/such/folder", 2, "--data /no/such/folder: there is no folder /no/such/folder" },
         { "train --recipe nope", 2, "--recipe nope: no such recipe; the recipes are nielsen, better, best" },
+        { "train --recipe best --momentum 0", 2, "--momentum 0: --recipe best uses Nesterov momentum, which needs a momentum μ above 0" },
         { "train --cost hinge", 2, "--cost hinge: Unknown cost 'hinge'" },
         { "train --schedule cosine:2", 2, "--schedule cosine:2: Unknown schedule 'cosine:2'" },
         { "sweep", 2, "--layers" },
