@@ -36,12 +36,17 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     /// <summary>True when a timed-out cell's code is still running somewhere in this process.</summary>
     public bool AbandonedKernel { get; private set; }
 
+    /// <summary>Throws <see cref="ArgumentException"/> when a notebook of <paramref name="notebooks"/> is in
+    /// <paramref name="outDirectory"/>, where its executed copy would replace it.</summary>
+    public static void CheckOutDirectory(IReadOnlyList<string> notebooks, string outDirectory) =>
+        Sources.NotWrittenOver(notebooks, path => Path.Combine(outDirectory, Path.GetFileNameWithoutExtension(path) + ".ipynb"),
+            "its executed copy (the students' edition has no solution cells)");
+
     /// <summary>Runs <paramref name="notebooks"/> in order; returns one outcome per notebook.</summary>
     /// <exception cref="ArgumentException">A notebook is in the output folder: its executed copy would replace it.</exception>
     public async Task<IReadOnlyList<NotebookOutcome>> RunAsync(IReadOnlyList<string> notebooks)
     {
-        Sources.NotWrittenOver(notebooks, path => Path.Combine(outDirectory, Path.GetFileNameWithoutExtension(path) + ".ipynb"),
-            "its executed copy (the students' edition has no solution cells)");
+        CheckOutDirectory(notebooks, outDirectory);
         Directory.CreateDirectory(outDirectory);
         var assets = WebAssets.Load(inline: singleFile);
         if (!singleFile) assets.WriteFolder(outDirectory, decks);   // without plotly.js when it cannot be found: a page that needs it warns below

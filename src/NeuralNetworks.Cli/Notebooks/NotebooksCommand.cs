@@ -77,10 +77,13 @@ public static class NotebooksCommand
         {
             var seconds = CellSeconds(parse.GetValue(timeout));
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
+            var outFolder = OutputFile.CheckFolder(parse.GetValue(output), "--out");
+            NotebookRunner.CheckOutDirectory(notebooks, outFolder);
+            // The cells run in a process of their own, which this one watches (all of the command line is checked first).
+            if (!WatchedRun.IsWatched) return WatchedRun.Run(parse);
             var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
             var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;
-            var runner = new NotebookRunner(OutputFile.CheckFolder(parse.GetValue(output), "--out"), TimeSpan.FromSeconds(seconds), log,
-                edition, parse.GetValue(singleFile), decks);
+            var runner = new NotebookRunner(outFolder, TimeSpan.FromSeconds(seconds), log, edition, parse.GetValue(singleFile), decks);
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
 
             if (decks)

@@ -72,6 +72,30 @@ public sealed class NotebookRunTests(ExportedNotebooks exported)
         }
     }
 
+    [Theory]
+    [InlineData("overflows-the-stack", "a stack overflow: does a function call itself without end?")]
+    [InlineData("exits", "the process ended with exit code 0 (Environment.Exit in a cell?)")]
+    public void A_cell_that_ends_the_process_fails_the_run_in_one_line_naming_where(string name, string why)
+    {
+        // The cells run in a process that the command watches: the runtime's report of a stack overflow (exit 134 and
+        // the .NET stack, a hostile user's audit, 2026-12-06) and a silent Environment.Exit(0) become one line and exit 1.
+        var outDirectory = NotebookCli.NewTempDirectory();
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "run", NotebookCli.TestData($"{name}.ipynb"), "--out", outDirectory);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Equal($"error: {name}.ipynb, in the first code cell after cell 2: {why} Nothing after it ran; the pages of the notebooks " +
+                         "before it are in --out.", run.StdErr.Trim());
+            Assert.Contains($"[{name}] cell 2/4 ✓", run.StdOut);
+            Assert.DoesNotContain("never", run.StdOut);
+        }
+        finally
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_cell_past_the_time_limit_is_stopped_and_fails_the_run_naming_that_cell()
     {
