@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNetworks.Course;
+using NeuralNetworks.Model;
 
 namespace NeuralNetworks.Tests;
 
@@ -337,8 +338,30 @@ public sealed class CheckTests : IDisposable
     {
         Func<int, int> library = x => x, yours = x => 2 * x;
         Assert.Same(library, Check.YoursOr<Func<int, int>>(null, library, "forward pass"));
-        Assert.Same(yours, Check.YoursOr(yours, library, "forward pass"));
+        var taken = Check.YoursOr(yours, library, "forward pass");
+        Assert.Equal(14, taken(7));   // yours, behind a wrapper that names it when it throws
         Assert.Equal("→ using the library's forward pass (yours is still null)\n→ using your forward pass", Printed.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Your_function_throwing_in_a_later_cell_is_one_line_naming_it_not_a_stack_trace()
+    {
+        // A student's audit (2026-12-06): a course cell calling a throwing myCost showed the kernel's whole stack trace.
+        Func<double, double> library = z => 1 / (1 + Math.Exp(-z)), yours = _ => throw new NotImplementedException();
+        var sigma = Check.YoursOr(yours, library, "σ");
+
+        var failure = Assert.Throws<YourCodeFailedException>(() => sigma(0));
+        Assert.StartsWith("your σ threw NotImplementedException: The method or operation is not implemented.", failure.Message);
+        Assert.Equal(failure.Message, failure.ToString());
+        Assert.Equal("", failure.StackTrace);
+        Assert.IsType<NotImplementedException>(failure.InnerException);
+
+        // A ✗ of a check inside it passes through as it is; so does a delegate type of the course's own.
+        var checking = Check.YoursOr<Action<int>>(k => Check.Equal("k", 1, k), _ => { }, "answer");
+        Assert.Throws<CheckFailedException>(() => checking(2));
+        TrainingEpoch epoch = (network, _, _, _, _, _) => network;
+        var net = Network.Create([2, 2], seed: 1);
+        Assert.Same(net, Check.YoursOr(epoch, Exercises.LibraryEpoch, "epoch")(net, null!, null!, null!, 0, 1));
     }
 
     [Fact]

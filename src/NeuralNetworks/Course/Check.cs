@@ -209,11 +209,41 @@ public static class Check
     /// <param name="library">The library's version of it.</param>
     /// <param name="what">What it is, e.g. "forward pass".</param>
     /// <returns><paramref name="yours"/> when set, else <paramref name="library"/>.</returns>
+    /// <remarks>When yours throws in a later cell, that cell fails with one line, "your σ threw …", not the kernel's stack
+    /// trace (<see cref="YourCodeFailedException"/>).</remarks>
     public static T YoursOr<T>(T? yours, T library, string what) where T : class
     {
         ArgumentNullException.ThrowIfNull(library);
         Out.WriteLine(yours is null ? $"→ using the library's {what} (yours is still null)" : $"→ using your {what}");
-        return yours ?? library;
+        return yours is null ? library : Reporting(yours, what);
+    }
+
+    /// <summary><paramref name="yours"/>, a delegate, as one of the same type whose exceptions become a
+    /// <see cref="YourCodeFailedException"/> naming it (a ✗ of a check passes through as it is).</summary>
+    private static T Reporting<T>(T yours, string what) where T : class
+    {
+        if (yours is not Delegate || typeof(T).GetMethod("Invoke") is not { } invoke) return yours;
+        var parameters = invoke.GetParameters().Select(p => System.Linq.Expressions.Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var failure = System.Linq.Expressions.Expression.Parameter(typeof(Exception), "e");
+        var named = typeof(Check).GetMethod(nameof(YourFunctionThrew), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var body = System.Linq.Expressions.Expression.TryCatch(
+            System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(yours, typeof(T)), parameters),
+            System.Linq.Expressions.Expression.Catch(failure, System.Linq.Expressions.Expression.Throw(
+                System.Linq.Expressions.Expression.Call(named, System.Linq.Expressions.Expression.Constant(what), failure), invoke.ReturnType)));
+        return System.Linq.Expressions.Expression.Lambda<T>(body, parameters).Compile();
+    }
+
+    private static Exception YourFunctionThrew(string what, Exception e)
+    {
+        if (e is CheckFailedException or YourCodeFailedException or OutOfMemoryException) return e;
+        return new YourCodeFailedException($"your {what} threw {e.GetType().Name}: {OneLine(e)}{Diagnosis.Where(e)}", e);
+    }
+
+    /// <summary>An exception's message on one line (an argument's without "(Parameter 'x')"), as a ✗ shows it.</summary>
+    private static string OneLine(Exception e)
+    {
+        var text = e is ArgumentException argument ? ErrorText.WithoutParameterName(argument) : e.Message;
+        return string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>
@@ -257,8 +287,7 @@ public static class Check
             // The student's code threw: a ✗ that says what and where, never a stack trace. When only the check cell's own
             // code is on the way (it indexes with the answer, or reads a variable an earlier failed cell never set), the
             // check could not use the answer, which is not the same as the student's code failing.
-            var text = e is ArgumentException argument ? ErrorText.WithoutParameterName(argument) : e.Message;
-            var message = string.Join(" ", text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var message = OneLine(e);
             var line = Diagnosis.Where(e, Diagnosis.CallingCell()) is { } where
                 ? $"✗ {exercise}: your code threw {e.GetType().Name}: {message}{where}"
                 : $"✗ {exercise}: the check could not use your answer ({e.GetType().Name}: {message}): is it in the range the exercise asks for, " +
@@ -413,6 +442,24 @@ public static class Check
     }
 
     internal static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Your function threw in a cell of the course that uses it (through <see cref="Check.YoursOr{T}(T, T, string)"/>): the
+/// cell fails with this one line, "your σ threw NotImplementedException: … (in your code)", not a stack trace.
+/// </summary>
+public sealed class YourCodeFailedException : Exception
+{
+    /// <summary>Creates the exception: <paramref name="message"/> says whose function threw what.</summary>
+    /// <param name="message">The line shown.</param>
+    /// <param name="inner">What your function threw.</param>
+    public YourCodeFailedException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The line, and nothing else: a notebook shows an exception as its ToString().</summary>
+    public override string ToString() => Message;
+
+    /// <summary>Empty, as for <see cref="CheckFailedException"/>: the frames are not the student's to read.</summary>
+    public override string StackTrace => "";
 }
 
 /// <summary>A "Check yourself" check that did not match; its message is the ✗ line that was printed.</summary>
