@@ -1,4 +1,5 @@
 using System.Globalization;
+using Expr = System.Linq.Expressions.Expression;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNetworks.Model;
 
@@ -223,14 +224,14 @@ public static class Check
     private static T Reporting<T>(T yours, string what) where T : class
     {
         if (yours is not Delegate || typeof(T).GetMethod("Invoke") is not { } invoke) return yours;
-        var parameters = invoke.GetParameters().Select(p => System.Linq.Expressions.Expression.Parameter(p.ParameterType, p.Name)).ToArray();
-        var failure = System.Linq.Expressions.Expression.Parameter(typeof(Exception), "e");
+        var parameters = invoke.GetParameters().Select(p => Expr.Parameter(p.ParameterType, p.Name)).ToArray();
+        var failure = Expr.Parameter(typeof(Exception), "e");
         var named = typeof(Check).GetMethod(nameof(YourFunctionThrew), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        var body = System.Linq.Expressions.Expression.TryCatch(
-            System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(yours, typeof(T)), parameters),
-            System.Linq.Expressions.Expression.Catch(failure, System.Linq.Expressions.Expression.Throw(
-                System.Linq.Expressions.Expression.Call(named, System.Linq.Expressions.Expression.Constant(what), failure), invoke.ReturnType)));
-        return System.Linq.Expressions.Expression.Lambda<T>(body, parameters).Compile();
+        var body = Expr.TryCatch(
+            Expr.Invoke(Expr.Constant(yours, typeof(T)), parameters),
+            Expr.Catch(failure, Expr.Throw(
+                Expr.Call(named, Expr.Constant(what), failure), invoke.ReturnType)));
+        return Expr.Lambda<T>(body, parameters).Compile();
     }
 
     private static Exception YourFunctionThrew(string what, Exception e)

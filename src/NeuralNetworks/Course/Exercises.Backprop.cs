@@ -71,7 +71,7 @@ public static partial class Exercises
     internal static void Backward(Func<ForwardPass, Matrix<double>, BackwardPass> yours, Matrix<double> X, Matrix<double> Y, string examples)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myBackward", "pass", "Y");
+        yours = UnchangedArguments.Guard(yours, "myBackward", "pass", "Y");
         var network = CourseNetwork();
         if (!SameAsLibrary(yours, network, X, Y, examples, quiet: false)) return;
         if (!AgreesWithFiniteDifferences(yours, network, X, Y, examples)) return;
@@ -420,7 +420,7 @@ public static partial class Exercises
     public static void CrossEntropyDelta(Func<Vector<double>, Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myCrossEntropyDelta", "a", "y");
+        yours = UnchangedArguments.Guard(yours, "myCrossEntropyDelta", "a", "y");
         var sigma = Activation.Sigmoid;
         var z = Vector<double>.Build.DenseOfArray([-8, -2, 0, 1, 3, 8, -8, 2, 0.5, 6]);
         var a = sigma.Apply(z);

@@ -69,7 +69,7 @@ public static partial class Exercises
     public static void Softmax(Func<Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "mySoftmax", "z");
+        yours = UnchangedArguments.Guard(yours, "mySoftmax", "z");
         var Z = SoftmaxCases;
         var columns = Z.EnumerateColumns().Select(z => yours(z.Clone())).ToArray();
         foreach (var a in columns)

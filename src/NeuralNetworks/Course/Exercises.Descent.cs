@@ -29,7 +29,7 @@ public static partial class Exercises
     internal static void QuadraticCost(Func<Vector<double>, Vector<double>, double> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myCost", "a", "y");
+        yours = UnchangedArguments.Guard(yours, "myCost", "a", "y");
         ArgumentNullException.ThrowIfNull(digits);
         var (A, Y) = UntrainedOutputs(digits.Take(CostDigits));
         var a = Columns(A);
@@ -77,7 +77,7 @@ public static partial class Exercises
     internal static void MeanCost(Func<Matrix<double>, Matrix<double>, double> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myMeanCost", "A", "Y");
+        yours = UnchangedArguments.Guard(yours, "myMeanCost", "A", "Y");
         var (A, Y) = UntrainedOutputs(digits);
         (int Start, int M)[] batches = [(0, 100), (100, 7), (107, 1)];
         var outputs = batches.Select(b => A.SubMatrix(0, A.RowCount, b.Start, b.M)).ToArray();
@@ -116,7 +116,7 @@ public static partial class Exercises
     internal static void CostGradient(Func<Vector<double>, Vector<double>, Vector<double>> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myCostGradient", "a", "y");
+        yours = UnchangedArguments.Guard(yours, "myCostGradient", "a", "y");
         ArgumentNullException.ThrowIfNull(digits);
         var (A, Y) = UntrainedOutputs(digits.Take(CostDigits));
         var expected = Cost.Quadratic.GradientWithRespectToOutput(A, Y);
@@ -193,7 +193,7 @@ public static partial class Exercises
     public static void BowlStep(Func<Vector<double>, double, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myBowlStep", "v", "η");
+        yours = UnchangedArguments.Guard(yours, "myBowlStep", "v", "η");
         (double V1, double V2, double Eta)[] cases = [(-2.5, 1.5, 0.15), (2, -0.5, 0.05)];
         foreach (var (v1, v2, eta) in cases)
         {

@@ -25,7 +25,7 @@ public static partial class Exercises
     public static void InkedPixels(Func<Vector<double>, int> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "inkedPixels", "image");
+        yours = UnchangedArguments.Guard(yours, "inkedPixels", "image");
         var digits = NeuronChecks.TestDigits();
         var images = new[] { NeuronChecks.V.Dense(784) }.Concat(Enumerable.Range(0, 100).Select(digits.Image)).ToArray();
         if (!NeuronChecks.TryRun("inkedPixels runs on an all-black image and on test digits 0–99",
@@ -105,7 +105,7 @@ public static partial class Exercises
     public static void WeightedSum(Func<Vector<double>, Vector<double>, double> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myWeightedSum", "w", "a");
+        yours = UnchangedArguments.Guard(yours, "myWeightedSum", "w", "a");
         var w = NeuronChecks.V.DenseOfArray([1.0, 2, 3]);
         var a = NeuronChecks.V.DenseOfArray([1.0, 10, 100]);
         if (!NeuronChecks.TryRun("myWeightedSum runs on w = (1, 2, 3), a = (1, 10, 100)", () => yours(w, a),
@@ -143,7 +143,7 @@ public static partial class Exercises
     public static void WeightedSums(Func<Matrix<double>, Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myWeightedSums", "W", "a");
+        yours = UnchangedArguments.Guard(yours, "myWeightedSums", "W", "a");
         var W = NeuronChecks.M.DenseOfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } });
         var a = NeuronChecks.V.DenseOfArray([1.0, 10, 100]);
         if (!NeuronChecks.TryRun("myWeightedSums runs on W = (1 2 3; 4 5 6), a = (1, 10, 100)", () => yours(W, a),
@@ -167,7 +167,7 @@ public static partial class Exercises
     public static void WeightedSumsPlusBiases(Func<Matrix<double>, Vector<double>, Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myZ", "W", "a", "b");
+        yours = UnchangedArguments.Guard(yours, "myZ", "W", "a", "b");
         var W = NeuronChecks.M.DenseOfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } });
         var a = NeuronChecks.V.DenseOfArray([1.0, 10, 100]);
         var b = NeuronChecks.V.DenseOfArray([0.5, -2]);
@@ -260,7 +260,7 @@ public static partial class Exercises
     public static void ForwardPass(Func<Network, Vector<double>, IReadOnlyList<(Vector<double> Z, Vector<double> A)>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
-        yours = Kept.Guard(yours, "myForward", "network", "x");
+        yours = UnchangedArguments.Guard(yours, "myForward", "network", "x");
         var digits = NeuronChecks.TestDigits();
         var X = digits.Images(0, 100);
         foreach (var (sizes, seed) in new (int[], int)[] { ([784, 16, 16, 10], 1), ([784, 30, 10], 2), ([784, 20, 16, 12, 10], 3) })

@@ -13,7 +13,7 @@ namespace NeuralNetworks.Course;
 /// network) is copied before the call and compared after it, and a change is a ✗ that names the argument, the entry and
 /// both values.
 /// </summary>
-internal static class Kept
+internal static class UnchangedArguments
 {
     /// <summary><paramref name="yours"/>, checked after each call for changes to its argument.</summary>
     public static Func<T1, TResult> Guard<T1, TResult>(Func<T1, TResult> yours, string function, string p1) =>
