@@ -211,7 +211,7 @@ public static class BenchCommand
         var folder = Directory.CreateTempSubdirectory("nn-bench-");
         try
         {
-            var self = SelfCommand();
+            var self = Cli.SelfCommand();
             var summaryPath = Path.Combine(folder.FullName, "summary.json");
             var clock = Stopwatch.StartNew();
             int exit = RunProcess(self[0], Environment.CurrentDirectory,
@@ -226,19 +226,6 @@ public static class BenchCommand
         {
             folder.Delete(recursive: true);
         }
-    }
-
-    /// <summary>This tool as a child process: its own executable, or <c>dotnet exec</c> of its assembly when hosted by dotnet.</summary>
-    internal static string[] SelfCommand() => SelfCommand(Environment.ProcessPath);
-
-    /// <summary><see cref="SelfCommand()"/> for a process started as <paramref name="processPath"/>.</summary>
-    public static string[] SelfCommand(string? processPath)
-    {
-        var self = processPath ?? "dotnet";
-        // The file name whole: without its extension "NeuralNetworks.Cli" is "NeuralNetworks" (".Cli" reads as one).
-        if (Path.GetFileName(self) is "NeuralNetworks.Cli" or "NeuralNetworks.Cli.exe") return [self];
-        var dotnet = Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        return [dotnet, "exec", typeof(BenchCommand).Assembly.Location];
     }
 
     /// <summary>The readable reference path, in this process (it evaluates slowly; its accuracy is not the point here).</summary>

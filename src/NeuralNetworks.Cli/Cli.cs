@@ -113,6 +113,19 @@ public static class Cli
         return code;
     }
 
+    /// <summary>This tool as a child process (bench's train runs, the watched notebook run, grading's workers): its own executable, or <c>dotnet exec</c> of its assembly when hosted by dotnet.</summary>
+    internal static string[] SelfCommand() => SelfCommand(Environment.ProcessPath);
+
+    /// <summary><see cref="SelfCommand()"/> for a process started as <paramref name="processPath"/>.</summary>
+    public static string[] SelfCommand(string? processPath)
+    {
+        var self = processPath ?? "dotnet";
+        // The file name whole: without its extension "NeuralNetworks.Cli" is "NeuralNetworks" (".Cli" reads as one).
+        if (Path.GetFileName(self) is "NeuralNetworks.Cli" or "NeuralNetworks.Cli.exe") return [self];
+        var dotnet = Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return [dotnet, "exec", typeof(Cli).Assembly.Location];
+    }
+
     /// <summary>The first problem of a failed parse, in words that name the bad token and suggest a valid one.</summary>
     internal static string ParseProblem(ParseResult result)
     {

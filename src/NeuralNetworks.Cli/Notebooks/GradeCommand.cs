@@ -103,15 +103,8 @@ public static class GradeCommand
         return code;
     }
 
-    // This program again, as the worker: `dotnet NeuralNetworks.Cli.dll notebooks grade --worker` (or the apphost).
-    private static IReadOnlyList<string> WorkerCommand()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var dll = typeof(GradeCommand).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
-            ? [host, dll, "notebooks", "grade", "--worker"]
-            : [host, "notebooks", "grade", "--worker"];
-    }
+    // This program again, as the worker: its own executable, or `dotnet exec NeuralNetworks.Cli.dll`, then `notebooks grade --worker`.
+    private static IReadOnlyList<string> WorkerCommand() => [.. Cli.SelfCommand(), "notebooks", "grade", "--worker"];
 
     private static bool Inside(string path, string folder) =>
         path.Equals(folder, StringComparison.Ordinal) || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ internal static class WatchedRun
 
     private static int Run(ParseResult parse, CancellationToken cancel)
     {
-        var self = BenchCommand.SelfCommand();
+        var self = Cli.SelfCommand();
         var info = new ProcessStartInfo(self[0])
         {
             WorkingDirectory = Environment.CurrentDirectory, RedirectStandardOutput = true, RedirectStandardError = true,

@@ -557,13 +557,13 @@ public class BenchChildCommandTests
     public void The_tools_own_executable_runs_its_children(string self)
     {
         if (self.Contains('\\') && !OperatingSystem.IsWindows()) self = "/opt/nn/NeuralNetworks.Cli.exe";
-        Assert.Equal([self], NeuralNetworks.Cli.BenchCommand.SelfCommand(self));
+        Assert.Equal([self], NeuralNetworks.Cli.Cli.SelfCommand(self));
     }
 
     [Fact]
     public void Under_dotnet_the_children_run_the_assembly_through_the_same_dotnet()
     {
-        var command = NeuralNetworks.Cli.BenchCommand.SelfCommand("/usr/share/dotnet/dotnet");
+        var command = NeuralNetworks.Cli.Cli.SelfCommand("/usr/share/dotnet/dotnet");
         Assert.Equal("/usr/share/dotnet/dotnet", command[0]);
         Assert.Equal("exec", command[1]);
         Assert.EndsWith("NeuralNetworks.Cli.dll", command[2]);
