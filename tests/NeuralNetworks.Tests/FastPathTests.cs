@@ -13,7 +13,7 @@ namespace NeuralNetworks.Tests;
 /// The fast path (float32, fused SIMD kernels) is proved equal to the readable reference (MathNet, double):
 /// the same shuffles and steps, so after one epoch the weights differ only by float rounding. Every width of
 /// the kernels is proved, whatever this CPU has: 512 (AVX-512), 256 (AVX2) and 128 (NEON, SSE), chosen with
-/// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?, int?, bool?, bool?, Action{int}?)"/>'s internal width (a width the CPU lacks runs in
+/// <see cref="FastTrainer.Train(Network, DataSet, TrainingOptions, int?, int?, bool?, bool?, Action{int, EpochCopy}?)"/>'s internal width (a width the CPU lacks runs in
 /// software: slower, same results).
 /// </summary>
 /// <remarks>

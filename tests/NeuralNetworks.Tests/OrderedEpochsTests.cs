@@ -71,58 +71,70 @@ public class OrderedEpochsTests
     [Fact]
     public void A_copy_holds_the_examples_of_its_order_one_after_another()
     {
-        var data = FastPathTests.Synthetic(50, 40, 4, seed: 14);
-        int[] order = [.. Enumerable.Range(0, 50).Reverse()];
+        var data = FastPathTests.Synthetic(600, 40, 4, seed: 14);
+        int[] order = [.. Enumerable.Range(0, 600).Reverse()];
         using var copies = new OrderedEpochs(data);
 
-        Assert.Throws<InvalidOperationException>(() => copies.TryTake());
+        Assert.Throws<InvalidOperationException>(() => copies.Take());
         copies.Start(order);
         Assert.Throws<InvalidOperationException>(() => copies.Start(order));
-        var (pixels, labels) = TakeOnceDone(copies);
+        var copy = TakeOnceDone(copies);
 
+        Assert.Equal(600, copy.Ready);
+        Assert.True(copy.IsComplete);
+        Assert.Equal(order, copy.Order);
         for (int i = 0; i < order.Length; i++)
         {
-            Assert.Equal(data.PixelBytes(order[i]).ToArray(), pixels.AsSpan(i * 40, 40).ToArray());
-            Assert.Equal(data.Label(order[i]), labels[i]);
+            Assert.Equal(data.PixelBytes(order[i]).ToArray(), copy.Pixels.AsSpan(i * 40, 40).ToArray());
+            Assert.Equal(data.Label(order[i]), copy.Labels[i]);
         }
+        Assert.Throws<InvalidOperationException>(() => copies.Take());
         // The next copy goes into the other buffers: the epoch reading these is not disturbed.
-        copies.Start([.. Enumerable.Range(0, 50)]);
-        Assert.NotSame(pixels, TakeOnceDone(copies).Pixels);
+        copies.Start([.. Enumerable.Range(0, 600)]);
+        Assert.NotSame(copy.Pixels, TakeOnceDone(copies).Pixels);
     }
 
     [Fact]
-    public async Task A_copy_not_done_is_passed_over_and_the_next_one_starts_once_it_has_ended()
+    public async Task A_copy_is_taken_as_far_as_it_has_gone_and_given_up_when_the_next_one_starts()
     {
-        var data = FastPathTests.Synthetic(50, 40, 4, seed: 15);
-        int[] first = [.. Enumerable.Range(0, 50).Reverse()], second = [.. Enumerable.Range(0, 50)];
+        var data = FastPathTests.Synthetic(600, 40, 4, seed: 15);
+        int[] first = [.. Enumerable.Range(0, 600).Reverse()], second = [.. Enumerable.Range(0, 600)];
+        using var halfway = new ManualResetEventSlim(false);
         using var hold = new ManualResetEventSlim(false);
-        using var copies = new OrderedEpochs(data, beforeCopy: n => { if (n == 1) hold.Wait(); });
+        int furthest = -1;
+        using var copies = new OrderedEpochs(data, beforeRows: (n, copy) =>
+        {
+            if (n != 1) return;
+            furthest = copy.Ready;
+            if (copy.Ready < OrderedEpochs.RowsPerReport) return;
+            halfway.Set();   // copy 1 stops after its first rows until told to go on
+            hold.Wait();
+        });
 
+        var cancel = TestContext.Current.CancellationToken;
         copies.Start(first);
         first[0] = 7;                                 // the trainer reshuffles its order in place: the copy kept its own
-        Assert.Null(copies.TryTake());                // held back: its epoch reads the rows of its order where they are
-        Assert.Equal(49, copies.Order[0]);
-        Assert.False(copies.CanStart);
-        Assert.Throws<InvalidOperationException>(() => copies.TryTake());
-        hold.Set();
-        Assert.True(SpinWait.SpinUntil(() => copies.CanStart, TimeSpan.FromSeconds(10)));
-        var read = copies.Order;
-        copies.Start(second);                         // into the other buffers and order: the epoch's order stays as it was
-        Assert.Equal(49, read[0]);
-        var (pixels, _) = TakeOnceDone(copies);
-        for (int i = 0; i < second.Length; i++) Assert.Equal(data.PixelBytes(second[i]).ToArray(), pixels.AsSpan(i * 40, 40).ToArray());
+        Assert.True(halfway.Wait(TimeSpan.FromSeconds(10), cancel));
+        var taken = copies.Take();                    // not done: its epoch reads these rows from it, the others where they are
+        Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);
+        Assert.False(taken.IsComplete);
+        Assert.Equal(599, taken.Order[0]);
+        for (int i = 0; i < taken.Ready; i++) Assert.Equal(data.PixelBytes(599 - i).ToArray(), taken.Pixels.AsSpan(i * 40, 40).ToArray());
+        Assert.False(copies.CanStart);                // its epoch may still read it: the next copy waits
+        Assert.Throws<InvalidOperationException>(() => copies.Take());
 
-        // Start after a pass-over waits for the copy passed over (the trainer does so at the end of an epoch).
-        using var hold2 = new ManualResetEventSlim(false);
-        using var later = new OrderedEpochs(data, beforeCopy: n => { if (n == 1) hold2.Wait(); });
-        later.Start(first);
-        Assert.Null(later.TryTake());
-        var cancel = TestContext.Current.CancellationToken;
-        var starting = Task.Run(() => later.Start(second), cancel);
-        Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // still waiting for copy 1
-        hold2.Set();
+        // Its epoch ended: the next copy gives this one up (once it looks, after its current rows) and goes into the other buffers.
+        var starting = Task.Run(() => copies.Start(second), cancel);
+        Assert.True(SpinWait.SpinUntil(() => taken.GivenUp, TimeSpan.FromSeconds(10)));
+        Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // waits for copy 1, still held
+        hold.Set();
         await starting.WaitAsync(TimeSpan.FromSeconds(10), cancel);
-        Assert.Equal(data.PixelBytes(second[3]).ToArray(), TakeOnceDone(later).Pixels.AsSpan(3 * 40, 40).ToArray());
+        Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);   // it copied nothing more
+        Assert.Equal(OrderedEpochs.RowsPerReport, furthest);
+        Assert.Equal(599, taken.Order[0]);
+        var next = TakeOnceDone(copies);
+        Assert.NotSame(taken.Pixels, next.Pixels);
+        for (int i = 0; i < second.Length; i++) Assert.Equal(data.PixelBytes(i).ToArray(), next.Pixels.AsSpan(i * 40, 40).ToArray());
     }
 
     [Theory]
@@ -130,12 +142,15 @@ public class OrderedEpochsTests
     [InlineData(37)]
     public void Epochs_whose_copy_is_held_back_train_the_same_weights_bit_for_bit(int batchSize)
     {
-        // Copies 1 and 3 are held back until their epoch has made 10 steps: epochs 1 and 3 read the rows where they are,
-        // epoch 2's copy starts only once copy 1 has ended. The same network, step costs and history as without copies.
+        // Copy 1 stops after its first 256 rows; epoch 1 reads them from it (its progress report at step 5 waits for them)
+        // and the rest where they are, and the copy is given up when the epoch ends. Copy 3 is held back until its epoch has
+        // made 10 steps, then runs: epoch 3 reads its first rows where they are and the rest from the copy. The same
+        // network, step costs and history as without copies.
         var network = Network.Create([40, 12, 4], seed: 3);
-        using var epoch1 = new ManualResetEventSlim(false);
+        using var firstRows = new ManualResetEventSlim(false);
         using var epoch3 = new ManualResetEventSlim(false);
-        int held = 0;
+        int furthest1 = -1, held3 = 0;
+        bool givenUp1 = false;
         var options = new TrainingOptions
         {
             Epochs = 4, BatchSize = batchSize, LearningRate = 1.0, Seed = 6, Engine = TrainingEngine.Fast, RecordStepCosts = true,
@@ -144,29 +159,37 @@ public class OrderedEpochsTests
         var where = FastTrainer.Train(network, Training, options, threads: 1, background: true, ordered: false);
         var progress = new CallbackProgress(p =>
         {
-            if (p.Step != 10) return;
-            if (p.Epoch == 1) epoch1.Set();
-            if (p.Epoch == 3) epoch3.Set();
+            if (p.Epoch == 1 && p.Step == 5) Assert.True(firstRows.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+            if (p.Epoch == 3 && p.Step == 10) epoch3.Set();
         });
         var copied = FastTrainer.Train(network, Training, options with { Progress = progress }, threads: 1, background: true, ordered: true,
-            beforeCopy: n =>
+            beforeRows: (n, copy) =>
             {
-                if (n == 1) { Interlocked.Increment(ref held); epoch1.Wait(); }
-                if (n == 3) { Interlocked.Increment(ref held); epoch3.Wait(); }
+                if (n == 1)
+                {
+                    furthest1 = copy.Ready;
+                    if (copy.Ready < OrderedEpochs.RowsPerReport) return;
+                    firstRows.Set();
+                    givenUp1 = SpinWait.SpinUntil(() => copy.GivenUp, TimeSpan.FromSeconds(30));   // until epoch 1 has ended
+                }
+                if (n == 3 && copy.Ready == 0) { Interlocked.Increment(ref held3); epoch3.Wait(TestContext.Current.CancellationToken); }
             });
 
-        Assert.Equal(2, held);
+        Assert.True(givenUp1);
+        Assert.Equal(OrderedEpochs.RowsPerReport, furthest1);
+        Assert.Equal(1, held3);
         Assert.Equal(0, FastPathTests.MaxWeightDifference(where.Network, copied.Network));
         Assert.Equal(where.History.StepCosts, copied.History.StepCosts);
         static object Record(EpochRecord e) => (e.Epoch, e.TrainingCost, e.TestCost, e.TestAccuracy);
         Assert.Equal(where.History.Epochs.Select(Record), copied.History.Epochs.Select(Record));
     }
 
-    private static (byte[] Pixels, byte[] Labels) TakeOnceDone(OrderedEpochs copies)
+    private static EpochCopy TakeOnceDone(OrderedEpochs copies)
     {
         Assert.True(SpinWait.SpinUntil(() => copies.IsDone, TimeSpan.FromSeconds(10)));
-        return copies.TryTake() ?? throw new InvalidOperationException("A copy that was done was not taken.");
+        return copies.Take();
     }
+
     [Fact]
     public void Copies_are_made_for_data_sets_larger_than_the_caches_that_leave_memory_to_spare()
     {

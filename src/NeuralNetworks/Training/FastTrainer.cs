@@ -54,15 +54,16 @@ internal static class FastTrainer
     /// evaluation on the other core (<see cref="BackgroundEvaluation{V}"/>; null: when the steps use one thread and there
     /// is a core for each) records the same history in the same order; <paramref name="ordered"/> true or false to prove
     /// that the epochs read from copies in their order (<see cref="OrderedEpochs"/>; null: when it pays and there is a core
-    /// for the copies) train the same weights, and <paramref name="beforeCopy"/> to hold a copy back (called on the copying
-    /// thread before copy n = 1, 2, … begins) so that its epoch reads the examples where they are.
+    /// for the copies) train the same weights, and <paramref name="beforeRows"/> to hold a copy back (called on the copying
+    /// thread before copy n = 1, 2, … copies its next rows) so that its epoch reads some or all of its examples where they
+    /// are, or outruns the copy, which is then given up.
     /// </summary>
-    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null, Action<int>? beforeCopy = null) =>
+    public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null, Action<int, EpochCopy>? beforeRows = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
-            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
-            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeCopy)),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 
@@ -83,7 +84,7 @@ internal static class FastTrainer
     // Compiled fully optimised on its first call, as every method of the step (FastKernels): the loop over steps
     // would otherwise run unoptimised until on-stack replacement swaps it out.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background, bool? ordered, Action<int>? beforeCopy) where V : struct, ISimdFloats<V>
+    private static unsafe TrainingResult Train<V>(Network network, DataSet training, TrainingOptions options, int threads, bool? background, bool? ordered, Action<int, EpochCopy>? beforeRows) where V : struct, ISimdFloats<V>
     {
         int m = options.BatchSize;
         threads = Math.Clamp(threads, 1, 2);
@@ -94,7 +95,7 @@ internal static class FastTrainer
         // Each epoch reads a copy of its examples in its own order, made on the other core: the first while the step
         // compiles, each next one during the epoch before (when the steps use one thread).
         bool copies = options.MaxShift == 0 && (ordered ?? (OrderedEpochs.Worthwhile(training) && threads == 1 && CoreForEachOfTwo()));
-        using var orderedEpochs = copies ? new OrderedEpochs(training, beforeCopy) : null;
+        using var orderedEpochs = copies ? new OrderedEpochs(training, beforeRows) : null;
         var inOrder = copies ? Enumerable.Range(0, training.Count).ToArray() : [];
         orderedEpochs?.Start(run.ShuffledOrder());
         CompileTheStep<V>(network, training, options, capacity, threads);
@@ -119,15 +120,10 @@ internal static class FastTrainer
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
                     var clock = Stopwatch.StartNew();
-                    int[] order;
-                    byte[]? copiedPixels = null, copiedLabels = null;
-                    if (orderedEpochs is null) order = run.ShuffledOrder();
-                    else if (orderedEpochs.TryTake() is var (copyPixels, copyLabels))
-                    {
-                        (copiedPixels, copiedLabels) = (copyPixels, copyLabels);
-                        order = inOrder;
-                    }
-                    else order = orderedEpochs.Order;   // its copy is not done: the same rows, where they are
+                    // This epoch's copy, done or not: the steps read the rows it has copied from it, the others where they are.
+                    var copy = orderedEpochs?.Take();
+                    int[] order = copy?.Order ?? run.ShuffledOrder();
+                    int ready = 0;
                     bool copyNext = orderedEpochs is not null && epoch < options.Epochs;
                     double learningRate = options.LearningRateAt(epoch);
                     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -138,10 +134,9 @@ internal static class FastTrainer
                         copyNext = false;
                     }
                     CopyNextOnceTheOtherCoreIsFree();
-                    fixed (byte* orderedPixels = copiedPixels)
-                    fixed (byte* orderedLabels = copiedLabels)
+                    fixed (byte* copiedPixels = copy?.Pixels)
+                    fixed (byte* copiedLabels = copy?.Labels)
                     {
-                        byte* epochPixels = copiedPixels is null ? pixels : orderedPixels, epochLabels = copiedLabels is null ? labels : orderedLabels;
                         for (int start = 0, step = 1; start < order.Length; start += m, step++)
                         {
                             options.CancellationToken.ThrowIfCancellationRequested();
@@ -169,14 +164,21 @@ internal static class FastTrainer
                                 cost = fast.Gradient(movedPixels, movedLabels, firstRows.AsSpan(0, count), []);
                             }
                             else
-                                cost = fast.Gradient(epochPixels, epochLabels, rows, order.AsSpan(after, Math.Min(m, order.Length - after)));
+                            {
+                                int next = Math.Min(m, order.Length - after);
+                                if (copy is not null && ready < order.Length) ready = copy.Ready;
+                                if (after + next <= ready)   // this step's rows and the next step's are copied: row i holds example i
+                                    cost = fast.Gradient(copiedPixels, copiedLabels, inOrder.AsSpan(start, count), inOrder.AsSpan(after, next));
+                                else
+                                    cost = fast.Gradient(pixels, labels, rows, order.AsSpan(after, next));
+                            }
                             run.StepDone(epoch, step, cost);        // throws before a NaN can reach the weights
                             fast.Step(learningRate);
                         }
                     }
                     double seconds = clock.Elapsed.TotalSeconds;
                     if (overlapped?.Pending is not null) EpochEvaluated(run, overlapped, network);   // slower than an epoch
-                    if (copyNext) orderedEpochs!.Start(run.ShuffledOrder());   // waits for a copy passed over, if need be
+                    if (copyNext) orderedEpochs!.Start(run.ShuffledOrder());   // gives up this epoch's copy if it is still under way
                     if (overlapped is not null && epoch < options.Epochs) overlapped.Start(fast, epoch, seconds, run.EndSteps());
                     else if (run.EpochDone(epoch, seconds, () => fast.ToNetwork(network), fast.Evaluate)) break;   // early stopping
                 }

@@ -11,32 +11,41 @@ namespace NeuralNetworks.Training;
 /// "On the AVX2 EPYC", 4). The same examples in the same order: nothing computed changes.
 /// </summary>
 /// <remarks>
-/// An epoch does not wait for its copy: when the copy is not done yet (the first copies, into fresh memory, take several
-/// times as long as the later ones), the epoch reads its examples where they are, in the order the copy was started
-/// with, and the next copy starts once this one has ended.
+/// An epoch does not wait for its copy: it takes the copy as it is (<see cref="EpochCopy"/>), reads the rows already
+/// copied from it and the others where they are in the data set, in the same order. The first copies, into memory the
+/// process has not written before, take several times as long as the later ones; on the build machine, a virtual machine,
+/// 100–165 ms instead of 10 (docs/performance.md, "Every epoch at full speed", 6). A copy still under way when its epoch
+/// ends is given up, and the next one starts at once.
 /// </remarks>
 internal sealed class OrderedEpochs : IDisposable
 {
     /// <summary>Data sets of fewer pixel bytes than this stay in the CPU's caches well enough to be read where they are.</summary>
     public const long From = 8 << 20;
 
+    /// <summary>Rows copied between two reports of how far the copy is (and two looks at whether it was given up).</summary>
+    public const int RowsPerReport = 256;
+
     private readonly DataSet data;
     private readonly byte[][] pixels = new byte[2][];
     private readonly byte[][] labels = new byte[2][];
     private readonly int[][] orders = new int[2][];   // each copy's order, the copy's own (the trainer reshuffles its own in place)
-    private readonly Action<int>? beforeCopy;
-    private Task? copying;
-    private bool passedOver;   // the copy under way was not taken: its epoch reads the examples where they are
-    private int filling;       // the pair of buffers the copy being made goes into
+    private readonly Action<int, EpochCopy>? beforeRows;
+    private EpochCopy? last;   // the copy last started
+    private Task? copying;     // and its task
+    private bool taken;        // whether its epoch has taken it
+    private int filling;       // the pair of buffers the copy last started goes into
     private int started;       // copies started so far
 
     /// <summary>Two pairs of buffers for <paramref name="data"/>: one the current epoch reads, one the next epoch's copy fills.</summary>
     /// <param name="data">The training set.</param>
-    /// <param name="beforeCopy">Called on the copying thread before copy n (1, 2, …) begins; tests hold a copy back with it.</param>
-    public OrderedEpochs(DataSet data, Action<int>? beforeCopy = null)
+    /// <param name="beforeRows">
+    /// Called on the copying thread before copy n (1, 2, …) copies its next <see cref="RowsPerReport"/> rows, from
+    /// <see cref="EpochCopy.Ready"/> on; tests hold a copy back with it.
+    /// </param>
+    public OrderedEpochs(DataSet data, Action<int, EpochCopy>? beforeRows = null)
     {
         this.data = data;
-        this.beforeCopy = beforeCopy;
+        this.beforeRows = beforeRows;
         for (int b = 0; b < 2; b++)
         {
             pixels[b] = LargeArrays.Uninitialized(checked(data.Count * data.InputSize));
@@ -59,59 +68,46 @@ internal sealed class OrderedEpochs : IDisposable
         return bytes >= From && 2 * bytes <= availableBytes / 8;
     }
 
-    /// <summary>
-    /// The order of the copy last started, until <see cref="TryTake"/> takes it: what its epoch trains in when the copy is
-    /// passed over (a taken copy holds its examples in this order already).
-    /// </summary>
-    public int[] Order => orders[filling];
-
-    /// <summary>Whether the copy last started has ended (<see cref="TryTake"/> then takes it); tests wait on it.</summary>
+    /// <summary>Whether the copy last started has ended; tests wait on it.</summary>
     public bool IsDone => copying?.IsCompleted == true;
 
     /// <summary>
-    /// Whether <see cref="Start"/> can begin a copy without waiting: the last copy was taken, or passed over and has ended.
+    /// Whether <see cref="Start"/> can begin a copy while an epoch is reading the last one: that copy was taken and has
+    /// ended (or none was started).
     /// </summary>
-    public bool CanStart => copying is null || (passedOver && copying.IsCompleted);
+    public bool CanStart => copying is null || (taken && copying.IsCompleted);
 
     /// <summary>
-    /// Starts copying the examples of <paramref name="order"/> (rows of the data set; the order is copied too). After a
-    /// copy passed over (<see cref="TryTake"/>), first waits for it to end, unless <see cref="CanStart"/>.
+    /// Starts copying the examples of <paramref name="order"/> (rows of the data set; the order is copied too) into the
+    /// buffers the epoch before the current one read. The copy last started must have been taken; if it is still under way,
+    /// it is given up (its epoch has ended: during an epoch, start only when <see cref="CanStart"/>).
     /// </summary>
     public void Start(int[] order)
     {
         if (copying is not null)
         {
-            if (!passedOver) throw new InvalidOperationException("The previous copy was not taken.");
-            Finish(copying);   // the epoch that passed it over read its rows where they are; its buffers are free
-            filling ^= 1;
+            if (!taken) throw new InvalidOperationException("The previous copy was not taken.");
+            last!.GiveUp();
+            Finish(copying);
         }
         order.CopyTo(orders[filling], 0);
-        var (into, intoLabels, copyOrder) = (pixels[filling], labels[filling], orders[filling]);
+        var copy = new EpochCopy(pixels[filling], labels[filling], orders[filling]);
         int number = ++started;
-        copying = Task.Run(() =>
-        {
-            beforeCopy?.Invoke(number);
-            Copy(copyOrder, into, intoLabels);
-        });
-        passedOver = false;
+        copying = Task.Run(() => Copy(copy, number));
+        last = copy;
+        taken = false;
     }
 
     /// <summary>
-    /// The copy <see cref="Start"/> began, if it is done: its pixels and labels, example i of <see cref="Order"/> at row i.
-    /// Null while it is still being made: the epoch then reads the rows of <see cref="Order"/> where they are.
+    /// The copy <see cref="Start"/> began, done or not, for its epoch: that epoch reads its first
+    /// <see cref="EpochCopy.Ready"/> rows from it and the rest of <see cref="EpochCopy.Order"/> where they are.
     /// </summary>
-    public (byte[] Pixels, byte[] Labels)? TryTake()
+    public EpochCopy Take()
     {
-        if (copying is null || passedOver) throw new InvalidOperationException("No copy was started.");
-        if (!copying.IsCompleted)
-        {
-            passedOver = true;
-            return null;
-        }
-        Finish(copying);
-        var taken = (pixels[filling], labels[filling]);
+        if (copying is null || taken) throw new InvalidOperationException("No copy was started.");
+        taken = true;
         filling ^= 1;
-        return taken;
+        return last!;
     }
 
     private void Finish(Task copy)
@@ -121,23 +117,66 @@ internal sealed class OrderedEpochs : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Copy(int[] order, byte[] into, byte[] intoLabels)
+    private void Copy(EpochCopy copy, int number)
     {
         int n0 = data.InputSize;
         var all = data.AllPixelBytes;
         var allLabels = data.AllLabels;
-        for (int i = 0; i < order.Length; i++)
+        var order = copy.Order;
+        for (int from = 0; from < order.Length; from += RowsPerReport)
         {
-            all.Slice(order[i] * n0, n0).CopyTo(into.AsSpan(i * n0, n0));
-            intoLabels[i] = allLabels[order[i]];
+            beforeRows?.Invoke(number, copy);
+            if (copy.GivenUp) return;
+            int to = Math.Min(from + RowsPerReport, order.Length);
+            for (int i = from; i < to; i++)
+            {
+                all.Slice(order[i] * n0, n0).CopyTo(copy.Pixels.AsSpan(i * n0, n0));
+                copy.Labels[i] = allLabels[order[i]];
+            }
+            copy.Copied(to);
         }
     }
 
-    /// <summary>Waits for a copy still running (training stopped during an epoch), so that no work outlives the training.</summary>
+    /// <summary>Gives up a copy still running (training stopped during an epoch), so that no work outlives the training.</summary>
     public void Dispose()
     {
+        last?.GiveUp();
         try { copying?.Wait(); }
         catch (AggregateException) { }
         copying = null;
     }
+}
+
+/// <summary>
+/// One epoch's examples being copied in its order: example i of <see cref="Order"/> at row i of <see cref="Pixels"/>
+/// and <see cref="Labels"/>, for every i below <see cref="Ready"/>.
+/// </summary>
+internal sealed class EpochCopy(byte[] pixels, byte[] labels, int[] order)
+{
+    private int ready;
+    private volatile bool givenUp;
+
+    /// <summary>The copy's pixels, one row of the data set's input size per example.</summary>
+    public byte[] Pixels { get; } = pixels;
+
+    /// <summary>The copy's labels.</summary>
+    public byte[] Labels { get; } = labels;
+
+    /// <summary>The order of the epoch: the data set's rows, in the order the copy holds them.</summary>
+    public int[] Order { get; } = order;
+
+    /// <summary>
+    /// How many rows are copied (in steps of <see cref="OrderedEpochs.RowsPerReport"/>): what an epoch may read from the
+    /// copy. Read with acquire semantics, so the rows below it are seen as written.
+    /// </summary>
+    public int Ready => Volatile.Read(ref ready);
+
+    /// <summary>Whether the whole order is copied.</summary>
+    public bool IsComplete => Ready == Order.Length;
+
+    internal bool GivenUp => givenUp;
+
+    internal void Copied(int rows) => Volatile.Write(ref ready, rows);
+
+    internal void GiveUp() => givenUp = true;
 }
