@@ -344,6 +344,37 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void Yours_is_used_only_once_its_check_passed_so_a_later_expected_value_never_comes_from_a_wrong_function()
+    {
+        // A student's audit (2026-12-06): a myForward that Build it 6 had marked ✗ still computed the expected answer of
+        // 05's passSize (the wrong 1,652 got ✓, the right 84 ✗); so did a wrong bowl step in 07 and epoch in 09.
+        Func<int, int> library = x => x;
+        Func<int, int>? myDouble = null;
+        Check.ThrowOnFailure = false;
+        void BuildIt() => Check.Answer("Build it 1 · twice x (myDouble)", myDouble, f => Check.Equal("f(3)", 6, f(3)));
+
+        BuildIt();                                                    // Run All: not answered yet
+        myDouble = x => 3 * x;                                        // then a wrong answer, its check not run again
+        Assert.Same(library, Check.YoursOr(myDouble, library, "double"));
+        BuildIt();                                                    // ✗
+        Assert.Same(library, Check.YoursOr(myDouble, library, "double"));
+        myDouble = x => 2 * x;
+        BuildIt();                                                    // ✓
+        Assert.Equal(14, Check.YoursOr(myDouble, library, "double")(7));
+        Func<int, int> unchecked_ = x => 5 * x;                       // no exercise checks this variable: yours, as asked
+        Assert.Equal(35, Check.YoursOr(unchecked_, library, "quintuple")(7));
+
+        var lines = Printed.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith('→')).ToArray();
+        Assert.Equal(
+        [
+            "→ using the library's double: yours is not checked yet (run \"Build it 1 · twice x (myDouble)\" again, then this cell)",
+            "→ using the library's double: yours did not pass \"Build it 1 · twice x (myDouble)\" (mend it, run that check again, then this cell)",
+            "→ using your double",
+            "→ using your quintuple",
+        ], lines);
+    }
+
+    [Fact]
     public void Your_function_throwing_in_a_later_cell_is_one_line_naming_it_not_a_stack_trace()
     {
         // A student's audit (2026-12-06): a course cell calling a throwing myCost showed the kernel's whole stack trace.

@@ -24,7 +24,7 @@ public static class GradeCommand
             Description = "The folder of submissions: one folder, .zip or .ipynb per student, as students return the handout. Only read.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var output = new Option<string?>("--out") { Description = "Folder for grades.csv, grades.html, feedback/ and work/ (each run's notebook and log)." };
+        var output = new Option<string?>("--out") { Description = "Required: the folder for grades.csv, grades.html, feedback/ and work/ (each run's notebook and log)." };
         var course = new Option<string[]>("--course")
         {
             Description = "The teacher's notebooks (files or folders) to grade against (default: the notebooks/ folder found upward from here).",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Expr = System.Linq.Expressions.Expression;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNetworks.Model;
@@ -202,21 +203,45 @@ public static class Check
     }
 
     /// <summary>
-    /// Your function where you have written it, else the library's, saying which: later cells of a notebook run on
-    /// what you built as soon as it exists. Prints "→ using your forward pass" or "→ using the library's forward pass
-    /// (yours is still null)".
+    /// Your function where you have written it and it passed its check, else the library's, saying which: later cells of a
+    /// notebook run on what you built as soon as it works. Prints "→ using your forward pass", "→ using the library's
+    /// forward pass (yours is still null)", or, when the last check of your variable (the exercise whose name ends with
+    /// "(myForward)") said ✗ or ran before you set it, "→ using the library's forward pass: yours did not pass …" — so a
+    /// later exercise's expected value never comes from a function that is known to be wrong.
     /// </summary>
     /// <param name="yours">Your function (null until you write it).</param>
     /// <param name="library">The library's version of it.</param>
     /// <param name="what">What it is, e.g. "forward pass".</param>
-    /// <returns><paramref name="yours"/> when set, else <paramref name="library"/>.</returns>
+    /// <param name="yourVariable">Your variable's name, filled in by the compiler from the first argument (e.g. "myForward").</param>
+    /// <returns><paramref name="yours"/> when set and not failed, else <paramref name="library"/>.</returns>
     /// <remarks>When yours throws in a later cell, that cell fails with one line, "your σ threw …", not the kernel's stack
     /// trace (<see cref="YourCodeFailedException"/>).</remarks>
-    public static T YoursOr<T>(T? yours, T library, string what) where T : class
+    public static T YoursOr<T>(T? yours, T library, string what, [CallerArgumentExpression(nameof(yours))] string yourVariable = "") where T : class
     {
         ArgumentNullException.ThrowIfNull(library);
-        Out.WriteLine(yours is null ? $"→ using the library's {what} (yours is still null)" : $"→ using your {what}");
-        return yours is null ? library : Reporting(yours, what);
+        if (yours is null)
+        {
+            Out.WriteLine($"→ using the library's {what} (yours is still null)");
+            return library;
+        }
+        if (LastCheckOf(yourVariable) is { Outcome: not ExerciseOutcome.Passed } last)
+        {
+            Out.WriteLine(last.Outcome == ExerciseOutcome.Failed
+                ? $"→ using the library's {what}: yours did not pass \"{last.Exercise}\" (mend it, run that check again, then this cell)"
+                : $"→ using the library's {what}: yours is not checked yet (run \"{last.Exercise}\" again, then this cell)");
+            return library;
+        }
+        Out.WriteLine($"→ using your {what}");
+        return Reporting(yours, what);
+    }
+
+    /// <summary>The last result of the exercise that checks <paramref name="variable"/> (its name ends with "(variable)"), if any ran.</summary>
+    private static ExerciseResult? LastCheckOf(string variable)
+    {
+        if (variable.Length == 0 || !variable.All(c => char.IsLetterOrDigit(c) || c == '_')) return null;
+        var ending = $"({variable})";
+        var session = Current;
+        lock (session.Results) return session.Results.LastOrDefault(r => r.Exercise.EndsWith(ending, StringComparison.Ordinal));
     }
 
     /// <summary><paramref name="yours"/>, a delegate, as one of the same type whose exceptions become a
@@ -446,7 +471,7 @@ public static class Check
 }
 
 /// <summary>
-/// Your function threw in a cell of the course that uses it (through <see cref="Check.YoursOr{T}(T, T, string)"/>): the
+/// Your function threw in a cell of the course that uses it (through <see cref="Check.YoursOr{T}(T, T, string, string)"/>): the
 /// cell fails with this one line, "your σ threw NotImplementedException: … (in your code)", not a stack trace.
 /// </summary>
 public sealed class YourCodeFailedException : Exception
