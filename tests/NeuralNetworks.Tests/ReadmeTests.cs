@@ -34,6 +34,18 @@ public sealed partial class ReadmeTests
             $"README.md links to {link}, which does not exist"));
     }
 
+    [Fact]
+    public void The_count_of_likely_wrong_answers_it_quotes_is_the_count_the_tests_give()
+    {
+        var quoted = WrongAnswerCount().Match(Readme);
+        Assert.True(quoted.Success, "README.md no longer says how many likely wrong answers the tests give (`Course/WrongAnswers`, N: each ✗)");
+        int count = NotebookFiles.All.Sum(path => Course.WrongAnswerFile.For(Path.GetFileNameWithoutExtension(path)).Answers.Count);
+        Assert.Equal(count, int.Parse(quoted.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"`Course/WrongAnswers`, (?<count>\d+): each ✗")]
+    private static partial Regex WrongAnswerCount();
+
     [GeneratedRegex(@"^\| \[(?<name>\d\d-[a-z0-9-]+)\]\(notebooks/(?<file>[^)]+)\) \|", RegexOptions.Multiline)]
     private static partial Regex CourseRow();
 

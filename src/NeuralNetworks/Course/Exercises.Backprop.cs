@@ -579,6 +579,50 @@ public static partial class Exercises
         double before = start.CostOf(X, Y), one = networks[0].CostOf(X, Y), two = networks[1].CostOf(X, Y);
         Check.That($"the cost of these {count:N0} digits fell", two < before,
             $"C = {before.ToString("0.####", CultureInfo.InvariantCulture)} at the start → {one.ToString("0.####", CultureInfo.InvariantCulture)} → {two.ToString("0.####", CultureInfo.InvariantCulture)}");
+        OtherSettings(yours, digits.Take(Math.Min(count, 200)), start, eta, m);
+    }
+
+    /// <summary>
+    /// One more epoch with another η, m and seed than the notebook's 3, 10 and 1: an epoch that ignores the learning rate
+    /// or the batch size it is given (a 3.0 or a 10 typed in) matches the notebook's settings and nothing else.
+    /// </summary>
+    private static void OtherSettings(TrainingEpoch yours, DataSet digits, Network start, double notebookEta, int notebookM)
+    {
+        const double eta = 0.5;
+        const int m = 7, seed = 2;
+        int n = digits.Count;
+        string what = $"your epoch uses the η and m it is given (one epoch of {n:N0} digits, η = {eta}, m = {m}, seed {seed})";
+        var right = GradientDescent.Train(start, digits, new TrainingOptions { LearningRate = eta, BatchSize = m, Epochs = 1, Seed = seed }).Network;
+        Network? after;
+        try
+        {
+            after = yours(start.Clone(), digits, Enumerable.Range(0, n).ToArray(), new Random(seed), eta, m);
+        }
+        catch (Exception e) when (e is not CheckFailedException and not OutOfMemoryException)
+        {
+            Check.Fail(what, $"it threw {e.GetType().Name}: {OneLine(e.Message)}{Diagnosis.Where(e)}");
+            return;
+        }
+        if (after is null || after.Shape != start.Shape)
+        {
+            Check.Fail(what, after is null ? "your epoch returned null" : $"your epoch returned a {after.Shape} network");
+            return;
+        }
+        double difference = MaxParameterDifference(right, after);
+        if (difference <= 1e-9)
+        {
+            Check.That(what, true, $"every weight and bias within {Check.Small(difference)} of GradientDescent.Train's");
+            return;
+        }
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        bool Took(double stepEta, int batch) => MaxParameterDifference(Steps(start, digits, order, batch, (net, g) => net.Step(g, stepEta)), after) <= 1e-9;
+        var (name, mine, theirs) = FirstParameterDifference(right, after);
+        Check.Fail(what,
+            Took(notebookEta, notebookM) ? $"yours took η = {notebookEta} and batches of {notebookM} when it was given η = {eta} and m = {m}: use the learningRate and batchSize parameters, not numbers"
+            : Took(notebookEta, m) ? $"yours stepped by η = {notebookEta} when it was given η = {eta}: use the learningRate parameter, not a number"
+            : Took(eta, notebookM) ? $"yours took batches of {notebookM} when it was given m = {m}: use the batchSize parameter, not a number"
+            : $"the first parameter that differs is {name}: yours {Check.Number(mine)}, GradientDescent's {Check.Number(theirs)}");
     }
 
     /// <summary>Which well-known slip makes an epoch give <paramref name="yours"/>: each is run and compared.</summary>
@@ -607,6 +651,9 @@ public static partial class Exercises
                 () => Steps(start, digits, Shuffled(), m, (net, g) => net.WithParameters(net.Weights, Enumerable.Range(1, net.LayerCount).Select(l => net.b(l) - eta * g[l].GradB).ToArray()))),
             ($"η divided by m: yours equals steps of (η/m) ∂C/∂W. The gradient of a mini-batch is already the mean over its {m} examples (BP3, BP4): step by η ∂C/∂W",
                 () => Steps(start, digits, Shuffled(), m, (net, g) => net.Step(g, eta / m))),
+            ("η divided by the batch's length (Nielsen's eta/len(mini_batch), which divides because his gradients are sums): yours equals steps of " +
+             $"(η/{m}) ∂C/∂W, and η/{n % m} for the last batch. The gradient of a mini-batch is already its mean (BP3, BP4): step by η ∂C/∂W",
+                () => Steps(start, digits, Shuffled(), m, (net, g) => net.Step(g, eta / g.Target.ColumnCount))),
             ("your epoch took one step and stopped: yours equals the network after the first mini-batch. Is the return inside the loop?",
                 () => Steps(start, digits, Shuffled()[..m], m, (net, g) => net.Step(g, eta))),
         };

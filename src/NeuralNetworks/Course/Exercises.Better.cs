@@ -99,18 +99,22 @@ public static partial class Exercises
                     "softmax exponentiates first: e^(zⱼ) is positive for any zⱼ, which makes every output a probability",
                     () => Each(z => z / z.Sum()))))
             return;
-        foreach (var (what, z) in new[]
+        const string overflow = "e^1000 overflows to ∞ and ∞/∞ is NaN, e^(−1000) underflows to 0 and 0/0 is NaN. Subtract the largest zₖ from every zⱼ " +
+                                "first: softmax(z − c) = softmax(z) for any number c, and with c = max z the largest e^(·) is e⁰ = 1";
+        foreach (var (what, z, why) in new[]
         {
-            ("z = (1000, 999, …, 991)", Vector<double>.Build.Dense(10, j => 1000.0 - j)),
-            ("z = (−1000, −1001, …, −1009)", Vector<double>.Build.Dense(10, j => -1000.0 - j)),
+            ("z = (1000, 999, …, 991)", Vector<double>.Build.Dense(10, j => 1000.0 - j), overflow),
+            ("z = (−1000, −1001, …, −1009)", Vector<double>.Build.Dense(10, j => -1000.0 - j), overflow),
+            // Entries far apart: only c = max z keeps every exponent at most 0 (the smallest, the mean or z₀ leave e^1000 or more).
+            ("z = (0, 1000, −1000, …, −1000)", Vector<double>.Build.Dense(10, j => j switch { 0 => 0.0, 1 => 1000.0, _ => -1000.0 }),
+                "your shift leaves an exponent far above 0 (e^1000 is ∞ in a double). Subtract the largest zₖ, max z: then every zⱼ − max z is at most 0, " +
+                "so every e^(·) is at most 1 and the largest is exactly 1; the smallest zₖ, the mean or z₀ only works while the entries are close together"),
         })
         {
             var a = yours(z.Clone());
             if (a is not null && a.Count == z.Count && !a.All(double.IsFinite))
             {
-                Check.That($"softmax of {what} is finite", false,
-                    $"yours gives {a[0]} for the first entry: e^1000 overflows to ∞ and ∞/∞ is NaN, e^(−1000) underflows to 0 and 0/0 is NaN. " +
-                    "Subtract the largest zₖ from every zⱼ first: softmax(z − c) = softmax(z) for any number c, and then the largest e^(·) is e⁰ = 1");
+                Check.That($"softmax of {what} is finite", false, $"yours gives {a.First(v => !double.IsFinite(v))} for an entry: {why}");
                 return;
             }
             if (!Check.Equal($"softmax of {what}", Activation.Softmax.Apply(z), a, 1e-12, [])) return;

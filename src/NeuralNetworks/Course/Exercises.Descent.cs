@@ -322,7 +322,10 @@ public static partial class Exercises
                 new Mistake("the learning rate left out", $"yours is Wˡ − ∂C/∂Wˡ; the step is Wˡ − η ∂C/∂Wˡ with η = {Number(eta)}",
                     () => network.W(layer) - g.GradW),
                 new Mistake("η applied twice", $"yours is Wˡ − η² ∂C/∂Wˡ (η² = {Number(eta * eta)}); the step uses η once",
-                    () => network.W(layer) - eta * eta * g.GradW));
+                    () => network.W(layer) - eta * eta * g.GradW),
+                new Mistake("η divided by m", $"yours is Wˡ − (η/m) ∂C/∂Wˡ with m = {digits.Count}: the gradients you are given are already the mean over the " +
+                    "mini-batch (BP3, BP4; Nielsen's network.py sums them, so it divides). The step is Wˡ − η ∂C/∂Wˡ",
+                    () => network.W(layer) - eta / digits.Count * g.GradW));
             Check.Equal($"b{Sup(l)} after your step", right.b(l), yoursStepped.b(l), 1e-12,
                 Mistake.Vector($"b{Sup(l)} not updated", $"your step left layer {l}'s biases as they were ({Which(steppedB, "biases")}). The biases take a step too: bˡ − η ∂C/∂bˡ{Left(steppedB)}",
                     () => network.b(layer)),
@@ -332,7 +335,9 @@ public static partial class Exercises
                 Mistake.Vector("the learning rate left out", $"yours is bˡ − ∂C/∂bˡ; the step is bˡ − η ∂C/∂bˡ with η = {Number(eta)}",
                     () => network.b(layer) - g.GradB),
                 Mistake.Vector("η applied twice", $"yours is bˡ − η² ∂C/∂bˡ; the step uses η once",
-                    () => network.b(layer) - eta * eta * g.GradB));
+                    () => network.b(layer) - eta * eta * g.GradB),
+                Mistake.Vector("η divided by m", $"yours is bˡ − (η/m) ∂C/∂bˡ with m = {digits.Count}: the gradients are already the mini-batch's mean. The step is bˡ − η ∂C/∂bˡ",
+                    () => network.b(layer) - eta / digits.Count * g.GradB));
         }
 
         var change = FirstChange(network, given);
@@ -348,14 +353,17 @@ public static partial class Exercises
         var kindX = Matrix<double>.Build.Dense(4, 1, [0.0, 0.5, 1.0, 0.25]);
         var kindY = Matrix<double>.Build.Dense(2, 1, [1.0, 0.0]);
         const string anyKind = "your step works for any network (tried on a 4-3-2 network, L = 2, tanh hidden neurons, cross-entropy cost)";
+        const double kindEta = 0.1;
+        var kindGradients = kind.Backward(kind.Forward(kindX), kindY);
         Network? kindStepped;
         try
         {
-            kindStepped = yours(kind, kind.Backward(kind.Forward(kindX), kindY), 0.1);
+            kindStepped = yours(kind, Copy(kindGradients), kindEta);
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            Check.Fail(anyKind, $"it threw {e.GetType().Name}: {FirstLine(e.Message)}. Count the layers with network.LayerCount (here 2), not a fixed 3");
+            Check.Fail(anyKind, $"it threw {e.GetType().Name}: {FirstLine(e.Message).TrimEnd('.')}. Count the layers with network.LayerCount (here 2), " +
+                "not a fixed 3, and step the network your function is given, not one of the notebook's (such as start)");
             return;
         }
         bool sameKind = kindStepped is not null && kindStepped.Activation == kind.Activation && kindStepped.OutputActivation == kind.OutputActivation
@@ -365,6 +373,15 @@ public static partial class Exercises
                 : sameKind ? $"it returned a {kindStepped.Shape} network with {kindStepped.Activation} hidden neurons and the {kindStepped.Cost} cost"
                 : $"yours returned {kindStepped.Activation} hidden neurons and the {kindStepped.Cost} cost. new Network(W, b) makes a sigmoid network with the " +
                   "quadratic cost; network.WithParameters(W, b) keeps the activations and the cost of the network it is called on");
+        if (kindStepped is null || kindStepped.Shape != kind.Shape) return;
+
+        // The η it is given, not the notebook's 3: the values of that step too.
+        double off = MaxParameterDifference(kind.Step(kindGradients, kindEta), kindStepped);
+        Check.That($"your step uses the η it is given (η = {Number(kindEta)} on that network)", off <= 1e-12,
+            off <= 1e-12 ? "every weight and bias as network.Step gives them"
+            : MaxParameterDifference(kind.Step(kindGradients, eta), kindStepped) <= 1e-12
+                ? $"yours stepped by η = {Number(eta)} when it was given η = {Number(kindEta)}: use the learningRate parameter, not a number"
+            : $"the largest difference from network.Step(gradients, {Number(kindEta)}) is {Number(off)}");
     }
 
 

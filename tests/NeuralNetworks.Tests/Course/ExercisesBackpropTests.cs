@@ -319,11 +319,13 @@ public sealed class ExercisesBackpropTests : IDisposable
         return new DataSet(pixels, Enumerable.Range(0, 105).Select(i => (byte)(i * 7 % 10)).ToArray(), 784, 10, "made-up digits", 28, 28);
     });
 
-    public enum EpochSlip { None, NoShuffle, Uphill, LastBatchDropped, BiasesStill, WeightsStill, EtaOverM, OneStep, Unchanged, FreshOrder, ReturnsNull, Throws }
+    public enum EpochSlip { None, NoShuffle, Uphill, LastBatchDropped, BiasesStill, WeightsStill, EtaOverM, EtaOverBatchLength, OneStep, Unchanged, FreshOrder, ReturnsNull, Throws, EtaTypedIn, BatchSizeTypedIn, BothTypedIn }
 
     /// <summary>An epoch written as a student would, with one slip.</summary>
     internal static TrainingEpoch StudentEpoch(EpochSlip slip = EpochSlip.None) => (network, training, order, random, eta, m) =>
     {
+        if (slip is EpochSlip.EtaTypedIn or EpochSlip.BothTypedIn) eta = 3;
+        if (slip is EpochSlip.BatchSizeTypedIn or EpochSlip.BothTypedIn) m = 10;
         if (slip == EpochSlip.ReturnsNull) return null!;
         if (slip == EpochSlip.Unchanged) return network;
         if (slip == EpochSlip.Throws) throw new InvalidOperationException("Sequence contains no elements");
@@ -334,7 +336,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         {
             var batch = order[start..Math.Min(start + m, order.Length)];
             var gradients = Student()(network.Forward(training.Images(batch)), training.Targets(batch));
-            double step = slip switch { EpochSlip.Uphill => -eta, EpochSlip.EtaOverM => eta / m, _ => eta };
+            double step = slip switch { EpochSlip.Uphill => -eta, EpochSlip.EtaOverM => eta / m, EpochSlip.EtaOverBatchLength => eta / batch.Length, _ => eta };
             network = network.WithParameters(
                 Enumerable.Range(1, network.LayerCount).Select(l => slip == EpochSlip.WeightsStill ? network.W(l) : network.W(l) - step * gradients[l].GradW).ToArray(),
                 Enumerable.Range(1, network.LayerCount).Select(l => slip == EpochSlip.BiasesStill ? network.b(l) : network.b(l) - step * gradients[l].GradB).ToArray());
@@ -353,6 +355,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         Assert.Contains("✓ epoch 1 of yours on 105 digits, η = 3, m = 10, seed 1 = GradientDescent.Train's epoch 1: holds", Printed);
         Assert.Contains("✓ epoch 2 of yours, which shuffles epoch 1's order again = GradientDescent.Train's epoch 2: holds", Printed);
         Assert.Contains("✓ the cost of these 105 digits fell: holds (C = ", Printed);
+        Assert.Contains("✓ your epoch uses the η and m it is given (one epoch of 105 digits, η = 0.5, m = 7, seed 2): holds", Printed);
     }
 
     [Fact]
@@ -378,6 +381,11 @@ public sealed class ExercisesBackpropTests : IDisposable
     [InlineData(EpochSlip.BiasesStill, "epoch 1", "only the weights moved")]
     [InlineData(EpochSlip.WeightsStill, "epoch 1", "only the biases moved")]
     [InlineData(EpochSlip.EtaOverM, "epoch 1", "η divided by m")]
+    // A student's audit (2026-12-06): Nielsen's eta/len(mini_batch) had no name; η or m typed in passed.
+    [InlineData(EpochSlip.EtaOverBatchLength, "epoch 1", "η divided by the batch's length (Nielsen's eta/len(mini_batch)")]
+    [InlineData(EpochSlip.EtaTypedIn, "your epoch uses the η and m it is given (one epoch of 105 digits, η = 0.5, m = 7, seed 2)", "yours stepped by η = 3 when it was given η = 0.5: use the learningRate parameter")]
+    [InlineData(EpochSlip.BatchSizeTypedIn, "your epoch uses the η and m it is given", "yours took batches of 10 when it was given m = 7: use the batchSize parameter")]
+    [InlineData(EpochSlip.BothTypedIn, "your epoch uses the η and m it is given", "yours took η = 3 and batches of 10 when it was given η = 0.5 and m = 7")]
     [InlineData(EpochSlip.OneStep, "epoch 1", "your epoch took one step and stopped")]
     [InlineData(EpochSlip.Unchanged, "epoch 1", "your epoch returned the network it was given, unchanged")]
     [InlineData(EpochSlip.FreshOrder, "epoch 2", "epoch 1 matched but epoch 2 did not: you shuffled a fresh 0, 1, 2, …")]

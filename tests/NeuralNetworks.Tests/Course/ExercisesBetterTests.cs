@@ -91,6 +91,7 @@ public sealed class ExercisesBetterTests : IDisposable
         AssertPassed(Softmax(z => { var e = (z - z.Maximum()).PointwiseExp(); return e / e.Sum(); }));
         Assert.Contains("✓ softmax of z = (1000, 999, …, 991)", Printed);
         Assert.Contains("✓ softmax of z = (−1000, −1001, …, −1009)", Printed);
+        Assert.Contains("✓ softmax of z = (0, 1000, −1000, …, −1000)", Printed);
     }
 
     [Fact]
@@ -107,6 +108,19 @@ public sealed class ExercisesBetterTests : IDisposable
         AssertDiagnosed(Softmax(Naive), "e^1000 overflows to ∞ and ∞/∞ is NaN");
         Assert.Contains("✓ softmax of eight output vectors z", Printed);
         Assert.Contains("Subtract the largest zₖ from every zⱼ first", Printed);
+    }
+
+    [Theory]
+    [InlineData("minimum")]
+    [InlineData("mean")]
+    [InlineData("first")]
+    public void Softmax_shifted_by_another_number_than_the_largest_z_is_told_why_it_overflows(string shift)
+    {
+        // A student's audit (2026-12-06): shifted by the minimum, the mean or z₀, softmax passed every case (their entries are
+        // close together) and gave NaN on (1000, 0, −5).
+        Func<Vector<double>, double> c = shift switch { "minimum" => z => z.Minimum(), "mean" => z => z.Average(), _ => z => z[0] };
+        AssertDiagnosed(Softmax(z => { var e = (z - c(z)).PointwiseExp(); return e / e.Sum(); }), "✗ softmax of z = (0, 1000, −1000, …, −1000) is finite");
+        Assert.Contains("Subtract the largest zₖ, max z", Printed);
     }
 
     [Fact]

@@ -322,6 +322,9 @@ public sealed class ExercisesDescentTests : IDisposable
             Enumerable.Range(1, 3).Select(l => n.W(l) - eta * g[l].GradW).ToArray(),
             Enumerable.Range(1, 3).Select(l => n.b(l) - eta * g[l].GradB).ToArray()),
         ["nothing stepped"] = (n, g, eta) => n,
+        ["η typed in as 3"] = (n, g, eta) => StepLayers(n, g, 3.0, from: 1, to: n.LayerCount),
+        ["η divided by m"] = (n, g, eta) => StepLayers(n, g, eta / g.Target.ColumnCount, from: 1, to: n.LayerCount),
+        ["the notebook's start stepped"] = (n, g, eta) => StepLayers(Exercises.CourseNetwork(), g, eta, from: 1, to: n.LayerCount),
     };
 
     [Fact]
@@ -329,7 +332,8 @@ public sealed class ExercisesDescentTests : IDisposable
     {
         Passes<Func<Network, BackwardPass, double, Network>>("Build it 2 (myNetworkStep)", RightNetworkStep, NetworkStepCheck);
         foreach (var line in new[] { "✓ W¹ after your step", "✓ b¹ after your step", "✓ W³ after your step", "✓ b³ after your step",
-                     "✓ the network you were given is unchanged", "✓ your step lowers this mini-batch's cost", "✓ your step works for any network" })
+                     "✓ the network you were given is unchanged", "✓ your step lowers this mini-batch's cost", "✓ your step works for any network",
+                     "✓ your step uses the η it is given (η = 0.1 on that network)" })
             Assert.Contains(line, Printed);
     }
 
@@ -354,6 +358,10 @@ public sealed class ExercisesDescentTests : IDisposable
     [InlineData("a new Network(W, b)", "✗ your step works for any network", "new Network(W, b) makes a sigmoid network with the quadratic cost")]
     [InlineData("three layers, always", "✗ your step works for any network", "Count the layers with network.LayerCount (here 2), not a fixed 3")]
     [InlineData("nothing stepped", "✗ your step ran on the untrained 784-16-16-10 network", "nothing took a step")]
+    // A student's audit (2026-12-06): η typed in passed every line; η/m had no name; a step of the notebook's start got the hint "not a fixed 3".
+    [InlineData("η typed in as 3", "✗ your step uses the η it is given (η = 0.1 on that network)", "yours stepped by η = 3 when it was given η = 0.1: use the learningRate parameter")]
+    [InlineData("η divided by m", "✗ W¹ after your step: this looks like η divided by m", "already the mean over the mini-batch")]
+    [InlineData("the notebook's start stepped", "✗ your step works for any network", "step the network your function is given, not one of the notebook's (such as start)")]
     public void A_wrong_step_of_the_network_is_named_by_its_mistake(string mistake, string start, string explanation)
     {
         var message = Fails("Build it 2 (myNetworkStep)", WrongNetworkSteps[mistake], NetworkStepCheck);
