@@ -223,6 +223,7 @@ public static partial class Exercises
     public static void BigEndianInt32(Func<byte[], int, int> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        yours = UnchangedArguments.Guard(yours, "myReadInt32", "bytes", "offset");
         var bytes = HeaderBytes;
         int[] offsets = [.. Enumerable.Range(0, 11).Select(i => 4 * i)];
         Vector<double> At(Func<int, double> read) => Vector<double>.Build.DenseOfEnumerable(offsets.Select(read));

@@ -99,6 +99,28 @@ public sealed class AnswersThatChangeTheirArgumentsTests : IDisposable
         FailsForChanging<Func<Vector<double>, Vector<double>>>(z => { z.Subtract(z.Maximum(), z); z.PointwiseExp(z); return z / z.Sum(); },
             Exercises.Softmax, "mySoftmax", "z", "z[", output);
     }
+
+    [Fact]
+    public void A_change_is_told_once_even_when_a_cross_does_not_stop_the_check()
+    {
+        // A student's audit (2026-12-06): with Check.ThrowOnFailure = false a softmax that wrote into z printed the same ✗
+        // for each of its eight cases and again for the edge cases.
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Answer<Func<Vector<double>, Vector<double>>>("the exercise", z => { z.Subtract(z.Maximum(), z); z.PointwiseExp(z); return z / z.Sum(); },
+            Exercises.Softmax));
+        Assert.Single(output.ToString().Split('\n'), l => l.StartsWith("✗ mySoftmax leaves its arguments as they were", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_big_endian_reader_that_reverses_the_files_bytes_in_place_fails()
+    {
+        // A student's audit (2026-12-06): the common recipe Array.Reverse(bytes, offset, 4) gives the right number and
+        // turns the file's bytes round, so a second read of the same offset gives another.
+        var failure = Assert.Throws<CheckFailedException>(() => Check.Answer<Func<byte[], int, int>>("the exercise",
+            (bytes, offset) => { Array.Reverse(bytes, offset, 4); return BitConverter.ToInt32(bytes, offset); }, Exercises.BigEndianInt32));
+        Assert.StartsWith("✗ myReadInt32 leaves its arguments as they were: your myReadInt32 changed its argument bytes: bytes[0] went from 0 to 3", failure.Message);
+        Assert.Contains("read them without writing (Array.Reverse(bytes, …)", failure.Message);
+    }
 }
 
 /// <summary>The same for notebooks 00–05, whose checks run on MNIST's test digits.</summary>
