@@ -89,6 +89,7 @@ public static class BenchCommand
             {
                 var network = OutputFile.Check(path, "--end-to-end", "network.json");
                 OutputFile.NotTheData(network, "--end-to-end", dataDir);
+                OutputFile.OnlyReplaces(network, "--end-to-end", OutputFile.Kind.Network);
                 return EndToEnd(network, e, dataDir);
             }
             return Run(sizes, e, r, parse.GetValue(peers), pe, dataDir);

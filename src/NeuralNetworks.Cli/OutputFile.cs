@@ -80,6 +80,50 @@ public static class OutputFile
         }
     }
 
+    /// <summary>What a command writes: an existing file is replaced only when it is one of the same kind.</summary>
+    public enum Kind
+    {
+        /// <summary>A network as JSON (<c>train --out</c>, <c>bench --end-to-end</c>).</summary>
+        Network,
+
+        /// <summary>A run's results as JSON (<c>train --summary</c>).</summary>
+        Summary,
+
+        /// <summary>A chart page (<c>sweep --chart</c>).</summary>
+        Chart,
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="output"/> (a path <see cref="Check"/> returned) when a file is there that is not of
+    /// <paramref name="kind"/>: an earlier network, summary or chart is replaced (that is what running a command again
+    /// does), an empty file too, but not a README, a source file or the tool itself (a hostile user's audit, 2026-12-06:
+    /// `train --out README.md` and `sweep --chart LICENSE` replaced them, `--out` the tool's own DLL broke it).
+    /// </summary>
+    public static void OnlyReplaces(string output, string option, Kind kind)
+    {
+        if (!File.Exists(output) || new FileInfo(output).Length == 0) return;
+        string head;
+        try
+        {
+            using var reader = new StreamReader(output, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[64 * 1024];
+            head = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option} {output} exists and cannot be read ({Cli.OneLine(e.Message)}); give another file name.");
+        }
+        bool json = head.TrimStart().StartsWith('{');
+        var (same, what) = kind switch
+        {
+            Kind.Network => (json && head.Contains("\"sizes\"", StringComparison.Ordinal) && head.Contains("\"weights\"", StringComparison.Ordinal), "a network this tool saved"),
+            Kind.Summary => (json && head.Contains("\"engine\"", StringComparison.Ordinal) && head.Contains("\"epochs\"", StringComparison.Ordinal), "a summary this tool wrote"),
+            _ => (head.StartsWith("<!DOCTYPE html>", StringComparison.OrdinalIgnoreCase) && head.Contains("plotly", StringComparison.OrdinalIgnoreCase), "a chart page"),
+        };
+        if (!same)
+            throw new UsageException($"{option} {output} exists and is not {what}; it is left as it is. Give another file name, or move that file away first.");
+    }
+
     /// <summary>The full path of the folder <paramref name="path"/> after creating it and checking that files can be
     /// written in it. Throws a <see cref="UsageException"/> naming <paramref name="option"/> otherwise.</summary>
     public static string CheckFolder(string? path, string option)

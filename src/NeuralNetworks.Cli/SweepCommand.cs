@@ -74,6 +74,7 @@ public static class SweepCommand
         if (runs < 1) throw new UsageException($"--parallelism must be at least 1, not {runs}.");
         var chartPath = OutputFile.Check(chart, "--chart", "sweep.html");
         OutputFile.NotTheData(chartPath, "--chart", setups[0].DataDirectory);
+        OutputFile.OnlyReplaces(chartPath, "--chart", OutputFile.Kind.Chart);
 
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then, as `train` does.

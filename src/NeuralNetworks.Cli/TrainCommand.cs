@@ -72,6 +72,7 @@ public static class TrainCommand
         var summary = summaryPath is null ? null : OutputFile.Check(summaryPath, "--summary", "summary.json");
         var setup = TrainingSetup.Check(arguments);
         if (summary is not null) OutputFile.NotTheData(summary, "--summary", setup.DataDirectory);
+        if (summary is not null) OutputFile.OnlyReplaces(summary, "--summary", OutputFile.Kind.Summary);
         if (summary is not null && summary == setup.OutPath)
             throw new UsageException($"--summary {summaryPath} and --out {arguments.Out} name the same file; give the summary another name, e.g. summary.json.");
         var clock = Stopwatch.StartNew();

@@ -79,6 +79,7 @@ internal sealed record TrainingSetup(Network Network, string Description, Traini
         }
         string? outPath = a.Out is null ? null : OutputFile.Check(a.Out, "--out", "network.json");
         if (outPath is not null) OutputFile.NotTheData(outPath, "--out", dataDirectory);
+        if (outPath is not null) OutputFile.OnlyReplaces(outPath, "--out", OutputFile.Kind.Network);
 
         Network network;
         string description, layersOption;

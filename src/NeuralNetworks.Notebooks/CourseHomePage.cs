@@ -19,6 +19,9 @@ namespace NeuralNetworks.Notebooks;
 /// </summary>
 public static partial class CourseHomePage
 {
+    /// <summary>The home page's title (and how a folder of earlier pages is recognised).</summary>
+    public const string Title = "Neural networks, one matrix at a time";
+
     /// <summary>The playground page's file name in the output folder.</summary>
     public const string PlaygroundFile = "playground.html";
 
@@ -85,7 +88,7 @@ public static partial class CourseHomePage
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>Neural networks, one matrix at a time</title>\n")
+            .Append("<title>").Append(Title).Append("</title>\n")
             .Append("<style>\n").Append(Css).Append("\n</style>\n");
         page.Append(assets.Style(WebAssets.KatexCssFile, assets.KatexCss));
         if (network is not null && WebAssets.PlotlyJs() is { } plotly)

@@ -206,9 +206,18 @@ public sealed class NotebookKernel : IDisposable
     {
         if (text.Length == 0) return;
         if (outputs.Count > 0 && outputs[^1] is JsonObject last
-            && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
+            && (string?)last["output_type"] == "stream" && (string?)last["name"] == name && last["text"] is JsonArray lines)
         {
-            last["text"] = NotebookFile.Lines(NotebookFile.MultilineText(last["text"]) + text);
+            // The new lines are added to the stream's (the first joins an unfinished last line): the same lines as splitting
+            // the whole text again, without doing so on every write (a hostile user's audit, 2026-12-06: a cell printing 20 MB
+            // line by line did not end in 600 s).
+            var added = NotebookFile.Lines(text).Select(l => (string)l!).ToList();
+            if (lines.Count > 0 && (string?)lines[^1] is { } unfinished && !unfinished.EndsWith('\n'))
+            {
+                lines[^1] = unfinished + added[0];
+                added.RemoveAt(0);
+            }
+            foreach (var line in added) lines.Add(line);
             return;
         }
         outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = NotebookFile.Lines(text) });

@@ -38,9 +38,28 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
 
     /// <summary>Throws <see cref="ArgumentException"/> when a notebook of <paramref name="notebooks"/> is in
     /// <paramref name="outDirectory"/>, where its executed copy would replace it.</summary>
-    public static void CheckOutDirectory(IReadOnlyList<string> notebooks, string outDirectory) =>
+    public static void CheckOutDirectory(IReadOnlyList<string> notebooks, string outDirectory)
+    {
         Sources.NotWrittenOver(notebooks, path => Path.Combine(outDirectory, Path.GetFileNameWithoutExtension(path) + ".ipynb"),
             "its executed copy (the students' edition has no solution cells)");
+        // A folder of other files would lose those named as the pages' (index.html, a notebook of the same name, assets/):
+        // a hostile user's audit (2026-12-06) had their own index.html and notes replaced.
+        if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any() && !HoldsEarlierPages(outDirectory))
+            throw new ArgumentException($"{outDirectory} is not empty and is not an earlier run's pages (it has no {PagesMarker}): the run writes " +
+                                        "index.html, assets/ and a page and an executed copy of each notebook there, over any files of those names. " +
+                                        "Give a new or empty folder, or an earlier run's to write it again.");
+        // Two notebooks of one name (from two folders) would write one page over the other.
+        var twice = notebooks.GroupBy(n => Path.GetFileNameWithoutExtension(n), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new ArgumentException($"two notebooks are named {twice.Key}.ipynb ({string.Join(" and ", twice)}): their pages would be one file; run them one at a time");
+    }
+
+    /// <summary>The file that marks a folder of pages this runner wrote (written first, so an interrupted run's folder is one too).</summary>
+    public const string PagesMarker = ".notebook-pages";
+
+    private static bool HoldsEarlierPages(string folder) =>
+        File.Exists(Path.Combine(folder, PagesMarker))
+        || (File.Exists(Path.Combine(folder, "index.html")) && File.ReadAllText(Path.Combine(folder, "index.html")).Contains(CourseHomePage.Title, StringComparison.Ordinal));
 
     /// <summary>Runs <paramref name="notebooks"/> in order; returns one outcome per notebook.</summary>
     /// <exception cref="ArgumentException">A notebook is in the output folder: its executed copy would replace it.</exception>
@@ -48,6 +67,7 @@ public sealed class NotebookRunner(string outDirectory, TimeSpan cellTimeout, Te
     {
         CheckOutDirectory(notebooks, outDirectory);
         Directory.CreateDirectory(outDirectory);
+        File.WriteAllText(Path.Combine(outDirectory, PagesMarker), "Pages written by `notebooks run` or `notebooks slides`: a later run may write over this folder.\n");
         var assets = WebAssets.Load(inline: singleFile);
         if (!singleFile) assets.WriteFolder(outDirectory, decks);   // without plotly.js when it cannot be found: a page that needs it warns below
         var exporter = new HtmlExporter(assets, edition);

@@ -354,6 +354,24 @@ public class FastPathTests
         Assert.Contains("η = 1000", diverged.Message);
     }
 
+    [Theory]
+    [InlineData(TrainingEngine.Fast)]
+    [InlineData(TrainingEngine.Reference)]
+    public void A_weight_decay_that_flips_the_weights_is_named_when_training_diverges(TrainingEngine engine)
+    {
+        // A hostile user's audit (2026-12-06): λ = 1000 with η = 3 diverged and the message said only "a smaller learning
+        // rate"; every step multiplies each weight by 1 − ηλ = −2999 whatever η's gradient part does.
+        var network = Network.Create([40, 12, 4], seed: 3);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 10, LearningRate = 3, WeightDecay = 1000, Engine = engine };
+
+        var diverged = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(network, Synthetic(600, 40, 4, seed: 11), options));
+
+        Assert.Contains("and weight decay λ = 1000: each step multiplies every weight by 1 − ηλ = -2999. Keep ηλ well below 1", diverged.Message);
+        Assert.DoesNotContain("Try a smaller learning rate", diverged.Message);
+        // Without the decay, the same η gives the usual advice.
+        Assert.EndsWith("Try a smaller learning rate.", new TrainingDivergedException(1, 2, 3, double.NaN, weightDecay: 0.0001).Message);
+    }
+
     [Fact]
     public void A_cost_that_starts_near_zero_may_wobble_far_above_it_without_counting_as_divergence()
     {

@@ -69,6 +69,16 @@ public static class GradeCommand
             if (Inside(outFull, submissionsFull) || Inside(submissionsFull, outFull))
                 throw new UsageException($"--out {outFolder} and the submissions folder {folder} must not contain one another: the submissions are only read");
             outFull = OutputFile.CheckFolder(outFolder, "--out");
+            if (Directory.EnumerateFileSystemEntries(outFull).Any())
+            {
+                // An earlier grading is graded again (its work/ of students no longer there goes); a folder of other files is
+                // not written into (a teacher's audit, 2026-12-06: grades.csv and feedback/ would replace files of those names).
+                if (!File.Exists(Path.Combine(outFull, "grades.csv")) && !Directory.Exists(Path.Combine(outFull, "work")))
+                    throw new UsageException($"--out {outFolder} is not empty and is not an earlier grading (it has no grades.csv): grading writes " +
+                                             "grades.csv, grades.html, feedback/ and work/ there. Give a new or empty folder, or an earlier grading's to grade again.");
+                if (Directory.Exists(Path.Combine(outFull, "work"))) Directory.Delete(Path.Combine(outFull, "work"), recursive: true);
+                Console.Out.WriteLine($"grading again in {outFolder}: its grades.csv, grades.html and feedback/ will be replaced");
+            }
             var notebooks = NotebooksCommand.FindNotebooks(parse.GetValue(course) ?? []);
 
             var log = Console.Out;

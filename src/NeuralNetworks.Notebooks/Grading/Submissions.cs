@@ -148,9 +148,19 @@ public static class Submissions
         {
             var fileName = Path.GetFileNameWithoutExtension(file.Origin.Replace('\\', '/').Split('/')[^1]);
             var course = courseNames.FirstOrDefault(n => string.Equals(n, fileName, StringComparison.OrdinalIgnoreCase));
+            // A browser saves a second download of 01-neurons.ipynb as "01-neurons (1).ipynb": that is the notebook (a
+            // teacher's audit, 2026-12-06, found it graded "not submitted").
+            var downloaded = System.Text.RegularExpressions.Regex.Match(fileName, @"^(?<name>.+?) ?\(\d+\)$");
+            if (course is null && downloaded.Success
+                && courseNames.FirstOrDefault(n => string.Equals(n, downloaded.Groups["name"].Value, StringComparison.OrdinalIgnoreCase)) is { } renamed)
+            {
+                notes.Add($"{file.Origin} was graded as {renamed}.ipynb (a browser adds \" (1)\" to a file downloaded twice)");
+                AddCopy(notebooks, renamed, file);
+                continue;
+            }
             if (course is null)
             {
-                // Named after no notebook graded ("04-sigmoid (1).ipynb", "02-weights-final.ipynb", a scratch notebook): say so.
+                // Named after no notebook graded ("02-weights-final.ipynb", a scratch notebook): say so.
                 notes.Add($"{file.Origin} was not graded: its name is none of the notebooks graded ({string.Join(", ", courseNames.Take(3).Select(n => n + ".ipynb"))}{(courseNames.Count > 3 ? ", …" : "")})");
                 continue;
             }

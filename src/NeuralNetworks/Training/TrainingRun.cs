@@ -58,7 +58,7 @@ internal sealed class TrainingRun
     {
         if (double.IsNaN(firstCost)) firstCost = cost;
         if (!double.IsFinite(cost) || cost > TrainingDivergedException.Growth * Math.Max(firstCost, 1))
-            throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost, firstCost);
+            throw new TrainingDivergedException(epoch, step, options.LearningRateAt(epoch), cost, firstCost, options.WeightDecay);
         stepCosts?.Add(cost);
         epochCostSum += cost;
         epochSteps++;
@@ -95,7 +95,7 @@ internal sealed class TrainingRun
             if (data is null) return null;
             var (cost, accuracy) = evaluate is null ? Measure(network(), data) : evaluate(data);
             if (!double.IsFinite(cost))
-                throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), cost);
+                throw new TrainingDivergedException(epoch, StepsPerEpoch, options.LearningRateAt(epoch), cost, weightDecay: options.WeightDecay);
             return (cost, accuracy);
         }
         var validation = Measured(options.ValidationData);

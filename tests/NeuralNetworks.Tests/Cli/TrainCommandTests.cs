@@ -244,12 +244,12 @@ public sealed class TrainCommandTests : IDisposable
     {
         string data = TinyDataFolder();
         Directory.CreateDirectory(Path.GetDirectoryName(OutFile)!);
-        File.WriteAllText(OutFile, "the network of an earlier run");
+        File.WriteAllText(OutFile, "{\"sizes\": [784, 16, 10], \"weights\": [], \"note\": \"the network of an earlier run\"}");
 
         var (exitCode, _, _) = Train("--data", data, "--layers", "784,16,10", "--activation", "relu", "--learning-rate", "1e300", "--out", OutFile);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal("the network of an earlier run", File.ReadAllText(OutFile));
+        Assert.Equal("{\"sizes\": [784, 16, 10], \"weights\": [], \"note\": \"the network of an earlier run\"}", File.ReadAllText(OutFile));
         Assert.Equal([Path.GetFileName(OutFile)], Directory.GetFiles(Path.GetDirectoryName(OutFile)!).Select(Path.GetFileName));
     }
 
@@ -411,7 +411,7 @@ public sealed class TrainCommandTests : IDisposable
         string data = TinyDataFolder();
         string target = Path.Combine(folder, "kept", "network.json"), link = Path.Combine(folder, "link.json");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.WriteAllText(target, "an earlier network");
+        File.WriteAllText(target, "{\"sizes\": [784, 5, 10], \"weights\": [], \"note\": \"an earlier network\"}");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.CreateSymbolicLink(link, target);
 

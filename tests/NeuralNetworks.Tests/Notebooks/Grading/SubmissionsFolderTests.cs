@@ -38,15 +38,19 @@ public sealed class SubmissionsFolderTests : IDisposable
     }
 
     [Fact]
-    public void A_notebook_renamed_by_a_download_is_named_as_not_graded()
+    public void A_notebook_renamed_by_a_download_is_graded_as_that_notebook_and_another_name_is_named_as_not_graded()
     {
-        // Found 2026-12-04: "04-sigmoid (1).ipynb" and "02-weights-final.ipynb" were skipped without a word.
+        // Found 2026-12-04: "04-sigmoid (1).ipynb" and "02-weights-final.ipynb" were skipped without a word; a teacher's
+        // audit (2026-12-06): a browser's "01-neurons (1).ipynb" is that notebook, and was graded "not submitted".
         Write("frank/01-neurons (1).ipynb");
+        Write("frank/02-weights-final.ipynb");
 
         var frank = Assert.Single(Read(out _));
 
-        Assert.Empty(frank.Notebooks);
-        Assert.Contains(frank.Notes, n => n.StartsWith(Path.Combine("frank", "01-neurons (1).ipynb") + " was not graded", StringComparison.Ordinal));
+        Assert.Equal(["01-neurons"], frank.Notebooks.Keys);
+        Assert.Equal(Path.Combine("frank", "01-neurons (1).ipynb"), Assert.Single(frank.CopiesOf("01-neurons")).Origin);
+        Assert.Contains(frank.Notes, n => n.StartsWith(Path.Combine("frank", "01-neurons (1).ipynb") + " was graded as 01-neurons.ipynb", StringComparison.Ordinal));
+        Assert.Contains(frank.Notes, n => n.StartsWith(Path.Combine("frank", "02-weights-final.ipynb") + " was not graded", StringComparison.Ordinal));
     }
 
     [Fact]
