@@ -99,7 +99,7 @@ public static class BenchCommand
 
     private static string CheckFolder(string path, string option)
     {
-        string full = Path.GetFullPath(path);
+        string full = Path.GetFullPath(TrainingOptionSet.DataFolder(path)!);
         if (!Directory.Exists(full)) throw new UsageException($"{option} {path}: there is no folder {full}.");
         return full;
     }

@@ -116,6 +116,14 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
 
     private readonly Option<string?> data = Data();
 
+    /// <summary>
+    /// The --data value as given, or null when not given; an empty one (an unset shell variable, <c>--data "$DATA"</c>) is a
+    /// command-line error that names the option (a hostile user's audit, 2026-12-06: it said only "The value cannot be an
+    /// empty string").
+    /// </summary>
+    public static string? DataFolder(string? value) =>
+        value is not null && string.IsNullOrWhiteSpace(value) ? throw new UsageException("--data needs a folder, e.g. --data data/mnist") : value;
+
     /// <summary>Whether <c>--recipe</c> is offered (train: yes; sweep trains shapes of its own).</summary>
     public bool WithRecipe { get; init; } = true;
 
@@ -146,7 +154,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs = 30)
         OutputActivation = parse.GetValue(outputActivation) ?? defaults.OutputActivation,
         Initialization = parse.GetValue(init) ?? defaults.Initialization,
         Seed = parse.GetValue(seed) ?? defaults.Seed,
-        DataDirectory = parse.GetValue(data) ?? defaults.DataDirectory,
+        DataDirectory = DataFolder(parse.GetValue(data)) ?? defaults.DataDirectory,
         VerifyChecksums = !parse.GetValue(skipChecksums) && defaults.VerifyChecksums,
     };
 }

@@ -45,6 +45,10 @@ public static partial class Numbers
         string t = text.Trim();
         string kind = wholeNumber ? "a whole number" : "a number";
         if (t.Length == 0) return $"an empty value is not {kind}";
+        // ３ or ٣ (a wide or an Arabic-Indic digit) is a digit to .NET's \d, and not to the invariant parser (a hostile
+        // user's audit, 2026-12-06: '３' was "too large").
+        if (t.Any(c => char.IsDigit(c) && c is < '0' or > '9'))
+            return $"'{t}' has digits other than 0–9; write it with the digits 0–9";
         var comma = DecimalComma().Match(t);
         if (comma.Success)
         {
@@ -59,12 +63,12 @@ public static partial class Numbers
         return $"'{t}' is not {kind}{(wholeNumber ? "" : " (write decimals with a point, e.g. 0.5, or with an exponent, e.g. 1e-3)")}";
     }
 
-    [GeneratedRegex(@"^[+-]?\d+$")]
+    [GeneratedRegex(@"^[+-]?[0-9]+$")]
     private static partial Regex PlainInteger();
 
-    [GeneratedRegex(@"^([+-]?\d+),(\d+)$")]
+    [GeneratedRegex(@"^([+-]?[0-9]+),([0-9]+)$")]
     private static partial Regex DecimalComma();
 
-    [GeneratedRegex(@"^[+-]?\d{1,3}([,_ '’]\d{3})+(\.\d+)?$")]
+    [GeneratedRegex(@"^[+-]?[0-9]{1,3}([,_ '’][0-9]{3})+(\.[0-9]+)?$")]
     private static partial Regex Grouped();
 }

@@ -64,6 +64,7 @@ public sealed partial class Grader(GraderOptions options, TextWriter log)
             throw new InvalidDataException($"no submission in {options.SubmissionsFolder} holds a course notebook ({string.Join(", ", names.Take(3).Select(n => n + ".ipynb"))}, …)");
 
         foreach (var name in ignored) log.WriteLine($"ignored {name}: not a folder, .zip or .ipynb");
+        foreach (var twice in submissions.Select(s => s.HandedInTwice).OfType<string>().Distinct()) log.WriteLine($"note: {twice}");
         log.WriteLine($"grading {submissions.Count} submission{(submissions.Count == 1 ? "" : "s")} × {graded.Count} notebook{(graded.Count == 1 ? "" : "s")} ({string.Join(", ", graded.Select(c => c.Name))}), {options.Parallel} at a time, {options.Limits.TimeoutText} and {options.Limits.MemoryMegabytes} MB per run");
 
         // Each course notebook once with no answers at all, as the students' copy: it must run to its end here. If it does

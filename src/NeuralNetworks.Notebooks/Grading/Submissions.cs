@@ -47,7 +47,10 @@ public sealed record SubmittedFile(string Origin, byte[] Bytes, bool TooLarge = 
 /// <param name="Notebooks">Every copy found of each notebook, shallowest first (a second copy sits in a subfolder, or is a
 /// second loose file): the grader grades the copy with the most answers.</param>
 /// <param name="Notes">What the teacher should know about how it was read (a file not recognised, a .zip not readable).</param>
-public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, IReadOnlyList<SubmittedFile>> Notebooks, IReadOnlyList<string> Notes)
+/// <param name="HandedInTwice">When the student handed in more than one submission (a folder and a .zip of one name): which
+/// were graded as whom, also among <paramref name="Notes"/>; the grader says it on its log too.</param>
+public sealed record Submission(string Student, string Source, IReadOnlyDictionary<string, IReadOnlyList<SubmittedFile>> Notebooks, IReadOnlyList<string> Notes,
+    string? HandedInTwice = null)
 {
     /// <summary>Every copy of the notebook <paramref name="name"/>, shallowest first; empty when there is none.</summary>
     public IReadOnlyList<SubmittedFile> CopiesOf(string name) => Notebooks.GetValueOrDefault(name) ?? [];
@@ -214,8 +217,14 @@ public static class Submissions
                 var sources = string.Join(", ", loose.Select(s => Path.GetFileName(s.Source)));
                 others.Insert(0, new Submission(group.Key, sources, notebooks, notes));
             }
+            // A folder and a .zip of one name (a teacher's audit, 2026-12-06, found "dup" 5/5 and "dup (2)" 0/5, neither page
+            // saying so): each is graded, under its own name, and the log and both pages say which was which.
+            var names = others.Select((_, i) => i == 0 ? group.Key : $"{group.Key} ({i + 1})").ToList();
+            var twice = others.Count < 2 ? null
+                : $"{group.Key} handed in {others.Count} submissions, each graded on its own: " +
+                  string.Join(", ", others.Select((o, i) => $"{Path.GetFileName(o.Source)} as {names[i]}")) + "; keep the row you mean";
             for (var i = 0; i < others.Count; i++)
-                yield return i == 0 ? others[i] : others[i] with { Student = $"{group.Key} ({i + 1})" };
+                yield return twice is null ? others[i] : others[i] with { Student = names[i], Notes = [.. others[i].Notes, twice], HandedInTwice = twice };
         }
     }
 

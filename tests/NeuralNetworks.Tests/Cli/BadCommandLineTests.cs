@@ -22,6 +22,10 @@ public sealed class BadCommandLineTests : IDisposable
         { "swep --layers 784,10", 2, "unknown command 'swep'; did you mean 'sweep'?" },
         { "--verbose", 2, "unknown option '--verbose'" },
         { "train --learning-rate 0,5", 2, "'0,5' has a comma" },
+        // A hostile user's audit (2026-12-06): wide and Arabic-Indic digits were "too large", or "could mean ٣.٠".
+        { "train --epochs ３", 2, "--epochs ３: '３' has digits other than 0–9; write it with the digits 0–9" },
+        { "train --learning-rate ٣,٠", 2, "'٣,٠' has digits other than 0–9" },
+        { "train --layers ７８４,16,10", 2, "'７８４' has digits other than 0–9" },
         { "train --epochs 0", 2, "--epochs: Epochs must be at least 1, not 0" },
         { "train --layers 784,-3,10", 2, "Layer 1 has size -3" },
         { "train --layers 784,8,10 --layers 784,12,10", 2, "Option '--layers' expects a single argument but 2 were provided" },
@@ -82,6 +86,19 @@ public sealed class BadCommandLineTests : IDisposable
         Assert.DoesNotContain('\n', error.TrimEnd());
         Assert.Contains(message, error);
         Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("sweep")]
+    [InlineData("bench")]
+    public void An_empty_data_folder_name_names_the_option(string command)
+    {
+        // A hostile user's audit (2026-12-06): --data "" (an unset shell variable) said only "The value cannot be an empty string."
+        string[] args = command == "sweep" ? [command, "--layers", "784,10", "--data", ""] : [command, "--data", " "];
+        var (code, _, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("--data needs a folder, e.g. --data data/mnist", error);
     }
 
     [Fact]

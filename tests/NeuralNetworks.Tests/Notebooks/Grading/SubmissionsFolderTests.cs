@@ -92,6 +92,29 @@ public sealed class SubmissionsFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_student_who_hands_in_a_folder_and_a_zip_is_graded_twice_and_told_so()
+    {
+        // A teacher's audit (2026-12-06): "dup" 5/5 and "dup (2)" 0/5, and neither page said the other existed.
+        Write("dup/01-neurons.ipynb");
+        var zip = Path.Combine(folder, "dup.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(archive.CreateEntry("01-neurons.ipynb").Open())) writer.Write("{\"cells\": []}");
+        Write("eve/01-neurons.ipynb");
+
+        var submissions = Read(out _);
+
+        Assert.Equal(["dup", "dup (2)", "eve"], submissions.Select(s => s.Student).Order(StringComparer.Ordinal));
+        var dup = submissions.Where(s => s.Student.StartsWith("dup", StringComparison.Ordinal)).ToList();
+        var said = Assert.Single(dup.Select(s => s.HandedInTwice).Distinct());
+        Assert.NotNull(said);
+        Assert.StartsWith("dup handed in 2 submissions, each graded on its own: ", said);
+        Assert.Contains("dup as dup", said);
+        Assert.Contains("dup.zip as dup (2)", said);
+        Assert.All(dup, s => Assert.Contains(said, s.Notes));
+        Assert.Null(submissions.Single(s => s.Student == "eve").HandedInTwice);
+    }
+
+    [Fact]
     public void A_damaged_zip_is_a_student_with_a_note_and_no_notebooks()
     {
         File.WriteAllText(Path.Combine(folder, "dee.zip"), "not a zip");
