@@ -37,7 +37,11 @@ public static class NotebookGrading
         var notes = new List<string>();
         Attempt? last = null;
         var answers = course.Answers.ToDictionary(a => a.Index);
-        for (var runs = 1; runs <= limits.MaxRuns; runs++)
+        // A course cell that runs none of the student's code and ran past the limit: run once more as it was; if it does
+        // again, the checks after it are not graded (the limit is the grader's), instead of charging the student.
+        var courseCellRetried = false;
+        string? courseCellTooSlow = null;
+        for (var runs = 1; runs <= limits.MaxRuns + (courseCellRetried ? 1 : 0); runs++)
         {
             var attempt = run(new HashSet<int>(leftOut.Keys));
             last = attempt;
@@ -70,7 +74,16 @@ public static class NotebookGrading
             if (culprits.Count == 0)
             {
                 // A course cell that does not run the student's code: the limit is too small for this notebook here.
-                notes.Add($"cell {fault + 1} (a course cell that runs none of your code) stopped the run: {cause.Message}; the grader's --timeout may be too small for this notebook");
+                if (attempt.End == AttemptEnd.TimedOut && !courseCellRetried)
+                {
+                    courseCellRetried = true;
+                    notes.Add($"run {runs} stopped in cell {fault + 1}, a course cell that runs none of your code: {cause.Message}; run {runs + 1} ran the notebook again as it was");
+                    continue;
+                }
+                if (attempt.End == AttemptEnd.TimedOut)
+                    courseCellTooSlow = $"cell {fault + 1} of {course.Name}.ipynb, a course cell that runs none of the student's code, ran past the time limit of {limits.TimeoutText} twice: give more time (--timeout)";
+                else
+                    notes.Add($"cell {fault + 1} (a course cell that runs none of your code) stopped the run: {cause.Message}");
                 break;
             }
             foreach (var a in culprits) leftOut[a] = cause;
@@ -81,7 +94,9 @@ public static class NotebookGrading
         // Checks no run reached: the last run stopped before them.
         foreach (var check in course.Checks.Where(c => !final.ContainsKey(c.Index)))
         {
-            var (result, message) = last is { FaultCell: { } stop } && last.End != AttemptEnd.Finished
+            var (result, message) = courseCellTooSlow is not null
+                ? (GradeResult.Error, $"not graded: {courseCellTooSlow} (the grader's problem, not the answer's)")
+                : last is { FaultCell: { } stop } && last.End != AttemptEnd.Finished
                 ? Unreached(course, last, stop, answers, limits, check)
                 : last is { End: AttemptEnd.TimedOut }   // stopped between cells, or before the first: no cell at fault
                     ? (GradeResult.TimedOut, $"not run: the notebook ran past the time limit of {limits.TimeoutText} before this check")
@@ -90,7 +105,7 @@ public static class NotebookGrading
                     : (GradeResult.Error, $"the check (cell {check.Index + 1}) did not run");
             final[check.Index] = check.Exercises.Select(e => new ExerciseGrade(student, course.Name, e, result, message)).ToList();
         }
-        return new NotebookGrades(student, course.Name, course.Checks.SelectMany(c => final[c.Index]).ToList(), notes);
+        return new NotebookGrades(student, course.Name, course.Checks.SelectMany(c => final[c.Index]).ToList(), notes, courseCellTooSlow);
     }
 
     /// <summary>The grade of every exercise for a notebook that could not be graded at all: <paramref name="result"/> with <paramref name="message"/>.</summary>

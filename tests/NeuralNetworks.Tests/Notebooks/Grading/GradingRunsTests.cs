@@ -226,6 +226,69 @@ public sealed class GradingRunsTests
         Assert.Equal([GradeResult.Passed, GradeResult.Passed, GradeResult.Passed], graded.Grades.Select(g => g.Result));
     }
 
+    private int CourseCellRunningNoAnswer() =>
+        Enumerable.Range(0, course.StudentCopy.Cells.Count).Single(i => CellType(i) == "code" && i != course.SetupCell
+            && course.Answers.All(a => a.Index != i) && course.Checks.All(c => c.Index != i)
+            && course.Answers.SelectMany(a => a.Variables).All(v => !CourseNotebook.MentionsIdentifier(NeuralNetworks.Notebooks.NotebookFile.Source(course.StudentCopy.Cells[i]), v)));
+
+    [Fact]
+    public void A_course_cell_that_runs_none_of_the_students_code_past_the_limit_twice_leaves_the_checks_after_it_not_graded()
+    {
+        // Not the student's doing: the course check ran to its end, but on a busy machine this student's run did not.
+        var slow = CourseCellRunningNoAnswer();
+        var leftOut = new List<int>();
+        var runs = 0;
+        var graded = NotebookGrading.Grade(course, "eve", Limits, set =>
+        {
+            runs++;
+            leftOut.AddRange(set);
+            return new Attempt(Until(slow, Ran(CheckAt(0), results: Passed("Exercise 1 (product)")), Ran(CheckAt(1), results: Failed("Exercise 2 (square)", "✗ square(3)"))),
+                AttemptEnd.TimedOut, slow, null, "");
+        });
+
+        Assert.Equal(2, runs);
+        Assert.Empty(leftOut);   // nothing of the student's was left out: the run was repeated as it was
+        Assert.Equal([GradeResult.Passed, GradeResult.Failed, GradeResult.Error], graded.Grades.Select(g => g.Result));
+        Assert.StartsWith($"not graded: cell {slow + 1} of 01-grading-sample.ipynb, a course cell that runs none of the student's code, ran past the time limit of 60 s twice", graded.Grades[2].Message);
+        Assert.Contains("--timeout", graded.GraderProblem);
+        Assert.Contains(graded.Notes, n => n.StartsWith($"run 1 stopped in cell {slow + 1}, a course cell that runs none of your code", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_course_cell_past_the_limit_once_is_run_again_and_then_graded_as_usual()
+    {
+        var slow = CourseCellRunningNoAnswer();
+        var runs = 0;
+        var graded = NotebookGrading.Grade(course, "fay", Limits, _ => ++runs == 1
+            ? new Attempt(Until(slow, Ran(CheckAt(0), results: Passed("Exercise 1 (product)")), Ran(CheckAt(1), results: Open("Exercise 2 (square)"))), AttemptEnd.TimedOut, slow, null, "")
+            : new Attempt(Cells(Ran(CheckAt(0), results: Passed("Exercise 1 (product)")), Ran(CheckAt(1), results: Open("Exercise 2 (square)")),
+                Ran(CheckAt(2), results: Passed("Exercise 3 (ones)"))), AttemptEnd.Finished, null, 0, ""));
+
+        Assert.Equal(2, runs);
+        Assert.Equal([GradeResult.Passed, GradeResult.NotAnswered, GradeResult.Passed], graded.Grades.Select(g => g.Result));
+        Assert.Null(graded.GraderProblem);
+    }
+
+    [Fact]
+    public void A_course_cell_that_ends_the_process_is_not_run_again_and_charges_the_checks_after_it()
+    {
+        // Out of memory or a crash in a course cell may come from what the student's earlier cells left behind: as before,
+        // the checks after it say the notebook stopped, and the notes say where.
+        var stop = CourseCellRunningNoAnswer();
+        var runs = 0;
+        var graded = NotebookGrading.Grade(course, "gus", Limits, _ =>
+        {
+            runs++;
+            return new Attempt(Until(stop, Ran(CheckAt(0), results: Passed("Exercise 1 (product)")), Ran(CheckAt(1), results: Passed("Exercise 2 (square)"))),
+                AttemptEnd.OutOfMemory, stop, null, "");
+        });
+
+        Assert.Equal(1, runs);
+        Assert.Equal(GradeResult.Error, graded.Grades[2].Result);
+        Assert.StartsWith("not run: the notebook stopped before this check", graded.Grades[2].Message);
+        Assert.Null(graded.GraderProblem);
+    }
+
     [Fact]
     public void A_setup_cell_that_fails_is_the_graders_problem_not_the_students()
     {
