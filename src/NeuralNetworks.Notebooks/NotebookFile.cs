@@ -212,12 +212,25 @@ public sealed partial class NotebookFile
     /// True when the cell is tagged "solution": in Jupyter's <c>metadata.tags</c>, or in the
     /// <c>polyglot_notebook</c> / <c>dotnet_interactive</c> metadata .NET Interactive writes.
     /// </summary>
-    public static bool IsSolution(JsonObject cell)
+    public static bool IsSolution(JsonObject cell) => HasTag(cell, "solution");
+
+    /// <summary>
+    /// True when the cell is a course's check: a code cell tagged "check", or one that calls <c>Check.Answer(</c> (its
+    /// output, ✓ or ✗, names the right answer).
+    /// </summary>
+    public static bool IsCheck(JsonObject cell) =>
+        CellType(cell) == "code" && (HasTag(cell, "check") || Source(cell).Contains("Check.Answer(", StringComparison.Ordinal));
+
+    /// <summary>
+    /// True when the cell is tagged <paramref name="tag"/>: in Jupyter's <c>metadata.tags</c>, or in the
+    /// <c>polyglot_notebook</c> / <c>dotnet_interactive</c> metadata .NET Interactive writes.
+    /// </summary>
+    public static bool HasTag(JsonObject cell, string tag)
     {
         var metadata = cell["metadata"];
         return new[] { metadata?["tags"], metadata?["polyglot_notebook"]?["tags"], metadata?["dotnet_interactive"]?["tags"] }
             .OfType<JsonArray>()
-            .Any(tags => tags.Any(t => t is JsonValue v && v.TryGetValue(out string? s) && s == "solution"));
+            .Any(tags => tags.Any(t => t is JsonValue v && v.TryGetValue(out string? s) && s == tag));
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace NeuralNetworks.Notebooks;
 /// Turns an executed notebook into one offline reveal.js slide deck for a projector: the <c>#</c> title cell is
 /// the title slide and every <c>##</c> heading starts a slide; maths typeset by KaTeX, code highlighted by highlight.js,
 /// outputs rendered as on the pages (<see cref="OutputRenderer"/>, charts live with the offline plotly.js; scripts inlined or linked from the pages' shared <c>assets/</c> as <see cref="WebAssets.Inline"/> says), cells
-/// tagged "solution" folded under "Solution" until clicked. A section taller or wider than the
+/// tagged "solution" folded under "Solution" until clicked (and, in a deck with solutions, the outputs of the course's
+/// checks, whose ✓ lines name the answers, under "The check's result"). A section taller or wider than the
 /// <see cref="Width"/>×<see cref="Height"/> slide is measured in the browser when the deck opens and continued on as many
 /// slides as it needs (a code block, list or table split where it overflows; a single chart or equation that cannot be
 /// split is drawn smaller). Arrow keys, space and a click move on; <c>#N</c> or <c>#/N</c> opens slide N; a counter
@@ -46,6 +47,8 @@ public sealed class SlideDeck(WebAssets assets)
     {
         _outputs.ChartSeen = false;
         var slides = new List<StringBuilder> { new() };
+        // The teacher's deck (solutions kept) folds the checks' results too: a ✓ line names the right answer.
+        var teachers = notebook.Cells.Any(NotebookFile.IsSolution);
         foreach (var cell in notebook.Cells)
         {
             var source = NotebookFile.Source(cell);
@@ -62,6 +65,8 @@ public sealed class SlideDeck(WebAssets assets)
                 case "code":
                     var outputs = _outputs.RenderOutputs(cell);
                     if (source.Trim().Length == 0 && outputs.Length == 0) break;
+                    if (teachers && !solution && outputs.Length > 0 && NotebookFile.IsCheck(cell))
+                        outputs = $"<details class=\"solution\"><summary>The check's result</summary>\n{outputs}</details>\n";
                     var code = $"<pre class=\"source\"><code class=\"language-csharp\">{WebUtility.HtmlEncode(source.TrimEnd())}</code></pre>\n{outputs}";
                     slides[^1].Append(Folded(code, solution));
                     break;

@@ -117,7 +117,7 @@ public sealed partial class CourseNotebook
             if (setup is null && SetupLine().IsMatch(source)) setup = i;
             if (answerIds.Contains(Id(cell)))
                 answers.Add(new AnswerCell(i, Id(cell), source, DeclaredVariables(source)));
-            else if (HasTag(cell, CheckTag) || source.Contains("Check.Answer(", StringComparison.Ordinal))
+            else if (NotebookFile.IsCheck(cell))
                 checks.Add((i, Id(cell), ExerciseNames(source, i), source));
         }
 
@@ -351,13 +351,7 @@ public sealed partial class CourseNotebook
     }
 
     /// <summary>True when <paramref name="cell"/> carries <paramref name="tag"/> in Jupyter's <c>metadata.tags</c> or in .NET Interactive's metadata.</summary>
-    public static bool HasTag(JsonObject cell, string tag)
-    {
-        var metadata = cell["metadata"];
-        return new[] { metadata?["tags"], metadata?["polyglot_notebook"]?["tags"], metadata?["dotnet_interactive"]?["tags"] }
-            .OfType<JsonArray>()
-            .Any(tags => tags.Any(t => t is JsonValue v && v.TryGetValue(out string? s) && s == tag));
-    }
+    public static bool HasTag(JsonObject cell, string tag) => NotebookFile.HasTag(cell, tag);
 
     /// <summary>The variables a cell declares as null: <c>k1</c> in <c>int? k1 = null;</c>, <c>f</c> in <c>Func&lt;double, double&gt;? f = null;</c>.</summary>
     public static IReadOnlyList<string> DeclaredVariables(string source) =>

@@ -74,6 +74,37 @@ public sealed partial class SlidesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void In_the_teachers_deck_a_checks_result_is_folded_since_its_tick_names_the_answer()
+    {
+        JsonArray Printed(string text) => [new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = text }];
+        var check = "Check.Answer(\"Exercise 1 (neurons14)\", neurons14, n => Check.Equal(\"neurons\", 238, n));";
+        (string, string, JsonArray?)[] Cells() =>
+        [
+            ("markdown", "# Neurons", null),
+            ("code", "int? neurons14 = null;", null),
+            ("code", "neurons14 = 238;", null),   // tagged solution below
+            ("code", check, Printed("✓ neurons: matched (238)\n")),
+            ("code", "Console.WriteLine(\"not a check\");", Printed("not a check\n")),
+        ];
+        var teachers = Notebook(Cells());
+        ((JsonObject)teachers.Cells[2]["metadata"]!)["tags"] = new JsonArray("solution");
+        var students = Notebook(Cells().Where((_, i) => i != 2).Select(c => c.Item2 == check ? (c.Item1, c.Item2, Printed("◌ Exercise 1 (neurons14): not answered yet\n")) : c).ToArray());
+
+        var deck = Deck(teachers);
+        var folded = SolutionTag().Matches(deck).Select(m => m.Value).ToList();
+
+        Assert.Equal(2, folded.Count);   // the solution, and the check's result
+        var result = folded[1];
+        Assert.StartsWith("<details class=\"solution\"><summary>The check's result</summary>", result);
+        Assert.Contains("✓ neurons: matched (238)", result);
+        Assert.DoesNotContain("Check.Answer(", result);   // the check's code stays in view
+        Assert.Contains("Check.Answer(", deck);
+        Assert.DoesNotContain("not a check", string.Concat(folded));   // other outputs are not folded
+        // The students' deck has nothing to hide: "not answered yet" stays in view.
+        Assert.Empty(SolutionTag().Matches(Deck(students)));
+    }
+
+    [Fact]
     public void Outputs_are_rendered_by_the_pages_renderer()
     {
         var notebook = Notebook(("markdown", "# Outputs", null), ("code", "Console.WriteLine(\"hi\");", new JsonArray
