@@ -23,11 +23,7 @@ public sealed partial class OutputRenderer
                 var name = (string?)output["name"] == "stderr" ? "stderr" : "stdout";
                 return $"<pre class=\"output {name}\">{WebUtility.HtmlEncode(NotebookFile.MultilineText(output["text"]))}</pre>";
             case "error":
-                var traceback = string.Join("\n", (output["traceback"] as JsonArray ?? []).Select(l => (string?)l));
-                var text = traceback.Contains((string?)output["evalue"] ?? "", StringComparison.Ordinal)
-                    ? traceback
-                    : $"{output["ename"]}: {output["evalue"]}\n{traceback}";
-                return $"<pre class=\"output error\">{WebUtility.HtmlEncode(text.TrimEnd())}</pre>";
+                return RenderError(output, printed: "");
             case "display_data" or "execute_result":
                 return $"<div class=\"output display\">{RenderMimeBundle(output["data"] as JsonObject ?? [])}</div>";
             default:
@@ -35,9 +31,24 @@ public sealed partial class OutputRenderer
         }
     }
 
-    /// <summary>Every output of a code cell, in order.</summary>
-    public string RenderOutputs(JsonObject cell) =>
-        string.Concat((cell["outputs"] as JsonArray ?? []).OfType<JsonObject>().Select(Render));
+    /// <summary>Every output of a code cell, in order. An error whose message the cell printed already (a check's ✗ line,
+    /// printed and then thrown so that Run All stops there) shows its traceback alone, not the line a second time.</summary>
+    public string RenderOutputs(JsonObject cell)
+    {
+        var outputs = (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var printed = string.Concat(outputs.Where(o => (string?)o["output_type"] == "stream").Select(o => NotebookFile.MultilineText(o["text"])));
+        return string.Concat(outputs.Select(o => (string?)o["output_type"] == "error" ? RenderError(o, printed) : Render(o)));
+    }
+
+    private static string RenderError(JsonObject output, string printed)
+    {
+        var traceback = string.Join("\n", (output["traceback"] as JsonArray ?? []).Select(l => (string?)l)).TrimEnd();
+        var evalue = (string?)output["evalue"] ?? "";
+        var text = traceback.Contains(evalue, StringComparison.Ordinal) ? traceback
+            : evalue.Trim().Length > 0 && traceback.Length > 0 && printed.Contains(evalue.Trim(), StringComparison.Ordinal) ? traceback
+            : $"{output["ename"]}: {evalue}\n{traceback}";
+        return $"<pre class=\"output error\">{WebUtility.HtmlEncode(text.TrimEnd())}</pre>";
+    }
 
     private string RenderMimeBundle(JsonObject data)
     {

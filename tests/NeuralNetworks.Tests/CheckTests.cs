@@ -313,8 +313,13 @@ public sealed class CheckTests : IDisposable
     public void A_failed_check_shows_in_a_notebook_as_its_line_alone_without_the_librarys_stack_frames()
     {
         // The stock kernel prints an exception as its ToString() and lists StackTrace's lines under it.
+        // The ✗ line is printed before the throw, so the exception shows one line saying Run All stops here, not the ✗
+        // line a second time (an audit found every ✗ twice on a page).
         var thrown = Assert.Throws<CheckFailedException>(() => Check.Equal("k1", 567, 140));
-        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", thrown.ToString());
+        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", Printed);
+        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", thrown.Message);
+        Assert.Equal(CheckFailedException.StoppedHere, thrown.ToString());
+        Assert.DoesNotContain("✗ k1", thrown.ToString());
         Assert.Equal("", thrown.StackTrace);
     }
 

@@ -499,9 +499,13 @@ public sealed class CheckFailedException : Exception
     /// <summary>What was being checked.</summary>
     public string What { get; }
 
-    /// <summary>The ✗ line, and nothing else: a notebook shows a failed check as its ✗ line alone, without a stack
-    /// trace (the kernel prints an exception as its ToString()), since the frames are the library's, not the student's.</summary>
-    public override string ToString() => Message;
+    /// <summary>What the kernel shows for the exception (it prints an exception as its ToString()): one line saying that
+    /// Run All stops here, since the ✗ line itself was printed just above it, and no stack trace: the frames are the
+    /// library's, not the student's. <see cref="Exception.Message"/> is the ✗ line.</summary>
+    public override string ToString() => StoppedHere;
+
+    /// <summary>The line a notebook shows under a failed check's ✗ line.</summary>
+    public const string StoppedHere = "Run All stops here: this check did not pass (its ✗ line is above)";
 
     /// <summary>Empty, for the same reason: the kernel lists these lines under the message.</summary>
     public override string StackTrace => "";
