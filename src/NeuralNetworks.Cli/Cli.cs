@@ -100,6 +100,7 @@ public static class Cli
             FileNotFoundException or DirectoryNotFoundException => (UsageError, e.Message.Replace(
                 "pass the folder, e.g. Mnist.Load(\"/path/to/data/mnist\")", "give the folder with --data DIR", StringComparison.Ordinal)),
             NotANotebookException => (RunFailed, $"could not read the notebook: {e.Message}"),
+            ForeignNotebookException => (RunFailed, e.Message),
             InvalidDataException => (RunFailed, $"could not read the data: {e.Message}"),
             TrainingDivergedException => (RunFailed, $"{e.Message} Nothing was saved."),
             OperationCanceledException => (Cancelled, "cancelled; nothing was saved."),

@@ -234,6 +234,26 @@ public sealed partial class NotebookFile
     }
 
     /// <summary>
+    /// The language the notebook's metadata names when it is not one .NET Interactive runs (C#, F#, PowerShell, or a
+    /// Polyglot notebook's), e.g. "python" for a notebook written for Jupyter's Python kernel; null when it names none or
+    /// one of those. Read from <c>metadata.kernelspec.language</c>, else <c>metadata.language_info.name</c>.
+    /// </summary>
+    public string? ForeignLanguage
+    {
+        get
+        {
+            var metadata = Root["metadata"];
+            var language = Text(metadata?["kernelspec"]?["language"]) ?? Text(metadata?["language_info"]?["name"]);
+            return language is null || DotNetLanguages.Contains(language.Trim()) ? null : language.Trim();
+
+            static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) && s.Trim().Length > 0 ? s : null;
+        }
+    }
+
+    private static readonly HashSet<string> DotNetLanguages = new(StringComparer.OrdinalIgnoreCase)
+        { "C#", "csharp", "F#", "fsharp", "PowerShell", "pwsh", "polyglot-notebook", "dotnet-interactive" };
+
+    /// <summary>
     /// Makes the document nbformat 4.5: every cell has a unique id (kept where it already has a valid one,
     /// otherwise derived from its position and source, so repeated runs give the same ids), code cells have
     /// outputs and execution_count, and the notebook names the .NET C# kernel.
@@ -250,7 +270,8 @@ public sealed partial class NotebookFile
             ["language"] = "C#",
             ["name"] = ".net-csharp",
         };
-        metadata["language_info"] ??= new JsonObject
+        // A notebook of another language keeps its own metadata: no C# language_info is added to a Python notebook.
+        if (ForeignLanguage is null) metadata["language_info"] ??= new JsonObject
         {
             ["file_extension"] = ".cs",
             ["mimetype"] = "text/x-csharp",

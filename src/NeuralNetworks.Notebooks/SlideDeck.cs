@@ -66,7 +66,7 @@ public sealed class SlideDeck(WebAssets assets)
                     var outputs = _outputs.RenderOutputs(cell);
                     if (source.Trim().Length == 0 && outputs.Length == 0) break;
                     if (teachers && !solution && outputs.Length > 0 && NotebookFile.IsCheck(cell))
-                        outputs = $"<details class=\"solution\"><summary>The check's result</summary>\n{outputs}</details>\n";
+                        outputs = $"<details class=\"check\"><summary>The check's result</summary>\n{outputs}</details>\n";
                     var code = $"<pre class=\"source\"><code class=\"language-csharp\">{WebUtility.HtmlEncode(source.TrimEnd())}</code></pre>\n{outputs}";
                     slides[^1].Append(Folded(code, solution));
                     break;
@@ -178,8 +178,8 @@ public sealed class SlideDeck(WebAssets assets)
         .reveal table th, .reveal table td { border: 1px solid #d0d7de; padding: 4px 10px; }
         .reveal table th { background: #f6f8fa; }
         .reveal img { margin: 8px 0; }
-        .reveal details.solution { margin: 8px 0 12px; }
-        .reveal details.solution > summary { cursor: pointer; font-weight: 600; color: #0969da; font-size: 26px; }
+        .reveal details.solution, .reveal details.check { margin: 8px 0 12px; }
+        .reveal details.solution > summary, .reveal details.check > summary { cursor: pointer; font-weight: 600; color: #0969da; font-size: 26px; }
         .reveal .slide-number { font-size: 20px; }
         html:not(.deck-ready) .reveal { overflow: visible; height: auto; }
         html:not(.deck-ready) .reveal .slides { position: relative; width: __WIDTH__px; height: auto; margin: 0; }
@@ -345,7 +345,7 @@ public sealed class SlideDeck(WebAssets assets)
           }
 
           function layOut() {
-            var solutions = document.querySelectorAll('.reveal details.solution');
+            var solutions = document.querySelectorAll('.reveal details.solution, .reveal details.check');
             solutions.forEach(function (d) { d.open = true; });   // room for a solution once it is opened
             sections().forEach(function (s) { try { pack(s); } catch (e) { console.error('slide layout: ' + e); } });
             solutions.forEach(function (d) { d.open = false; });
@@ -366,7 +366,7 @@ public sealed class SlideDeck(WebAssets assets)
               Reveal.next();
             });
             // After a solution is opened or closed, the keys move the slides again (not the focused label).
-            document.querySelectorAll('.reveal details.solution').forEach(function (d) {
+            document.querySelectorAll('.reveal details.solution, .reveal details.check').forEach(function (d) {
               d.addEventListener('toggle', function () { if (document.activeElement && document.activeElement.blur) document.activeElement.blur(); });
             });
           }

@@ -68,6 +68,9 @@ public static class GradeCommand
             var outFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outFolder));
             if (Inside(outFull, submissionsFull) || Inside(submissionsFull, outFull))
                 throw new UsageException($"--out {outFolder} and the submissions folder {folder} must not contain one another: the submissions are only read");
+            // The course notebooks are read before --out is made: a refusal leaves no empty folder behind.
+            var notebooks = NotebooksCommand.FindNotebooks(parse.GetValue(course) ?? []);
+            var created = !Directory.Exists(outFull);
             outFull = OutputFile.CheckFolder(outFolder, "--out");
             if (Directory.EnumerateFileSystemEntries(outFull).Any())
             {
@@ -79,9 +82,8 @@ public static class GradeCommand
                 if (Directory.Exists(Path.Combine(outFull, "work"))) Directory.Delete(Path.Combine(outFull, "work"), recursive: true);
                 Console.Out.WriteLine($"grading again in {outFolder}: its grades.csv, grades.html and feedback/ will be replaced");
             }
-            var notebooks = NotebooksCommand.FindNotebooks(parse.GetValue(course) ?? []);
 
-            var log = Console.Out;
+            var log = new PrintableWriter(Console.Out);   // students' names and messages: shown, not obeyed
             var options = new GraderOptions(submissionsFull, outFull, notebooks,
                 new GradingLimits(TimeSpan.FromSeconds(seconds), megabytes), workers, WorkerCommand());
             GradingRun run;
@@ -91,6 +93,8 @@ public static class GradeCommand
             }
             catch (InvalidDataException e)
             {
+                // Refused before anything was graded (no submissions, none holding a course notebook): the folder made for it goes.
+                if (created && !Directory.EnumerateFileSystemEntries(outFull).Any()) Directory.Delete(outFull);
                 throw new UsageException(e.Message);
             }
             var rows = run.Rows.ToList();

@@ -77,11 +77,12 @@ public static class NotebooksCommand
         {
             var seconds = CellSeconds(parse.GetValue(timeout));
             var notebooks = FindNotebooks(parse.GetValue(paths) ?? [], parse.CommandResult.Command);
+            // Checked before --out is made, so that a refusal leaves no empty folder behind.
+            if (!string.IsNullOrWhiteSpace(parse.GetValue(output))) NotebookRunner.CheckOutDirectory(notebooks, Path.GetFullPath(parse.GetValue(output)!));
             var outFolder = OutputFile.CheckFolder(parse.GetValue(output), "--out");
-            NotebookRunner.CheckOutDirectory(notebooks, outFolder);
             // The cells run in a process of their own, which this one watches (all of the command line is checked first).
             if (!WatchedRun.IsWatched) return WatchedRun.Run(parse);
-            var log = Console.Out; // the real stdout: cells redirect Console.Out while they run
+            var log = new PrintableWriter(Console.Out); // the real stdout (cells redirect Console.Out while they run); cells' text shown, not obeyed
             var edition = parse.GetValue(solutions) ? PageEdition.Teacher : PageEdition.Student;
             var runner = new NotebookRunner(outFolder, TimeSpan.FromSeconds(seconds), log, edition, parse.GetValue(singleFile), decks);
             var outcomes = runner.RunAsync(notebooks).GetAwaiter().GetResult();
@@ -211,14 +212,19 @@ public static class NotebooksCommand
         var notebooks = NotebookPaths(paths, command);
         foreach (var notebook in notebooks)
         {
+            NotebookFile file;
             try
             {
-                NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
+                file = NotebookFile.Load(notebook); // a file that is not a notebook stops the command now (bad data, exit 1), not halfway
             }
             catch (InvalidDataException e)
             {
                 throw new NotANotebookException(e.Message, e);
             }
+            // Its cells would run as C# and fail one by one with compile errors: say what the notebook is instead.
+            if (file.ForeignLanguage is { } language)
+                throw new ForeignNotebookException($"{notebook} is a {language} notebook (so its metadata says): these commands run "
+                                                   + ".NET Interactive notebooks, in C#");
         }
         return notebooks;
     }

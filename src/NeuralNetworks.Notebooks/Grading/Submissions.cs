@@ -96,7 +96,8 @@ public static class Submissions
                 skipped.Add(name);
         }
         ignored = skipped;
-        return Unique(submissions).OrderBy(s => s.Student, StringComparer.Ordinal).ToList();
+        // As a class list reads: "alice", "Bob", "Zoë" (ordinal order put every capital first); ties by the exact name.
+        return Unique(submissions).OrderBy(s => s.Student, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.Student, StringComparer.Ordinal).ToList();
     }
 
     private static List<SubmittedFile> FolderNotebooks(string root, string folder)

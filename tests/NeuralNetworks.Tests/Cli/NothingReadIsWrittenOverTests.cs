@@ -103,6 +103,7 @@ public sealed class NothingReadIsWrittenOverTests : IDisposable
 
         Refused(Run("notebooks", "run", lesson, Path.Combine(elsewhere, "lesson.ipynb"), "--out", Path.Combine(folder, "site")),
             "two notebooks are named lesson.ipynb");
+        Assert.False(Directory.Exists(Path.Combine(folder, "site")));   // refused before --out was made: no empty folder left
     }
 
     [Fact]

@@ -111,6 +111,9 @@ public sealed class CourseNotebookTests(ITestOutputHelper output, CourseHandout 
         report.AssertGood();
         Assert.Equal(SlidesTests.SlidesOf(File.ReadAllText(deck)).Count, report.Sections);
         Assert.Equal(CourseSite.SolutionCells(NotebookFiles.All.Single(p => Path.GetFileName(p) == name)).Count, report.Solutions);
+        // What each check printed is folded too: its ✓ line names the answer the class is about to look for.
+        var checks = NeuralNetworks.Notebooks.Grading.CourseNotebook.Load(NotebookFiles.All.Single(p => Path.GetFileName(p) == name)).Checks.Count;
+        Assert.Equal(checks, System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(deck), "<details class=\"check\">").Count);
     }
 
     /// <summary>

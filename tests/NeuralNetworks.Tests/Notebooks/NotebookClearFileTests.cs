@@ -229,6 +229,44 @@ public sealed class NotebookClearFileTests : IDisposable
         Assert.Equal(File.ReadAllBytes(plain), File.ReadAllBytes(withMark));   // Jupyter's form: UTF-8 without the mark
     }
 
+    [Fact]
+    public void A_python_notebook_is_cleared_keeping_its_own_metadata_and_refused_by_run_and_grade_naming_its_language()
+    {
+        // A hostile user's audit: `notebooks run` ran a Python notebook's cells as C# (a compile error per cell), and `clear`
+        // wrote C#'s language_info into it.
+        var text = """{"cells": [{"cell_type": "code", "execution_count": 1, "id": "py-1", "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": ["3\n"]}], "source": "print(1 + 2)"}], """
+                   + """ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}""";
+        var path = Write("python.ipynb", text);
+        var graded = Path.Combine(Path.GetTempPath(), $"nn-graded-{Guid.NewGuid():N}");
+        var submissions = Directory.CreateDirectory(Path.Combine(_work, "submissions")).FullName;
+
+        foreach (var args in new string[][]
+        {
+            ["notebooks", "run", path, "--out", Path.Combine(_work, "out")],
+            ["notebooks", "grade", submissions, "--out", graded, "--course", path],
+        })
+        {
+            var (exitCode, output, error) = CommandLine.Run(NeuralNetworks.Cli.Cli.CreateRoot(), args);
+
+            Assert.True(exitCode == 1, $"{args[1]}: exit {exitCode}\n{output}\n{error}");
+            Assert.Equal($"error: {path} is a python notebook (so its metadata says): these commands run .NET Interactive notebooks, in C#", error.TrimEnd());
+            Assert.False(Directory.Exists(Path.Combine(_work, "out")));
+        }
+        Assert.False(Directory.Exists(graded));
+
+        var (cleared, _, clearError) = Clear(path);
+
+        Assert.True(cleared == 0, clearError);
+        var metadata = JsonNode.Parse(File.ReadAllText(path))!["metadata"]!;
+        Assert.Equal("python", (string?)metadata["kernelspec"]!["language"]);
+        Assert.Null(metadata["language_info"]);
+        Assert.True(IsCleared(path));
+        // A Polyglot notebook's metadata names no foreign language; one without any gets C#'s.
+        Assert.Null(NeuralNetworks.Notebooks.NotebookFile.Load(Write("polyglot.ipynb",
+            """{"cells": [], "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "polyglot-notebook"}}}""")).ForeignLanguage);
+        Assert.Equal("R", NeuralNetworks.Notebooks.NotebookFile.Load(Write("r.ipynb", """{"cells": [], "metadata": {"language_info": {"name": "R"}}}""")).ForeignLanguage);
+    }
+
     public static TheoryData<string, string, string> NotNotebooks => new()
     {
         { "number.ipynb", """{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 02}""", "is not valid JSON: " },

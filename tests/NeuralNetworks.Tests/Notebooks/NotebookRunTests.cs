@@ -72,6 +72,36 @@ public sealed class NotebookRunTests(ExportedNotebooks exported)
         }
     }
 
+    [Fact]
+    public void A_cells_error_reaches_the_terminal_with_its_control_characters_shown_not_obeyed()
+    {
+        // A hostile user's audit: an exception message holding escape sequences cleared the terminal and recoloured it.
+        var outDirectory = NotebookCli.NewTempDirectory();
+        var notebookPath = Path.Combine(outDirectory, "escapes.ipynb");
+        File.WriteAllText(notebookPath, new JsonObject
+        {
+            ["cells"] = new JsonArray(new JsonObject
+            {
+                ["cell_type"] = "code", ["execution_count"] = null, ["id"] = "esc-1", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(),
+                ["source"] = "Console.WriteLine(\"printed \\u001b[31mred\");\nthrow new Exception(\"boom \\u001b[2J\\u001b[31mcleared\");",
+            }),
+            ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        }.ToJsonString());
+        try
+        {
+            var run = NotebookCli.Run(TimeSpan.FromMinutes(2), "notebooks", "run", notebookPath, "--out", Path.Combine(outDirectory, "pages"));
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("boom \\x1B[2J\\x1B[31mcleared", run.StdErr);
+            Assert.DoesNotContain('\u001b', run.StdErr);
+            Assert.DoesNotContain('\u001b', run.StdOut);
+        }
+        finally
+        {
+            Directory.Delete(outDirectory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("overflows-the-stack", "a stack overflow: does a function call itself without end?")]
     [InlineData("exits", "the process ended with exit code 0 (Environment.Exit in a cell?)")]

@@ -33,14 +33,21 @@ internal static class JupyterStockKernel
     /// copy into <paramref name="outputFolder"/>; never next to the notebook. <paramref name="environment"/> sets
     /// variables for Jupyter and the kernel (e.g. <see cref="IsolatedEnvironment"/>).
     /// </summary>
-    public static Execution Run(string notebook, string outputFolder, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="notebook">The notebook to execute.</param>
+    /// <param name="outputFolder">Where the executed copy goes.</param>
+    /// <param name="output">The test's output, for the line saying how the run went.</param>
+    /// <param name="environment">Variables for Jupyter and the kernel.</param>
+    /// <param name="allowErrors">Run on after a cell that fails and write the executed copy anyway (nbconvert's
+    /// <c>--allow-errors</c>), to read what a failing cell shows.</param>
+    public static Execution Run(string notebook, string outputFolder, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null,
+        bool allowErrors = false)
     {
         var name = Path.GetFileNameWithoutExtension(notebook) + ".executed.ipynb";
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = Exec(Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), environment, "jupyter",
-            "nbconvert", "--to", "notebook", "--execute", $"--ExecutePreprocessor.kernel_name={KernelName}",
+        string[] arguments = ["nbconvert", "--to", "notebook", "--execute", $"--ExecutePreprocessor.kernel_name={KernelName}",
             "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.startup_timeout=180",
-            "--output-dir", outputFolder, "--output", name, notebook);
+            "--output-dir", outputFolder, "--output", name, .. allowErrors ? (string[])["--allow-errors"] : [], notebook];
+        var (exitCode, stdout, stderr) = Exec(Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), environment, "jupyter", arguments);
         output.WriteLine($"jupyter nbconvert --execute {Path.GetFileName(notebook)}: exit {exitCode} after {clock.Elapsed.TotalSeconds:0} s");
         var executed = Path.Combine(outputFolder, name);
         return new Execution(exitCode, stdout + stderr, File.Exists(executed) ? JsonNode.Parse(File.ReadAllText(executed))!.AsObject() : null);

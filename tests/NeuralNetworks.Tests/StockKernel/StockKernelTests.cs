@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuralNetworks.Course;
 using NeuralNetworks.Tests.Setup;
 
 namespace NeuralNetworks.Tests.StockKernel;
@@ -72,10 +73,22 @@ public sealed class StockKernelTests(ITestOutputHelper output, StockKernelTests.
             """Console.WriteLine("not reached");"""), scratch.OutputFolder, output, scratch.Environment);
 
         Assert.NotEqual(0, run.ExitCode);
-        // The student sees the ✗ line alone: the exception's ToString is its message, with no type name and no stack trace.
+        // The error the kernel reports is one line saying Run All stops here (the exception's ToString), with no type name
+        // and no stack trace; the ✗ line itself was printed just before it.
         Assert.DoesNotContain("   at NeuralNetworks.", run.Log);
-        Assert.Contains("✗ one plus two: expected 2, actual 3, difference 1", run.Log);
+        Assert.Contains(CheckFailedException.StoppedHere, run.Log);
         Assert.DoesNotContain("not reached\n", run.Log);
+
+        // What the student sees in the cell: the ✗ line once (an audit found it twice: printed, then again as the error).
+        var shown = JupyterStockKernel.Run(scratch.Notebook("failing-check-shown", """Check.Equal("one plus two", 2, 1 + 2);"""),
+            scratch.OutputFolder, output, scratch.Environment, allowErrors: true);
+        var cell = shown.Outputs.Where(o => o.Source.Contains("one plus two", StringComparison.Ordinal)).Select(o => o.Output).ToList();
+        var text = string.Concat(cell.Select(o => (string?)o["output_type"] == "error"
+            ? string.Join("\n", o["traceback"]!.AsArray().Select(l => (string?)l))
+            : Execution.PrintedText(o)));
+        output.WriteLine(string.Join("\n", cell.Select(o => o.ToJsonString())));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "✗ one plus two: expected 2, actual 3, difference 1"));
+        Assert.Contains(CheckFailedException.StoppedHere, text);
     }
 
     private static void AssertOffline(string html) => OfflineChart.AssertDrawsOffline(html);

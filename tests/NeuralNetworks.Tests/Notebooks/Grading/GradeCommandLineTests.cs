@@ -54,6 +54,7 @@ public sealed class GradeCommandLineTests : IDisposable
             Assert.Equal(2, unknown.ExitCode);
             Assert.Contains("no submission in", unknown.Error);
             Assert.Contains("holds a course notebook (00-setup-check.ipynb", unknown.Error);
+            Assert.False(Directory.Exists(outFolder));   // the folder made for the grades goes when nothing was graded
         }
         finally
         {

@@ -22,6 +22,15 @@ public sealed class SubmissionsFolderTests : IDisposable
     private IReadOnlyList<Submission> Read(out IReadOnlyList<string> ignored) => Submissions.Read(folder, Course, out ignored);
 
     [Fact]
+    public void Students_are_listed_as_a_class_list_reads_capitals_or_not()
+    {
+        // A teacher's audit: ordinal order put "Zoë" and "Bob" before "alice" on the grades page and in grades.csv.
+        foreach (var student in new[] { "Zoë", "alice", "Bob", "bob", "émile" }) Write($"{student}/01-neurons.ipynb");
+
+        Assert.Equal(["alice", "Bob", "bob", "Zoë", "émile"], Read(out _).Select(s => s.Student));
+    }
+
+    [Fact]
     public void A_students_folder_gives_the_course_notebooks_found_anywhere_inside_it()
     {
         Write("ada/handout/00-setup-check.ipynb");
