@@ -31,6 +31,24 @@ public sealed class DataSetFitTests
     }
 
     [Fact]
+    public void A_label_far_above_the_others_is_named_with_where_it_is_as_a_likely_damaged_byte()
+    {
+        // Found by an audit: digits 0–9 and one stray 200 gave only "784-16-16-201 would fit".
+        byte[] labels = [.. Enumerable.Range(0, 30).Select(i => (byte)(i % 10))];
+        labels[17] = 200;
+        var data = new DataSet(new byte[30 * 400], labels, 400, 201, "my-digits training", 20, 20);
+
+        var e = Assert.Throws<ArgumentException>(() => Network.Create([400, 16, 10], seed: 1).Evaluate(data));
+
+        Assert.Contains("layers 400-16-201 would fit", e.Message);
+        Assert.Contains("only 11 of the 201 label values 0–200 occur, and the largest, 200, stands apart from the others (up to 9): "
+                        + "it is on 1 example, the first at example 17. Is the labels file damaged there?", e.Message);
+        // Many classes, all used: no such note.
+        var many = new DataSet(new byte[30 * 400], [.. Enumerable.Range(0, 30).Select(i => (byte)i)], 400, 30, "thirty", 20, 20);
+        Assert.DoesNotContain("damaged", Assert.Throws<ArgumentException>(() => Network.Create([400, 16, 10], seed: 1).Evaluate(many)).Message);
+    }
+
+    [Fact]
     public void A_fitting_network_trains_without_complaint()
     {
         var result = Network.Create([400, 16, 16, 10], seed: 1).Train(TwentyByTwenty(), new TrainingOptions { Epochs = 1, BatchSize = 3 });

@@ -199,7 +199,23 @@ public sealed class DataSet
         throw new ArgumentException(
             $"{Name} does not fit the network {network.Shape}: its inputs are {inputs} and its labels {ClassCount} class{(ClassCount == 1 ? "" : "es")}, " +
             $"but the network takes {network.Sizes[0]} input{(network.Sizes[0] == 1 ? "" : "s")} and gives {network.Sizes[^1]} output{(network.Sizes[^1] == 1 ? "" : "s")}; " +
-            $"layers {string.Join("-", fitting)} would fit.", nameof(network));
+            $"layers {string.Join("-", fitting)} would fit.{StrayLabel()}", nameof(network));
+    }
+
+    // The classes run to the largest label. When that label stands far above the others (most values below it never occur),
+    // it is more likely a damaged byte than a class: say where it is, rather than only offering a network with that many outputs.
+    private string StrayLabel()
+    {
+        if (ClassCount <= 10) return "";
+        var counts = new int[ClassCount];
+        foreach (var label in labels) counts[label]++;
+        int largest = ClassCount - 1, used = counts.Count(c => c > 0);
+        int below = Array.FindLastIndex(counts, largest - 1, c => c > 0);
+        if (used * 2 > ClassCount || below < 0) return "";
+        int first = Array.IndexOf(labels, (byte)largest);
+        return $" But only {used} of the {ClassCount} label values 0–{largest} occur, and the largest, {largest}, stands apart from the others " +
+               $"(up to {below}): it is on {counts[largest]:N0} example{(counts[largest] == 1 ? "" : "s")}, the first at example {first:N0}. " +
+               "Is the labels file damaged there?";
     }
 
     /// <inheritdoc/>
