@@ -123,6 +123,13 @@ public static class CourseDoctor
             output.WriteLine(line.ToString());
         }
 
+        // Without a home folder every later line misleads (a tool "not restored", a kernel that dies in its start-up): say so, alone.
+        if (HomeProblem() is { } home)
+        {
+            Add(home);
+            Add(Line.Skipped("the .NET SDK, the kernel tool, the package, the kernel and the setup line: not checked until the line above is ✓"));
+            return lines;
+        }
         var sdk = Sdk(course);
         Add(sdk);
         var packages = GlobalPackagesFolder(course.Root);
@@ -139,6 +146,22 @@ public static class CourseDoctor
             ? Line.Skipped("the setup line in the kernel: not tried until the lines above are ✓")
             : SetupLine(course, packages, spec.Argv ?? tool.Command));
         return lines;
+    }
+
+    /// <summary>A ✗ when this user's home folder is not set or not there (HOME, or USERPROFILE on Windows); else null.
+    /// .NET's tools, NuGet and the kernel keep their files under it: without it the kernel stops as it starts.</summary>
+    private static Line? HomeProblem()
+    {
+        var variable = OperatingSystem.IsWindows() ? "USERPROFILE" : "HOME";
+        var home = Environment.GetEnvironmentVariable(variable);
+        var fix = OperatingSystem.IsWindows() ? "sign in as a user with a profile, or set USERPROFILE to your profile folder"
+            : "export HOME=/path/to/your/home (e.g. export HOME=/home/$(whoami)), then run the doctor again";
+        if (string.IsNullOrWhiteSpace(home))
+            return Line.Fail($"{variable} is not set: .NET's tools, NuGet's packages and the kernel keep their files in your home folder "
+                             + "(without it the kernel stops as it starts, in Telemetry.Paths)", fix);
+        if (!Directory.Exists(home))
+            return Line.Fail($"{variable} is {home}, a folder that does not exist: .NET's tools, NuGet's packages and the kernel keep their files there", fix);
+        return null;
     }
 
     private static Line Sdk(Course course)

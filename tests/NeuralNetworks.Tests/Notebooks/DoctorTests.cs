@@ -216,6 +216,26 @@ public sealed class DoctorElsewhereTests : IDisposable
 
     public void Dispose() => Directory.Delete(work, recursive: true);
 
+    [Theory]
+    [InlineData(null, "HOME is not set")]
+    [InlineData("/nonexistent/home-of-nobody", "HOME is /nonexistent/home-of-nobody, a folder that does not exist")]
+    [Trait("Category", Category.Notebooks)]   // the doctor would start a kernel if the home check let it through
+    public void Without_a_home_folder_the_doctor_says_so_alone_instead_of_failing_every_line_after_it(string? home, string problem)
+    {
+        // A hostile user's audit: with HOME unset the doctor said the kernel tool was not restored and the kernel died in
+        // Telemetry.Paths, and offered fixes that cannot work.
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows names the home folder USERPROFILE, which this test does not unset");
+        var run = NotebookCli.Run(TimeSpan.FromMinutes(2), new Dictionary<string, string?> { ["HOME"] = home }, "notebooks", "doctor", "--folder", NotebookFiles.Root);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var lines = run.StdOut.Split('\n').Where(l => l.StartsWith('✗') || l.StartsWith('✓') || l.StartsWith('–')).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith($"✗ {problem}", lines[0]);
+        Assert.Contains("fix: export HOME=", run.StdOut);
+        Assert.StartsWith("– the .NET SDK, the kernel tool", lines[1]);
+        Assert.Contains("1 of 1 checks failed", run.StdOut);
+    }
+
     [Fact]
     public void Outside_the_course_an_installed_doctor_names_the_current_folder_and_how_to_name_the_course()
     {
