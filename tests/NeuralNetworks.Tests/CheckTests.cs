@@ -310,6 +310,30 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void A_number_within_its_tolerance_passes_and_a_likely_mistake_is_named()
+    {
+        // Notebook 06's Exercise 3: a prediction from a₉ as printed (0.949) is right; the sign dropped and the exact change are named.
+        Check.ThrowOnFailure = false;
+        const double slope = 0.9485713, exact = -0.0898571;
+        Mistake[] likely =
+        [
+            Mistake.Number("the sign of Δa₉ dropped", "a darker a₉ lowers this cost", () => slope * 0.1),
+            Mistake.Number("the exact change", "the slope alone predicts it", () => exact),
+        ];
+
+        Assert.True(Check.Equal("ΔC", slope * -0.1, 0.949 * -0.1, 1e-4, likely));
+        Assert.False(Check.Equal("ΔC", slope * -0.1, 0.0949, 1e-4, likely));
+        Assert.False(Check.Equal("ΔC", slope * -0.1, exact, 1e-4, likely));
+        Assert.False(Check.Equal("ΔC", slope * -0.1, 0.5, 1e-4, likely));
+
+        var lines = Printed.Split('\n');
+        Assert.StartsWith("✓ ΔC: matched", lines[0]);
+        Assert.Equal("✗ ΔC: yours is 0.0949, expected -0.0948571: this looks like the sign of Δa₉ dropped: a darker a₉ lowers this cost", lines[1]);
+        Assert.Contains("this looks like the exact change", lines[2]);
+        Assert.StartsWith("✗ ΔC: expected -0.0948571, actual 0.5", lines[3]);
+    }
+
+    [Fact]
     public void A_failed_check_shows_in_a_notebook_as_its_line_alone_without_the_librarys_stack_frames()
     {
         // The stock kernel prints an exception as its ToString() and lists StackTrace's lines under it.

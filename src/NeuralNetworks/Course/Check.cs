@@ -49,6 +49,31 @@ public static class Check
         return Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){FloatHint(expected, actual)}");
     }
 
+    /// <summary>
+    /// Checks |actual − expected| ≤ tolerance, and on a mismatch names the first of <paramref name="likely"/> mistakes
+    /// that gives <paramref name="actual"/>, e.g. "this looks like the sign of Δa₉ dropped: …".
+    /// </summary>
+    /// <param name="what">What is being checked.</param>
+    /// <param name="expected">The value it should have.</param>
+    /// <param name="actual">The value you computed.</param>
+    /// <param name="tolerance">The largest |difference| that still counts as a match (and as matching a mistake).</param>
+    /// <param name="likely">Mistakes students make here, each with the number it would give (<see cref="Mistake.Number"/>).</param>
+    /// <returns>True on a match; on a mismatch false, or <see cref="CheckFailedException"/> when <see cref="ThrowOnFailure"/>.</returns>
+    public static bool Equal(string what, double expected, double actual, double tolerance, params Mistake[] likely)
+    {
+        ArgumentNullException.ThrowIfNull(likely);
+        if (double.IsFinite(actual) && Math.Abs(actual - expected) <= tolerance) return Equal(what, expected, actual, tolerance);
+        foreach (var mistake in likely)
+        {
+            double wrong;
+            try { wrong = mistake.WouldGive()[0, 0]; }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException) { continue; }
+            if (Math.Abs(actual - wrong) <= Math.Max(tolerance, 1e-9 * Math.Abs(wrong)) && Math.Abs(wrong - expected) > tolerance)
+                return Fail(what, $"yours is {Number(actual)}, expected {Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
+        }
+        return Equal(what, expected, actual, tolerance);
+    }
+
     /// <summary>Checks that two whole numbers (a count, a class, a shape) are equal.</summary>
     /// <param name="what">What is being checked, e.g. "predicted digit".</param>
     /// <param name="expected">The value it should have.</param>

@@ -74,6 +74,7 @@ public static partial class Exercises
         yours = UnchangedArguments.Guard(yours, "myBackward", "pass", "Y");
         var network = CourseNetwork();
         if (!SameAsLibrary(yours, network, X, Y, examples, quiet: false)) return;
+        if (!KeepsEachResult(yours, network, X, Y, examples)) return;
         if (!AgreesWithFiniteDifferences(yours, network, X, Y, examples)) return;
 
         // Any network: another shape, L = 4, a batch size that is no layer's size.
@@ -86,6 +87,44 @@ public static partial class Exercises
         var check = GradientCheck.Run(other, otherX, otherY, yours(other.Forward(otherX), otherY));
         Check.That($"it works for any network: on {where}, every one of your {check.Count} weight and bias gradients agrees with finite differences",
             check.Agrees, $"max relative error {GradientCheckResult.Short(check.MaxRelativeError)}");
+    }
+
+    /// <summary>
+    /// Calls yours on the examples, then on the same examples at half the brightness (other δ and gradients, same shapes), and
+    /// checks that the second call left the first call's result as it was and is not that result again: a backward pass that
+    /// writes into matrices it keeps between calls, or keeps a result, hands every caller the last call's numbers (a
+    /// student's audit: such an answer passed, and a later cell that compares two calls then blamed the physics).
+    /// </summary>
+    private static bool KeepsEachResult(Func<ForwardPass, Matrix<double>, BackwardPass> yours, Network network, Matrix<double> X, Matrix<double> Y, string examples)
+    {
+        var dimmer = X.Map(v => v / 2);
+        string what = $"each call of your backward pass gives a result of its own: a second call, on {examples} at half the brightness, leaves the first call's as it was";
+        BackwardPass first, second;
+        try
+        {
+            first = yours(network.Forward(X), Y.Clone());
+            var kept = first.Layers.Select(r => (Delta: r.Delta.Clone(), GradW: r.GradW.Clone(), GradB: r.GradB.Clone())).ToArray();
+            second = yours(network.Forward(dimmer), Y.Clone());
+            for (int l = 0; l < kept.Length; l++)
+            {
+                var r = first.Layers[l];
+                if (!r.Delta.Equals(kept[l].Delta) || !r.GradW.Equals(kept[l].GradW) || !r.GradB.Equals(kept[l].GradB))
+                    return Check.Fail(what, $"the second call changed the δ{Sup(l + 1)} or ∂C/∂W{Sup(l + 1)} the first call returned: yours writes each result into " +
+                        "matrices it keeps between calls (CopyTo into a kept matrix, or a matrix made once outside the lambda), so whoever still holds the " +
+                        "first result sees the second's numbers. Make new matrices in each call (delta * a.Transpose() makes a new one)");
+            }
+        }
+        catch (Exception e) when (e is not CheckFailedException and not OutOfMemoryException)
+        {
+            return Check.Fail($"your backward pass runs twice on {examples}", Explain(e, network, X.ColumnCount));
+        }
+        var right = network.Backward(network.Forward(dimmer), Y);
+        bool sameAgain = ReferenceEquals(first, second)
+                         || first.Layers.Zip(second.Layers).All(p => p.First.GradW.Equals(p.Second.GradW) && p.First.Delta.Equals(p.Second.Delta));
+        if (sameAgain && !right.Layers.Zip(first.Layers).All(p => p.First.GradW.Equals(p.Second.GradW)))
+            return Check.Fail(what, "the second call, on other inputs, returned the first call's result again: does yours keep (cache) a result from an " +
+                "earlier call? Work out δ and the gradients from pass and Y in every call");
+        return Check.That(what, true, "");
     }
 
     /// <summary>
@@ -710,19 +749,8 @@ public static partial class Exercises
     }
 
     /// <summary>A number against the right one and the likely mistakes (each a 1 × 1 <see cref="Mistake"/>): ✓, or ✗ naming the one it matches.</summary>
-    private static bool NumberMatches(string what, double expected, double actual, double tolerance, params Mistake[] likely)
-    {
-        if (double.IsFinite(actual) && Math.Abs(actual - expected) <= tolerance) return Check.Equal(what, expected, actual, tolerance);
-        foreach (var mistake in likely)
-        {
-            double wrong;
-            try { wrong = mistake.WouldGive()[0, 0]; }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException) { continue; }
-            if (Math.Abs(actual - wrong) <= Math.Max(tolerance, 1e-9 * Math.Abs(wrong)) && Math.Abs(wrong - expected) > tolerance)
-                return Check.Fail(what, $"yours is {Check.Number(actual)}, expected {Check.Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
-        }
-        return Check.Equal(what, expected, actual, tolerance);
-    }
+    private static bool NumberMatches(string what, double expected, double actual, double tolerance, params Mistake[] likely) =>
+        Check.Equal(what, expected, actual, tolerance, likely);
 
     /// <summary><see cref="NumberMatches(string, double, double, double, Mistake[])"/> for the cost a backward pass carries.</summary>
     private static bool CostMatches(string what, double expected, double actual, int m) =>

@@ -127,7 +127,44 @@ public sealed class ExercisesBackpropTests : IDisposable
     {
         Check.Answer("Build it · your backward pass (myBackward)", Exercises.LibraryBackward, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits"));
         Assert.DoesNotContain("✗", Printed);
-        Assert.True(7 == Printed.Split('\n').Count(line => line.StartsWith('✓')), Printed);
+        Assert.True(8 == Printed.Split('\n').Count(line => line.StartsWith('✓')), Printed);
+    }
+
+    [Fact]
+    public void A_backward_pass_that_writes_into_matrices_it_keeps_between_calls_is_named()
+    {
+        // A student's audit (2026-12-06): results copied into buffers kept between calls passed all 7 checks; notebook 08's
+        // section 8 then called it twice, got the second call's numbers in both, and a course cell blamed the physics.
+        var buffers = new Dictionary<(int, int, int), Matrix<double>>();
+        Matrix<double> Kept(int l, Matrix<double> value, int which)
+        {
+            if (!buffers.TryGetValue((l, which, value.ColumnCount), out var kept)) buffers[(l, which, value.ColumnCount)] = kept = value.Clone();
+            value.CopyTo(kept);
+            return kept;
+        }
+        Func<ForwardPass, Matrix<double>, BackwardPass> buffered = (pass, Y) =>
+        {
+            var right = Exercises.LibraryBackward(pass, Y);
+            return new BackwardPass(right.Layers.Select(r => new LayerBackward(r.Layer, Kept(r.Layer, r.Delta, 0), Kept(r.Layer, r.GradW, 1), r.GradB)).ToArray(), right.Cost, right.Target);
+        };
+
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", buffered, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+
+        Assert.Contains("✗ each call of your backward pass gives a result of its own", Printed);
+        Assert.Contains("yours writes each result into matrices it keeps between calls", Printed);
+        Assert.DoesNotContain("hard-coded", Printed);
+    }
+
+    [Fact]
+    public void A_backward_pass_that_keeps_its_first_result_is_named()
+    {
+        BackwardPass? last = null;
+        Func<ForwardPass, Matrix<double>, BackwardPass> cached = (pass, Y) => last ??= Exercises.LibraryBackward(pass, Y);
+
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", cached, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+
+        Assert.Contains("returned the first call's result again: does yours keep (cache) a result from an earlier call?", Printed);
+        Assert.DoesNotContain("hard-coded", Printed);
     }
 
     [Fact]
