@@ -345,8 +345,14 @@ public static partial class Exercises
         if (m != 10)
             list.Add(new("m hard-coded as 10",
                 $"this batch has m = {m} examples, and yours is the sum of δ{n} divided by 10. Use pass.ExampleCount", () => (delta.RowSums() / 10).ToColumnMatrix()));
+        if (Outputs(pass) is var outputs && outputs != m && outputs != 10)
+            list.Add(new("m taken as Y.RowCount, the number of outputs",
+                $"Y has one row per output neuron ({outputs}) and one column per example ({m}): m = Y.ColumnCount = pass.ExampleCount, not Y.RowCount",
+                () => (delta.RowSums() / outputs).ToColumnMatrix()));
         return [.. list];
     }
+
+    private static int Outputs(ForwardPass pass) => pass[pass.LayerCount].A.RowCount;
 
     private static Mistake[] WeightMistakes(ForwardPass pass, BackwardPass right, int l)
     {
@@ -383,6 +389,10 @@ public static partial class Exercises
         if (m != 10)
             list.Add(new("m hard-coded as 10",
                 $"this batch has m = {m} examples, and yours is δ{n} (a{before})ᵀ divided by 10. Use pass.ExampleCount", () => delta.TransposeAndMultiply(input) / 10));
+        if (Outputs(pass) is var outputs && outputs != m && outputs != 10)
+            list.Add(new("m taken as Y.RowCount, the number of outputs",
+                $"Y has one row per output neuron ({outputs}) and one column per example ({m}): m = Y.ColumnCount = pass.ExampleCount, not Y.RowCount",
+                () => delta.TransposeAndMultiply(input) / outputs));
         return [.. list];
     }
 

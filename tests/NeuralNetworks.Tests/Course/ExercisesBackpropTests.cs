@@ -156,6 +156,24 @@ public sealed class ExercisesBackpropTests : IDisposable
     }
 
     [Fact]
+    public void Dividing_by_the_outputs_instead_of_m_is_named_where_they_differ()
+    {
+        // A student's audit: m = Y.RowCount passes on 784-16-16-10 with 10 digits (10 outputs = 10 examples), and on the
+        // 7-5-4-3-2 network with 6 examples was called "3 × the right answer: a sum where the mean belongs?".
+        Func<ForwardPass, Matrix<double>, BackwardPass> byOutputs = (pass, Y) =>
+        {
+            var right = Exercises.LibraryBackward(pass, Y);
+            double factor = (double)pass.ExampleCount / Y.RowCount;
+            return right with { Layers = right.Layers.Select(r => new LayerBackward(r.Layer, r.Delta, r.GradW * factor, r.GradB * factor)).ToArray() };
+        };
+
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", byOutputs, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+
+        Assert.Contains("7-5-4-3-2", Printed);
+        Assert.Contains("this looks like m taken as Y.RowCount, the number of outputs", Printed);
+    }
+
+    [Fact]
     public void A_backward_pass_that_keeps_its_first_result_is_named()
     {
         BackwardPass? last = null;
