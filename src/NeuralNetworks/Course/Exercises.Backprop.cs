@@ -400,7 +400,12 @@ public static partial class Exercises
     private static string Explain(Exception e, Network network, int m)
     {
         int L = network.LayerCount;
-        string text = $"it threw {e.GetType().Name}: {OneLine(e.Message)}{Diagnosis.Where(e)}";
+        // An ArgumentException's "(Parameter 'forward')" names the library's parameter, not anything of the student's.
+        string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+        string text = $"it threw {e.GetType().Name}: {OneLine(message)}{Diagnosis.Where(e)}";
+        if (e is ArgumentException && e.Message.Contains("was made by a network of another shape", StringComparison.Ordinal))
+            return $"{text} Yours hands this pass to a network of its own (the notebook's network.Backward, say), not the one that made it: " +
+                   "work from pass alone (pass[l].W, pass[l].Z, pass[l].A, pass.LayerCount), which holds every layer of whichever network ran it.";
         if (L != 3)   // it ran on the notebook's network (L = 3) before this one: a hard-coded 3, or size, is the likeliest cause
             return $"{text} This network has L = {L} layers ({network.Shape}) and m = {m} examples: is L hard-coded as 3, or a size? " +
                    "Use pass.LayerCount, pass.ExampleCount and the shapes of the matrices.";

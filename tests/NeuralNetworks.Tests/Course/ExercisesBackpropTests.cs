@@ -174,6 +174,21 @@ public sealed class ExercisesBackpropTests : IDisposable
     }
 
     [Fact]
+    public void Handing_the_pass_to_the_notebooks_own_network_is_named_without_the_librarys_parameter_name()
+    {
+        // A student's audit: myBackward = (pass, Y) => network.Backward(pass, Y) was told "is L hard-coded as 3?" and saw
+        // "(Parameter 'forward')".
+        var network = Network.Create([784, 16, 16, 10], seed: 1);
+        Func<ForwardPass, Matrix<double>, BackwardPass> notebooks = (pass, Y) => network.Backward(pass, Y);
+
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", notebooks, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+
+        Assert.Contains("Yours hands this pass to a network of its own (the notebook's network.Backward, say)", Printed);
+        Assert.DoesNotContain("(Parameter", Printed);
+        Assert.DoesNotContain("hard-coded", Printed);
+    }
+
+    [Fact]
     public void A_backward_pass_that_keeps_its_first_result_is_named()
     {
         BackwardPass? last = null;
