@@ -144,6 +144,14 @@ public static partial class Exercises
             Check.Equal($"∂Cₓ/∂a for training digit {x}: one entry per output", expected.Column(x), columns[x], 1e-12, []);
             return;
         }
+        // One vector written again on every call: each caller would see the last call's numbers (a student's audit).
+        if (columns.Distinct(ReferenceEqualityComparer.Instance).Count() < columns.Length)
+        {
+            Check.Fail("each call of your ∂Cₓ/∂a gives a vector of its own", "yours returned the same vector object for two digits: it writes every result " +
+                "into one vector kept between calls, so whoever holds an earlier result sees the last call's numbers. Make a new vector in each call " +
+                "(a - y makes one; a.Subtract(y, kept) writes into kept)");
+            return;
+        }
         var actual = Matrix<double>.Build.DenseOfColumnVectors(columns);
         Check.Equal($"∂Cₓ/∂a of the first {A.ColumnCount} training digits (10 × {A.ColumnCount}: row j = output j, column x = digit x)",
             expected, actual, 1e-12, mistakes);

@@ -178,6 +178,17 @@ public sealed class ExercisesDescentTests : IDisposable
 
     private static void GradientCheck(Func<Vector<double>, Vector<double>, Vector<double>> yours) => Exercises.CostGradient(yours, Digits);
 
+    [Fact]
+    public void A_gradient_written_into_one_vector_kept_between_calls_is_named()
+    {
+        // A student's audit: this got "990 of 1000 entries differ", showing numbers the function never returned for digit 0.
+        var kept = V.Dense(10);
+        var message = Fails<Func<Vector<double>, Vector<double>, Vector<double>>>("Build it 3 (myCostGradient)", (a, y) => { a.Subtract(y, kept); return kept; }, GradientCheck);
+
+        Assert.Contains("each call of your ∂Cₓ/∂a gives a vector of its own", message);
+        Assert.Contains("returned the same vector object for two digits", message);
+    }
+
     private static readonly Dictionary<string, Func<Vector<double>, Vector<double>, Vector<double>>> WrongGradients = new()
     {
         ["the sign flipped: y − a"] = (a, y) => y - a,
