@@ -310,6 +310,20 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void An_answer_that_is_0_everywhere_gets_a_hint_about_integer_division()
+    {
+        Check.ThrowOnFailure = false;
+        Check.Equal("δ", -0.125, -1 / 8);
+        Check.Equal("costs", Vector<double>.Build.Dense([1.5, 0.25]), Vector<double>.Build.Dense(2));
+        Check.Equal("costs", Vector<double>.Build.Dense([1.5, 0.25]), Vector<double>.Build.Dense([0.0, 1]));   // one 0 among others: no hint
+
+        var lines = Printed.Split('\n');
+        Assert.EndsWith("C# then drops the fraction (1 / 2 is 0): write 0.5 or 1.0 / 2", lines[0]);
+        Assert.Contains("yours is exactly 0 everywhere", lines[1]);
+        Assert.DoesNotContain("exactly 0", lines[2]);
+    }
+
+    [Fact]
     public void A_number_within_its_tolerance_passes_and_a_likely_mistake_is_named()
     {
         // Notebook 06's Exercise 3: a prediction from a₉ as printed (0.949) is right; the sign dropped and the exact change are named.

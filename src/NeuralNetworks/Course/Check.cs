@@ -46,7 +46,7 @@ public static class Check
         if (Matches(expected, actual, tolerance))
             return Pass(what, expected.Equals(actual) ? $"matched (exactly {Number(actual)})" : $"matched ({Number(actual)}, difference {Small(difference)} within {Small(tolerance)})");
         var (e, a) = Numbers(expected, actual);
-        return Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){FloatHint(expected, actual)}");
+        return Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){FloatHint(expected, actual)}{ZeroHint(expected, actual == 0)}");
     }
 
     /// <summary>
@@ -422,7 +422,7 @@ public static class Check
         var (yours, right) = Numbers(f.Actual, f.Expected);
         var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, expected {right}" +
                     (worst.Item1 == f.Index ? "" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
-                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}";
+                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}";
         return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
 
@@ -491,6 +491,13 @@ public static class Check
             ? "; yours agrees with it to about 7 digits, as a float would: is something computed in float (or written 0.5f) where the course uses double?"
             : "";
     }
+
+    /// <summary>"; yours is exactly 0 …: whole numbers divided" when every entry of an answer is 0 and the right one is not: the
+    /// mark of C#'s integer division, 1 / 2 == 0 (a student's audit: ½ written 1 / 2 gave a cost of 0 everywhere).</summary>
+    internal static string ZeroHint(double expected, bool allZero) =>
+        allZero && expected != 0 && double.IsFinite(expected)
+            ? "; yours is exactly 0 everywhere: does it divide two whole numbers, such as 1 / 2 or -1 / 8? C# then drops the fraction (1 / 2 is 0): write 0.5 or 1.0 / 2"
+            : "";
 
     internal static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
 }
