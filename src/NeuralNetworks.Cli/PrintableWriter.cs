@@ -29,7 +29,7 @@ public sealed class PrintableWriter(TextWriter inner) : TextWriter
     /// <summary><paramref name="text"/> with its control characters made visible, as this writer writes it.</summary>
     public static string Printable(string text)
     {
-        if (!text.Any(c => Escaped(c))) return text;
+        if (!text.Any(Escaped)) return text;
         var safe = new StringBuilder(text.Length + 16);
         for (var i = 0; i < text.Length; i++)
         {

@@ -219,7 +219,10 @@ public sealed partial class NotebookFile
     /// output, ✓ or ✗, names the right answer).
     /// </summary>
     public static bool IsCheck(JsonObject cell) =>
-        CellType(cell) == "code" && (HasTag(cell, "check") || Source(cell).Contains("Check.Answer(", StringComparison.Ordinal));
+        CellType(cell) == "code" && (HasTag(cell, CheckTag) || Source(cell).Contains("Check.Answer(", StringComparison.Ordinal));
+
+    /// <summary>The tag of a course's check cells.</summary>
+    public const string CheckTag = "check";
 
     /// <summary>
     /// True when the cell is tagged <paramref name="tag"/>: in Jupyter's <c>metadata.tags</c>, or in the

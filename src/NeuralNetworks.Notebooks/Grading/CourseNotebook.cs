@@ -40,7 +40,7 @@ public sealed partial class CourseNotebook
     public const string AnswerTag = "answer";
 
     /// <summary>The tag of a check cell.</summary>
-    public const string CheckTag = "check";
+    public const string CheckTag = NotebookFile.CheckTag;
 
     /// <summary>The tag of a solution cell (deleted from the student's copy).</summary>
     public const string SolutionTag = "solution";

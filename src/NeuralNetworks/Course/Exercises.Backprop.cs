@@ -512,7 +512,7 @@ public static partial class Exercises
         double dC_da1 = dz1 / slope1;
         double Cost(double input) => chain.CostOf(Matrix<double>.Build.Dense(1, 1, input), Y);
         double measured = (Cost(x + 1e-6) - Cost(x - 1e-6)) / 2e-6;
-        return yours => NumberMatches("your ∂C/∂x = the measured slope (C(x + ε) − C(x − ε)) / 2ε", measured, yours, 1e-8,
+        return yours => Check.Equal("your ∂C/∂x = the measured slope (C(x + ε) − C(x − ε)) / 2ε", measured, yours, 1e-8,
             Mistake.Number("∂C/∂w¹, the weight's slope", $"∂z¹/∂w¹ = x but ∂z¹/∂x = w¹: the input enters z¹ = w¹ x + b¹ multiplied by the weight. Yours is x σ′(z¹) ∂C/∂a¹ = ∂C/∂w¹",
                 () => x * dz1),
             Mistake.Number("∂C/∂z¹ = δ¹, one link short", "that is how C changes with z¹; x reaches z¹ through w¹, so multiply by ∂z¹/∂x = w¹", () => dz1),
@@ -538,7 +538,7 @@ public static partial class Exercises
         int blackInAll = Enumerable.Range(0, X.RowCount).Count(k => X.Row(k).All(v => v == 0));
         int blackInFirst = X.Column(0).Count(v => v == 0);
         int blackSummed = Enumerable.Range(0, m).Sum(x => X.Column(x).Count(v => v == 0));
-        return yours => NumberMatches($"entries of ∂C/∂W¹ that are exactly 0 for these {m} digits (counted in Backward's gradient)", counted, yours, 0,
+        return yours => Check.Equal($"entries of ∂C/∂W¹ that are exactly 0 for these {m} digits (counted in Backward's gradient)", counted, yours, 0,
             Mistake.Number("the first digit's black pixels only", $"∂C/∂W¹ⱼₖ averages δ¹ⱼₓ a⁰ₖₓ over all {m} digits: column k is 0 only where pixel k is black in every one " +
                 $"of them ({blackInAll} pixels), not just in the first ({blackInFirst})", () => neurons * blackInFirst),
             Mistake.Number("black pixels counted digit by digit", $"a pixel that is black in one digit but lit in another gets a gradient from the other; count the pixels " +
@@ -763,13 +763,9 @@ public static partial class Exercises
             L > 1 ? pass[1].Activation : null, Cost.Quadratic, pass[L].Activation);
     }
 
-    /// <summary>A number against the right one and the likely mistakes (each a 1 × 1 <see cref="Mistake"/>): ✓, or ✗ naming the one it matches.</summary>
-    private static bool NumberMatches(string what, double expected, double actual, double tolerance, params Mistake[] likely) =>
-        Check.Equal(what, expected, actual, tolerance, likely);
-
-    /// <summary><see cref="NumberMatches(string, double, double, double, Mistake[])"/> for the cost a backward pass carries.</summary>
+    /// <summary><see cref="Check.Equal(string, double, double, double, Mistake[])"/> for the cost a backward pass carries.</summary>
     private static bool CostMatches(string what, double expected, double actual, int m) =>
-        NumberMatches(what, expected, actual, 1e-9 * Math.Max(1, Math.Abs(expected)),
+        Check.Equal(what, expected, actual, 1e-9 * Math.Max(1, Math.Abs(expected)),
             Mistake.Number("the sum over the examples", $"C is the mean cost, (1/m) Σₓ Cₓ: yours is the sum, {m} times too large. Cost.Quadratic.Value(pass.Output, Y) gives the mean",
                 () => expected * m),
             Mistake.Number("C without the ½", "the quadratic cost is C = ½‖a − y‖², averaged over the examples: yours is twice that", () => 2 * expected),

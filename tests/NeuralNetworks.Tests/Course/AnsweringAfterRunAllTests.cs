@@ -83,6 +83,8 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
                     output.WriteLine($"{e.Exercise}, wrong ({w.Slip}): {printed.Split('\n').FirstOrDefault(l => l.StartsWith('✗')) ?? printed}");
                     if (!failed || printed.Contains(Check.NotAnsweredYet))
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} ({w.Slip}) was not failed: {printed}");
+                    else if (w.Names is { } names && !printed.Contains($"this looks like {names}", StringComparison.Ordinal))
+                        problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} was failed without naming \"{names}\": {printed}");
                 }
                 else
                 {

@@ -130,6 +130,10 @@ public sealed class ExercisesBackpropTests : IDisposable
         Assert.True(8 == Printed.Split('\n').Count(line => line.StartsWith('✓')), Printed);
     }
 
+    /// <summary>Runs the backward check on 10 made-up digits, which must end in a ✗ (read it from <see cref="Printed"/>).</summary>
+    private static void FailsOnMadeUpDigits(Func<ForwardPass, Matrix<double>, BackwardPass> yours) =>
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", yours, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+
     [Fact]
     public void A_backward_pass_that_writes_into_matrices_it_keeps_between_calls_is_named()
     {
@@ -148,7 +152,7 @@ public sealed class ExercisesBackpropTests : IDisposable
             return new BackwardPass(right.Layers.Select(r => new LayerBackward(r.Layer, Kept(r.Layer, r.Delta, 0), Kept(r.Layer, r.GradW, 1), r.GradB)).ToArray(), right.Cost, right.Target);
         };
 
-        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", buffered, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        FailsOnMadeUpDigits(buffered);
 
         Assert.Contains("✗ each call of your backward pass gives a result of its own", Printed);
         Assert.Contains("yours writes each result into matrices it keeps between calls", Printed);
@@ -167,7 +171,7 @@ public sealed class ExercisesBackpropTests : IDisposable
             return right with { Layers = right.Layers.Select(r => new LayerBackward(r.Layer, r.Delta, r.GradW * factor, r.GradB * factor)).ToArray() };
         };
 
-        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", byOutputs, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        FailsOnMadeUpDigits(byOutputs);
 
         Assert.Contains("7-5-4-3-2", Printed);
         Assert.Contains("this looks like m taken as Y.RowCount, the number of outputs", Printed);
@@ -181,7 +185,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         Func<ForwardPass, Matrix<double>, BackwardPass> notebooks = (pass, Y) => network.Backward(pass, Y);
 
-        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", notebooks, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        FailsOnMadeUpDigits(notebooks);
 
         Assert.Contains("Yours hands this pass to a network of its own (the notebook's network.Backward, say)", Printed);
         Assert.DoesNotContain("(Parameter", Printed);
@@ -194,7 +198,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         BackwardPass? last = null;
         Func<ForwardPass, Matrix<double>, BackwardPass> cached = (pass, Y) => last ??= Exercises.LibraryBackward(pass, Y);
 
-        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", cached, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        FailsOnMadeUpDigits(cached);
 
         Assert.Contains("returned the first call's result again: does yours keep (cache) a result from an earlier call?", Printed);
         Assert.DoesNotContain("hard-coded", Printed);

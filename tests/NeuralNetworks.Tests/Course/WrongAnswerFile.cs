@@ -8,7 +8,8 @@ namespace NeuralNetworks.Tests.Course;
 /// The likely wrong answers to a notebook's exercises, kept in the tests, <c>Course/WrongAnswers/&lt;notebook&gt;.wrong</c>:
 /// for each, a line <c>//// wrong: &lt;variable&gt; · &lt;the slip a student makes&gt;</c> and then the complete source a
 /// student would put in the answer cell declaring that variable. A variable may have several. Every one must make its
-/// exercise's check say ✗ (<see cref="AnsweringAfterRunAllTests"/>).
+/// exercise's check say ✗ (<see cref="AnsweringAfterRunAllTests"/>); a header that ends <c>⟹ names: &lt;mistake&gt;</c>
+/// also wants the ✗ to say "this looks like &lt;mistake&gt;" (the diagnosis the check gives for it).
 /// </summary>
 public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer> Answers)
 {
@@ -31,10 +32,11 @@ public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer>
         var answers = new List<WrongAnswer>();
         foreach (var (header, line, source) in StudentAnswerFile.Sections($"{notebook}.wrong", text, Marker))
         {
-            var parts = Regex.Match(header, @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*)$");
+            var parts = Regex.Match(header, @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*?)(\s+⟹ names: (?<names>\S.*))?$");
             if (!parts.Success)
                 throw new InvalidDataException($"{notebook}.wrong line {line}: '{Marker}{header}' is not '{Marker} myVariable · the slip it shows'");
-            var answer = new WrongAnswer(parts.Groups["variable"].Value, parts.Groups["slip"].Value.Trim(), source, line);
+            var answer = new WrongAnswer(parts.Groups["variable"].Value, parts.Groups["slip"].Value.Trim(), source, line,
+                parts.Groups["names"].Success ? parts.Groups["names"].Value.Trim() : null);
             if (source.Trim().Length == 0)
                 throw new InvalidDataException($"{notebook}.wrong line {line}: the wrong answer '{answer.Slip}' for {answer.Variable} has no code");
             answers.Add(answer);
@@ -50,5 +52,6 @@ public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer>
             a)).ToList();
 }
 
-/// <summary>One likely wrong answer: the variable, the slip it shows, the answer cell's source, its line in the file.</summary>
-public sealed record WrongAnswer(string Variable, string Slip, string Source, int Line);
+/// <summary>One likely wrong answer: the variable, the slip it shows, the answer cell's source, its line in the file, and the
+/// mistake its check's ✗ must name, if the file says.</summary>
+public sealed record WrongAnswer(string Variable, string Slip, string Source, int Line, string? Names = null);

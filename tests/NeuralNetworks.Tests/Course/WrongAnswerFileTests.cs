@@ -47,6 +47,14 @@ public sealed class WrongAnswerFileTests
         Assert.Equal([new WrongAnswer("k", "off by one", "int? k = 4;", 2), new WrongAnswer("k", "the sign", "int? k = -5;", 5)], file.Answers);
     }
 
+    [Fact]
+    public void A_wrong_answer_may_say_which_mistake_its_check_must_name()
+    {
+        var file = WrongAnswerFile.Parse("sample", "//// wrong: k · the sign · flipped ⟹ names: the sign flipped\nint? k = -5;\n");
+
+        Assert.Equal([new WrongAnswer("k", "the sign · flipped", "int? k = -5;", 1, "the sign flipped")], file.Answers);
+    }
+
     [Theory]
     [InlineData("int? k = 4;\n//// wrong: k · x\nint? k = 1;", "line 1: code before the first")]
     [InlineData("//// wrong: k\nint? k = 1;", "line 1: '//// wrong: k' is not")]
