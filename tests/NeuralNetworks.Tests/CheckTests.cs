@@ -54,7 +54,7 @@ public sealed class CheckTests : IDisposable
         Check.ThrowOnFailure = false;
         Assert.False(Check.Answer("Exercise 1 (k1)", wrong, k => Check.Equal("k1", 567, k)));
         Assert.Contains("✓ k1: matched (567)", Printed);
-        Assert.Contains("✗ k1: expected 567, actual 140", Printed);
+        Assert.Contains("✗ k1: yours is 140, below the right value", Printed);
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class CheckTests : IDisposable
         Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 1 (k1)", k1, k => Check.Equal("k1", 567, k)));
 
         Assert.DoesNotContain(Check.NotAnsweredYet, Printed);
-        Assert.Contains("✗ k1: expected 567, actual 140", Printed);
+        Assert.Contains("✗ k1: yours is 140, below the right value", Printed);
     }
 
     [Fact]
@@ -348,6 +348,83 @@ public sealed class CheckTests : IDisposable
     }
 
     [Fact]
+    public void A_typed_answer_that_is_wrong_is_told_which_side_it_lies_on_never_the_right_value()
+    {
+        // A student's audit (H4): "✗ …: expected 2.07376e-06, actual 0" copied into the answer cell passed. A number, a pair
+        // of numbers or a count the student typed is told where it lies; the right value (0.125, 6624, 0.75) is never printed.
+        Check.ThrowOnFailure = false;
+        double? above = 0.5, below = -0.5, notANumber = double.NaN, nearlyFloat = 0.125 + 1e-8;
+        int? count = 6700;
+        (double First, double Second)? pair = (0.125, 0.7);
+
+        Assert.False(Check.Answer("Exercise 1 (d)", above, d => Check.Equal("δ", 0.125, d, 1e-12)));
+        Assert.False(Check.Answer("Exercise 1 (d)", below, d => Check.Equal("δ", 0.125, d, 1e-12)));
+        Assert.False(Check.Answer("Exercise 1 (d)", notANumber, d => Check.Equal("δ", 0.125, d, 1e-12)));
+        Assert.False(Check.Answer("Exercise 1 (d)", nearlyFloat, d => Check.Equal("δ", 0.125, d, 1e-12)));
+        Assert.False(Check.Answer("Exercise 2 (n)", count, n => Check.Equal("parameters", 6624, n)));
+        Assert.False(Check.Answer("Exercise 3 (pair)", pair, p => Check.Equal("the pair", Vector<double>.Build.Dense([0.125, 0.75]),
+            Vector<double>.Build.Dense([p.First, p.Second]), 1e-9)));
+        Assert.False(Check.Answer("Exercise 1 (d)", below, d => Check.Equal("δ", 0.125, d, 1e-12,
+            Mistake.Number("the sign flipped", "δ = (a − y) σ′(z)", () => -0.125), Mistake.Number("a − y alone", "σ′ is missing", () => -0.5))));
+
+        var lines = Printed.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith('✗')).ToArray();
+        Assert.Equal("✗ δ: yours is 0.5, above the right value (tolerance 1e-12)", lines[0]);
+        Assert.Equal("✗ δ: yours is -0.5, below the right value (tolerance 1e-12)", lines[1]);
+        Assert.Equal("✗ δ: yours is NaN, not a number (tolerance 1e-12)", lines[2]);
+        Assert.Contains("above the right value (tolerance 1e-12); yours agrees with it to about 7 digits", lines[3]);
+        Assert.Equal("✗ parameters: yours is 6700, above the right value", lines[4]);
+        Assert.Equal("✗ the pair: 1 of 2 entries differ; the first at [1]: yours 0.7, below the right value (tolerance 1e-09)", lines[5]);
+        Assert.Equal("✗ δ: yours is -0.5: this looks like a − y alone: σ′ is missing", lines[6]);
+        Assert.All(lines, l => Assert.DoesNotContain("0.125 ", l));
+        Assert.All(lines, l => Assert.DoesNotContain("6624", l));
+        Assert.All(lines, l => Assert.DoesNotContain("0.75", l));
+        Assert.All(lines, l => Assert.DoesNotContain("expected", l));
+    }
+
+    [Fact]
+    public void Code_is_still_told_what_it_should_have_given_and_so_is_any_check_after_a_typed_answer()
+    {
+        // A function is checked on the check's inputs: its ✗ shows the value it should have returned there. And a typed
+        // answer's way of saying it ends with its exercise, even when the check threw.
+        Check.ThrowOnFailure = false;
+        Func<double, double>? half = z => z / 3;
+        int? wrong = 140;
+        Assert.False(Check.Answer("Exercise 1 (half)", half, f => Check.Equal("half of 1", 0.5, f(1), 1e-9)));
+        Check.ThrowOnFailure = true;
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 2 (k1)", wrong, k => Check.Equal("k1", 567, k)));
+        Check.ThrowOnFailure = false;
+        Assert.False(Check.Equal("k1", 567, 140));
+
+        var lines = Printed.ReplaceLineEndings("\n").Split('\n');
+        Assert.StartsWith("✗ half of 1: expected 0.5, actual 0.333333, difference", lines[0]);
+        Assert.Equal("✗ k1: yours is 140, below the right value", lines[1]);
+        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", lines[2]);
+    }
+
+    [Fact]
+    public void The_librarys_own_function_handed_in_as_an_answer_is_a_cross_and_a_function_of_ones_own_is_checked()
+    {
+        // A student's audit (H2): myCost = Cost.Quadratic.Of; and myBackward = Exercises.LibraryBackward; passed every check.
+        Check.ThrowOnFailure = false;
+        Func<Vector<double>, Vector<double>, double>? libraryCost = Cost.Quadratic.Of;
+        Func<ForwardPass, Matrix<double>, BackwardPass>? libraryBackward = Exercises.LibraryBackward;
+        Func<Vector<double>, Vector<double>, double>? mine = (a, y) => 0.5 * (a - y).DotProduct(a - y);
+        var checkedIt = 0;
+
+        Assert.False(Check.Answer("Build it 1 (myCost)", libraryCost, _ => checkedIt++));
+        Assert.False(Check.Answer("Build it (myBackward)", libraryBackward, _ => checkedIt++));
+        Assert.True(Check.Answer("Build it 1 (myCost)", mine, f => Check.Equal("Cₓ", 0.5, f(Vector<double>.Build.Dense([1.0]), Vector<double>.Build.Dense([0.0])))));
+
+        var lines = Printed.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(0, checkedIt);
+        Assert.StartsWith("✗ Build it 1 (myCost): your answer is the library's own function (", lines[0]);
+        Assert.Contains(".Of), not yours: the exercise is to write it yourself", lines[0]);
+        Assert.StartsWith("✗ Build it (myBackward): your answer is the library's own function (from Exercises), not yours", lines[1]);
+        Assert.StartsWith("✓ Cₓ: matched", lines[2]);
+        Assert.Equal([ExerciseOutcome.Failed, ExerciseOutcome.Failed, ExerciseOutcome.Passed], Check.Results.Select(r => r.Outcome));
+    }
+
+    [Fact]
     public void A_failed_check_shows_in_a_notebook_as_its_line_alone_without_the_librarys_stack_frames()
     {
         // The stock kernel prints an exception as its ToString() and lists StackTrace's lines under it.
@@ -371,7 +448,7 @@ public sealed class CheckTests : IDisposable
         Check.Answer("Exercise 1 (k1)", wrong, k => Check.Equal("k1", 567, k));
 
         Assert.Equal([ExerciseOutcome.NotAnswered, ExerciseOutcome.Passed, ExerciseOutcome.Failed], Check.Results.Select(r => r.Outcome));
-        Assert.Equal("✗ k1: expected 567, actual 140, difference -427", Check.Results[2].Message);
+        Assert.Equal("✗ k1: yours is 140, below the right value", Check.Results[2].Message);
         Assert.Equal(Check.Results[2], ExerciseResult.FromJson(Check.Results[2].ToJson()));
         Assert.Contains("\"outcome\":\"Failed\"", Check.Results[2].ToJson());
     }

@@ -11,9 +11,14 @@ namespace NeuralNetworks.Course;
 /// "✓ what: matched (…)" or "✗ what: expected …, actual …, difference …", and stop the notebook on a ✗.
 /// </summary>
 /// <remarks>
-/// A ✗ throws <see cref="CheckFailedException"/> after printing, so "Run All" stops at the first wrong answer and
+/// An answer the student typed (a number, a pair of numbers, a yes or no: the value overloads of
+/// <see cref="Answer{T}(string, T?, Action{T})"/>) gets a ✗ that says which side of the right value it lies on, "yours is
+/// 0.8, above the right value", and names a likely mistake it matches, but never prints the right value: copying it from
+/// the ✗ line into the answer cell would pass. Code (a function, a network) is checked on inputs of the check's choosing,
+/// and its ✗ prints what it should have given.
+/// <para>A ✗ throws <see cref="CheckFailedException"/> after printing, so "Run All" stops at the first wrong answer and
 /// the test suite, which runs every notebook, fails. Set <see cref="ThrowOnFailure"/> to false to see every
-/// result of a cell instead; the methods then return false on a ✗.
+/// result of a cell instead; the methods then return false on a ✗.</para>
 /// </remarks>
 public static class Check
 {
@@ -46,7 +51,10 @@ public static class Check
         if (Matches(expected, actual, tolerance))
             return Pass(what, expected.Equals(actual) ? $"matched (exactly {Number(actual)})" : $"matched ({Number(actual)}, difference {Small(difference)} within {Small(tolerance)})");
         var (e, a) = Numbers(expected, actual);
-        return Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){FloatHint(expected, actual)}{ZeroHint(expected, actual == 0)}");
+        var hints = $"{FloatHint(expected, actual)}{ZeroHint(expected, actual == 0)}";
+        return Current.TypedAnswer
+            ? Fail(what, $"yours is {a}, {Side(expected, actual)} (tolerance {Small(tolerance)}){hints}")
+            : Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){hints}");
     }
 
     /// <summary>
@@ -69,7 +77,9 @@ public static class Check
             try { wrong = mistake.WouldGive()[0, 0]; }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException) { continue; }
             if (Math.Abs(actual - wrong) <= Math.Max(tolerance, 1e-9 * Math.Abs(wrong)) && Math.Abs(wrong - expected) > tolerance)
-                return Fail(what, $"yours is {Number(actual)}, expected {Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
+                return Fail(what, Current.TypedAnswer
+                    ? $"yours is {Number(actual)}: this looks like {mistake.Name}: {mistake.Explanation}"
+                    : $"yours is {Number(actual)}, expected {Number(expected)}: this looks like {mistake.Name}: {mistake.Explanation}");
         }
         return Equal(what, expected, actual, tolerance);
     }
@@ -82,7 +92,9 @@ public static class Check
     public static bool Equal(string what, int expected, int actual) =>
         expected == actual
             ? Pass(what, $"matched ({actual})")
-            : Fail(what, $"expected {expected}, actual {actual}, difference {actual - expected}");
+            : Fail(what, Current.TypedAnswer
+                ? $"yours is {actual}, {Side(expected, actual)}"
+                : $"expected {expected}, actual {actual}, difference {actual - expected}");
 
     /// <summary>Checks two vectors entry by entry: same length, and max |actualᵢ − expectedᵢ| ≤ tolerance.</summary>
     /// <param name="what">What is being checked, e.g. "a²".</param>
@@ -172,7 +184,24 @@ public static class Check
     public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : class
     {
         ArgumentNullException.ThrowIfNull(check);
-        return answer is null ? NotAnswered(exercise) : Checked(exercise, () => check(answer));
+        if (answer is null) return NotAnswered(exercise);
+        if (answer is Delegate function && TheLibrarys(function) is { } name)
+            return Checked(exercise, () => Fail(exercise, $"your answer is the library's own function{name}, not yours: the exercise is to write it " +
+                                                          "yourself (the library's is there for the course to compare with)"));
+        return Checked(exercise, () => check(answer));
+    }
+
+    /// <summary>
+    /// " (Cost.Of)" when <paramref name="function"/> is a method of this library handed in as it is, e.g.
+    /// <c>myCost = Cost.Quadratic.Of;</c> (a student's audit, H2: it passed every check); null for a function written in a
+    /// notebook. A lambda of the student's that calls the library cannot be told apart at run time.
+    /// </summary>
+    private static string? TheLibrarys(Delegate function)
+    {
+        var method = function.Method;
+        if (method.DeclaringType?.Assembly != typeof(Check).Assembly) return null;
+        var type = method.DeclaringType.DeclaringType is { } outer && method.DeclaringType.Name.StartsWith('<') ? outer : method.DeclaringType;
+        return method.Name.Contains('<') ? $" (from {type.Name})" : $" ({type.Name}.{method.Name})";
     }
 
     /// <summary>
@@ -186,7 +215,7 @@ public static class Check
     public static bool Answer<T>(string exercise, T? answer, Action<T> check) where T : struct
     {
         ArgumentNullException.ThrowIfNull(check);
-        return answer is { } value ? Checked(exercise, () => check(value)) : NotAnswered(exercise);
+        return answer is { } value ? Checked(exercise, () => check(value), typed: true) : NotAnswered(exercise);
     }
 
     /// <summary>
@@ -224,7 +253,7 @@ public static class Check
     private static bool Answered<T>(string exercise, T answer, Action<T> check)
     {
         ArgumentNullException.ThrowIfNull(check);
-        return Checked(exercise, () => check(answer));
+        return Checked(exercise, () => check(answer), typed: true);
     }
 
     /// <summary>
@@ -318,12 +347,14 @@ public static class Check
         return false;
     }
 
-    private static bool Checked(string exercise, Action check)
+    private static bool Checked(string exercise, Action check, bool typed = false)
     {
         var session = Current;
         int failedBefore = session.Failed, passedBefore = session.Passed;
         string? firstFailure = null;
         session.FirstFailure = null;
+        var typedBefore = session.TypedAnswer;
+        session.TypedAnswer = typed;
         try
         {
             check();
@@ -347,6 +378,10 @@ public static class Check
             Out.WriteLine(line);
             Record(new ExerciseResult(exercise, ExerciseOutcome.Failed, line));
             return ThrowOnFailure ? throw new CheckFailedException(exercise, line) : false;
+        }
+        finally
+        {
+            session.TypedAnswer = typedBefore;
         }
         firstFailure = session.FirstFailure;
         if (session.Failed == failedBefore && session.Passed == passedBefore)
@@ -420,8 +455,9 @@ public static class Check
         if (first is not { } f)
             return Pass(what, $"matched ({shape}, max |difference| {Small(Math.Max(worstDifference, 0))} within {Small(tolerance)})");
         var (yours, right) = Numbers(f.Actual, f.Expected);
-        var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, expected {right}" +
-                    (worst.Item1 == f.Index ? "" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
+        var typed = Current.TypedAnswer;
+        var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, {(typed ? Side(f.Expected, f.Actual) : $"expected {right}")}" +
+                    (worst.Item1 == f.Index ? "" : typed ? $"; the largest miss at {worst.Item1}" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
                     $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}";
         return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
@@ -464,6 +500,14 @@ public static class Check
         /// <summary>Exercises found unanswered since the last summary.</summary>
         public int NotAnswered;
 
+        /// <summary>
+        /// Whether the answer being checked is a value the student typed (a number, a pair of numbers, a yes or no) rather
+        /// than code: its ✗ then says on which side of the right value it lies, never the value itself, which could be copied
+        /// (a student's audit, H4: "expected 2.07376e-06" copied into the answer cell passed). Code is checked on inputs of the
+        /// check's choosing, so its ✗ shows what it should have given.
+        /// </summary>
+        public bool TypedAnswer;
+
         /// <summary>The first ✗ line of the exercise being checked.</summary>
         public string? FirstFailure;
 
@@ -498,6 +542,10 @@ public static class Check
         allZero && expected != 0 && double.IsFinite(expected)
             ? "; yours is exactly 0 everywhere: does it divide two whole numbers, such as 1 / 2 or -1 / 8? C# then drops the fraction (1 / 2 is 0): write 0.5 or 1.0 / 2"
             : "";
+
+    /// <summary>Where a typed answer lies against the right value, said without the value: "above the right value".</summary>
+    private static string Side(double expected, double actual) =>
+        double.IsNaN(actual) ? "not a number" : actual > expected ? "above the right value" : "below the right value";
 
     internal static string Small(double x) => x.ToString("g3", CultureInfo.InvariantCulture);
 }

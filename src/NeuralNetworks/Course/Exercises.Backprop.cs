@@ -512,7 +512,10 @@ public static partial class Exercises
         double dC_da1 = dz1 / slope1;
         double Cost(double input) => chain.CostOf(Matrix<double>.Build.Dense(1, 1, input), Y);
         double measured = (Cost(x + 1e-6) - Cost(x - 1e-6)) / 2e-6;
-        return yours => Check.Equal("your ∂C/∂x = the measured slope (C(x + ε) − C(x − ε)) / 2ε", measured, yours, 1e-8,
+        // A thousandth of the slope's power of ten (10⁻⁹ for notebook 08's 2·10⁻⁶): a fixed tolerance would accept wrong
+        // numbers for so small a slope, and one of 0.1 % of the slope, printed on a ✗, would give the slope away.
+        var tolerance = measured == 0 ? 1e-12 : Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(measured))) - 3);
+        return yours => Check.Equal("your ∂C/∂x = the measured slope (C(x + ε) − C(x − ε)) / 2ε", measured, yours, tolerance,
             Mistake.Number("∂C/∂w¹, the weight's slope", $"∂z¹/∂w¹ = x but ∂z¹/∂x = w¹: the input enters z¹ = w¹ x + b¹ multiplied by the weight. Yours is x σ′(z¹) ∂C/∂a¹ = ∂C/∂w¹",
                 () => x * dz1),
             Mistake.Number("∂C/∂z¹ = δ¹, one link short", "that is how C changes with z¹; x reaches z¹ through w¹, so multiply by ∂z¹/∂x = w¹", () => dz1),

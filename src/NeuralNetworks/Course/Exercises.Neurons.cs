@@ -111,7 +111,7 @@ public static partial class Exercises
         if (!NeuronChecks.TryRun("myWeightedSum runs on w = (1, 2, 3), a = (1, 10, 100)", () => yours(w, a),
                 "Is a loop bound fixed at 784? Loop k from 0 while k < w.Count, so the function fits vectors of any length.", out var small)) return;
         Mistake[] likely = NeuronChecks.SumMistakes(w, a);
-        if (!NeuronChecks.QuietlyNumber("Σₖ wₖaₖ for w = (1, 2, 3), a = (1, 10, 100): 1·1 + 2·10 + 3·100 = 321", 321, small, likely)) return;
+        if (!Check.Equal("Σₖ wₖaₖ for w = (1, 2, 3), a = (1, 10, 100): 1·1 + 2·10 + 3·100 = 321", 321, small, NeuronChecks.Tolerance, likely)) return;
 
         var network = NeuronChecks.CourseNetwork();
         var digits = NeuronChecks.TestDigits();
@@ -381,16 +381,6 @@ internal static class NeuronChecks
     /// <summary>A vector: ✓ when it matches, else the ✗ that names the likely mistake.</summary>
     public static bool QuietlyVector(string what, Vector<double> expected, Vector<double>? actual, Mistake[] likely) =>
         Check.Equal(what, expected, actual, Tolerance, likely);
-
-    /// <summary>One number: ✓ when it matches, else the ✗ that names the likely mistake it matches (or the difference).</summary>
-    public static bool QuietlyNumber(string what, double expected, double actual, Mistake[] likely)
-    {
-        if (Math.Abs(actual - expected) <= Tolerance) return Check.Equal(what, expected, actual, Tolerance);
-        var named = likely.FirstOrDefault(m => Math.Abs(m.WouldGive()[0, 0] - actual) <= Tolerance);
-        return named is null
-            ? Check.Equal(what, expected, actual, Tolerance)
-            : Check.That(what, false, $"yours {Number(actual)}, expected {Number(expected)}: this looks like {named.Name}: {named.Explanation}");
-    }
 
     /// <summary>Same shape and every entry within the tolerance (NaN never agrees).</summary>
     public static bool Agrees(Matrix<double> expected, Matrix<double> actual)

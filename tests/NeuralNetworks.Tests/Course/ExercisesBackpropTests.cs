@@ -125,9 +125,14 @@ public sealed class ExercisesBackpropTests : IDisposable
     [Fact]
     public void The_library_backward_is_a_right_answer_too()
     {
-        Check.Answer("Build it · your backward pass (myBackward)", Exercises.LibraryBackward, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits"));
+        // The library's algorithm in a function of one's own passes; the library's function itself is not an answer.
+        Func<ForwardPass, Matrix<double>, BackwardPass> sameAsTheLibrary = (pass, Y) => Exercises.LibraryBackward(pass, Y);
+        Check.Answer("Build it · your backward pass (myBackward)", sameAsTheLibrary, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits"));
         Assert.DoesNotContain("✗", Printed);
         Assert.True(8 == Printed.Split('\n').Count(line => line.StartsWith('✓')), Printed);
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", Exercises.LibraryBackward,
+            f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        Assert.Contains("your answer is the library's own function (from Exercises), not yours", Printed);
     }
 
     /// <summary>Runs the backward check on 10 made-up digits, which must end in a ✗ (read it from <see cref="Printed"/>).</summary>
@@ -356,6 +361,14 @@ public sealed class ExercisesBackpropTests : IDisposable
             Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 2 (dC_dx)", (double?)wrong, check));
             Assert.Contains($"this looks like {name}", Printed);
         }
+        // 1 % off is wrong (an absolute 10⁻⁸ let 0.5 % of 08's slope through), and the ✗ never prints the slope, which
+        // could be copied, nor a tolerance it could be worked out from.
+        output.GetStringBuilder().Clear();
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Exercise 2 (dC_dx)", (double?)(1.01 * w1 * dz1), check));
+        Assert.Contains(w1 * dz1 > 0 ? "above the right value" : "below the right value", Printed);
+        Assert.DoesNotContain(Check.Number(w1 * dz1), Printed);
+        Assert.Matches(@"\(tolerance 1e-\d+\)", Printed);
+        Assert.True(Check.Answer("Exercise 2 (dC_dx)", (double?)(1.00005 * w1 * dz1), check));
         double? unanswered = null;
         output.GetStringBuilder().Clear();
         Assert.False(Check.Answer("Exercise 2 (dC_dx)", unanswered, check));
@@ -435,7 +448,8 @@ public sealed class ExercisesBackpropTests : IDisposable
     [Fact]
     public void The_library_epoch_is_GradientDescent_one_epoch_at_a_time()
     {
-        Check.Answer("Build it · your epoch (myEpoch)", Exercises.LibraryEpoch, e => Exercises.Epoch(e, EpochDigits.Value));
+        TrainingEpoch sameAsTheLibrary = (network, training, order, random, eta, m) => Exercises.LibraryEpoch(network, training, order, random, eta, m);
+        Check.Answer("Build it · your epoch (myEpoch)", sameAsTheLibrary, e => Exercises.Epoch(e, EpochDigits.Value));
         Assert.DoesNotContain("✗", Printed);
         Assert.Matches(@"epoch 2 .* holds \(every weight and bias within 0\)", Printed);
     }

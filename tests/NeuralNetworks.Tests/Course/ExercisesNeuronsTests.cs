@@ -158,10 +158,10 @@ public sealed class ExercisesNeuronsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("skip first", "this looks like a loop that skips k = 0", "yours 320, expected 321")]
-    [InlineData("stop early", "this looks like a loop that stops one term early", "yours 21, expected 321")]
-    [InlineData("keep last", "this looks like = where += belongs", "yours 300, expected 321")]
-    [InlineData("add", "this looks like w + a in place of w · a", "yours 117, expected 321")]
+    [InlineData("skip first", "this looks like a loop that skips k = 0", "yours is 320, expected 321")]
+    [InlineData("stop early", "this looks like a loop that stops one term early", "yours is 21, expected 321")]
+    [InlineData("keep last", "this looks like = where += belongs", "yours is 300, expected 321")]
+    [InlineData("add", "this looks like w + a in place of w · a", "yours is 117, expected 321")]
     public void Each_likely_weighted_sum_mistake_is_named_with_its_numbers(string mistake, string named, string numbers)
     {
         Func<Vector<double>, Vector<double>, double> wrong = mistake switch
@@ -449,7 +449,7 @@ public sealed class ExercisesNeuronsTests : IDisposable
     [Fact]
     public void The_library_forward_pass_in_the_build_its_shape_passes_its_own_check()
     {
-        Passes<Func<Network, Vector<double>, IReadOnlyList<(Vector<double> Z, Vector<double> A)>>>(Exercises.ForwardLayers, Exercises.ForwardPass);
+        Passes<Func<Network, Vector<double>, IReadOnlyList<(Vector<double> Z, Vector<double> A)>>>((n, a) => Exercises.ForwardLayers(n, a), Exercises.ForwardPass);
         var network = Network.Create([784, 16, 16, 10], seed: 1);
         var x = Mnist.LoadTest().Image(0);
         var layers = Exercises.ForwardLayers(network, x);
