@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NeuralNetworks.Course;
 using NeuralNetworks.Notebooks;
 using NeuralNetworks.Notebooks.Grading;
@@ -19,12 +20,25 @@ namespace NeuralNetworks.Tests.Course;
 [Collection("Course notebooks")]
 [Trait("Category", Category.Notebooks)]
 [Trait("Category", Category.Slow)]
-public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHandout handout) : IClassFixture<CourseHandout>
+public sealed partial class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHandout handout) : IClassFixture<CourseHandout>
 {
     public static TheoryData<string> Notebooks() => CourseNotebookTests.Notebooks();
 
     /// <summary>A check run again after Run All, and what it must say: ✓ for the solution, ✗ for a wrong answer.</summary>
-    private sealed record Expected(string CheckId, string Exercise, WrongAnswer? Wrong);
+    /// <param name="CheckId">The id of the check cell run again.</param>
+    /// <param name="Exercise">The exercise it checks.</param>
+    /// <param name="Wrong">The wrong answer given before it; null for the solution.</param>
+    /// <param name="Typed">Whether the answer is a value the student types (<c>double? x = null;</c>, a tuple, a count): its ✗ must
+    /// not print the right value (<see cref="Check"/>'s remarks).</param>
+    private sealed record Expected(string CheckId, string Exercise, WrongAnswer? Wrong, bool Typed = false);
+
+    /// <summary>An answer cell that declares a value the student types: a nullable number, yes or no, or tuple of them.</summary>
+    [GeneratedRegex(@"^\s*(double|int|long|bool|\([^=]*\))\?\s+\w+\s*=\s*null\s*;", RegexOptions.Multiline)]
+    private static partial Regex TypedAnswerCell();
+
+    /// <summary>How a ✗ prints the right value: "expected 0.5", "expected -0.125, actual …".</summary>
+    [GeneratedRegex(@"expected -?\d[^,;]*")]
+    private static partial Regex ExpectedValue();
 
     [Theory]
     [MemberData(nameof(Notebooks))]
@@ -51,7 +65,7 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
                 var n = expected.Count;
                 cells.Add(NewCell($"wrong-{n}", answer.Source));
                 cells.Add(Copy(checkCell, $"check-{n}"));
-                expected.Add(new Expected($"check-{n}", exercise, answer));
+                expected.Add(new Expected($"check-{n}", exercise, answer, answerCells.Any(a => TypedAnswerCell().IsMatch(a.Source))));
                 foreach (var reset in answerCells) cells.Add(NewCell($"reset-{n}-{reset.Index}", reset.Source));
             }
             Assert.True(solutions.TryGetValue(check.Id, out var solution), $"{name}: the check of {exercise} (cell {check.Index + 1}) has no solution cell before it");
@@ -85,6 +99,8 @@ public sealed class AnsweringAfterRunAllTests(ITestOutputHelper output, CourseHa
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} ({w.Slip}) was not failed: {printed}");
                     else if (w.Names is { } names && !printed.Contains($"this looks like {names}", StringComparison.Ordinal))
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} was failed without naming \"{names}\": {printed}");
+                    else if (e.Typed && ExpectedValue().Match(printed) is { Success: true } shown)
+                        problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} is a typed answer, and its ✗ printed the right value (\"{shown.Value}\"), which could be copied: {printed}");
                 }
                 else
                 {
