@@ -104,7 +104,9 @@ public static class BenchCommand
         return full;
     }
 
-    private static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir)
+    /// <summary>The per-epoch table: for each batch size the fast path on its default thread count and the other, then the
+    /// peers, then the reference path; the peak, the table and the ratios after.</summary>
+    public static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir)
     {
         if (AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;   // keep the table readable in logs
         AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
@@ -128,9 +130,12 @@ public static class BenchCommand
             // The other thread count too, to show whether the default is the faster (two threads below 64 only when asked for;
             // batches of 8 or fewer are one forward group, which one thread does).
             if (Environment.ProcessorCount > 1 && m > 8) rows.Add(Fast(m, epochs, mnistDir, threads: fast.Threads > 1 ? 1 : 2));
+            // Each batch size's peers right after its fast rows, not all of them at the end: the host's speed drifts by
+            // 1.5× within a minute on some machines, and a ratio should compare runs made close together (performance.md,
+            // "The Zen 3 kind again"). The reference path, in no ratio, comes after them.
+            if (peers) rows.AddRange(Peers(m, peerEpochs, mnistDir, perSample: m == batchSizes[0], announce: m == batchSizes[0]));
             if (referenceEpochs > 0) rows.Add(Reference(mnist, m, referenceEpochs));
         }
-        if (peers) rows.AddRange(Peers(batchSizes, peerEpochs, mnistDir));
 
         var cpuFlags = PeerBlas.CpuFlags();
         var table = new Table().AddColumns("implementation", "batch", "threads", "epochs", "epoch 1 s", "median s", "× fast", "GFLOP/s", "% of peak", "test accuracy", "peak MB", "BLAS");
@@ -238,51 +243,49 @@ public static class BenchCommand
         return new Row("this library, reference path (MathNet, double)", m, 1, history.Epochs.Select(e => e.Seconds).ToList(), null, null);
     }
 
-    /// <summary>The NumPy and PyTorch peers at every batch size, each on one BLAS thread and on two; NumPy per-sample at the first batch size.</summary>
-    private static List<Row> Peers(int[] batchSizes, int epochs, string mnistDir)
+    /// <summary>The NumPy and PyTorch peers at batch size <paramref name="m"/>, each on one BLAS thread and on two; NumPy
+    /// per-sample too when <paramref name="perSample"/>; <paramref name="announce"/> says which peers run and how.</summary>
+    private static List<Row> Peers(int m, int epochs, string mnistDir, bool perSample, bool announce)
     {
         var rows = new List<Row>();
         if (PeerPrograms.Missing("numpy") is { } missing)
         {
-            AnsiConsole.WriteLine($"peers: {missing}; skipped");
+            if (announce) AnsiConsole.WriteLine($"peers: {missing}; skipped");
             return rows;
         }
         bool torch = PeerPrograms.Missing("torch") is null;
-        if (!torch) AnsiConsole.WriteLine($"peers: {PeerPrograms.Missing("torch")}; PyTorch skipped");
-        AnsiConsole.WriteLine($"peers: {PeerPrograms.Folder}, run with {string.Join(" and ", PeerPrograms.PinningVariables)} removed from their environment");
+        if (announce && !torch) AnsiConsole.WriteLine($"peers: {PeerPrograms.Missing("torch")}; PyTorch skipped");
+        if (announce) AnsiConsole.WriteLine($"peers: {PeerPrograms.Folder}, run with {string.Join(" and ", PeerPrograms.PinningVariables)} removed from their environment");
         int[] threadCounts = Environment.ProcessorCount > 1 ? [1, 2] : [1];
-        foreach (int m in batchSizes)
-        {
-            var runs = new List<(string Peer, string Script, string[] Args, int? Threads)>();
+        var runs = new List<(string Peer, string Script, string[] Args, int? Threads)>();
+        foreach (int t in threadCounts)
+            runs.Add(("NumPy", "numpy_mlp.py", ["--mode", "matrix", "--batch", $"{m}", "--epochs", $"{epochs}"], t));
+        if (torch)
             foreach (int t in threadCounts)
-                runs.Add(("NumPy", "numpy_mlp.py", ["--mode", "matrix", "--batch", $"{m}", "--epochs", $"{epochs}"], t));
-            if (torch)
-                foreach (int t in threadCounts)
-                    runs.Add(("PyTorch", "torch_mlp.py", ["--batch", $"{m}", "--epochs", $"{epochs}", "--threads", $"{t}"], t));
-            if (m == batchSizes[0])
-                runs.Add(("network.py", "numpy_mlp.py", ["--mode", "per-sample", "--batch", $"{m}", "--epochs", $"{Math.Min(epochs, 3)}"], null));
-            foreach (var (peer, script, args, threads) in runs)
+                runs.Add(("PyTorch", "torch_mlp.py", ["--batch", $"{m}", "--epochs", $"{epochs}", "--threads", $"{t}"], t));
+        if (perSample)
+            runs.Add(("network.py", "numpy_mlp.py", ["--mode", "per-sample", "--batch", $"{m}", "--epochs", $"{Math.Min(epochs, 3)}"], null));
+        foreach (var (peer, script, args, threads) in runs)
+        {
+            PeerResult result;
+            try
             {
-                PeerResult result;
-                try
-                {
-                    result = PeerPrograms.Run(script, [.. args, "--data", mnistDir], threads);
-                }
-                catch (ChildProcessException e)
-                {
-                    AnsiConsole.WriteLine($"peers: {e.Message}");
-                    continue;
-                }
-                string name = peer switch
-                {
-                    "NumPy" => $"{result.Peer}, mini-batch matrices (float64)",
-                    "PyTorch" => $"{result.Peer} CPU (float32)",
-                    _ => $"{result.Peer}, per-sample as Nielsen's network.py (float64)",
-                };
-                for (int e = 0; e < result.Epochs.Count; e++)
-                    AnsiConsole.WriteLine($"  {name}, m = {m}, {result.Blas}: epoch {e + 1}: {result.Epochs[e]:0.000} s");
-                rows.Add(new Row(name, m, threads ?? result.Blas.Threads ?? 1, result.Epochs, (double)result.TestCorrect / result.TestCount, result.PeakMegabytes, result.Blas, peer));
+                result = PeerPrograms.Run(script, [.. args, "--data", mnistDir], threads);
             }
+            catch (ChildProcessException e)
+            {
+                AnsiConsole.WriteLine($"peers: {e.Message}");
+                continue;
+            }
+            string name = peer switch
+            {
+                "NumPy" => $"{result.Peer}, mini-batch matrices (float64)",
+                "PyTorch" => $"{result.Peer} CPU (float32)",
+                _ => $"{result.Peer}, per-sample as Nielsen's network.py (float64)",
+            };
+            for (int e = 0; e < result.Epochs.Count; e++)
+                AnsiConsole.WriteLine($"  {name}, m = {m}, {result.Blas}: epoch {e + 1}: {result.Epochs[e]:0.000} s");
+            rows.Add(new Row(name, m, threads ?? result.Blas.Threads ?? 1, result.Epochs, (double)result.TestCorrect / result.TestCount, result.PeakMegabytes, result.Blas, peer));
         }
         return rows;
     }

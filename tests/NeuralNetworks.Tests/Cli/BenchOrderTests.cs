@@ -1,0 +1,52 @@
+using NeuralNetworks.Cli;
+using Spectre.Console;
+
+namespace NeuralNetworks.Tests.Cli;
+
+/// <summary>
+/// <c>bench --peers</c> runs each batch size's peers right after that batch size's fast rows, so that a ratio compares runs
+/// made seconds apart, not minutes: on the Zen 3 machine kind one process's speed moved by 1.5× within a minute
+/// (performance.md, "The Zen 3 kind again"). One epoch each: the test checks the order, not the speed.
+/// </summary>
+[Collection(nameof(ConsoleCollection))]
+[Trait("Category", Category.Mnist)]
+[Trait("Category", Category.Peers)]
+public sealed class BenchOrderTests
+{
+    [Fact]
+    public void Each_batch_sizes_peers_run_right_after_its_fast_rows_and_before_the_next_batch_size()
+    {
+        Requires.Python(Category.Peers, "numpy", "torch");
+        var printed = new StringWriter();
+        var console = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(printed), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        try
+        {
+            Assert.Equal(0, BenchCommand.Run([10, 32], epochs: 1, referenceEpochs: 1, peers: true, peerEpochs: 1, dataDir: null));
+        }
+        finally
+        {
+            AnsiConsole.Console = console;
+        }
+
+        // The epoch lines, in the order they were printed: which implementation, at which batch size.
+        var epochs = printed.ToString().Split('\n')
+            .Where(l => (l.Contains(", epoch 1:", StringComparison.Ordinal) || l.Contains(": epoch 1:", StringComparison.Ordinal)) && l.Contains(" m = ", StringComparison.Ordinal))
+            .Select(l => (Who: l.TrimStart() switch
+            {
+                var t when t.StartsWith("fast", StringComparison.Ordinal) => "fast",
+                var t when t.StartsWith("reference", StringComparison.Ordinal) => "reference",
+                var t when t.Contains("per-sample", StringComparison.Ordinal) => "network.py",
+                var t when t.StartsWith("NumPy", StringComparison.Ordinal) => "NumPy",
+                var t when t.StartsWith("PyTorch", StringComparison.Ordinal) => "PyTorch",
+                var t => t,
+            }, Batch: l.Contains(" m = 10,", StringComparison.Ordinal) ? 10 : l.Contains(" m = 32,", StringComparison.Ordinal) ? 32 : 0))
+            .Select(e => $"{e.Who} {e.Batch}").ToList();
+
+        Assert.Equal(
+            ["fast 10", "fast 10", "NumPy 10", "NumPy 10", "PyTorch 10", "PyTorch 10", "network.py 10", "reference 10",
+             "fast 32", "fast 32", "NumPy 32", "NumPy 32", "PyTorch 32", "PyTorch 32", "reference 32"],
+            epochs);
+        Assert.Single(printed.ToString().Split('\n'), l => l.StartsWith("peers: ", StringComparison.Ordinal) && l.Contains("removed from their environment", StringComparison.Ordinal));
+    }
+}
