@@ -54,7 +54,7 @@ public static class Check
         var hints = $"{FloatHint(expected, actual)}{ZeroHint(expected, actual == 0)}";
         return Current.TypedAnswer
             ? Fail(what, $"yours is {a}, {Side(expected, actual)} (tolerance {Small(tolerance)}){hints}")
-            : Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){hints}");
+            : Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){hints}{MeasuredHint(expected, actual)}");
     }
 
     /// <summary>
@@ -458,7 +458,8 @@ public static class Check
         var typed = Current.TypedAnswer;
         var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, {(typed ? Side(f.Expected, f.Actual) : $"expected {right}")}" +
                     (worst.Item1 == f.Index ? "" : typed ? $"; the largest miss at {worst.Item1}" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
-                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}";
+                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}" +
+                    (typed ? "" : MeasuredHint(f.Expected, f.Actual));
         return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
 
@@ -533,6 +534,19 @@ public static class Check
         double relative = Math.Abs(actual - expected) / Math.Abs(expected);
         return double.IsFinite(relative) && relative is >= 1e-9 and <= 2e-6
             ? "; yours agrees with it to about 7 digits, as a float would: is something computed in float (or written 0.5f) where the course uses double?"
+            : "";
+    }
+
+    /// <summary>"; yours agrees with it to about 10 digits …: a finite difference?" when two numbers differ by 10⁻¹³ to 10⁻⁹ of
+    /// their size: closer than a float gets, further than double rounding goes — the mark of a slope measured with a small
+    /// step, (f(x + h) − f(x − h)) / 2h, where the exact formula belongs (a student's audit, L5: a numerical ∂Cₓ/∂a missed by
+    /// 2·10⁻¹⁰ and got no hint).</summary>
+    internal static string MeasuredHint(double expected, double actual)
+    {
+        double relative = Math.Abs(actual - expected) / Math.Abs(expected);
+        return double.IsFinite(relative) && relative is >= 1e-13 and < 1e-9
+            ? $"; yours agrees with it to about {Math.Floor(-Math.Log10(relative)):0} digits, closer than a float but not exact: is it measured, " +
+              "e.g. with a small step, (f(x + h) − f(x − h)) / 2h, where the exact formula belongs?"
             : "";
     }
 

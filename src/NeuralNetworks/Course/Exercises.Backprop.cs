@@ -77,12 +77,13 @@ public static partial class Exercises
         if (!KeepsEachResult(yours, network, X, Y, examples)) return;
         if (!AgreesWithFiniteDifferences(yours, network, X, Y, examples)) return;
 
-        // Any network: another shape, L = 4, a batch size that is no layer's size.
+        // Any network: another shape, L = 4, a batch size that is no layer's size, and tanh neurons, whose σ′ is not the
+        // sigmoid's a(1 − a) (a student's audit, L4: a sigmoid-only σ′ passed every check).
         var random = new Random(4);
-        var other = Network.Create(OtherShape, seed: 4);
+        var other = Network.Create(OtherShape, seed: 4, activation: Activation.Tanh, outputActivation: Activation.Tanh);
         var otherX = Matrix<double>.Build.Dense(OtherShape[0], OtherBatch, (_, _) => random.NextDouble());
         var otherY = Matrix<double>.Build.Dense(OtherShape[^1], OtherBatch, (j, x) => j == x % OtherShape[^1] ? 1.0 : 0.0);
-        string where = $"a {other.Shape} network (L = {other.LayerCount}) and {OtherBatch} examples";
+        string where = $"a {other.Shape} tanh network (L = {other.LayerCount}) and {OtherBatch} examples";
         if (!SameAsLibrary(yours, other, otherX, otherY, where, quiet: true)) return;
         var check = GradientCheck.Run(other, otherX, otherY, yours(other.Forward(otherX), otherY));
         Check.That($"it works for any network: on {where}, every one of your {check.Count} weight and bias gradients agrees with finite differences",
@@ -291,6 +292,7 @@ public static partial class Exercises
                 $"Use pass[{l}].Z, not pass[{l}].A", () => (A - Y).PointwiseMultiply(sigma.Derivative(A))));
             list.Add(new("σ′(z) written as z(1 − z)",
                 "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), with a = σ(z); yours multiplies by z(1 − z)", () => (A - Y).PointwiseMultiply(Z.PointwiseMultiply(1 - Z))));
+            if (SigmoidSlopeOnAnother(sigma, l) is { } bp1) list.Add(new(bp1.Name, bp1.Explanation, () => (A - Y).PointwiseMultiply(A.PointwiseMultiply(1 - A))));
             list.Add(new("a sign error, y − a instead of a − y",
                 $"for C = ½‖a − y‖², ∂C/∂a = a − y. Yours is the negative of δ{n}, and every gradient below it flips too: they point uphill. " +
                 $"A step of η = 3 against the right gradient takes the cost of these {m} examples from {Check.Number(right.Cost)} to {Check.Number(downhill)}; " +
@@ -310,6 +312,7 @@ public static partial class Exercises
                 $"BP2 needs σ′(z{n}); yours is σ′(a{n}), the slope at the activation. Use pass[{l}].Z", () => back.PointwiseMultiply(sigma.Derivative(A))));
             list.Add(new("σ′(z) written as z(1 − z)",
                 "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), with a = σ(z); yours multiplies by z(1 − z)", () => back.PointwiseMultiply(Z.PointwiseMultiply(1 - Z))));
+            if (SigmoidSlopeOnAnother(sigma, l) is { } bp2) list.Add(new(bp2.Name, bp2.Explanation, () => back.PointwiseMultiply(A.PointwiseMultiply(1 - A))));
             list.Add(new("W δ instead of Wᵀ δ: δ taken from the wrong side of BP2",
                 $"the error flows backwards through the transpose: row j of (W{L1})ᵀ δ{L1} adds up W{L1}ₖⱼ δ{L1}ₖ over the neurons k of layer {l + 1} that " +
                 $"neuron j feeds. Yours is W{L1} δ{L1}, which has the right shape only because W{L1} is square ({W.RowCount} × {W.ColumnCount}). " +
@@ -323,6 +326,14 @@ public static partial class Exercises
         }
         return [.. list];
     }
+
+    /// <summary>The mistake of the sigmoid's slope, a(1 − a), written for layer <paramref name="l"/> whose activation is another.</summary>
+    private static (string Name, string Explanation)? SigmoidSlopeOnAnother(Activation sigma, int l) =>
+        sigma == Activation.Sigmoid
+            ? null
+            : ($"the sigmoid's σ′, a(1 − a), on a {sigma.Name} layer",
+               $"a(1 − a) is the slope of the sigmoid only; layer {l} here is {sigma.Name}, whose slope is another. " +
+               $"Use pass[{l}].Activation.Derivative(pass[{l}].Z), which is right for every activation");
 
     private static Mistake[] BiasMistakes(ForwardPass pass, BackwardPass right, int l)
     {

@@ -40,6 +40,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         BiasSummed, BiasWrongAxis, BiasFirstExampleOnly,
         WeightSummed, WeightTransposed, WeightWithOwnActivation, WeightTwoLayersBack, WeightWithZ, WeightWithoutTranspose,
         Reversed, StoredAtIndexL, CostSummed, HardCodedThreeLayers, HardCodedTen, ReturnsNull, DeltaUsedBeforeSet, LoopToZero,
+        SigmoidSlopeEverywhere,
     }
 
     /// <summary>A backward pass written the way a student would (not the library's code), with one slip.</summary>
@@ -53,7 +54,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         for (int l = L; l >= (slip == Slip.LoopToZero ? 0 : 1); l--)
         {
             var layer = pass[l];
-            var slope = layer.Activation.Derivative(layer.Z);
+            var slope = slip == Slip.SigmoidSlopeEverywhere ? layer.A.PointwiseMultiply(1 - layer.A) : layer.Activation.Derivative(layer.Z);
             if (l == L && slip == Slip.DeltaUsedBeforeSet)
                 delta = delta.PointwiseMultiply(slope);
             else if (l == L)
@@ -118,7 +119,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         foreach (var (l, sup) in new[] { (3, "³"), (2, "²"), (1, "¹") })
             Assert.Contains($"✓ layer {l}: your δ{sup} ({(l == 3 ? "BP1" : "BP2")}), ∂C/∂b{sup} (BP3) and ∂C/∂W{sup} (BP4) = Backward's on 10 made-up digits: holds", Printed);
         Assert.Contains("✓ the definition of a derivative agrees with your gradient: 15 weights and biases", Printed);
-        Assert.Contains("✓ it works for any network: on a 7-5-4-3-2 network (L = 4) and 6 examples, every one of your 87 weight and bias gradients agrees", Printed);
+        Assert.Contains("✓ it works for any network: on a 7-5-4-3-2 tanh network (L = 4) and 6 examples, every one of your 87 weight and bias gradients agrees", Printed);
         Assert.Equal(ExerciseOutcome.Passed, Check.Results[^1].Outcome);
     }
 
@@ -301,8 +302,10 @@ public sealed class ExercisesBackpropTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Slip.HardCodedThreeLayers, "✗ your backward pass runs on a 7-5-4-3-2 network (L = 4) and 6 examples", "is L hard-coded as 3, or a size?")]
-    [InlineData(Slip.HardCodedTen, "✗ ∂C/∂b⁴ (BP3: δ⁴ averaged over the 6 examples), on a 7-5-4-3-2 network", "this looks like m hard-coded as 10")]
+    [InlineData(Slip.HardCodedThreeLayers, "✗ your backward pass runs on a 7-5-4-3-2 tanh network (L = 4) and 6 examples", "is L hard-coded as 3, or a size?")]
+    [InlineData(Slip.HardCodedTen, "✗ ∂C/∂b⁴ (BP3: δ⁴ averaged over the 6 examples), on a 7-5-4-3-2 tanh network", "this looks like m hard-coded as 10")]
+    // A student's audit (L4): σ′ written as the sigmoid's a(1 − a) passed every check while every network was sigmoid.
+    [InlineData(Slip.SigmoidSlopeEverywhere, "✗ δ⁴ = ∂C/∂z⁴ (BP1;", "this looks like the sigmoid's σ′, a(1 − a), on a tanh layer")]
     public void A_backward_pass_that_works_only_for_784_16_16_10_and_ten_examples_is_caught(Slip slip, string line, string diagnosis)
     {
         Assert.Throws<CheckFailedException>(() => CheckBackward(slip));

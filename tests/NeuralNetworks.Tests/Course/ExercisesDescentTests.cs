@@ -205,6 +205,29 @@ public sealed class ExercisesDescentTests : IDisposable
     }
 
     [Fact]
+    public void A_gradient_measured_with_a_small_step_is_told_it_is_measured_not_derived()
+    {
+        // A student's audit (L5): a central difference misses the exact slope by about 10⁻¹⁰ and got "981 of 1000 entries
+        // differ" with no hint. A float version of the right formula gets the float hint instead.
+        static double Cost(Vector<double> a, Vector<double> y) => 0.5 * (a - y).DotProduct(a - y);
+        var measured = Fails<Func<Vector<double>, Vector<double>, Vector<double>>>("Build it 3 (myCostGradient)", (a, y) => V.Dense(a.Count, j =>
+        {
+            const double h = 1e-5;
+            var (up, down) = (a.Clone(), a.Clone());
+            up[j] += h;
+            down[j] -= h;
+            return (Cost(up, y) - Cost(down, y)) / (2 * h);
+        }), GradientCheck);
+        Assert.Contains("closer than a float but not exact: is it measured, e.g. with a small step", measured);
+        Assert.DoesNotContain("as a float would", measured);
+
+        var inFloat = Fails<Func<Vector<double>, Vector<double>, Vector<double>>>("Build it 3 (myCostGradient)",
+            (a, y) => V.Dense(a.Count, j => (double)((float)a[j] - (float)y[j])), GradientCheck);
+        Assert.Contains("as a float would", inFloat);
+        Assert.DoesNotContain("is it measured", inFloat);
+    }
+
+    [Fact]
     public void An_unanswered_gradient_says_not_answered_yet() =>
         AssertNotAnswered<Func<Vector<double>, Vector<double>, Vector<double>>>("Build it 3 (myCostGradient)", null, GradientCheck);
 
