@@ -57,7 +57,14 @@ public static partial class Exercises
                 () => Each(i => Right(i) / a[i].Count)),
             Mistake.Vector("the misses not squared",
                 "yours is ½ Σⱼ (aⱼ − yⱼ). Without the square an output that is too high (aⱼ > yⱼ) makes the cost smaller; squared, every miss costs",
-                () => Each(i => 0.5 * (a[i] - y[i]).Sum())));
+                () => Each(i => 0.5 * (a[i] - y[i]).Sum())),
+            // A student's audit (L3): these two got only "entries differ".
+            Mistake.Vector("the sizes of the misses, |aⱼ − yⱼ|, where their squares belong",
+                "yours is ½ Σⱼ |aⱼ − yⱼ| (the L1 norm). The quadratic cost squares each miss, ½ Σⱼ (aⱼ − yⱼ)²: a miss twice as large costs four times as much",
+                () => Each(i => 0.5 * (a[i] - y[i]).L1Norm())),
+            Mistake.Vector("a loop that stops one output early",
+                $"yours adds up the squared misses of outputs 0 to {a[0].Count - 2} and leaves out output {a[0].Count - 1}: loop while j < a.Count, not j < a.Count − 1",
+                () => Each(i => 0.5 * Enumerable.Range(0, a[i].Count - 1).Sum(j => (a[i][j] - y[i][j]) * (a[i][j] - y[i][j])))));
 
         var target = y[0];
         Check.Equal("your Cₓ of a perfect output, a = y", 0.0, yours(target.Clone(), target.Clone()), 1e-12);
@@ -101,7 +108,11 @@ public static partial class Exercises
                 () => Each(k => Sum(k) / batches[k].M / rows)),
             Mistake.Vector("the ½ left out",
                 "yours is twice the mean cost: each Cₓ is ½ Σⱼ (aⱼ − yⱼ)², with the ½",
-                () => Each(k => 2 * Sum(k) / batches[k].M)));
+                () => Each(k => 2 * Sum(k) / batches[k].M)),
+            // A student's audit (L3): right for the batch of 100 only, and it got only "entries differ".
+            Mistake.Vector("m hard-coded as 100",
+                "yours divides every batch's sum by 100: right for [0], which has 100 examples, wrong for [1] and [2]. m is the batch's own count, A.ColumnCount",
+                () => Each(k => Sum(k) / 100)));
     }
 
     /// <summary>

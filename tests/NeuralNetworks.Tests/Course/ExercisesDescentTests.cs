@@ -89,6 +89,13 @@ public sealed class ExercisesDescentTests : IDisposable
         ["the length ‖a − y‖ where its square belongs"] = (a, y) => 0.5 * (a - y).L2Norm(),
         ["an average over the ten outputs"] = (a, y) => 0.5 * (a - y).PointwiseMultiply(a - y).Average(),
         ["the misses not squared"] = (a, y) => 0.5 * (a - y).Sum(),
+        ["the sizes of the misses, |aⱼ − yⱼ|, where their squares belong"] = (a, y) => 0.5 * (a - y).L1Norm(),
+        ["a loop that stops one output early"] = (a, y) =>
+        {
+            double sum = 0;
+            for (int j = 0; j < a.Count - 1; j++) sum += (a[j] - y[j]) * (a[j] - y[j]);
+            return sum / 2;
+        },
     };
 
     [Fact]
@@ -105,6 +112,8 @@ public sealed class ExercisesDescentTests : IDisposable
     [InlineData("the length ‖a − y‖ where its square belongs", "(a - y).L2Norm() is the length")]
     [InlineData("an average over the ten outputs", "yours is Cₓ / 10")]
     [InlineData("the misses not squared", "Without the square")]
+    [InlineData("the sizes of the misses, |aⱼ − yⱼ|, where their squares belong", "the L1 norm")]
+    [InlineData("a loop that stops one output early", "loop while j < a.Count, not j < a.Count − 1")]
     public void A_wrong_cost_is_named_by_its_mistake(string mistake, string explanation)
     {
         var message = Fails("Build it 1 (myCost)", WrongCosts[mistake], CostCheck);
@@ -145,6 +154,7 @@ public sealed class ExercisesDescentTests : IDisposable
         ["a division by the 10 outputs instead of the m examples"] = (A, Y) => SumOfCosts(A, Y) / A.RowCount,
         ["an average over every entry of A"] = (A, Y) => 0.5 * (A - Y).PointwiseMultiply(A - Y).Enumerate().Average(),
         ["the ½ left out"] = (A, Y) => 2 * RightMean(A, Y),
+        ["m hard-coded as 100"] = (A, Y) => SumOfCosts(A, Y) / 100,
     };
 
     [Fact]
@@ -159,6 +169,7 @@ public sealed class ExercisesDescentTests : IDisposable
     [InlineData("a division by the 10 outputs instead of the m examples", "A.RowCount is the 10 outputs of one digit")]
     [InlineData("an average over every entry of A", "all 10 × m entries")]
     [InlineData("the ½ left out", "twice the mean cost")]
+    [InlineData("m hard-coded as 100", "right for [0], which has 100 examples")]
     public void A_wrong_mean_cost_is_named_by_its_mistake(string mistake, string explanation)
     {
         var message = Fails("Build it 2 (myMeanCost)", WrongMeans[mistake], MeanCheck);
