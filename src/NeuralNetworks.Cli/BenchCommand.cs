@@ -25,8 +25,9 @@ public static class BenchCommand
     /// <param name="PeakMegabytes">Peak memory of the process that ran it, when known.</param>
     /// <param name="Blas">The BLAS of a peer.</param>
     /// <param name="Peer">For a peer, which one ("NumPy", "PyTorch", "network.py"); null for this library.</param>
+    /// <param name="Round">Which round of <c>--rounds</c> measured it (1 when there is one).</param>
     public sealed record Row(string Name, int BatchSize, int Threads, IReadOnlyList<double> Epochs, double? TestAccuracy, double? PeakMegabytes,
-        PeerBlas? Blas = null, string? Peer = null)
+        PeerBlas? Blas = null, string? Peer = null, int Round = 1)
     {
         /// <summary>The median of <see cref="Epochs"/>.</summary>
         public double MedianSeconds => Median(Epochs);
@@ -48,6 +49,8 @@ public static class BenchCommand
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated mini-batch sizes.", DefaultValueFactory = _ => "10,32,100" };
         var peers = new Option<bool>("--peers") { Description = $"Also run the NumPy and PyTorch peers (Peers/ beside this tool; needs {PeerPrograms.Python} with numpy and torch)." };
         var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer per batch size [default: 5].");
+        var rounds = CommandOptions.Int("--rounds", "With --peers: measure each batch size's fast path and its peers this many times, one after the other, " +
+                                                    "and give the median of the rounds' ratios, each from runs seconds apart (for a machine whose speed drifts) [default: 1].");
         var data = TrainingOptionSet.Data();
         var endToEnd = new Option<string?>("--end-to-end")
         {
@@ -61,7 +64,7 @@ public static class BenchCommand
         var seed = CommandOptions.Int("--seed", "With --recipe: the seed of both runs [default: 1].");
         var command = new Command("bench", "Median seconds per epoch of 784-16-16-10 on MNIST: fast and reference paths, optionally against NumPy and PyTorch; or a whole recipe against PyTorch (--recipe).")
         {
-            epochs, referenceEpochs, batchSizes, peers, peerEpochs, data, endToEnd, recipe, seed,
+            epochs, referenceEpochs, batchSizes, peers, peerEpochs, rounds, data, endToEnd, recipe, seed,
         };
         command.SetAction(parse =>
         {
@@ -71,11 +74,13 @@ public static class BenchCommand
             if (e < 1) throw new UsageException($"--epochs must be at least 1, not {e}.");
             if (r < 0) throw new UsageException($"--reference-epochs must be 0 or more, not {r}.");
             if (pe < 1) throw new UsageException($"--peer-epochs must be at least 1, not {pe}.");
+            int n = parse.GetValue(rounds) ?? 1;
+            if (n < 1) throw new UsageException($"--rounds must be at least 1, not {n}.");
             var dataDir = parse.GetValue(data) is { } d ? CheckFolder(d, "--data") : null;
             if (parse.GetValue(recipe) is { } name)
             {
                 var key = TrainingOptionSet.RecipeNamed(name).Key;
-                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, endToEnd }
+                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, rounds, endToEnd }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (clashes.Count > 0)
                     throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong{(clashes.Count == 1 ? "s" : "")} to the per-epoch table: leave them out, or leave out --recipe.");
@@ -92,7 +97,8 @@ public static class BenchCommand
                 OutputFile.OnlyReplaces(network, "--end-to-end", OutputFile.Kind.Network);
                 return EndToEnd(network, e, dataDir);
             }
-            return Run(sizes, e, r, parse.GetValue(peers), pe, dataDir);
+            if (n > 1 && !parse.GetValue(peers)) throw new UsageException("--rounds pairs the fast path with its peers: add --peers, or leave out --rounds.");
+            return Run(sizes, e, r, parse.GetValue(peers), pe, dataDir, n);
         });
         return command;
     }
@@ -105,8 +111,9 @@ public static class BenchCommand
     }
 
     /// <summary>The per-epoch table: for each batch size the fast path on its default thread count and the other, then the
-    /// peers, then the reference path; the peak, the table and the ratios after.</summary>
-    public static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir)
+    /// peers (with <paramref name="rounds"/> above 1, the fast path on its default and the peers again, round after round),
+    /// then the reference path; the peak, the table and the ratios after.</summary>
+    public static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir, int rounds = 1)
     {
         if (AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;   // keep the table readable in logs
         AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
@@ -125,15 +132,19 @@ public static class BenchCommand
         var rows = new List<Row>();
         foreach (int m in batchSizes)
         {
-            var fast = Fast(m, epochs, mnistDir, threads: null);
-            rows.Add(fast);
-            // The other thread count too, to show whether the default is the faster (two threads below 64 only when asked for;
-            // batches of 8 or fewer are one forward group, which one thread does).
-            if (Environment.ProcessorCount > 1 && m > 8) rows.Add(Fast(m, epochs, mnistDir, threads: fast.Threads > 1 ? 1 : 2));
-            // Each batch size's peers right after its fast rows, not all of them at the end: the host's speed drifts by
-            // 1.5× within a minute on some machines, and a ratio should compare runs made close together (performance.md,
-            // "The Zen 3 kind again"). The reference path, in no ratio, comes after them.
-            if (peers) rows.AddRange(Peers(m, peerEpochs, mnistDir, perSample: m == batchSizes[0], announce: m == batchSizes[0]));
+            for (int round = 1; round <= rounds; round++)
+            {
+                var fast = Fast(m, epochs, mnistDir, threads: null, round, rounds);
+                rows.Add(fast);
+                // The other thread count too (in the first round), to show whether the default is the faster (two threads
+                // below 100 only when asked for; batches of 8 or fewer are one forward group, which one thread does).
+                if (round == 1 && Environment.ProcessorCount > 1 && m > 8) rows.Add(Fast(m, epochs, mnistDir, threads: fast.Threads > 1 ? 1 : 2, round, rounds));
+                // Each batch size's peers right after its fast rows, not all of them at the end: the host's speed drifts by
+                // 1.5× within a minute on some machines, and a ratio should compare runs made close together (performance.md,
+                // "The Zen 3 kind again"). The reference path, in no ratio, comes after them.
+                bool first = round == 1 && m == batchSizes[0];
+                if (peers) rows.AddRange(Peers(m, peerEpochs, mnistDir, perSample: first, announce: first, round, rounds));
+            }
             if (referenceEpochs > 0) rows.Add(Reference(mnist, m, referenceEpochs));
         }
 
@@ -141,7 +152,7 @@ public static class BenchCommand
         var table = new Table().AddColumns("implementation", "batch", "threads", "epochs", "epoch 1 s", "median s", "× fast", "GFLOP/s", "% of peak", "test accuracy", "peak MB", "BLAS");
         foreach (var row in rows.OrderBy(r => r.BatchSize))
         {
-            var fast = rows.First(f => f.BatchSize == row.BatchSize && f.IsFast);
+            var fast = rows.First(f => f.BatchSize == row.BatchSize && f.IsFast && f.Round == row.Round);
             double gflops = UsefulFlops(row.BatchSize) / row.MedianSeconds / 1e9;
             table.AddRow(Markup.Escape(row.Name), $"{row.BatchSize}", $"{row.Threads}", $"{row.Epochs.Count}", $"{row.FirstSeconds:0.000}", $"{row.MedianSeconds:0.000}",
                 $"{row.MedianSeconds / fast.MedianSeconds:0.0}", $"{gflops:0.0}", $"{gflops / peak.For(row.Threads):P0}",
@@ -159,15 +170,35 @@ public static class BenchCommand
         return 0;
     }
 
-    /// <summary>The ratios the README quotes: the fast path against each peer's best configuration, and its first epoch against its median.</summary>
+    /// <summary>The ratios the README quotes: the fast path against each peer's best configuration, and its first epoch against
+    /// its median; with several rounds, each round's and the median of the rounds'.</summary>
     private static void Summarise(List<Row> rows)
     {
-        var fast = rows.First(r => r.IsFast);
-        var parts = new List<string> { $"epoch 1 = {fast.FirstSeconds / fast.MedianSeconds:0.00} × the median" };
+        int rounds = rows.Max(r => r.Round);
+        for (int round = 1; round <= rounds; round++)
+        {
+            var fast = rows.First(r => r.IsFast && r.Round == round);
+            var parts = new List<string> { $"epoch 1 = {fast.FirstSeconds / fast.MedianSeconds:0.00} × the median" };
+            foreach (var peer in new[] { "NumPy", "PyTorch" })
+                if (rows.Where(r => r.Peer == peer && r.Round == round).MinBy(r => r.MedianSeconds) is { } best)
+                    parts.Add($"{best.MedianSeconds / fast.MedianSeconds:0.0}× faster than {peer} at its best ({best.Threads} thread{(best.Threads == 1 ? "" : "s")}, {best.MedianSeconds:0.000} s)");
+            AnsiConsole.WriteLine($"batch {fast.BatchSize}{(rounds > 1 ? $", round {round}" : "")}: fast path {fast.MedianSeconds:0.000} s per epoch on {fast.Threads} thread{(fast.Threads == 1 ? "" : "s")}; {string.Join("; ", parts)}");
+        }
+        if (rounds == 1) return;
+        // Each round's figures come from runs seconds apart; their median is what the machine's drift moves least.
+        var byRound = Enumerable.Range(1, rounds).Select(k => rows.Where(r => r.Round == k).ToList()).ToList();
+        var medians = new List<string>
+        {
+            $"epoch 1 = {Median(byRound.Select(r => r.First(x => x.IsFast)).Select(f => f.FirstSeconds / f.MedianSeconds)):0.00} × the median",
+        };
         foreach (var peer in new[] { "NumPy", "PyTorch" })
-            if (rows.Where(r => r.Peer == peer).MinBy(r => r.MedianSeconds) is { } best)
-                parts.Add($"{best.MedianSeconds / fast.MedianSeconds:0.0}× faster than {peer} at its best ({best.Threads} thread{(best.Threads == 1 ? "" : "s")}, {best.MedianSeconds:0.000} s)");
-        AnsiConsole.WriteLine($"batch {fast.BatchSize}: fast path {fast.MedianSeconds:0.000} s per epoch on {fast.Threads} thread{(fast.Threads == 1 ? "" : "s")}; {string.Join("; ", parts)}");
+        {
+            var ratios = byRound.Where(r => r.Any(x => x.Peer == peer))
+                .Select(r => r.Where(x => x.Peer == peer).Min(x => x.MedianSeconds) / r.First(x => x.IsFast).MedianSeconds).ToList();
+            if (ratios.Count > 0)
+                medians.Add($"{Median(ratios):0.0}× faster than {peer} at its best (the rounds: {string.Join(", ", ratios.Select(x => x.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))})");
+        }
+        AnsiConsole.WriteLine($"batch {rows[0].BatchSize}, the median of {rounds} rounds: {string.Join("; ", medians)}");
     }
 
     /// <summary>
@@ -190,7 +221,7 @@ public static class BenchCommand
     }
 
     /// <summary>The fast path at batch <paramref name="m"/>: this tool's <c>train</c> in a process of its own, read back from its <c>--summary</c>.</summary>
-    private static Row Fast(int m, int epochs, string mnistDir, int? threads)
+    private static Row Fast(int m, int epochs, string mnistDir, int? threads, int round = 1, int rounds = 1)
     {
         var summary = TrainChild(["--batch-size", $"{m}", "--epochs", $"{epochs}", "--data", mnistDir],
             threads switch
@@ -203,9 +234,9 @@ public static class BenchCommand
                 _ => [],
             });
         foreach (var e in summary.Epochs)
-            AnsiConsole.WriteLine($"  {summary.Engine}, m = {m}, epoch {e.Number}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
-        return new Row($"{FastName} (float32, Vector{summary.VectorBits})", m, summary.Threads, summary.Epochs.Select(e => e.Seconds).ToList(),
-            (double)summary.TestCorrect / summary.TestCount, summary.PeakMegabytes);
+            AnsiConsole.WriteLine($"  {summary.Engine}, m = {m}{InRound(round, rounds)}, epoch {e.Number}: {e.Seconds:0.000} s" + (e.TestAccuracy is double a ? $", test accuracy {a:P2}" : ""));
+        return new Row($"{FastName} (float32, Vector{summary.VectorBits}){InRound(round, rounds)}", m, summary.Threads, summary.Epochs.Select(e => e.Seconds).ToList(),
+            (double)summary.TestCorrect / summary.TestCount, summary.PeakMegabytes, Round: round);
     }
 
     /// <summary>
@@ -245,7 +276,7 @@ public static class BenchCommand
 
     /// <summary>The NumPy and PyTorch peers at batch size <paramref name="m"/>, each on one BLAS thread and on two; NumPy
     /// per-sample too when <paramref name="perSample"/>; <paramref name="announce"/> says which peers run and how.</summary>
-    private static List<Row> Peers(int m, int epochs, string mnistDir, bool perSample, bool announce)
+    private static List<Row> Peers(int m, int epochs, string mnistDir, bool perSample, bool announce, int round = 1, int rounds = 1)
     {
         var rows = new List<Row>();
         if (PeerPrograms.Missing("numpy") is { } missing)
@@ -282,13 +313,16 @@ public static class BenchCommand
                 "NumPy" => $"{result.Peer}, mini-batch matrices (float64)",
                 "PyTorch" => $"{result.Peer} CPU (float32)",
                 _ => $"{result.Peer}, per-sample as Nielsen's network.py (float64)",
-            };
+            } + InRound(round, rounds);
             for (int e = 0; e < result.Epochs.Count; e++)
                 AnsiConsole.WriteLine($"  {name}, m = {m}, {result.Blas}: epoch {e + 1}: {result.Epochs[e]:0.000} s");
-            rows.Add(new Row(name, m, threads ?? result.Blas.Threads ?? 1, result.Epochs, (double)result.TestCorrect / result.TestCount, result.PeakMegabytes, result.Blas, peer));
+            rows.Add(new Row(name, m, threads ?? result.Blas.Threads ?? 1, result.Epochs, (double)result.TestCorrect / result.TestCount, result.PeakMegabytes, result.Blas, peer, round));
         }
         return rows;
     }
+
+    /// <summary>", round 2" when there are several rounds; nothing when there is one.</summary>
+    private static string InRound(int round, int rounds) => rounds > 1 ? $", round {round}" : "";
 
     private static int EndToEnd(string path, int epochs, string? dataDir)
     {

@@ -128,7 +128,7 @@ public sealed class GradeTests(ITestOutputHelper output) : IDisposable
             Add("eli", Untagged, missing(Untagged));
             Add("fay", Sample, ("error", "your answer cell (cell 4: product) ended the notebook's process (exit code 0"), passed, passed);
             Add("fay", Untagged, missing(Untagged));
-            Add("gus", Sample, ("failed", "✗ 6 × 7: expected 42, actual 41"), open, open);
+            Add("gus", Sample, ("failed", "✗ 6 × 7: yours is 41, below the right value"), open, open);   // a typed answer: never the right value
             Add("gus", Untagged, missing(Untagged));
             Add("hal", Sample, ("not a notebook", "is not valid JSON"));
             Add("hal", Untagged, missing(Untagged));

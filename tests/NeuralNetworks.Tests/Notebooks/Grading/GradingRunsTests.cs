@@ -86,7 +86,7 @@ public sealed class GradingRunsTests
     public void A_result_recorded_under_the_exercise_name_counts_last_so_a_forged_one_before_it_does_not()
     {
         var attempt = new Attempt(Cells(
-            Ran(CheckAt(0), results: [Passed("Exercise 1 (product)"), Failed("Exercise 1 (product)", "✗ 6 × 7: expected 42, actual 41")])),
+            Ran(CheckAt(0), results: [Passed("Exercise 1 (product)"), Failed("Exercise 1 (product)", "✗ 6 × 7: yours is 41, below the right value")])),
             AttemptEnd.Finished, null, 0, "");
 
         Assert.Equal(GradeResult.Failed, Grade(attempt).Grades[0].Result);
