@@ -50,7 +50,8 @@ public static class BenchCommand
         var peers = new Option<bool>("--peers") { Description = $"Also run the NumPy and PyTorch peers (Peers/ beside this tool; needs {PeerPrograms.Python} with numpy and torch)." };
         var peerEpochs = CommandOptions.Int("--peer-epochs", "Epochs of each peer per batch size [default: 5].");
         var rounds = CommandOptions.Int("--rounds", "With --peers: measure each batch size's fast path and its peers this many times, one after the other, " +
-                                                    "and give the median of the rounds' ratios, each from runs seconds apart (for a machine whose speed drifts) [default: 1].");
+                                                    "and give the median of the rounds' ratios, each from runs seconds apart (for a machine whose speed drifts); " +
+                                                    "with --recipe: run the whole processes this many times in turn and give their medians [default: 1].");
         var data = TrainingOptionSet.Data();
         var endToEnd = new Option<string?>("--end-to-end")
         {
@@ -80,13 +81,13 @@ public static class BenchCommand
             if (parse.GetValue(recipe) is { } name)
             {
                 var key = TrainingOptionSet.RecipeNamed(name).Key;
-                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, rounds, endToEnd }
+                var clashes = new Option[] { referenceEpochs, batchSizes, peerEpochs, endToEnd }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (clashes.Count > 0)
                     throw new UsageException($"--recipe times a whole training run; {string.Join(" and ", clashes)} belong{(clashes.Count == 1 ? "s" : "")} to the per-epoch table: leave them out, or leave out --recipe.");
                 if (parse.GetValue(peers) && !RecipeBench.PeerScripts.ContainsKey(key))
                     throw new UsageException($"--recipe {key} --peers: there is a PyTorch peer only for {string.Join(", ", RecipeBench.PeerScripts.Keys)}.");
-                RecipeBench.Run(key, parse.GetValue(seed) ?? 1, parse.GetValue(epochs), parse.GetValue(peers), dataDir);
+                RecipeBench.Run(key, parse.GetValue(seed) ?? 1, parse.GetValue(epochs), parse.GetValue(peers), dataDir, n);
                 return 0;
             }
             if (parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed is for --recipe; the per-epoch table always starts from seed 1.");

@@ -9,7 +9,8 @@ namespace NeuralNetworks.Cli;
 /// <c>bench --recipe NAME</c>: a named recipe trained as a user runs it, whole process timed from outside — this
 /// tool's own <c>train --recipe NAME</c> in a child process, read back from its <c>--summary</c> — and with <c>--peers</c> the
 /// same recipe in PyTorch on one thread and on two (Peers/torch_best_recipe.py, shipped beside this tool), one after the
-/// other in the same run.
+/// other in the same run. With <c>--rounds N</c> all of them N times in turn, and the median of the rounds: on a host whose
+/// speed drifts between processes seconds apart, one process is a sample.
 /// </summary>
 public static class RecipeBench
 {
@@ -23,7 +24,8 @@ public static class RecipeBench
     /// <param name="Correct">Test digits classified right.</param>
     /// <param name="TestCount">Test digits.</param>
     /// <param name="PeakMegabytes">Peak memory the process reported (working set / max RSS).</param>
-    public sealed record Row(string Name, double ProcessSeconds, double TrainingSeconds, int Correct, int TestCount, double PeakMegabytes)
+    /// <param name="Round">Which round of <c>--rounds</c> ran it (1 when there is one).</param>
+    public sealed record Row(string Name, double ProcessSeconds, double TrainingSeconds, int Correct, int TestCount, double PeakMegabytes, int Round = 1)
     {
         /// <summary>Correct / test count.</summary>
         public double TestAccuracy => (double)Correct / TestCount;
@@ -35,7 +37,8 @@ public static class RecipeBench
     /// <param name="epochs">Epochs, when not the recipe's own.</param>
     /// <param name="peers">Also run the PyTorch peer (needs /usr/bin/python3 with numpy and torch).</param>
     /// <param name="dataDir">The MNIST folder, or null for the bundled one.</param>
-    public static IReadOnlyList<Row> Run(string recipe, int seed, int? epochs, bool peers, string? dataDir)
+    /// <param name="rounds">How many times to run them all, in turn.</param>
+    public static IReadOnlyList<Row> Run(string recipe, int seed, int? epochs, bool peers, string? dataDir, int rounds = 1)
     {
         var mnistDir = dataDir ?? Mnist.FindDataDirectory();
         int e = epochs ?? TrainingRecipe.All[recipe].Options.Epochs;
@@ -43,30 +46,65 @@ public static class RecipeBench
         AnsiConsole.MarkupLineInterpolated($"[bold]bench --recipe {recipe}[/], seed {seed}, {e} epochs, on {BenchCommand.CpuModel()}, {Environment.ProcessorCount} cores, load {BenchCommand.LoadAverage()}");
         AnsiConsole.WriteLine("Each row is one whole process (start, load MNIST, train, test), timed here from start to exit, one after the other.");
 
-        var rows = new List<Row> { Ours(recipe, seed, e, mnistDir) };
-        // PyTorch on one thread, as the issue asks, and on as many as this library's fast path used (2 at batch ≥ 32).
-        if (peers)
-            foreach (int threads in Environment.ProcessorCount > 1 ? [1, 2] : new[] { 1 })
-                if (Peer(recipe, seed, e, mnistDir, threads) is { } peer) rows.Add(peer);
-                else break;
+        var rows = new List<Row>();
+        bool peersRun = peers;
+        for (int round = 1; round <= rounds; round++)
+        {
+            rows.Add(Ours(recipe, seed, e, mnistDir, round, rounds));
+            // PyTorch on one thread, as the issue asks, and on as many as this library's fast path used (2 at batch ≥ 32).
+            if (peersRun)
+                foreach (int threads in Environment.ProcessorCount > 1 ? [1, 2] : new[] { 1 })
+                    if (Peer(recipe, seed, e, mnistDir, threads, round, rounds) is { } peer) rows.Add(peer);
+                    else { peersRun = false; break; }
+        }
 
         var table = new Table().AddColumns("implementation", "whole process s", "training s", "test accuracy", "peak MB", "× our whole process");
         foreach (var row in rows)
+        {
+            var ours = rows.First(r => r.Round == row.Round);   // each round's ratios against that round's own run
             table.AddRow(Markup.Escape(row.Name), $"{row.ProcessSeconds:0.00}", $"{row.TrainingSeconds:0.00}",
-                $"{row.TestAccuracy:P2} ({row.Correct:N0} / {row.TestCount:N0})", $"{row.PeakMegabytes:0}", $"{row.ProcessSeconds / rows[0].ProcessSeconds:0.0}");
+                $"{row.TestAccuracy:P2} ({row.Correct:N0} / {row.TestCount:N0})", $"{row.PeakMegabytes:0}", $"{row.ProcessSeconds / ours.ProcessSeconds:0.0}");
+        }
         AnsiConsole.Write(table);
+        if (rounds > 1) PrintMedians(rows, rounds);
         AnsiConsole.WriteLine($"load average at the end: {BenchCommand.LoadAverage()}");
         return rows;
     }
 
-    private static Row Ours(string recipe, int seed, int epochs, string mnistDir)
+    /// <summary>
+    /// The median of the rounds, per implementation: its whole process and training seconds (each round's beside it), and
+    /// the median of its ratios to our whole process, each ratio from the same round.
+    /// </summary>
+    private static void PrintMedians(List<Row> rows, int rounds)
+    {
+        static string Each(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var runs in rows.GroupBy(r => r.Name[..r.Name.LastIndexOf(", round ", StringComparison.Ordinal)]))
+        {
+            var process = runs.Select(r => r.ProcessSeconds).ToList();
+            var training = runs.Select(r => r.TrainingSeconds).ToList();
+            string line = $"{runs.Key}, the median of {process.Count} rounds: whole process {BenchCommand.Median(process):0.00} s ({Each(process)}), " +
+                          $"training {BenchCommand.Median(training):0.00} s ({Each(training)})";
+            if (!ReferenceEquals(runs.First(), rows[0]))   // a peer
+            {
+                var ratios = runs.Select(r => r.ProcessSeconds / rows.First(o => o.Round == r.Round).ProcessSeconds).ToList();
+                line += $"; {BenchCommand.Median(ratios):0.0}× our whole process ({Each(ratios)})";
+            }
+            AnsiConsole.WriteLine(line);
+        }
+    }
+
+    /// <summary>", round 2" when there are several rounds; nothing when there is one.</summary>
+    private static string InRound(int round, int rounds) => rounds > 1 ? $", round {round}" : "";
+
+    private static Row Ours(string recipe, int seed, int epochs, string mnistDir, int round, int rounds)
     {
         double process = 0;
         var summary = BenchCommand.TrainChild(["--recipe", recipe, "--seed", $"{seed}", "--epochs", $"{epochs}", "--data", mnistDir], [], seconds => process = seconds);
-        return new Row($"this library, {summary.Engine}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount, summary.PeakMegabytes);
+        return new Row($"this library, {summary.Engine}{InRound(round, rounds)}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount,
+            summary.PeakMegabytes, round);
     }
 
-    private static Row? Peer(string recipe, int seed, int epochs, string mnistDir, int threads)
+    private static Row? Peer(string recipe, int seed, int epochs, string mnistDir, int threads, int round, int rounds)
     {
         if (PeerPrograms.Missing("numpy", "torch") is { } missing)
         {
@@ -85,8 +123,8 @@ public static class RecipeBench
             return null;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        AnsiConsole.WriteLine($"peers: {result.Peer}, {threads} thread{(threads == 1 ? "" : "s")}, on {result.Blas}");
-        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas})", seconds, result.Epochs.Sum(),
-            result.TestCorrect, result.TestCount, result.PeakMegabytes);
+        AnsiConsole.WriteLine($"peers: {result.Peer}, {threads} thread{(threads == 1 ? "" : "s")}, on {result.Blas}{InRound(round, rounds)}");
+        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas}){InRound(round, rounds)}", seconds, result.Epochs.Sum(),
+            result.TestCorrect, result.TestCount, result.PeakMegabytes, round);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RecipeBenchTests
 {
     private static readonly Lazy<MnistData> mnist = new(() => Mnist.Load());
 
-    private static (IReadOnlyList<RecipeBench.Row> Rows, string Printed) Bench(bool peers)
+    private static (IReadOnlyList<RecipeBench.Row> Rows, string Printed) Bench(bool peers, int rounds = 1)
     {
         var printed = new StringWriter();
         var console = AnsiConsole.Console;
@@ -27,7 +27,7 @@ public sealed class RecipeBenchTests
         });
         try
         {
-            return (RecipeBench.Run("best", seed: 1, epochs: 1, peers, dataDir: null), printed.ToString());
+            return (RecipeBench.Run("best", seed: 1, epochs: 1, peers, dataDir: null, rounds), printed.ToString());
         }
         finally
         {
@@ -70,5 +70,38 @@ public sealed class RecipeBenchTests
             Assert.InRange(peer.TrainingSeconds, 0.001, peer.ProcessSeconds);
         }
         Assert.Contains("× our whole process", printed);
+    }
+
+    [Fact]
+    public void In_rounds_every_round_runs_its_own_process_and_the_medians_are_of_the_rounds()
+    {
+        var (rows, printed) = Bench(peers: false, rounds: 3);
+
+        Assert.Equal([1, 2, 3], rows.Select(r => r.Round));
+        Assert.All(rows, r => Assert.EndsWith($", round {r.Round}", r.Name, StringComparison.Ordinal));
+        Assert.Single(rows.Select(r => r.Correct).Distinct());   // the same seed: the same digits right, every round
+        var process = rows.Select(r => r.ProcessSeconds).Order().ToList();
+        Assert.Contains($"the median of 3 rounds: whole process {process[1]:0.00} s (", printed);
+        foreach (var row in rows) Assert.Contains($"{row.ProcessSeconds:0.00}", printed);
+    }
+
+    [Fact]
+    [Trait("Category", Category.Peers)]
+    public void In_rounds_each_peers_ratio_is_to_our_run_of_the_same_round()
+    {
+        Requires.Python(Category.Peers, "numpy", "torch");
+        var (rows, printed) = Bench(peers: true, rounds: 2);
+
+        Assert.Equal([1, 1, 1, 2, 2, 2], rows.Select(r => r.Round));
+        var ratios = new[] { rows[1].ProcessSeconds / rows[0].ProcessSeconds, rows[4].ProcessSeconds / rows[3].ProcessSeconds };
+        string peer = rows[1].Name[..rows[1].Name.LastIndexOf(", round ", StringComparison.Ordinal)];
+        // The console wraps long lines at a space: read the text as one line.
+        string text = System.Text.RegularExpressions.Regex.Replace(printed, @"\s+", " ");
+        int at = text.IndexOf($"{peer}, the median of 2 rounds", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"no median line for {peer} in: {text}");
+        string line = text[at..];
+        line = line[..(line.IndexOf(')', line.IndexOf("× our whole process", StringComparison.Ordinal)) + 1)];
+        Assert.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({ratios[0]:0.00}, {ratios[1]:0.00})"), line, StringComparison.Ordinal);
+        Assert.Contains($"; {(ratios[0] + ratios[1]) / 2:0.0}× our whole process (", line);
     }
 }
