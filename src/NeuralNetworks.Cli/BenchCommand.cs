@@ -141,7 +141,7 @@ public static class BenchCommand
                 // below 100 only when asked for; batches of 8 or fewer are one forward group, which one thread does).
                 if (round == 1 && Environment.ProcessorCount > 1 && m > 8) rows.Add(Fast(m, epochs, mnistDir, threads: fast.Threads > 1 ? 1 : 2, round, rounds));
                 // Each batch size's peers right after its fast rows, not all of them at the end: the host's speed drifts by
-                // 1.5× within a minute on some machines, and a ratio should compare runs made close together (performance.md,
+                // 1.5× within a minute on some machines, and a ratio should compare runs made close together (docs/performance-history.md,
                 // "The Zen 3 kind again"). The reference path, in no ratio, comes after them.
                 bool first = round == 1 && m == batchSizes[0];
                 if (peers) rows.AddRange(Peers(m, peerEpochs, mnistDir, perSample: first, announce: first, round, rounds));
@@ -229,7 +229,7 @@ public static class BenchCommand
             {
                 // FastNetwork.TwoThreadsEnvironmentVariable. 1: the steps on one thread, the other core still making each
                 // epoch's ordered copy as at batch 10 and 32 (DOTNET_PROCESSOR_COUNT=1 would leave it out, and time the steps
-                // over shuffled rows: 0.030 against 0.021–0.023 s at 100, docs/performance.md). 2: two threads below 100 too.
+                // over shuffled rows: 0.030 against 0.021–0.023 s at 100, docs/performance-history.md). 2: two threads below 100 too.
                 1 => [("NEURALNETWORKS_FAST_THREADS", "1")],
                 2 => [("NEURALNETWORKS_FAST_THREADS", "2")],
                 _ => [],

@@ -89,7 +89,7 @@ public static class TrainCommand
         var console = TrainingReport.CreateConsole(output, live);
         // When the steps run on both cores, compiling on a pool thread during training took the second core from the
         // step's partner in the first epochs (pool threads were still running when the partner started: it kept the step
-        // waiting, then rested, and epoch 1 at batch 100 took up to 1.7× the median; docs/performance.md, "Morning of
+        // waiting, then rested, and epoch 1 at batch 100 took up to 1.7× the median; docs/performance-history.md, "Morning of
         // 2026-12-06, later"): then it compiles here, while the data loads. (On a pool thread during the load, waited for
         // before training, epoch 1 took 1.56 and 1.59× the median in two of four runs, against at most 1.17 this way.)
         bool twoCores = Trainer.StepsUseTwoCores(setup.Network, setup.Options);
@@ -111,7 +111,7 @@ public static class TrainCommand
         output.Flush();
 
         // What runs after training (the table, the JSON of the network and of the summary) compiled on the other core while
-        // training runs on this one (the network's first ToJson took 24 ms, the next 5: docs/performance.md, "Evening of
+        // training runs on this one (the network's first ToJson took 24 ms, the next 5: docs/performance-history.md, "Evening of
         // 2026-12-05, later", item 2) — or, when the steps use both cores, while the data loaded (above).
         var compiled = twoCores ? Task.CompletedTask : Task.Run(() => CompileWhatFollows(live, summary is not null));
         var result = TrainingReport.Train(output, live, console, network, data.Training, options);

@@ -32,7 +32,7 @@ public sealed record TrainingSummary(
     public sealed record Epoch(int Number, double Seconds, double TrainingCost, double? TestCost, double? TestAccuracy);
 
     // Generated at build time rather than found by reflection on first use, which took about 40 ms of every `train --summary`
-    // (bench --recipe times that process: docs/performance.md, "Evening of 2026-12-05, later", item 2).
+    // (bench --recipe times that process: docs/performance-history.md, "Evening of 2026-12-05, later", item 2).
     private static readonly JsonTypeInfo<TrainingSummary> Json = SummaryJson.Default.TrainingSummary;
 
     /// <summary>The summary of a finished run.</summary>

@@ -27,7 +27,7 @@ public static class Augmentation
     /// image moves as one block by dy·columns + dx. That block carries each row's last dx pixels into the next row's first
     /// columns (or, moving left, each row's first into the previous row's last), which are outside the image: they are
     /// set to 0 after it. One copy instead of one per row: `train --recipe best` moved 64 digits per step in 41 µs with
-    /// a copy per row, about half of its step (docs/performance.md, "Afternoon of 2026-12-05").
+    /// a copy per row, about half of its step (docs/performance-history.md, "Afternoon of 2026-12-05").
     /// </remarks>
     public static void ShiftImage(ReadOnlySpan<byte> image, int rows, int columns, Shift shift, Span<byte> into)
     {

@@ -5,7 +5,7 @@ namespace NeuralNetworks.Data;
 
 /// <summary>
 /// The two MNIST images files decompressed, kept in a folder of the user's cache, so that the next process reads and
-/// hashes 55 MB instead of inflating 11 MB (<c>train</c>: loading MNIST 0.13 → 0.06 s, docs/performance.md). A copy is
+/// hashes 55 MB instead of inflating 11 MB (<c>train</c>: loading MNIST 0.13 → 0.06 s, docs/performance-history.md, "Evening of 2026-12-05", item 2). A copy is
 /// used only when its SHA-256 is that of the original file decompressed (<see cref="InflatedSha256"/>); otherwise the
 /// .gz is inflated as before, and the copy written again. Nothing but the speed depends on the cache: a folder that
 /// cannot be written, a copy damaged, cut short or replaced by something else each cost the inflating, never an error.

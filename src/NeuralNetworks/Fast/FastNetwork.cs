@@ -39,11 +39,11 @@ internal static class FastNetwork
     /// with each epoch's evaluation and the next epoch's ordered copy on the other core. Each step on two threads pays for
     /// three hand-offs, for the cache lines of the other thread's partial sums, and for the later layers, which both threads
     /// compute. With the split step on the AVX-512 machine (2026-12-06 07:41, two threads against one, 8-epoch medians)
-    /// 32, 50 and 64 were within the host's noise (docs/performance.md, "Late morning of 2026-12-06"). Before it (two
+    /// 32, 50 and 64 were within the host's noise (docs/performance-history.md, "Late morning of 2026-12-06"). Before it (two
     /// shards of examples), on the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
     /// one thread against two): 0.043–0.044 against 0.046–0.047 at 64, 0.042–0.043 against 0.039–0.042 at 80, 0.041–0.043
     /// against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128; at 50 it depended on the machine's state
-    /// (0.043–0.045 against 0.037–0.051). docs/performance.md, "Later on 2026-12-05".
+    /// (0.043–0.045 against 0.037–0.051). docs/performance-history.md, "Later on 2026-12-05".
     /// </summary>
     public const int TwoThreadsFrom = 100;
 

@@ -199,7 +199,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     {
         // The other thread's partial sums were written in its core's cache: ask for all of them at once, so that their
         // transfers overlap (adding them group by group without it took 1.6–2.0 µs a step when a cache line's round trip
-        // between the cores took 0.5 µs, with it 1.0–1.4: docs/performance.md, "Morning of 2026-12-06, later").
+        // between the cores took 0.5 µs, with it 1.0–1.4: docs/performance-history.md, "Morning of 2026-12-06, later").
         FastNetwork.PrefetchFloats(low == PartialZ ? high : low, (long)Count * net.Strides[1]);
         for (int g = 0; g < GroupCount; g++)
         {
@@ -307,7 +307,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
         else if (word < words)
         {
             // The last, partial word (MNIST: 784 = 12 × 64 + 16), 16 bytes at a time, then byte by byte. Byte by byte
-            // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance.md, "Morning of 2026-12-06").
+            // alone it cost about 1.3 µs of a 35 µs step at batch 100 (docs/performance-history.md, "Morning of 2026-12-06").
             ulong bits = 0;
             int k = word * 64;
             for (; k + 16 <= n0; k += 16)
@@ -558,7 +558,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     // not fit the JIT's tracking of locals and went through the stack, each operation a store and a load (a 3 KB frame,
     // 210 spills in the AVX2 code of 2026-12-05); on their own they stay in registers. The same operations either way.
     // Quadratic and cross-entropy share their first lines but not a method: one method with both costs spilled as much
-    // (the cross-entropy's e^x and ln inlined beside σ). docs/performance.md, "Afternoon of 2026-12-05".
+    // (the cross-entropy's e^x and ln inlined beside σ). docs/performance-history.md, "Afternoon of 2026-12-05".
 
     /// <summary>
     /// Quadratic cost for example x, whose zᴸ is in A[L]: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ) (BP1), Cₓ = ½‖aᴸ − y‖² (squares summed in

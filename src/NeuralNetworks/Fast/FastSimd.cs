@@ -31,7 +31,7 @@ internal unsafe interface ISimdFloats<V> where V : struct, ISimdFloats<V>
     /// The most examples in a forward group (<see cref="FastKernels{V}.WeightedSums"/>): as many as keep their sums and
     /// the weight row in vector registers. 8 with AVX-512's 32 registers of one value each; 6 for two Vector256 per value
     /// (AVX2 has 16 registers: 12 sums, the row's two halves and a broadcast) and for four Vector128 (NEON's 32: 24 sums,
-    /// 4 for the row, a broadcast). With 8 the AVX2 kernel kept three sums on the stack (docs/performance.md).
+    /// 4 for the row, a broadcast). With 8 the AVX2 kernel kept three sums on the stack (docs/performance-history.md, "On the AVX2 EPYC", item 1).
     /// </summary>
     static abstract int GroupLimit { get; }
 

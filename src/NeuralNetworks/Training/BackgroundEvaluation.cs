@@ -15,7 +15,7 @@ internal sealed class BackgroundEvaluation<V> : IDisposable where V : struct, IS
 {
     private readonly FastNetwork<V> copy;
     // Sleeps as soon as an evaluation is done: the next comes an epoch later, and spinning meanwhile held the second core
-    // from the copy of the next epoch's examples, which then took time from the main thread (docs/performance.md,
+    // from the copy of the next epoch's examples, which then took time from the main thread (docs/performance-history.md,
     // "Evening of 2026-12-05, later", item 4).
     private readonly PartnerThread thread = new(spinMilliseconds: 0);
     private readonly DataSet? validation, test;

@@ -7,7 +7,7 @@ namespace NeuralNetworks.Training;
 /// The next epoch's training examples copied in the order that epoch will use them, on a thread of the pool while the
 /// current epoch trains. The steps then read each mini-batch's pixels from consecutive memory, which the CPU fetches
 /// ahead by itself, instead of from rows scattered over the whole data set (47 MB for MNIST), where the first reads of
-/// each row waited for memory although the fast path asked for them a group of examples ahead (docs/performance.md,
+/// each row waited for memory although the fast path asked for them a group of examples ahead (docs/performance-history.md,
 /// "On the AVX2 EPYC", 4). The same examples in the same order: nothing computed changes.
 /// </summary>
 /// <remarks>

@@ -6,7 +6,7 @@ namespace NeuralNetworks.Tests.Cli;
 /// <summary>
 /// <c>bench --peers</c> runs each batch size's peers right after that batch size's fast rows, so that a ratio compares runs
 /// made seconds apart, not minutes: on the Zen 3 machine kind one process's speed moved by 1.5× within a minute
-/// (performance.md, "The Zen 3 kind again"). One epoch each: the test checks the order, not the speed.
+/// (docs/performance-history.md, "The Zen 3 kind again"). One epoch each: the test checks the order, not the speed.
 /// </summary>
 [Collection(nameof(ConsoleCollection))]
 [Trait("Category", Category.Mnist)]
