@@ -366,6 +366,9 @@ public sealed class CheckTests : IDisposable
             Vector<double>.Build.Dense([p.First, p.Second]), 1e-9)));
         Assert.False(Check.Answer("Exercise 1 (d)", below, d => Check.Equal("δ", 0.125, d, 1e-12,
             Mistake.Number("the sign flipped", "δ = (a − y) σ′(z)", () => -0.125), Mistake.Number("a − y alone", "σ′ is missing", () => -0.5))));
+        // 10 digits right: for code, the mark of a slope measured with a small step; a typed number is read off and rounded.
+        double? tenDigits = 0.125 * (1 + 3e-11);
+        Assert.False(Check.Answer("Exercise 1 (d)", tenDigits, d => Check.Equal("δ", 0.125, d, 1e-13)));
 
         var lines = Printed.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith('✗')).ToArray();
         Assert.Equal("✗ δ: yours is 0.5, above the right value (tolerance 1e-12)", lines[0]);
@@ -375,6 +378,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal("✗ parameters: yours is 6700, above the right value", lines[4]);
         Assert.Equal("✗ the pair: 1 of 2 entries differ; the first at [1]: yours 0.7, below the right value (tolerance 1e-09)", lines[5]);
         Assert.Equal("✗ δ: yours is -0.5: this looks like a − y alone: σ′ is missing", lines[6]);
+        Assert.Equal("✗ δ: yours is 0.12500000000375, above the right value (tolerance 1e-13)", lines[7]);
         Assert.All(lines, l => Assert.DoesNotContain("0.125 ", l));
         Assert.All(lines, l => Assert.DoesNotContain("6624", l));
         Assert.All(lines, l => Assert.DoesNotContain("0.75", l));

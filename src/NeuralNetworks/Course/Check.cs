@@ -51,10 +51,11 @@ public static class Check
         if (Matches(expected, actual, tolerance))
             return Pass(what, expected.Equals(actual) ? $"matched (exactly {Number(actual)})" : $"matched ({Number(actual)}, difference {Small(difference)} within {Small(tolerance)})");
         var (e, a) = Numbers(expected, actual);
-        var hints = $"{FloatHint(expected, actual)}{ZeroHint(expected, actual == 0)}";
-        return Current.TypedAnswer
+        var typed = Current.TypedAnswer;
+        var hints = $"{DigitsHint(expected, actual, typed)}{ZeroHint(expected, actual == 0)}";
+        return typed
             ? Fail(what, $"yours is {a}, {Side(expected, actual)} (tolerance {Small(tolerance)}){hints}")
-            : Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){hints}{MeasuredHint(expected, actual)}");
+            : Fail(what, $"expected {e}, actual {a}, difference {Small(difference)} (tolerance {Small(tolerance)}){hints}");
     }
 
     /// <summary>
@@ -458,8 +459,7 @@ public static class Check
         var typed = Current.TypedAnswer;
         var where = $"{mismatches} of {entries.Count} entries differ; the first at {f.Index}: yours {yours}, {(typed ? Side(f.Expected, f.Actual) : $"expected {right}")}" +
                     (worst.Item1 == f.Index ? "" : typed ? $"; the largest miss at {worst.Item1}" : $"; the largest difference {Small(worst.Item3 - worst.Item2)} at {worst.Item1}") +
-                    $" (tolerance {Small(tolerance)}){FloatHint(f.Expected, f.Actual)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}" +
-                    (typed ? "" : MeasuredHint(f.Expected, f.Actual));
+                    $" (tolerance {Small(tolerance)}){DigitsHint(f.Expected, f.Actual, typed)}{ZeroHint(f.Expected, entries.All(entry => entry.Actual == 0))}";
         return diagnose?.Invoke() is { } diagnosis ? Fail(what, $"{diagnosis}; {where}") : Fail(what, where);
     }
 
@@ -527,27 +527,24 @@ public static class Check
         return f == s ? (first.ToString("g17", CultureInfo.InvariantCulture), second.ToString("g17", CultureInfo.InvariantCulture)) : (f, s);
     }
 
-    /// <summary>"; yours agrees with it to about 7 digits: …" when two numbers differ by 10⁻⁹ to 2·10⁻⁶ of their size, the
-    /// mark of a float (about 7 significant digits; a few roundings in a row) where the course computes in double (16).</summary>
-    internal static string FloatHint(double expected, double actual)
+    /// <summary>
+    /// What the digits a miss agrees to suggest, from its size relative to the right value: 10⁻⁹ to 2·10⁻⁶, "; yours agrees
+    /// with it to about 7 digits …", the mark of a float (about 7 significant digits; a few roundings in a row) where the
+    /// course computes in double (16); 10⁻¹³ to 10⁻⁹, "; yours agrees with it to about 10 digits …: measured?", closer than a
+    /// float gets, further than double rounding goes — the mark of a slope measured with a small step, (f(x + h) − f(x − h)) /
+    /// 2h, where the exact formula belongs (a student's audit, L5: a numerical ∂Cₓ/∂a missed by 2·10⁻¹⁰ and got no hint). Not
+    /// the latter for a <paramref name="typed"/> answer, which is a number read off and rounded. Otherwise "".
+    /// </summary>
+    internal static string DigitsHint(double expected, double actual, bool typed)
     {
         double relative = Math.Abs(actual - expected) / Math.Abs(expected);
-        return double.IsFinite(relative) && relative is >= 1e-9 and <= 2e-6
-            ? "; yours agrees with it to about 7 digits, as a float would: is something computed in float (or written 0.5f) where the course uses double?"
-            : "";
-    }
-
-    /// <summary>"; yours agrees with it to about 10 digits …: a finite difference?" when two numbers differ by 10⁻¹³ to 10⁻⁹ of
-    /// their size: closer than a float gets, further than double rounding goes — the mark of a slope measured with a small
-    /// step, (f(x + h) − f(x − h)) / 2h, where the exact formula belongs (a student's audit, L5: a numerical ∂Cₓ/∂a missed by
-    /// 2·10⁻¹⁰ and got no hint).</summary>
-    internal static string MeasuredHint(double expected, double actual)
-    {
-        double relative = Math.Abs(actual - expected) / Math.Abs(expected);
-        return double.IsFinite(relative) && relative is >= 1e-13 and < 1e-9
-            ? $"; yours agrees with it to about {Math.Floor(-Math.Log10(relative)):0} digits, closer than a float but not exact: is it measured, " +
-              "e.g. with a small step, (f(x + h) − f(x − h)) / 2h, where the exact formula belongs?"
-            : "";
+        if (!double.IsFinite(relative)) return "";
+        if (relative is >= 1e-9 and <= 2e-6)
+            return "; yours agrees with it to about 7 digits, as a float would: is something computed in float (or written 0.5f) where the course uses double?";
+        if (!typed && relative is >= 1e-13 and < 1e-9)
+            return $"; yours agrees with it to about {Math.Floor(-Math.Log10(relative)):0} digits, closer than a float but not exact: is it measured, " +
+                   "e.g. with a small step, (f(x + h) − f(x − h)) / 2h, where the exact formula belongs?";
+        return "";
     }
 
     /// <summary>"; yours is exactly 0 …: whole numbers divided" when every entry of an answer is 0 and the right one is not: the
