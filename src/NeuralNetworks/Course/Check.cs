@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Expr = System.Linq.Expressions.Expression;
@@ -191,6 +192,21 @@ public static class Check
                                                           "yourself (the library's is there for the course to compare with)"));
         return Checked(exercise, () => check(answer));
     }
+
+    /// <summary>
+    /// False, with a ✗, when <paramref name="yours"/> calls one of <paramref name="library"/>, the library's methods that
+    /// compute what the exercise asks for, anywhere in its code or in the notebook's code it calls (its lambdas, local
+    /// functions, methods of earlier cells); true, printing nothing, otherwise. A student's audit (H2): the library's answer
+    /// wrapped in a lambda, <c>(a, y) =&gt; Cost.Quadratic.Of(a, y)</c>, passed every check. Nothing is run: the
+    /// function's compiled code is read (<see cref="LibraryCalls"/>).
+    /// </summary>
+    /// <param name="what">The answer's variable, e.g. "myCost".</param>
+    /// <param name="yours">The student's function, before any wrapper of the check's own.</param>
+    /// <param name="library">The methods (from <see cref="LibraryCalls.Named"/>).</param>
+    internal static bool YourOwn(string what, Delegate yours, params IEnumerable<MethodBase>[] library) =>
+        LibraryCalls.FirstOf(yours, library.SelectMany(m => m).ToList()) is not { } called
+        || Fail(what, $"your function calls the library's own {LibraryCalls.NameOf(called)}, which computes what the exercise asks for: " +
+                      "the exercise is to compute it yourself (the library's is there for the course to compare with)");
 
     /// <summary>
     /// " (Cost.Of)" when <paramref name="function"/> is a method of this library handed in as it is, e.g.

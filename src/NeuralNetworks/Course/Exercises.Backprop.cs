@@ -71,6 +71,7 @@ public static partial class Exercises
     internal static void Backward(Func<ForwardPass, Matrix<double>, BackwardPass> yours, Matrix<double> X, Matrix<double> Y, string examples)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myBackward", yours, LibraryCalls.Named(typeof(Network), nameof(Network.Backward)), LibraryCalls.Named(typeof(Exercises), "get_" + nameof(LibraryBackward)))) return;
         yours = UnchangedArguments.Guard(yours, "myBackward", "pass", "Y");
         var network = CourseNetwork();
         if (!SameAsLibrary(yours, network, X, Y, examples, quiet: false)) return;
@@ -485,6 +486,7 @@ public static partial class Exercises
     public static void CrossEntropyDelta(Func<Vector<double>, Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myCrossEntropyDelta", yours, LibraryCalls.Named(typeof(Cost), nameof(Cost.OutputError), nameof(Cost.GradientWithRespectToOutput)), LibraryCalls.Named(typeof(Activation), nameof(Activation.Backpropagate)))) return;
         yours = UnchangedArguments.Guard(yours, "myCrossEntropyDelta", "a", "y");
         var sigma = Activation.Sigmoid;
         var z = Vector<double>.Build.DenseOfArray([-8, -2, 0, 1, 3, 8, -8, 2, 0.5, 6]);
@@ -592,6 +594,7 @@ public static partial class Exercises
     internal static void Epoch(TrainingEpoch yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myEpoch", yours, LibraryCalls.Named(typeof(Trainer), nameof(Trainer.Train)), LibraryCalls.Named(typeof(GradientDescent), nameof(GradientDescent.Train)))) return;
         ArgumentNullException.ThrowIfNull(digits);
         const double eta = 3;
         const int m = 10, seed = 1;

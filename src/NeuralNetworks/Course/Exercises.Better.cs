@@ -31,6 +31,7 @@ public static partial class Exercises
     public static void ParameterCount(Func<int[], int> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myParameterCount", yours, LibraryCalls.Named(typeof(Network), "get_" + nameof(Network.ParameterCount), "get_" + nameof(Network.WeightCount), "get_" + nameof(Network.BiasCount)))) return;
         var shapes = ParameterShapes;
         double Sum(int[] s, int from, int to, bool biases) =>
             Enumerable.Range(from, Math.Max(0, to - from + 1)).Sum(l => (double)s[l] * s[l - 1] + (biases ? s[l] : 0));
@@ -69,6 +70,7 @@ public static partial class Exercises
     public static void Softmax(Func<Vector<double>, Vector<double>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("mySoftmax", yours, LibraryCalls.Named(typeof(Activation), nameof(Activation.Apply)))) return;
         yours = UnchangedArguments.Guard(yours, "mySoftmax", "z");
         var Z = SoftmaxCases;
         var columns = Z.EnumerateColumns().Select(z => yours(z.Clone())).ToArray();

@@ -29,6 +29,7 @@ public static partial class Exercises
     internal static void QuadraticCost(Func<Vector<double>, Vector<double>, double> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myCost", yours, LibraryCalls.Named(typeof(Cost), nameof(Cost.Of), nameof(Cost.Value), nameof(Cost.OfWeightedSums)), LibraryCalls.Named(typeof(Network), nameof(Network.CostOf)))) return;
         yours = UnchangedArguments.Guard(yours, "myCost", "a", "y");
         ArgumentNullException.ThrowIfNull(digits);
         var (A, Y) = UntrainedOutputs(digits.Take(CostDigits));
@@ -84,6 +85,7 @@ public static partial class Exercises
     internal static void MeanCost(Func<Matrix<double>, Matrix<double>, double> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myMeanCost", yours, LibraryCalls.Named(typeof(Cost), nameof(Cost.Value)), LibraryCalls.Named(typeof(Network), nameof(Network.CostOf)))) return;
         yours = UnchangedArguments.Guard(yours, "myMeanCost", "A", "Y");
         var (A, Y) = UntrainedOutputs(digits);
         (int Start, int M)[] batches = [(0, 100), (100, 7), (107, 1)];
@@ -127,6 +129,7 @@ public static partial class Exercises
     internal static void CostGradient(Func<Vector<double>, Vector<double>, Vector<double>> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myCostGradient", yours, LibraryCalls.Named(typeof(Cost), nameof(Cost.GradientWithRespectToOutput), nameof(Cost.OutputError)))) return;
         yours = UnchangedArguments.Guard(yours, "myCostGradient", "a", "y");
         ArgumentNullException.ThrowIfNull(digits);
         var (A, Y) = UntrainedOutputs(digits.Take(CostDigits));
@@ -269,6 +272,7 @@ public static partial class Exercises
     internal static void NetworkStep(Func<Network, BackwardPass, double, Network> yours, DataSet digits)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myNetworkStep", yours, LibraryCalls.Named(typeof(Network), nameof(Network.Step)), LibraryCalls.Named(typeof(Training.Momentum), nameof(Training.Momentum.Step)))) return;
         ArgumentNullException.ThrowIfNull(digits);
         const double eta = StepLearningRate;
         var network = CourseNetwork();

@@ -188,6 +188,7 @@ public static partial class Exercises
     public static void Sigmoid(Func<double, double> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("mySigmoid", yours, LibraryCalls.Named(typeof(Activation), nameof(Activation.Apply), nameof(Activation.Derivative)))) return;
         NeuronChecks.OnGridAndFarOut("mySigmoid", yours, Activation.Sigmoid.Apply, grid =>
         [
             Mistake.Vector("the mirror image σ(−z)", "yours rises where σ falls: a sign slipped in the exponent, 1 / (1 + e^z), " +
@@ -216,6 +217,7 @@ public static partial class Exercises
     public static void SigmoidPrime(Func<double, double> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("mySigmoidPrime", yours, LibraryCalls.Named(typeof(Activation), nameof(Activation.Derivative), nameof(Activation.Jacobian), nameof(Activation.Backpropagate)))) return;
         var sigma = Activation.Sigmoid;
         NeuronChecks.OnGridAndFarOut("mySigmoidPrime", yours, sigma.Derivative, grid =>
         [
@@ -260,6 +262,7 @@ public static partial class Exercises
     public static void ForwardPass(Func<Network, Vector<double>, IReadOnlyList<(Vector<double> Z, Vector<double> A)>> yours)
     {
         ArgumentNullException.ThrowIfNull(yours);
+        if (!Check.YourOwn("myForward", yours, LibraryCalls.Named(typeof(Network), nameof(Network.Forward), nameof(Network.Output), nameof(Network.Predict)))) return;
         yours = UnchangedArguments.Guard(yours, "myForward", "network", "x");
         var digits = NeuronChecks.TestDigits();
         var X = digits.Images(0, 100);

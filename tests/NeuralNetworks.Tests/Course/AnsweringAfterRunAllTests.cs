@@ -99,6 +99,8 @@ public sealed partial class AnsweringAfterRunAllTests(ITestOutputHelper output, 
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} ({w.Slip}) was not failed: {printed}");
                     else if (w.Names is { } names && !printed.Contains($"this looks like {names}", StringComparison.Ordinal))
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} was failed without naming \"{names}\": {printed}");
+                    else if (w.Says is { } says && !printed.Contains(says, StringComparison.Ordinal))
+                        problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} was failed without saying \"{says}\": {printed}");
                     else if (e.Typed && ExpectedValue().Match(printed) is { Success: true } shown)
                         problems.Add($"{e.Exercise}: the likely wrong answer of {stem}.wrong line {w.Line} is a typed answer, and its ✗ printed the right value (\"{shown.Value}\"), which could be copied: {printed}");
                 }

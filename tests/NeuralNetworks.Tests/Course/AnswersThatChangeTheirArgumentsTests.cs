@@ -78,7 +78,7 @@ public sealed class AnswersThatChangeTheirArgumentsTests : IDisposable
         // The audit's answer: σ′ computed in place, pass[l].Z.MapInplace(σ′); the gradients are right.
         Func<ForwardPass, Matrix<double>, BackwardPass> inPlace = (pass, Y) =>
         {
-            var right = Exercises.LibraryBackward(pass, Y);
+            var right = ExercisesBackpropTests.Student()(pass, Y);
             for (int l = 1; l <= pass.Layers.Count; l++) pass[l].Z.MapInplace(pass[l].Activation.Derivative);
             return right;
         };

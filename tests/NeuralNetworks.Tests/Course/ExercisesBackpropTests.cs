@@ -124,13 +124,15 @@ public sealed class ExercisesBackpropTests : IDisposable
     }
 
     [Fact]
-    public void The_library_backward_is_a_right_answer_too()
+    public void The_librarys_backward_is_not_an_answer_handed_in_or_called()
     {
-        // The library's algorithm in a function of one's own passes; the library's function itself is not an answer.
-        Func<ForwardPass, Matrix<double>, BackwardPass> sameAsTheLibrary = (pass, Y) => Exercises.LibraryBackward(pass, Y);
-        Check.Answer("Build it · your backward pass (myBackward)", sameAsTheLibrary, f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits"));
-        Assert.DoesNotContain("✗", Printed);
-        Assert.True(8 == Printed.Split('\n').Count(line => line.StartsWith('✓')), Printed);
+        // A student's audit (H2): the library's function handed in was caught, the same wrapped in a lambda passed all 7
+        // checks. Now both fail, and nothing of the answer runs; the same algorithm written out (Student()) passes above.
+        Func<ForwardPass, Matrix<double>, BackwardPass> wrapped = (pass, Y) => Exercises.LibraryBackward(pass, Y);
+        Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", wrapped,
+            f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
+        Assert.Contains("✗ myBackward: your function calls the library's own Exercises.LibraryBackward, which computes what the exercise asks for", Printed);
+        Assert.DoesNotContain("✓", Printed);
         Assert.Throws<CheckFailedException>(() => Check.Answer("Build it · your backward pass (myBackward)", Exercises.LibraryBackward,
             f => Exercises.Backward(f, Digits(), Targets(), "10 made-up digits")));
         Assert.Contains("your answer is the library's own function (from Exercises), not yours", Printed);
@@ -154,7 +156,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         }
         Func<ForwardPass, Matrix<double>, BackwardPass> buffered = (pass, Y) =>
         {
-            var right = Exercises.LibraryBackward(pass, Y);
+            var right = Student()(pass, Y);
             return new BackwardPass(right.Layers.Select(r => new LayerBackward(r.Layer, Kept(r.Layer, r.Delta, 0), Kept(r.Layer, r.GradW, 1), r.GradB)).ToArray(), right.Cost, right.Target);
         };
 
@@ -172,7 +174,7 @@ public sealed class ExercisesBackpropTests : IDisposable
         // 7-5-4-3-2 network with 6 examples was called "3 × the right answer: a sum where the mean belongs?".
         Func<ForwardPass, Matrix<double>, BackwardPass> byOutputs = (pass, Y) =>
         {
-            var right = Exercises.LibraryBackward(pass, Y);
+            var right = Student()(pass, Y);
             double factor = (double)pass.ExampleCount / Y.RowCount;
             return right with { Layers = right.Layers.Select(r => new LayerBackward(r.Layer, r.Delta, r.GradW * factor, r.GradB * factor)).ToArray() };
         };
@@ -193,7 +195,7 @@ public sealed class ExercisesBackpropTests : IDisposable
 
         FailsOnMadeUpDigits(notebooks);
 
-        Assert.Contains("Yours hands this pass to a network of its own (the notebook's network.Backward, say)", Printed);
+        Assert.Contains("✗ myBackward: your function calls the library's own Network.Backward", Printed);
         Assert.DoesNotContain("(Parameter", Printed);
         Assert.DoesNotContain("hard-coded", Printed);
     }
@@ -202,7 +204,7 @@ public sealed class ExercisesBackpropTests : IDisposable
     public void A_backward_pass_that_keeps_its_first_result_is_named()
     {
         BackwardPass? last = null;
-        Func<ForwardPass, Matrix<double>, BackwardPass> cached = (pass, Y) => last ??= Exercises.LibraryBackward(pass, Y);
+        Func<ForwardPass, Matrix<double>, BackwardPass> cached = (pass, Y) => last ??= Student()(pass, Y);
 
         FailsOnMadeUpDigits(cached);
 

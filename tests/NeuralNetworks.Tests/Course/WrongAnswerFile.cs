@@ -9,7 +9,8 @@ namespace NeuralNetworks.Tests.Course;
 /// for each, a line <c>//// wrong: &lt;variable&gt; · &lt;the slip a student makes&gt;</c> and then the complete source a
 /// student would put in the answer cell declaring that variable. A variable may have several. Every one must make its
 /// exercise's check say ✗ (<see cref="AnsweringAfterRunAllTests"/>); a header that ends <c>⟹ names: &lt;mistake&gt;</c>
-/// also wants the ✗ to say "this looks like &lt;mistake&gt;" (the diagnosis the check gives for it).
+/// also wants the ✗ to say "this looks like &lt;mistake&gt;" (the diagnosis the check gives for it); one that ends
+/// <c>⟹ says: &lt;text&gt;</c> wants the ✗ to say that text (a ✗ that is not a diagnosis, such as the library's own function called).
 /// </summary>
 public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer> Answers)
 {
@@ -32,11 +33,12 @@ public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer>
         var answers = new List<WrongAnswer>();
         foreach (var (header, line, source) in StudentAnswerFile.Sections($"{notebook}.wrong", text, Marker))
         {
-            var parts = Regex.Match(header, @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*?)(\s+⟹ names: (?<names>\S.*))?$");
+            var parts = Regex.Match(header, @"^\s*(?<variable>[A-Za-z_]\w*)\s+·\s+(?<slip>\S.*?)(\s+⟹ (?<kind>names|says): (?<names>\S.*))?$");
             if (!parts.Success)
                 throw new InvalidDataException($"{notebook}.wrong line {line}: '{Marker}{header}' is not '{Marker} myVariable · the slip it shows'");
             var answer = new WrongAnswer(parts.Groups["variable"].Value, parts.Groups["slip"].Value.Trim(), source, line,
-                parts.Groups["names"].Success ? parts.Groups["names"].Value.Trim() : null);
+                parts.Groups["kind"].Value == "names" ? parts.Groups["names"].Value.Trim() : null,
+                parts.Groups["kind"].Value == "says" ? parts.Groups["names"].Value.Trim() : null);
             if (source.Trim().Length == 0)
                 throw new InvalidDataException($"{notebook}.wrong line {line}: the wrong answer '{answer.Slip}' for {answer.Variable} has no code");
             answers.Add(answer);
@@ -53,5 +55,5 @@ public sealed record WrongAnswerFile(string Notebook, IReadOnlyList<WrongAnswer>
 }
 
 /// <summary>One likely wrong answer: the variable, the slip it shows, the answer cell's source, its line in the file, and the
-/// mistake its check's ✗ must name, if the file says.</summary>
-public sealed record WrongAnswer(string Variable, string Slip, string Source, int Line, string? Names = null);
+/// mistake its check's ✗ must name (or the text it must say), if the file says.</summary>
+public sealed record WrongAnswer(string Variable, string Slip, string Source, int Line, string? Names = null, string? Says = null);

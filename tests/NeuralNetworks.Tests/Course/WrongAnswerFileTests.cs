@@ -55,6 +55,14 @@ public sealed class WrongAnswerFileTests
         Assert.Equal([new WrongAnswer("k", "the sign · flipped", "int? k = -5;", 1, "the sign flipped")], file.Answers);
     }
 
+    [Fact]
+    public void A_wrong_answer_may_say_what_its_checks_cross_must_say()
+    {
+        var file = WrongAnswerFile.Parse("sample", "//// wrong: f · the library's · own ⟹ says: calls the library's own Cost.Of\nf = Cost.Quadratic.Of;\n");
+
+        Assert.Equal([new WrongAnswer("f", "the library's · own", "f = Cost.Quadratic.Of;", 1, Says: "calls the library's own Cost.Of")], file.Answers);
+    }
+
     [Theory]
     [InlineData("int? k = 4;\n//// wrong: k · x\nint? k = 1;", "line 1: code before the first")]
     [InlineData("//// wrong: k\nint? k = 1;", "line 1: '//// wrong: k' is not")]
