@@ -35,10 +35,11 @@ internal static class LibraryCalls
         if (start.Module.Assembly == Library) return forbidden.FirstOrDefault(f => SameMethod(f, start));
         var own = start.Module.Assembly;
         var seen = new HashSet<MethodBase> { start };
-        var next = new Queue<MethodBase>([start]);
+        var next = new Queue<(MethodBase Method, object? Target)>([(start, answer.Target)]);
         while (next.Count > 0 && seen.Count <= MostMethods)
         {
-            foreach (var called in Calls(next.Dequeue()))
+            var (method, target) = next.Dequeue();
+            foreach (var (called, calledTarget) in Calls(method, target))
             {
                 var assembly = called.Module.Assembly;
                 if (assembly == Library)
@@ -46,7 +47,7 @@ internal static class LibraryCalls
                     if (forbidden.FirstOrDefault(f => SameMethod(f, called)) is { } hit) return hit;
                 }
                 else if (IsNotebookCode(assembly, own) && seen.Add(called))
-                    next.Enqueue(called);
+                    next.Enqueue((called, calledTarget));
             }
         }
         return null;
@@ -80,10 +81,16 @@ internal static class LibraryCalls
         return method.Module == forbidden.Module && method.MetadataToken == forbidden.MetadataToken;
     }
 
-    /// <summary>The methods <paramref name="method"/>'s IL calls, creates or takes a delegate to; none when it has no IL to read.</summary>
-    private static List<MethodBase> Calls(MethodBase method)
+    /// <summary>
+    /// The methods <paramref name="method"/>'s IL calls, creates or takes a delegate to, and the methods of the delegates it
+    /// reads from fields of <paramref name="target"/>, the object it runs on (a variable of the cell or of the enclosing
+    /// function: <c>var f = Cost.Quadratic.Of; myCost = (a, y) =&gt; f(a, y);</c>), each with the object it would run on
+    /// where known; none when it has no IL to read. Fields are read, never code run (no static field, whose first read
+    /// could run the notebook's code).
+    /// </summary>
+    private static List<(MethodBase Method, object? Target)> Calls(MethodBase method, object? target)
     {
-        var found = new List<MethodBase>();
+        var found = new List<(MethodBase, object?)>();
         byte[]? il;
         try { il = method.GetMethodBody()?.GetILAsByteArray(); }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or MethodAccessException) { il = null; }
@@ -105,13 +112,23 @@ internal static class LibraryCalls
                 OperandType.InlineSwitch => 4 + 4 * (at + 4 <= il.Length ? BitConverter.ToInt32(il, at) : 0),
                 _ => 4,
             };
-            if (op.OperandType != OperandType.InlineMethod || operand + 4 > il.Length) continue;
+            if (operand + 4 > il.Length) continue;
             try
             {
-                if (method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments) is { } called)
-                    found.Add(called);
+                if (op.OperandType == OperandType.InlineMethod)
+                {
+                    if (method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments) is { } called)
+                        found.Add((called, null));
+                }
+                else if (op.OperandType == OperandType.InlineField && target is not null
+                         && method.Module.ResolveField(BitConverter.ToInt32(il, operand), typeArguments, methodArguments) is
+                             { IsStatic: false } field
+                         && typeof(Delegate).IsAssignableFrom(field.FieldType) && field.DeclaringType?.IsInstanceOfType(target) == true
+                         && field.GetValue(target) is Delegate read)
+                    found.AddRange(read.GetInvocationList().Select(d => ((MethodBase)d.Method, d.Target)));
             }
-            catch (Exception e) when (e is ArgumentException or BadImageFormatException or TypeLoadException or MissingMethodException) { }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or TypeLoadException or MissingMethodException
+                                          or MissingFieldException or FieldAccessException) { }
         }
         return found;
     }

@@ -71,6 +71,22 @@ public sealed class LibraryCallsTests
     }
 
     [Fact]
+    public void A_delegate_held_in_a_variable_and_called_is_followed_to_what_it_calls()
+    {
+        // The ✗ names Cost.Of; the next try holds it in a variable first (in a notebook: a variable of the cell).
+        Func<Vector<double>, Vector<double>, double> library = Cost.Quadratic.Of;
+        Func<Vector<double>, Vector<double>, double> wrapped = (a, y) => Cost.Quadratic.Of(a, y);
+        double half = 0.5;
+        Func<Vector<double>, Vector<double>, double> viaVariable = (a, y) => library(a, y);
+        Func<Vector<double>, Vector<double>, double> viaOwnDelegate = (a, y) => wrapped(a, y);
+        Func<Vector<double>, Vector<double>, double> readsOnlyHalf = (a, y) => half * (a - y).DotProduct(a - y);   // same captures, not read
+
+        Assert.Equal("Cost.Of", Called(viaVariable, CostOf));
+        Assert.Equal("Cost.Of", Called(viaOwnDelegate, CostOf));
+        Assert.Null(Called(readsOnlyHalf, CostOf));
+    }
+
+    [Fact]
     public void The_librarys_method_handed_in_as_it_is_is_the_call()
     {
         Func<Vector<double>, Vector<double>, double> handedIn = Cost.Quadratic.Of;
