@@ -323,7 +323,7 @@ public static class BenchCommand
     }
 
     /// <summary>", round 2" when there are several rounds; nothing when there is one.</summary>
-    private static string InRound(int round, int rounds) => rounds > 1 ? $", round {round}" : "";
+    internal static string InRound(int round, int rounds) => rounds > 1 ? $", round {round}" : "";
 
     private static int EndToEnd(string path, int epochs, string? dataDir)
     {

@@ -93,14 +93,11 @@ public static class RecipeBench
         }
     }
 
-    /// <summary>", round 2" when there are several rounds; nothing when there is one.</summary>
-    private static string InRound(int round, int rounds) => rounds > 1 ? $", round {round}" : "";
-
     private static Row Ours(string recipe, int seed, int epochs, string mnistDir, int round, int rounds)
     {
         double process = 0;
         var summary = BenchCommand.TrainChild(["--recipe", recipe, "--seed", $"{seed}", "--epochs", $"{epochs}", "--data", mnistDir], [], seconds => process = seconds);
-        return new Row($"this library, {summary.Engine}{InRound(round, rounds)}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount,
+        return new Row($"this library, {summary.Engine}{BenchCommand.InRound(round, rounds)}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount,
             summary.PeakMegabytes, round);
     }
 
@@ -123,8 +120,8 @@ public static class RecipeBench
             return null;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        AnsiConsole.WriteLine($"peers: {result.Peer}, {threads} thread{(threads == 1 ? "" : "s")}, on {result.Blas}{InRound(round, rounds)}");
-        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas}){InRound(round, rounds)}", seconds, result.Epochs.Sum(),
+        AnsiConsole.WriteLine($"peers: {result.Peer}, {threads} thread{(threads == 1 ? "" : "s")}, on {result.Blas}{BenchCommand.InRound(round, rounds)}");
+        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas}){BenchCommand.InRound(round, rounds)}", seconds, result.Epochs.Sum(),
             result.TestCorrect, result.TestCount, result.PeakMegabytes, round);
     }
 }
