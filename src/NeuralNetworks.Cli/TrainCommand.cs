@@ -98,6 +98,14 @@ public static class TrainCommand
             try { CompileWhatFollows(live, summary is not null); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling, as below: what follows runs anyway
         }
+        else
+        {
+            // One thread's step is compiled here too, while the data loads (the loading keeps one core busy; the test set
+            // inflates on the other for part of it), rather than after it, before epoch 1 (docs/performance.md,
+            // "Every epoch at full speed").
+            try { Trainer.CompileAhead(setup.Network, setup.Options); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling: training compiles what is missing
+        }
         var (data, loadSeconds) = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
 

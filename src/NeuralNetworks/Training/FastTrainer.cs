@@ -202,6 +202,30 @@ internal static class FastTrainer
     }
 
     /// <summary>
+    /// <see cref="CompileTheStep{V}"/> before the data is there: on made-up examples (a pattern of pixels, so that the
+    /// lists of non-zero inputs are not empty), with the width and threads <see cref="Train(Network, DataSet, TrainingOptions, int?, int?, bool?, bool?, Action{int, EpochCopy}?)"/> would use.
+    /// </summary>
+    public static void CompileAhead(Network network, TrainingOptions options)
+    {
+        int n0 = network.Sizes[0], classes = Math.Clamp(network.Sizes[^1], 1, 256), m = options.BatchSize;
+        // At least 64 (an evaluation's group); a batch of m and the rest (64 = 6 × 10 + 4), as at the end of an epoch.
+        int count = Math.Clamp(m, 64, 1024);
+        var pixels = new byte[(long)count * n0];
+        for (long i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 7 == 0 ? 0 : i * 37 % 251);
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++) labels[i] = (byte)(i % classes);
+        var madeUp = new DataSet(pixels, labels, n0, classes, "made-up examples");
+        var compiling = options with { TestData = madeUp, ValidationData = null, Epochs = 1, Progress = null };
+        int threads = ThreadsFor(options.BatchSize), capacity = Math.Max(Math.Min(m, count), 64);
+        switch (FastNetwork.AcceleratedWidth ?? 256)
+        {
+            case 512: CompileTheStep<Floats512>(network, madeUp, compiling, capacity, threads); break;
+            case 256: CompileTheStep<Floats256>(network, madeUp, compiling, capacity, threads); break;
+            default: CompileTheStep<Floats128>(network, madeUp, compiling, capacity, threads); break;
+        }
+    }
+
+    /// <summary>
     /// One step of each batch size the epochs will use, and an evaluation, on a throwaway copy of the network: the JIT
     /// compiles each method of the step on its first call (tens of milliseconds in all, once per process), and this way it
     /// does so before the first epoch's clock starts, not inside the first epoch. The same for an epoch's bookkeeping: a
