@@ -100,9 +100,9 @@ public static class TrainCommand
         }
         else
         {
-            // One thread's step is compiled here too, while the data loads (the loading keeps one core busy; the test set
-            // inflates on the other for part of it), rather than after it, before epoch 1 (docs/performance.md,
-            // "Every epoch at full speed").
+            // One thread's step is compiled here, on made-up examples, while the data loads on another thread, rather than
+            // after the load, before epoch 1 (`nielsen`'s whole process 1.58 → 1.49 s, medians of ten alternating pairs:
+            // docs/performance.md, "Every epoch at full speed", item 7).
             try { Trainer.CompileAhead(setup.Network, setup.Options); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling: training compiles what is missing
         }
