@@ -18,15 +18,19 @@ public static class RecipeBench
     public static IReadOnlyDictionary<string, string> PeerScripts { get; } = new Dictionary<string, string> { ["best"] = "torch_best_recipe.py" };
 
     /// <summary>One whole process: what ran, its wall clock from start to exit, what it said of itself.</summary>
-    /// <param name="Name">What ran.</param>
+    /// <param name="Implementation">What ran (the same in every round).</param>
     /// <param name="ProcessSeconds">Wall clock from starting the process to its exit, measured here.</param>
     /// <param name="TrainingSeconds">Training seconds the process reported (its epochs summed).</param>
     /// <param name="Correct">Test digits classified right.</param>
     /// <param name="TestCount">Test digits.</param>
     /// <param name="PeakMegabytes">Peak memory the process reported (working set / max RSS).</param>
     /// <param name="Round">Which round of <c>--rounds</c> ran it (1 when there is one).</param>
-    public sealed record Row(string Name, double ProcessSeconds, double TrainingSeconds, int Correct, int TestCount, double PeakMegabytes, int Round = 1)
+    /// <param name="Rounds">How many rounds the run has.</param>
+    public sealed record Row(string Implementation, double ProcessSeconds, double TrainingSeconds, int Correct, int TestCount, double PeakMegabytes, int Round = 1, int Rounds = 1)
     {
+        /// <summary>What ran, and in which round when there are several: the table's first column.</summary>
+        public string Name => Implementation + BenchCommand.InRound(Round, Rounds);
+
         /// <summary>Correct / test count.</summary>
         public double TestAccuracy => (double)Correct / TestCount;
     }
@@ -78,7 +82,7 @@ public static class RecipeBench
     private static void PrintMedians(List<Row> rows, int rounds)
     {
         static string Each(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
-        foreach (var runs in rows.GroupBy(r => r.Name[..r.Name.LastIndexOf(", round ", StringComparison.Ordinal)]))
+        foreach (var runs in rows.GroupBy(r => r.Implementation))
         {
             var process = runs.Select(r => r.ProcessSeconds).ToList();
             var training = runs.Select(r => r.TrainingSeconds).ToList();
@@ -97,8 +101,8 @@ public static class RecipeBench
     {
         double process = 0;
         var summary = BenchCommand.TrainChild(["--recipe", recipe, "--seed", $"{seed}", "--epochs", $"{epochs}", "--data", mnistDir], [], seconds => process = seconds);
-        return new Row($"this library, {summary.Engine}{BenchCommand.InRound(round, rounds)}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount,
-            summary.PeakMegabytes, round);
+        return new Row($"this library, {summary.Engine}", process, summary.TrainingSeconds, summary.TestCorrect, summary.TestCount,
+            summary.PeakMegabytes, round, rounds);
     }
 
     private static Row? Peer(string recipe, int seed, int epochs, string mnistDir, int threads, int round, int rounds)
@@ -121,7 +125,7 @@ public static class RecipeBench
         }
         double seconds = clock.Elapsed.TotalSeconds;
         AnsiConsole.WriteLine($"peers: {result.Peer}, {threads} thread{(threads == 1 ? "" : "s")}, on {result.Blas}{BenchCommand.InRound(round, rounds)}");
-        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas}){BenchCommand.InRound(round, rounds)}", seconds, result.Epochs.Sum(),
-            result.TestCorrect, result.TestCount, result.PeakMegabytes, round);
+        return new Row($"{result.Peer}, {threads} thread{(threads == 1 ? "" : "s")} ({result.Blas})", seconds, result.Epochs.Sum(),
+            result.TestCorrect, result.TestCount, result.PeakMegabytes, round, rounds);
     }
 }

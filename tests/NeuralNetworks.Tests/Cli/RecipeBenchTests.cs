@@ -78,7 +78,8 @@ public sealed class RecipeBenchTests
         var (rows, printed) = Bench(peers: false, rounds: 3);
 
         Assert.Equal([1, 2, 3], rows.Select(r => r.Round));
-        Assert.All(rows, r => Assert.EndsWith($", round {r.Round}", r.Name, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Equal($"{r.Implementation}, round {r.Round}", r.Name));
+        Assert.Single(rows.Select(r => r.Implementation).Distinct());
         Assert.Single(rows.Select(r => r.Correct).Distinct());   // the same seed: the same digits right, every round
         var process = rows.Select(r => r.ProcessSeconds).Order().ToList();
         Assert.Contains($"the median of 3 rounds: whole process {process[1]:0.00} s (", printed);
@@ -94,7 +95,9 @@ public sealed class RecipeBenchTests
 
         Assert.Equal([1, 1, 1, 2, 2, 2], rows.Select(r => r.Round));
         var ratios = new[] { rows[1].ProcessSeconds / rows[0].ProcessSeconds, rows[4].ProcessSeconds / rows[3].ProcessSeconds };
-        string peer = rows[1].Name[..rows[1].Name.LastIndexOf(", round ", StringComparison.Ordinal)];
+        string peer = rows[1].Implementation;
+        Assert.Equal(peer, rows[4].Implementation);   // the same peer in both rounds, told apart by the round only
+        Assert.Equal($"{peer}, round 2", rows[4].Name);
         // The console wraps long lines at a space: read the text as one line.
         string text = System.Text.RegularExpressions.Regex.Replace(printed, @"\s+", " ");
         int at = text.IndexOf($"{peer}, the median of 2 rounds", StringComparison.Ordinal);
