@@ -98,14 +98,6 @@ public static class TrainCommand
             try { CompileWhatFollows(live, summary is not null); }
             catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling, as below: what follows runs anyway
         }
-        else
-        {
-            // One thread's step is compiled here, on made-up examples, while the data loads on another thread, rather than
-            // after the load, before epoch 1 (`nielsen`'s whole process 1.58 → 1.49 s, medians of ten alternating pairs:
-            // docs/performance.md, "Every epoch at full speed", item 7).
-            try { Trainer.CompileAhead(setup.Network, setup.Options); }
-            catch (Exception e) when (e is not OutOfMemoryException) { }   // only compiling: training compiles what is missing
-        }
         var (data, loadSeconds) = loading.WaitAsync(cancellationToken).GetAwaiter().GetResult();
         var options = setup.OptionsFor(data) with { CancellationToken = cancellationToken };
 

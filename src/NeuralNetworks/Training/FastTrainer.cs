@@ -202,33 +202,6 @@ internal static class FastTrainer
     }
 
     /// <summary>
-    /// <see cref="CompileTheStep{V}"/> before the data is there: on made-up examples (a pattern of pixels, so that the
-    /// lists of non-zero inputs are not empty), with the width and threads <see cref="Train(Network, DataSet, TrainingOptions, int?, int?, bool?, bool?, Action{int, EpochCopy}?)"/> would use.
-    /// </summary>
-    public static void CompileAhead(Network network, TrainingOptions options)
-    {
-        int n0 = network.Sizes[0], classes = Math.Clamp(network.Sizes[^1], 1, 256), m = options.BatchSize;
-        // Whole batches of m, at least 64 examples (an evaluation's room), at most 1,024: a smaller batch at the end
-        // would compile the kernels for its size too, for nothing when the data has whole batches (the training compiles
-        // its own last batch). At m = 10, 70 examples: 90–125 ms of compiling beside the load; 64 = 6 × 10 + 4 took
-        // 115–250 ms (three runs each, 08:08, the load itself 76–220 ms).
-        int count = m >= 64 ? Math.Min(m, 1024) : (64 + m - 1) / m * m;
-        var pixels = new byte[(long)count * n0];
-        for (long i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 7 == 0 ? 0 : i * 37 % 251);
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++) labels[i] = (byte)(i % classes);
-        var madeUp = new DataSet(pixels, labels, n0, classes, "made-up examples");
-        var compiling = options with { TestData = madeUp, ValidationData = null, Epochs = 1, Progress = null };
-        int threads = ThreadsFor(options.BatchSize), capacity = Math.Max(Math.Min(m, count), 64);
-        switch (FastNetwork.AcceleratedWidth ?? 256)
-        {
-            case 512: CompileTheStep<Floats512>(network, madeUp, compiling, capacity, threads); break;
-            case 256: CompileTheStep<Floats256>(network, madeUp, compiling, capacity, threads); break;
-            default: CompileTheStep<Floats128>(network, madeUp, compiling, capacity, threads); break;
-        }
-    }
-
-    /// <summary>
     /// One step of each batch size the epochs will use, and an evaluation, on a throwaway copy of the network: the JIT
     /// compiles each method of the step on its first call (tens of milliseconds in all, once per process), and this way it
     /// does so before the first epoch's clock starts, not inside the first epoch. The same for an epoch's bookkeeping: a

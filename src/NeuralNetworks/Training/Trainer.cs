@@ -51,22 +51,6 @@ public static class Trainer
     }
 
     /// <summary>
-    /// Compiles what <see cref="Train(Network, DataSet, TrainingOptions?)"/> would run for <paramref name="network"/>'s
-    /// shape with <paramref name="options"/> (the fast path's step, of each width and thread count it would use), on a few
-    /// made-up examples and a throwaway copy of the network, so that a program can have it compiled while its data
-    /// loads; training compiles it otherwise, before its first epoch's clock. Nothing it computes is kept, and nothing
-    /// of a later training depends on it. Does nothing when the reference path would train.
-    /// </summary>
-    /// <exception cref="ArgumentException">An option is out of range (<see cref="TrainingOptions.Validate()"/>).</exception>
-    public static void CompileAhead(Network network, TrainingOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        options ??= new TrainingOptions();
-        (options with { EarlyStoppingPatience = 0 }).Validate();   // the validation data, which early stopping needs, may not be loaded yet
-        if (EngineFor(network, options.Engine).Fast) FastTrainer.CompileAhead(network, options);
-    }
-
-    /// <summary>
     /// Which code trains <paramref name="network"/> when <paramref name="engine"/> is asked for: the fast path, or the
     /// reference with why not the fast path (null when the reference was asked for).
     /// </summary>
