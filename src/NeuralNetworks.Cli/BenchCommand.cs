@@ -117,7 +117,7 @@ public static class BenchCommand
     public static int Run(int[] batchSizes, int epochs, int referenceEpochs, bool peers, int peerEpochs, string? dataDir, int rounds = 1)
     {
         if (AnsiConsole.Profile.Width < 200) AnsiConsole.Profile.Width = 200;   // keep the table readable in logs
-        AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]bench[/] on {CpuModel()}, {Environment.ProcessorCount} cores, load {LoadAverage()}, {NativeTool.Build}");
         var clock = Stopwatch.StartNew();
         var mnist = Mnist.Load(dataDir);
         var mnistDir = dataDir ?? Mnist.FindDataDirectory();

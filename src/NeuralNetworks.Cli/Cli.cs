@@ -35,7 +35,11 @@ public static class Cli
         var root = new RootCommand("Train, measure and explore the 3Blue1Brown digit network; run and export the notebooks.\n" +
                                    "Numbers take a decimal point (0.5), whatever the language settings.\n" + ExitCodes);
         root.Subcommands.Add(TrainCommand.Create());
+#if NATIVE_TOOL
+        root.Subcommands.Add(NativeTool.NotebooksCommand());
+#else
         root.Subcommands.Add(Notebooks.NotebooksCommand.Create());
+#endif
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         return root;

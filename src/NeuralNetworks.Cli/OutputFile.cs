@@ -72,10 +72,10 @@ public static class OutputFile
         {
             return;   // no data to overwrite: the load says so
         }
-        string written = NeuralNetworks.Notebooks.Sources.RealPath(output);
+        string written = DataFile.RealPath(output);
         foreach (var name in Mnist.Sha256.Keys)
         {
-            if (written == NeuralNetworks.Notebooks.Sources.RealPath(Path.Combine(folder, name)))
+            if (written == DataFile.RealPath(Path.Combine(folder, name)))
                 throw new UsageException($"{option} {output} is the data file {name} this command reads; writing it would replace the data. Give another file name.");
         }
     }

@@ -47,7 +47,7 @@ public static class RecipeBench
         var mnistDir = dataDir ?? Mnist.FindDataDirectory();
         int e = epochs ?? TrainingRecipe.All[recipe].Options.Epochs;
         if (AnsiConsole.Profile.Width < 140) AnsiConsole.Profile.Width = 140;   // keep the table readable in logs
-        AnsiConsole.MarkupLineInterpolated($"[bold]bench --recipe {recipe}[/], seed {seed}, {e} epochs, on {BenchCommand.CpuModel()}, {Environment.ProcessorCount} cores, load {BenchCommand.LoadAverage()}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]bench --recipe {recipe}[/], seed {seed}, {e} epochs, on {BenchCommand.CpuModel()}, {Environment.ProcessorCount} cores, load {BenchCommand.LoadAverage()}, {NativeTool.Build}");
         AnsiConsole.WriteLine("Each row is one whole process (start, load MNIST, train, test), timed here from start to exit, one after the other.");
 
         var rows = new List<Row>();

@@ -22,7 +22,11 @@ public static class SweepCommand
         layers.Required = true;
         var shared = new TrainingOptionSet(defaultEpochs: 10) { WithRecipe = false };
         var parallelism = CommandOptions.Int("--parallelism", "Runs at once [default: one per core]");
+#if NATIVE_TOOL
+        var chart = new Option<string>("--chart") { Description = "Not in the native build, which draws no charts: run sweep with the tool on .NET for the chart." };
+#else
         var chart = new Option<string>("--chart") { Description = "Where to write the comparison chart (a self-contained HTML page; checked before training).", DefaultValueFactory = _ => Path.Combine("artifacts", "sweep.html") };
+#endif
         var command = new Command("sweep", "Train several network shapes on MNIST (or your own IDX data), one per core, and compare their test accuracy.");
         foreach (var option in shared.All.Prepend(layers).Append(parallelism).Append(chart))
             command.Options.Add(option);
@@ -43,7 +47,8 @@ public static class SweepCommand
     /// <param name="arguments">The training options as given (their <see cref="TrainArguments.Layers"/> are replaced by each configuration).</param>
     /// <param name="layers">The configurations, as <see cref="ParseLayers"/> reads --layers.</param>
     /// <param name="parallelism">Runs at once; null means one per core.</param>
-    /// <param name="chart">Where to write the comparison chart; null means artifacts/sweep.html.</param>
+    /// <param name="chart">Where to write the comparison chart; null means artifacts/sweep.html (in the native build, no chart:
+    /// it cannot draw one, and refuses a path).</param>
     /// <param name="output">Where the report goes.</param>
     /// <param name="error">Where problems go, one line each.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
@@ -57,7 +62,12 @@ public static class SweepCommand
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return Compare(arguments, layers, parallelism, chart ?? Path.Combine("artifacts", "sweep.html"), output, error, cancellationToken);
+#if NATIVE_TOOL
+            if (chart is not null) throw new UsageException($"--chart {chart}: {NativeTool.NoCharts}");
+#else
+            chart ??= Path.Combine("artifacts", "sweep.html");
+#endif
+            return Compare(arguments, layers, parallelism, chart, output, error, cancellationToken);
         }
         catch (Exception e)
         {
@@ -65,16 +75,19 @@ public static class SweepCommand
         }
     }
 
-    private static int Compare(TrainArguments arguments, IReadOnlyList<int[]> layers, int? parallelism, string chart, TextWriter output, TextWriter error,
+    private static int Compare(TrainArguments arguments, IReadOnlyList<int[]> layers, int? parallelism, string? chart, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         // Every configuration is checked as `train` checks it, and the chart's path, before anything trains.
         var setups = layers.Select(sizes => TrainingSetup.Check(arguments with { Layers = sizes })).ToArray();
         int runs = parallelism ?? Environment.ProcessorCount;
         if (runs < 1) throw new UsageException($"--parallelism must be at least 1, not {runs}.");
-        var chartPath = OutputFile.Check(chart, "--chart", "sweep.html");
-        OutputFile.NotTheData(chartPath, "--chart", setups[0].DataDirectory);
-        OutputFile.OnlyReplaces(chartPath, "--chart", OutputFile.Kind.Chart);
+        string? chartPath = chart is null ? null : OutputFile.Check(chart, "--chart", "sweep.html");
+        if (chartPath is not null)
+        {
+            OutputFile.NotTheData(chartPath, "--chart", setups[0].DataDirectory);
+            OutputFile.OnlyReplaces(chartPath, "--chart", OutputFile.Kind.Chart);
+        }
 
         var clock = Stopwatch.StartNew();
         // Loading does not watch for Ctrl+C, so the command stops waiting for it then, as `train` does.
@@ -111,6 +124,11 @@ public static class SweepCommand
         foreach (var row in finished.Where(r => r.Diverged is not null))
             output.WriteLine($"{row.Shape}: {row.Diverged!.Message}");
 
+        if (chartPath is null)
+        {
+            output.WriteLine($"No chart: {NativeTool.NoCharts}");
+            return finished.Any(r => r.History is not null) ? Cli.Done : throw new IOException($"every configuration diverged; {finished[0].Diverged!.Message}");
+        }
         var trained = finished.Where(r => r.History is not null).Select(r => r.History!).ToList();
         if (trained.Count == 0)
             throw new IOException($"every configuration diverged, so there is no chart to write; {finished[0].Diverged!.Message}");

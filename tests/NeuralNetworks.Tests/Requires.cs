@@ -62,6 +62,18 @@ internal static class Requires
     }
 
     /// <summary>
+    /// What the native build of the tool links with (NativeTool.targets): on Linux clang or gcc (the test must carry
+    /// <see cref="Category.Slow"/>: publishing takes a minute or two).
+    /// </summary>
+    public static void NativeToolchain()
+    {
+        Trait(Category.Slow, "publishes the native tool");
+        if (!OperatingSystem.IsLinux()) Missing("the native tool's tests run on Linux only (elsewhere it links with that system's own toolchain)");
+        if (!File.Exists("/usr/bin/clang") && !File.Exists("/usr/bin/gcc"))
+            Missing("no C toolchain to link the native tool (sudo apt-get install -y gcc libc6-dev)");
+    }
+
+    /// <summary>
     /// Reports the running test as skipped with <paramref name="reason"/>, or fails it under CI=true; never returns.
     /// </summary>
     [DoesNotReturn]

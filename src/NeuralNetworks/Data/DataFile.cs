@@ -17,6 +17,31 @@ namespace NeuralNetworks.Data;
 /// </remarks>
 public static unsafe partial class DataFile
 {
+    /// <summary>
+    /// <paramref name="path"/> in full with every symbolic link on the way followed (the file's own and its folders'), so
+    /// that two names of one file compare equal. Parts that do not exist are kept as written.
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? "";
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            try
+            {
+                FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+                if (info.LinkTarget is not null) current = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? current;
+            }
+            catch (IOException)
+            {
+                // a loop of links, or one that cannot be read: keep the name as it is
+            }
+        }
+        return current;
+    }
+
     /// <summary>Throws when <paramref name="path"/> names something other than a regular file (a missing file passes:
     /// the caller says it is missing).</summary>
     /// <exception cref="InvalidDataException">It is a directory, device, FIFO or socket; the message names it and says which.</exception>
