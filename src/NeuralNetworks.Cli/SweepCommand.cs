@@ -124,14 +124,14 @@ public static class SweepCommand
         foreach (var row in finished.Where(r => r.Diverged is not null))
             output.WriteLine($"{row.Shape}: {row.Diverged!.Message}");
 
+        var trained = finished.Where(r => r.History is not null).Select(r => r.History!).ToList();
+        if (trained.Count == 0)
+            throw new IOException($"every configuration diverged{(chartPath is null ? "" : ", so there is no chart to write")}; {finished[0].Diverged!.Message}");
         if (chartPath is null)
         {
             output.WriteLine($"No chart: {NativeTool.NoCharts}");
-            return finished.Any(r => r.History is not null) ? Cli.Done : throw new IOException($"every configuration diverged; {finished[0].Diverged!.Message}");
+            return Cli.Done;
         }
-        var trained = finished.Where(r => r.History is not null).Select(r => r.History!).ToList();
-        if (trained.Count == 0)
-            throw new IOException($"every configuration diverged, so there is no chart to write; {finished[0].Diverged!.Message}");
         OutputFile.Write(chartPath, temporary => Charts.SaveHtml(Charts.Compare(trained), temporary));
         output.WriteLine($"Comparison chart (test accuracy per epoch{(trained.Count < count ? ", the configurations that trained" : "")}): {chartPath}");
         return Cli.Done;

@@ -369,6 +369,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_in_which_every_configuration_diverges_fails_with_exit_code_1_names_the_first_and_writes_no_chart()
+    {
+        string data = TinyDataFolder();
+        string chart = Path.Combine(folder, "out", "sweep.html");
+
+        var (exitCode, output, error) = CommandLine.Run(new RootCommand("test") { SweepCommand.Create() },
+            ["sweep", "--data", data, "--skip-checksums", "--layers", "784,16,10;784,10", "--activation", "relu",
+             "--learning-rate", "1e300", "--epochs", "1", "--chart", chart]);
+
+        Assert.Equal(1, exitCode);
+        AssertOneLine(error);
+        Assert.StartsWith("error: every configuration diverged, so there is no chart to write; ", error);
+        Assert.Contains("diverged at epoch 1, step", error);
+        Assert.Contains("784-16-10: diverged", output);   // each configuration's row and line, before the error
+        Assert.Contains("784-10: diverged", output);
+        Assert.False(File.Exists(chart));
+    }
+
+    [Fact]
     public void Cancelling_stops_training_with_exit_code_130_and_saves_nothing()
     {
         string data = TinyDataFolder();
