@@ -54,6 +54,40 @@ public sealed class PartnerThreadTests
     }
 
     [Fact]
+    public void TakeBack_runs_a_part_the_partner_has_not_taken_on_the_calling_thread_and_says_so_while_it_runs()
+    {
+        using var partner = new PartnerThread { HoldBack = () => true };
+        int caller = Environment.CurrentManagedThreadId, ranOn = 0;
+        bool takenBackWhileRunning = false;
+        partner.Offer(() => { ranOn = Environment.CurrentManagedThreadId; takenBackWhileRunning = partner.IsTakenBack; });
+        Thread.Sleep(20);   // time enough for a partner that was not held back to take it
+
+        Assert.True(partner.TakeBack());
+        Assert.Equal(caller, ranOn);
+        Assert.True(takenBackWhileRunning);
+        Assert.False(partner.IsDone);
+    }
+
+    [Fact]
+    public void TakeBack_leaves_a_part_the_partner_has_taken_to_the_partner_and_Finish_waits_for_it()
+    {
+        using var partner = new PartnerThread();
+        int caller = Environment.CurrentManagedThreadId, ranOn = 0;
+        bool takenBackWhileRunning = true;
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        partner.Offer(() => { started.Set(); release.Wait(); ranOn = Environment.CurrentManagedThreadId; takenBackWhileRunning = partner.IsTakenBack; });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "the partner did not take the part within 30 s");
+
+        Assert.False(partner.TakeBack());
+        Assert.Equal(0, ranOn);   // not run here
+        release.Set();
+        Assert.True(partner.Finish());
+        Assert.NotEqual(caller, ranOn);
+        Assert.False(takenBackWhileRunning);
+    }
+
+    [Fact]
     public void What_a_part_throws_on_the_partner_reaches_the_caller()
     {
         using var partner = new PartnerThread();

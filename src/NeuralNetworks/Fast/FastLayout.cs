@@ -27,8 +27,8 @@ namespace NeuralNetworks.Fast;
 /// <item>Batches of 32 and more are split steps: z¹ is summed over the inputs below <see cref="InputSplit"/> (with b¹) and
 /// over the others, and the two sums are added in that order. On two threads each thread sums one half in a shard of
 /// its own, keeps the rows of W¹ of its half (their gradient and their update), and computes the small later layers for
-/// every example, as the other does: the result does not depend on the number of threads, and no row of W¹ crosses from
-/// one core's cache to the other's.</item>
+/// half the forward groups, into shard 0, where both read them: the result does not depend on the number of threads, and
+/// no row of W¹ crosses from one core's cache to the other's.</item>
 /// <item>Layer 1 skips the inputs k that are 0 in every example of a group (MNIST is ~80 % black): adding 0·w is exact
 /// for finite w, so the skip changes no bit of the result, only the time.</item>
 /// <item>Every buffer is allocated once (aligned native memory) and reused: no GC work per step.</item>
@@ -107,6 +107,8 @@ internal sealed unsafe partial class FastNetwork<V> : IDisposable where V : stru
     private int shardCount;                // 2: the current batch is a split step (FastNetwork.ShardsFor); 1: not
     private bool splitOnTwo;               // the current split step's gradient is in two shards, each its half of the rows of W¹
     private PublishedStep lowSumsOfStep, highSumsOfStep;   // the last step whose partial sums of layer 1 each half has published
+    private PublishedStep lowLaterOfStep, highLaterOfStep; // the last step whose later layers each thread has published for its groups
+    private int laterSplitGroup;                           // a split step on two threads: the first group whose later layers the partner computes
     private byte* pixels, labels;          // the current step's data set, for the partner's part
     private int splitGroup;                // an unsharded batch's forward groups from here on are the partner's
     private int splitInput, touchedCount;  // an unsharded batch's rows of W¹ from this input on are the partner's; the rows it touches

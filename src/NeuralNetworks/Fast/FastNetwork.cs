@@ -37,8 +37,8 @@ internal static class FastNetwork
     /// Batches of this many examples and more run their steps on two threads when there is a core for each (as a split
     /// step's two halves of the inputs, with the same result bit for bit as on one). Smaller ones run on one by default,
     /// with each epoch's evaluation and the next epoch's ordered copy on the other core. Each step on two threads pays for
-    /// three hand-offs, for the cache lines of the other thread's partial sums, and for the later layers, which both threads
-    /// compute. With the split step on the AVX-512 machine (2026-12-06 07:41, two threads against one, 8-epoch medians)
+    /// four hand-offs, and for the cache lines that cross between the cores: the other thread's partial sums, and the
+    /// later layers' rows of the other thread's half of the examples (each thread computes them for half the groups). With the split step on the AVX-512 machine (2026-12-06 07:41, two threads against one, 8-epoch medians)
     /// 32, 50 and 64 were within the host's noise (docs/performance-history.md, "Late morning of 2026-12-06"). Before it (two
     /// shards of examples), on the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
     /// one thread against two): 0.043–0.044 against 0.046–0.047 at 64, 0.042–0.043 against 0.039–0.042 at 80, 0.041–0.043

@@ -190,24 +190,44 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     }
 
     /// <summary>
-    /// A split step's second half on one of two threads, once both partial sums are known: z¹ = <paramref name="low"/> +
-    /// <paramref name="high"/>, the rest of the forward pass and BP2 for every example (both threads compute them, the same
-    /// bits), BP4 of this shard's rows of W¹, and with <paramref name="laterLayers"/> BP4 of the later layers and BP3.
+    /// A split step on two threads, once both partial sums of layer 1 are known, for the groups [<paramref name="fromGroup"/>,
+    /// <paramref name="toGroup"/>) of this shard (shard 0, whichever thread calls): z¹ = <paramref name="low"/> +
+    /// <paramref name="high"/>, the rest of the forward pass with BP1 and the cost, and BP2. Each thread does half the
+    /// groups; a group's numbers do not depend on which thread computes them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void CompleteSplit(float* low, float* high, bool laterLayers)
+    public void LaterLayers(int fromGroup, int toGroup, float* low, float* high)
     {
         // The other thread's partial sums were written in its core's cache: ask for all of them at once, so that their
         // transfers overlap (adding them group by group without it took 1.6–2.0 µs a step when a cache line's round trip
         // between the cores took 0.5 µs, with it 1.0–1.4: docs/performance-history.md, "Morning of 2026-12-06, later").
-        FastNetwork.PrefetchFloats(low == PartialZ ? high : low, (long)Count * net.Strides[1]);
-        for (int g = 0; g < GroupCount; g++)
+        long first = (long)groupFirst[fromGroup] * net.Strides[1], count = (long)(groupFirst[toGroup] - groupFirst[fromGroup]) * net.Strides[1];
+        FastNetwork.PrefetchFloats((low == PartialZ ? high : low) + first, count);
+        for (int g = fromGroup; g < toGroup; g++)
         {
             AddPartialSums(g, low, high);
             ForwardAboveLayerOne(g);
             Backpropagate(g);
-            SumGradientOf(g, laterLayers);
         }
+    }
+
+    /// <summary>
+    /// A split step's gradient, once <see cref="LaterLayers"/> has run for every group of <paramref name="first"/> (shard 0):
+    /// BP4 of this shard's rows of W¹ from the δ¹ in <paramref name="first"/>, and with <paramref name="laterLayers"/> (shard 0)
+    /// BP4 of the later layers and BP3. The groups from <paramref name="otherFromGroup"/> on were computed on the other
+    /// thread (shard 0) or all of them were (shard 1): their rows are asked for at once, as in <see cref="LaterLayers"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SplitGradient(FastShard<V> first, int otherFromGroup, int otherToGroup, bool laterLayers)
+    {
+        int[] stride = net.Strides;
+        int from = groupFirst[otherFromGroup], count = groupFirst[otherToGroup] - from;
+        for (int l = 1; l <= (laterLayers ? net.LayerCount : 1); l++)
+        {
+            FastNetwork.PrefetchFloats(first.Delta[l] + (long)from * stride[l], (long)count * stride[l]);
+            if (laterLayers && l < net.LayerCount) FastNetwork.PrefetchFloats(first.A[l] + (long)from * stride[l], (long)count * stride[l]);
+        }
+        for (int g = 0; g < GroupCount; g++) SumGradientOf(g, laterLayers, first.Delta[1]);
         Summarise(laterLayers);
     }
 
@@ -492,10 +512,11 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
 
     /// <summary>
     /// BP4 of forward group g added into <see cref="GradW"/>, in example order: the rows of W¹ its input list holds, and with
-    /// <paramref name="laterLayers"/> every row of the later layers.
+    /// <paramref name="laterLayers"/> every row of the later layers. δ¹ is read from <paramref name="deltaOne"/> when given
+    /// (a split step's second shard reads shard 0's), else from <see cref="Delta"/>[1].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SumGradientOf(int g, bool laterLayers = true)
+    private void SumGradientOf(int g, bool laterLayers = true, float* deltaOne = null)
     {
         int[] n = net.Sizes, stride = net.Strides;
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
@@ -506,7 +527,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             float* a = l == 1 ? InputsOf(first, first) : A[l - 1] + (long)first * stride[l - 1];
             for (int c = 0; c < stride[l]; c += V.Count)
                 FastKernels<V>.OuterProducts<IntoGradient>(size, a, stride[l - 1], inputList, inputCount,
-                    GradW[l] + c, stride[l], Delta[l] + (long)first * stride[l] + c, 0);
+                    GradW[l] + c, stride[l], (l == 1 && deltaOne != null ? deltaOne : Delta[l]) + (long)first * stride[l] + c, 0);
         }
     }
 

@@ -7,7 +7,8 @@ namespace NeuralNetworks.Fast;
 // of a data set by the same forward pass — each split over two threads when there are two, in a way that does not change
 // what is computed: a batch of 32 or more is a split step, split by the inputs of layer 1 (each thread loads its half
 // of every example's pixels, sums z¹ over them and holds the rows of W¹ of its half and their gradient; the two partial
-// sums are added in a fixed order, and both threads compute the small later layers for every example, the same bits);
+// sums are added in a fixed order, each thread computes the small later layers of half the forward groups into shard 0,
+// and each reads the other's δ¹ for its BP4; a group's numbers do not depend on which thread computes them);
 // a smaller one into its forward groups (which share nothing) and then into rows of the weights (each row summed by one
 // thread, in example order); an evaluation into two halves whose costs are added in example order.
 internal sealed unsafe partial class FastNetwork<V>
@@ -55,29 +56,24 @@ internal sealed unsafe partial class FastNetwork<V>
                 high.Prepare(rows, next);
                 low.TakeInputs(0, InputSplit);
                 high.TakeInputs(InputSplit, Sizes[0]);
+                laterSplitGroup = HalfOfTheExamples(low);
                 partner!.Offer(secondInputs);
                 low.PartialSums(pixels, allLabels);
                 Volatile.Write(ref lowSumsOfStep.Value, steps);
-                bool finished = false;
-                if (!partner.HasStarted)
+                // Not started: run its part here (it then computes every group's later layers itself, as it finds our
+                // partial sums ready), then ours. The same bits.
+                bool finished = partner.TakeBack();
+                if (!finished)
                 {
-                    // Not started: run its part here (it finds our partial sums ready), then ours. The same bits.
-                    // (Should it have taken the part meanwhile, Finish waits for it: then it did share the step.)
-                    if (partner.Finish()) stepsOnTwo++;
-                    finished = true;
-                }
-                else
-                    for (int spins = 1; Volatile.Read(ref highSumsOfStep.Value) != steps; spins++)
+                    WaitFor(ref highSumsOfStep, ref finished);
+                    if (!finished)
                     {
-                        if (partner.IsDone)   // done without publishing: it threw, and Finish rethrows it
-                        {
-                            partner.Finish();
-                            finished = true;
-                            break;
-                        }
-                        if ((spins & 4095) == 0) Thread.Yield();
+                        low.LaterLayers(0, laterSplitGroup, low.PartialZ, high.PartialZ);
+                        Volatile.Write(ref lowLaterOfStep.Value, steps);
+                        WaitFor(ref highLaterOfStep, ref finished);
                     }
-                low.CompleteSplit(low.PartialZ, high.PartialZ, laterLayers: true);
+                }
+                low.SplitGradient(low, finished ? low.GroupCount : laterSplitGroup, low.GroupCount, laterLayers: true);
                 if (!finished && partner.Finish()) stepsOnTwo++;
             }
         }
@@ -95,19 +91,44 @@ internal sealed unsafe partial class FastNetwork<V>
     }
 
     /// <summary>
-    /// The partner's part of a split step: its inputs' partial sums of layer 1, published; then, once the calling thread's
-    /// are published too, z¹ and the rest of the forward and backward passes (the same as the calling thread's) and BP4 of
-    /// its rows of W¹.
+    /// Spins until the partner has published this step in <paramref name="published"/>; if it ended its part without
+    /// publishing it (it threw), <see cref="PartnerThread.Finish"/> rethrows what it threw, and <paramref name="finished"/> is set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WaitFor(ref PublishedStep published, ref bool finished)
+    {
+        for (int spins = 1; Volatile.Read(ref published.Value) != steps; spins++)
+        {
+            if (partner!.IsDone)   // done without publishing: it threw, and Finish rethrows it
+            {
+                partner.Finish();
+                finished = true;
+                return;
+            }
+            if ((spins & 4095) == 0) Thread.Yield();
+        }
+    }
+
+    /// <summary>
+    /// The partner's part of a split step: its inputs' partial sums of layer 1, published; once the calling thread's are
+    /// published too, the later layers of the second half of the groups (of every group when the calling thread took
+    /// this part back and runs it itself), published; once the calling thread's half is published, BP4 of its rows of W¹.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SecondInputs()
     {
-        var high = shards[1];
+        var (low, high) = (shards[0], shards[1]);
         high.PartialSums(pixels, labels);
         Volatile.Write(ref highSumsOfStep.Value, steps);
         for (int spins = 1; Volatile.Read(ref lowSumsOfStep.Value) != steps; spins++)
             if ((spins & 4095) == 0) Thread.Yield();
-        high.CompleteSplit(shards[0].PartialZ, high.PartialZ, laterLayers: false);
+        bool alone = partner!.IsTakenBack;
+        low.LaterLayers(alone ? 0 : laterSplitGroup, low.GroupCount, low.PartialZ, high.PartialZ);
+        Volatile.Write(ref highLaterOfStep.Value, steps);
+        if (!alone)
+            for (int spins = 1; Volatile.Read(ref lowLaterOfStep.Value) != steps; spins++)
+                if ((spins & 4095) == 0) Thread.Yield();
+        high.SplitGradient(low, 0, alone ? 0 : laterSplitGroup, laterLayers: false);
     }
 
     /// <summary>

@@ -99,6 +99,21 @@ internal sealed class PartnerThread : IDisposable
     /// <summary>True once the partner has run the offered part (then <see cref="Finish"/> returns at once).</summary>
     public bool IsDone => Volatile.Read(ref state.Value) == Done;
 
+    /// <summary>True while the part offered last runs on the calling thread, taken back (<see cref="TakeBack"/>, <see cref="Finish"/>).</summary>
+    public bool IsTakenBack => Volatile.Read(ref state.Value) == TakenBack;
+
+    /// <summary>
+    /// Runs the part offered last on the calling thread if the partner has not taken it yet, and returns true (then
+    /// <see cref="Finish"/> must not be called for it); false: the partner has it, and <see cref="Finish"/> waits for it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TakeBack()
+    {
+        if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) != Offered) return false;
+        work!();
+        return true;
+    }
+
     /// <summary>
     /// Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw. Returns
     /// whether the partner ran it.
