@@ -481,7 +481,7 @@ public class FastPathTests
     }
 
     [Fact]
-    public void Steps_use_two_cores_only_on_the_fast_path_from_batch_100_with_a_core_for_each()
+    public void Steps_use_two_cores_only_on_the_fast_path_from_batch_32_or_100_with_momentum_with_a_core_for_each()
     {
         // train compiles what follows training before it when this says true (and on the other core during it when false).
         if (Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) is { } set)
@@ -491,11 +491,16 @@ public class FastPathTests
         Assert.False(Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Reference }));
         Assert.False(Trainer.StepsUseTwoCores(Network.Create([5, 4, 3], cost: new HalfQuadratic()), batch100));   // falls back
         Assert.False(Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = FastNetwork.TwoThreadsFrom - 1 }));
+        Assert.Equal(32, FastNetwork.TwoThreadsFrom);
+        var momentum64 = new TrainingOptions { BatchSize = 64, Momentum = 0.9 };
+        Assert.False(Trainer.StepsUseTwoCores(network, momentum64));
+        Assert.False(Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = 99, WeightDecay = 1e-4 }));
         bool expected = Environment.ProcessorCount >= 2 && FastNetwork.AcceleratedWidth is not null;
         // A core for each thread of every fast training running: other tests may be training in this process right now
         // (a sweep runs two), so a true answer may take a moment; a false one must stay false.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        bool Answer() => Trainer.StepsUseTwoCores(network, batch100) & Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Fast });
+        bool Answer() => Trainer.StepsUseTwoCores(network, batch100) & Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Fast })
+                         & Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = 32 }) & Trainer.StepsUseTwoCores(network, momentum64 with { BatchSize = 100 });
         bool answer = Answer();
         while (expected && !answer && clock.Elapsed < TimeSpan.FromSeconds(30))
         {

@@ -34,22 +34,29 @@ internal static class FastNetwork
     public const int ShardedFrom = 32;
 
     /// <summary>
-    /// Batches of this many examples and more run their steps on two threads when there is a core for each (as a split
-    /// step's two halves of the inputs, with the same result bit for bit as on one). Smaller ones run on one by default,
-    /// with each epoch's evaluation and the next epoch's ordered copy on the other core. Each step on two threads pays for
-    /// four hand-offs, and for the cache lines that cross between the cores: the other thread's partial sums, and the
-    /// later layers' rows of the other thread's half of the examples (each thread computes them for half the groups). With the split step on the AVX-512 machine (2026-12-06 07:41, two threads against one, 8-epoch medians)
-    /// 32, 50 and 64 were within the host's noise (docs/performance-history.md, "Late morning of 2026-12-06"). Before it (two
-    /// shards of examples), on the AVX2 build machine of 2026-12-05, with the update split by rows (09:44–09:50 UTC, seconds per epoch, medians,
-    /// one thread against two): 0.043–0.044 against 0.046–0.047 at 64, 0.042–0.043 against 0.039–0.042 at 80, 0.041–0.043
-    /// against 0.036–0.040 at 100, 0.041–0.042 against 0.024–0.033 at 128; at 50 it depended on the machine's state
-    /// (0.043–0.045 against 0.037–0.051). docs/performance-history.md, "Later on 2026-12-05".
+    /// Batches of this many examples and more run their plain steps (no momentum, no weight decay) on two threads when
+    /// there is a core for each, as a split step's two halves of the inputs, with the same result bit for bit as on one:
+    /// every split step (<see cref="ShardedFrom"/>). Smaller ones run on one by default, with each epoch's evaluation and the
+    /// next epoch's ordered copy on the other core. Each step on two threads pays for four hand-offs, and for the cache
+    /// lines that cross between the cores: the other thread's partial sums, and the later layers' rows of the other
+    /// thread's half of the examples (each thread computes them for half the groups). 100 until the later layers were
+    /// computed once (542a96d); after it, on the Zen 3 kind (2026-12-07 17:03–17:05, `train --epochs 8`, medians, two
+    /// threads against one in alternating pairs), two threads were faster in 15 of 16 pairs at 32 and 16 of 16 at 64
+    /// (docs/performance.md, "Both cores at every batch size"). Smaller batches are not split steps: two threads split them
+    /// by forward groups and lost at 10 in every run (the same section).
     /// </summary>
-    public const int TwoThreadsFrom = 100;
+    public const int TwoThreadsFrom = ShardedFrom;
+
+    /// <summary>
+    /// As <see cref="TwoThreadsFrom"/> for steps with momentum or weight decay, whose update (every weight and its velocity)
+    /// runs on the calling thread and reads the partner's rows of the gradient: the best recipe (batch 64, Nesterov's
+    /// momentum) was slower on two threads in 7 of 10 alternating pairs (2026-12-07 17:04–17:06).
+    /// </summary>
+    public const int TwoThreadsWithMomentumFrom = 100;
 
     /// <summary>
     /// Set to 2, two threads for the steps from 9 examples on (a batch of 32 or more as a split step, a smaller one as its
-    /// forward groups and then its rows of the weights); set to 1, one thread for everything. Unset: <see cref="TwoThreadsFrom"/>
+    /// forward groups and then its rows of the weights); set to 1, one thread for everything. Unset: <see cref="TwoThreadsFrom"/> (<see cref="TwoThreadsWithMomentumFrom"/>)
     /// for the steps, and two threads for the evaluations between epochs, which share nothing written, at every batch size.
     /// </summary>
     public const string TwoThreadsEnvironmentVariable = "NEURALNETWORKS_FAST_THREADS";

@@ -18,17 +18,18 @@ internal static class FastTrainer
     public static EngineUsed EngineName(int width, int threads = 1) => new(TrainingEngine.Fast, width, threads);
 
     /// <summary>
-    /// Threads for the steps of mini-batches of <paramref name="batchSize"/>: 2 from <see cref="FastNetwork.TwoThreadsFrom"/>
-    /// examples on when the machine has a core for each thread of every fast training running in this process (a sweep
+    /// Threads for the steps of <paramref name="options"/>' mini-batches: 2 from <see cref="FastNetwork.TwoThreadsFrom"/>
+    /// examples on (<see cref="FastNetwork.TwoThreadsWithMomentumFrom"/> with momentum or weight decay) when the machine has a core for each thread of every fast training running in this process (a sweep
     /// runs one training per core), else 1; <see cref="FastNetwork.TwoThreadsEnvironmentVariable"/> overrides it (2: from
     /// 9 examples on, 1: never). The weights do not depend on it.
     /// </summary>
-    public static int ThreadsFor(int batchSize) =>
+    public static int ThreadsFor(TrainingOptions options) =>
         Environment.GetEnvironmentVariable(FastNetwork.TwoThreadsEnvironmentVariable) switch
         {
             "1" => 1,
-            "2" => batchSize > FastNetwork.MaxGroup && CoreForEachOfTwo() ? 2 : 1,
-            _ => batchSize >= FastNetwork.TwoThreadsFrom && CoreForEachOfTwo() ? 2 : 1,
+            "2" => options.BatchSize > FastNetwork.MaxGroup && CoreForEachOfTwo() ? 2 : 1,
+            _ => options.BatchSize >= (options.ToUpdateRule().IsPlain ? FastNetwork.TwoThreadsFrom : FastNetwork.TwoThreadsWithMomentumFrom)
+                 && CoreForEachOfTwo() ? 2 : 1,
         };
 
     /// <summary>Threads for the evaluations between epochs: 2 when there is a core for each (unless the variable is 1), else 1.</summary>
@@ -61,9 +62,9 @@ internal static class FastTrainer
     public static TrainingResult Train(Network network, DataSet training, TrainingOptions options, int? width = null, int? threads = null, bool? background = null, bool? ordered = null, Action<int, EpochCopy>? beforeRows = null) =>
         (width ?? FastNetwork.AcceleratedWidth ?? 256) switch
         {
-            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
-            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
-            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options.BatchSize), background, ordered, beforeRows)),
+            512 => Counted(() => Train<Floats512>(network, training, options, threads ?? ThreadsFor(options), background, ordered, beforeRows)),
+            256 => Counted(() => Train<Floats256>(network, training, options, threads ?? ThreadsFor(options), background, ordered, beforeRows)),
+            128 => Counted(() => Train<Floats128>(network, training, options, threads ?? ThreadsFor(options), background, ordered, beforeRows)),
             var other => throw new ArgumentOutOfRangeException(nameof(width), other, "The fast kernels come in 512, 256 and 128 bits."),
         };
 

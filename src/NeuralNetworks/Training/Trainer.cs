@@ -25,14 +25,15 @@ public static class Trainer
     /// <summary>
     /// Whether <see cref="Train(Network, DataSet, TrainingOptions?)"/> would run the steps of <paramref name="network"/>
     /// with <paramref name="options"/> on two cores (the fast path, from mini-batches of
-    /// <see cref="FastNetwork.TwoThreadsFrom"/>, with a core for each): a program should then leave the second core alone
+    /// <see cref="FastNetwork.TwoThreadsFrom"/>, or <see cref="FastNetwork.TwoThreadsWithMomentumFrom"/> with momentum or weight
+    /// decay, with a core for each): a program should then leave the second core alone
     /// while it trains, since the step waits for that core's half at every exchange.
     /// </summary>
     public static bool StepsUseTwoCores(Network network, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
-        return EngineFor(network, options.Engine).Fast && FastTrainer.ThreadsFor(options.BatchSize) == 2;
+        return EngineFor(network, options.Engine).Fast && FastTrainer.ThreadsFor(options) == 2;
     }
 
     /// <summary><see cref="Train(Network, DataSet, TrainingOptions?)"/> with the fast path on at most
