@@ -491,7 +491,6 @@ public class FastPathTests
         Assert.False(Trainer.StepsUseTwoCores(network, batch100 with { Engine = TrainingEngine.Reference }));
         Assert.False(Trainer.StepsUseTwoCores(Network.Create([5, 4, 3], cost: new HalfQuadratic()), batch100));   // falls back
         Assert.False(Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = FastNetwork.TwoThreadsFrom - 1 }));
-        Assert.Equal(32, FastNetwork.TwoThreadsFrom);
         var momentum64 = new TrainingOptions { BatchSize = 64, Momentum = 0.9 };
         Assert.False(Trainer.StepsUseTwoCores(network, momentum64));
         Assert.False(Trainer.StepsUseTwoCores(network, new TrainingOptions { BatchSize = 99, WeightDecay = 1e-4 }));
