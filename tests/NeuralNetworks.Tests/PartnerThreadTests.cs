@@ -97,4 +97,89 @@ public sealed class PartnerThreadTests
         var thrown = Assert.Throws<AggregateException>(() => partner.Finish());
         Assert.Equal("from the part", Assert.IsType<InvalidOperationException>(thrown.InnerException).Message);
     }
+
+    /// <summary>A step number published by a part, in a class so that a lambda can write it.</summary>
+    private sealed class Progress
+    {
+        public PublishedStep Step;
+    }
+
+    [Fact]
+    public void A_caller_kept_waiting_for_what_a_part_publishes_sends_the_partner_resting()
+    {
+        // The partner takes the part, then loses its core for a second (as when the host holds its virtual core) before it
+        // publishes; the caller, which worked for next to nothing meanwhile, waits in Await, not in Finish.
+        using var partner = new PartnerThread();
+        var progress = new Progress();
+        partner.Offer(() => { Thread.Sleep(1000); Volatile.Write(ref progress.Step.Value, 1); });
+        Assert.True(SpinWait.SpinUntil(() => partner.HasStarted, TimeSpan.FromSeconds(30)), "the partner did not take the part within 30 s");
+
+        Assert.True(partner.Await(ref progress.Step, 1));
+        Assert.True(partner.Finish());
+        Assert.Equal(1, partner.Rests);
+    }
+
+    [Fact]
+    public void A_caller_kept_waiting_in_Finish_sends_the_partner_resting()
+    {
+        using var partner = new PartnerThread();
+        partner.Offer(() => Thread.Sleep(500));
+        Assert.True(SpinWait.SpinUntil(() => partner.HasStarted, TimeSpan.FromSeconds(30)), "the partner did not take the part within 30 s");
+
+        Assert.True(partner.Finish());
+        Assert.Equal(1, partner.Rests);
+    }
+
+    [Fact]
+    public void A_part_done_while_the_caller_worked_leaves_the_partner_working()
+    {
+        using var partner = new PartnerThread();
+        var progress = new Progress();
+        partner.Offer(() => Volatile.Write(ref progress.Step.Value, 1));
+        Thread.Sleep(200);   // the caller's own part, far longer than the partner's
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone, TimeSpan.FromSeconds(30)), "the partner did not run the part within 30 s");
+
+        Assert.True(partner.Await(ref progress.Step, 1));
+        Assert.True(partner.Finish());
+        Assert.Equal(0, partner.Rests);
+        Assert.False(partner.Resting);
+    }
+
+    [Fact]
+    public async Task Await_says_so_when_the_part_ends_without_publishing_and_Finish_rethrows_what_it_threw()
+    {
+        using var partner = new PartnerThread();
+        var progress = new Progress();
+        partner.Offer(() => throw new InvalidOperationException("before publishing"));
+        Assert.True(SpinWait.SpinUntil(() => partner.HasStarted, TimeSpan.FromSeconds(30)), "the partner did not take the part within 30 s");
+
+        Assert.False(await Within30Seconds(() => partner.Await(ref progress.Step, 1), "Await still waits for a part that ended"));
+        var thrown = Assert.Throws<AggregateException>(() => partner.Finish());
+        Assert.Equal("before publishing", Assert.IsType<InvalidOperationException>(thrown.InnerException).Message);
+    }
+
+    [Fact]
+    public async Task Finish_with_no_part_outstanding_returns_at_once()
+    {
+        bool hold = true;
+        using var partner = new PartnerThread { HoldBack = () => Volatile.Read(ref hold) };
+        partner.Offer(() => { });
+        Assert.True(partner.TakeBack());
+        Assert.False(await Within30Seconds(partner.Finish, "Finish after TakeBack waits for a part that is not outstanding"));
+
+        Volatile.Write(ref hold, false);
+        partner.Offer(() => { });
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone, TimeSpan.FromSeconds(30)), "the partner did not run the part within 30 s");
+        Assert.True(partner.Finish());
+        Assert.False(await Within30Seconds(partner.Finish, "Finish a second time waits for a part that is not outstanding"));
+    }
+
+    /// <summary>What <paramref name="call"/> returns on another thread, which must come within 30 s (else the test fails saying <paramref name="hangs"/>).</summary>
+    private static async Task<bool> Within30Seconds(Func<bool> call, string hangs)
+    {
+        var running = Task.Run(call);
+        if (await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)) != running)
+            Assert.Fail(hangs);
+        return await running;
+    }
 }

@@ -97,16 +97,9 @@ internal sealed unsafe partial class FastNetwork<V>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WaitFor(ref PublishedStep published, ref bool finished)
     {
-        for (int spins = 1; Volatile.Read(ref published.Value) != steps; spins++)
-        {
-            if (partner!.IsDone)   // done without publishing: it threw, and Finish rethrows it
-            {
-                partner.Finish();
-                finished = true;
-                return;
-            }
-            if ((spins & 4095) == 0) Thread.Yield();
-        }
+        if (partner!.Await(ref published, steps)) return;
+        partner.Finish();
+        finished = true;
     }
 
     /// <summary>

@@ -40,6 +40,7 @@ internal sealed class PartnerThread : IDisposable
     private PaddedInt offers;            // parts offered so far (written by the calling thread only)
     private volatile bool stopping;
     private long offeredAt;              // when the last part was offered
+    private long waited;                 // how long the calling thread has waited for the partner since then
     private long restUntil;              // until when Resting says true
 
     /// <summary>An int alone on a 64-byte cache line, so that the partner's spinning reads no line the threads write for other reasons.</summary>
@@ -50,15 +51,19 @@ internal sealed class PartnerThread : IDisposable
     }
 
     /// <summary>
-    /// True for <see cref="RestMilliseconds"/> after the calling thread waited for a part more than 4 times as long as its
-    /// own part took (and more than 50 µs): the partner lost its core meanwhile, as when other processes keep both cores
-    /// busy. The caller then does all the work itself, and offers parts again afterwards.
+    /// True for <see cref="RestMilliseconds"/> after the calling thread waited for a part more than 4 times as long as it
+    /// worked meanwhile (and more than 50 µs), counting every wait from the offer to <see cref="Finish"/> (<see cref="Await"/>
+    /// too): the partner lost its core meanwhile, as when other processes keep both cores busy or the host holds a virtual
+    /// core. The caller then does all the work itself, and offers parts again afterwards.
     /// </summary>
     public bool Resting
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get => restUntil != 0 && Stopwatch.GetTimestamp() < restUntil;
     }
+
+    /// <summary>How many times the partner was sent resting (<see cref="Resting"/>): for tests, as a rest lasts only 20 ms.</summary>
+    internal int Rests { get; private set; }
 
     /// <summary>Starts the thread; it waits for work.</summary>
     /// <param name="spinMilliseconds">How long it spins without work before it sleeps: <see cref="SpinMilliseconds"/> for
@@ -78,6 +83,7 @@ internal sealed class PartnerThread : IDisposable
         work = part;
         failure = null;
         offers.Value++;
+        waited = 0;
         offeredAt = Stopwatch.GetTimestamp();
         Interlocked.Exchange(ref state.Value, Offered);   // a full fence: the partner sees the work, and we see whether it sleeps
         if (Volatile.Read(ref sleeping.Value) == 1) wake.Set();
@@ -115,8 +121,28 @@ internal sealed class PartnerThread : IDisposable
     }
 
     /// <summary>
+    /// For a part the partner has taken (<see cref="TakeBack"/> returned false) that publishes its progress: spins until
+    /// <paramref name="published"/> holds <paramref name="value"/> and returns true, or returns false if the part ended
+    /// without publishing it (it threw: <see cref="Finish"/> rethrows it). The wait counts towards <see cref="Resting"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Await(ref PublishedStep published, long value)
+    {
+        if (Volatile.Read(ref published.Value) == value) return true;
+        long start = Stopwatch.GetTimestamp();
+        bool seen = true;
+        for (int spins = 1; Volatile.Read(ref published.Value) != value; spins++)
+        {
+            if (IsDone && Volatile.Read(ref published.Value) != value) { seen = false; break; }
+            if ((spins & 4095) == 0) Thread.Yield();   // should the partner have lost its core meanwhile
+        }
+        waited += Stopwatch.GetTimestamp() - start;
+        return seen;
+    }
+
+    /// <summary>
     /// Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw. Returns
-    /// whether the partner ran it.
+    /// whether the partner ran it; false at once when no part is outstanding (it was taken back, or finished already).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Finish()
@@ -126,13 +152,18 @@ internal sealed class PartnerThread : IDisposable
             work!();
             return false;
         }
+        if (Volatile.Read(ref state.Value) is Idle or TakenBack) return false;
         // The partner is running the part: spin, then yield now and then (should it have lost its core meanwhile).
         long start = Stopwatch.GetTimestamp();
         for (int spins = 1; Volatile.Read(ref state.Value) != Done; spins++)
             if ((spins & 4095) == 0) Thread.Yield();
         long end = Stopwatch.GetTimestamp();
-        if (end - start > 4 * (start - offeredAt) + Stopwatch.Frequency / 20_000)
-            restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than our own part took
+        waited += end - start;
+        if (waited > 4 * (end - offeredAt - waited) + Stopwatch.Frequency / 20_000)
+        {
+            restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than we worked
+            Rests++;
+        }
         Volatile.Write(ref state.Value, Idle);
         if (failure is not null) throw new AggregateException(failure);
         return true;
