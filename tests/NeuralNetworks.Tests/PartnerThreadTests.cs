@@ -182,4 +182,32 @@ public sealed class PartnerThreadTests
             Assert.Fail(hangs);
         return await running;
     }
+
+    [Fact]
+    public async Task A_part_waiting_for_a_calling_thread_that_publishes_nothing_more_ends_when_the_partner_is_disposed()
+    {
+        // As when the calling thread threw mid-step: the partner's part waits for its half, which never comes.
+        var partner = new PartnerThread();
+        var progress = new Progress();
+        bool? awaited = null;
+        partner.Offer(() => awaited = partner.AwaitCaller(ref progress.Step, 1));
+        Assert.True(SpinWait.SpinUntil(() => partner.HasStarted, TimeSpan.FromSeconds(30)), "the partner did not take the part within 30 s");
+
+        Assert.True(await Within30Seconds(() => { partner.Dispose(); return true; }, "Dispose waits for ever for a part that waits for the calling thread"));
+        Assert.False(awaited);
+    }
+
+    [Fact]
+    public void AwaitCaller_returns_once_the_calling_thread_publishes()
+    {
+        using var partner = new PartnerThread();
+        var progress = new Progress();
+        bool? awaited = null;
+        partner.Offer(() => awaited = partner.AwaitCaller(ref progress.Step, 7));
+        Thread.Sleep(20);
+        Volatile.Write(ref progress.Step.Value, 7);
+        Assert.True(SpinWait.SpinUntil(() => partner.IsDone || awaited is not null, TimeSpan.FromSeconds(30)), "the part did not end within 30 s of the publication");
+        partner.Finish();
+        Assert.True(awaited);
+    }
 }

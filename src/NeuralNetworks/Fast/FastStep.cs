@@ -113,20 +113,12 @@ internal sealed unsafe partial class FastNetwork<V>
         var (low, high) = (shards[0], shards[1]);
         high.PartialSums(pixels, labels);
         Volatile.Write(ref highSumsOfStep.Value, steps);
-        AwaitCallingThread(ref lowSumsOfStep);
-        bool alone = partner!.IsTakenBack;
+        if (!partner!.AwaitCaller(ref lowSumsOfStep, steps)) return;   // disposed: the calling thread stopped mid-step
+        bool alone = partner.IsTakenBack;
         low.LaterLayers(alone ? 0 : laterSplitGroup, low.GroupCount, low.PartialZ, high.PartialZ);
         Volatile.Write(ref highLaterOfStep.Value, steps);
-        if (!alone) AwaitCallingThread(ref lowLaterOfStep);
+        if (!alone && !partner.AwaitCaller(ref lowLaterOfStep, steps)) return;
         high.SplitGradient(low, 0, alone ? 0 : laterSplitGroup, laterLayers: false);
-    }
-
-    /// <summary>The partner's side of <see cref="WaitFor"/>: spins until the calling thread has published this step in <paramref name="published"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AwaitCallingThread(ref PublishedStep published)
-    {
-        for (int spins = 1; Volatile.Read(ref published.Value) != steps; spins++)
-            if ((spins & 4095) == 0) Thread.Yield();
     }
 
     /// <summary>

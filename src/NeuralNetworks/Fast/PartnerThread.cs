@@ -141,6 +141,22 @@ internal sealed class PartnerThread : IDisposable
     }
 
     /// <summary>
+    /// For the offered part, wherever it runs: spins until the calling thread has published <paramref name="value"/> in
+    /// <paramref name="published"/> and returns true; false when <see cref="Dispose"/> was called meanwhile (the calling
+    /// thread will publish nothing more, as when it threw), so that the part can end and the thread stop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool AwaitCaller(ref PublishedStep published, long value)
+    {
+        for (int spins = 1; Volatile.Read(ref published.Value) != value; spins++)
+        {
+            if (stopping) return false;
+            if ((spins & 4095) == 0) Thread.Yield();
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Runs the offered part here if the partner has not started it, else waits for it; rethrows what it threw. Returns
     /// whether the partner ran it; false at once when no part is outstanding (it was taken back, or finished already).
     /// </summary>
