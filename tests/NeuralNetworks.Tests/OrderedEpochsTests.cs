@@ -108,33 +108,40 @@ public class OrderedEpochsTests
             furthest = copy.Ready;
             if (copy.Ready < OrderedEpochs.RowsPerReport) return;
             halfway.Set();   // copy 1 stops after its first rows until told to go on
-            hold.Wait();
+            hold.Wait(TimeSpan.FromSeconds(60));   // bounded: a failed assertion below must not leave it, and Dispose, waiting for ever
         });
 
         var cancel = TestContext.Current.CancellationToken;
-        copies.Start(first);
-        first[0] = 7;                                 // the trainer reshuffles its order in place: the copy kept its own
-        Assert.True(halfway.Wait(TimeSpan.FromSeconds(10), cancel));
-        var taken = copies.Take();                    // not done: its epoch reads these rows from it, the others where they are
-        Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);
-        Assert.False(taken.IsComplete);
-        Assert.Equal(599, taken.Order[0]);
-        for (int i = 0; i < taken.Ready; i++) Assert.Equal(data.PixelBytes(599 - i).ToArray(), taken.Pixels.AsSpan(i * 40, 40).ToArray());
-        Assert.False(copies.CanStart);                // its epoch may still read it: the next copy waits
-        Assert.Throws<InvalidOperationException>(() => copies.Take());
+        try
+        {
+            copies.Start(first);
+            first[0] = 7;                                 // the trainer reshuffles its order in place: the copy kept its own
+            Assert.True(halfway.Wait(TimeSpan.FromSeconds(30), cancel), "copy 1 did not reach its second rows within 30 s");
+            var taken = copies.Take();                    // not done: its epoch reads these rows from it, the others where they are
+            Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);
+            Assert.False(taken.IsComplete);
+            Assert.Equal(599, taken.Order[0]);
+            for (int i = 0; i < taken.Ready; i++) Assert.Equal(data.PixelBytes(599 - i).ToArray(), taken.Pixels.AsSpan(i * 40, 40).ToArray());
+            Assert.False(copies.CanStart);                // its epoch may still read it: the next copy waits
+            Assert.Throws<InvalidOperationException>(() => copies.Take());
 
-        // Its epoch ended: the next copy gives this one up (once it looks, after its current rows) and goes into the other buffers.
-        var starting = Task.Run(() => copies.Start(second), cancel);
-        Assert.True(SpinWait.SpinUntil(() => taken.GivenUp, TimeSpan.FromSeconds(10)));
-        Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // waits for copy 1, still held
-        hold.Set();
-        await starting.WaitAsync(TimeSpan.FromSeconds(10), cancel);
-        Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);   // it copied nothing more
-        Assert.Equal(OrderedEpochs.RowsPerReport, furthest);
-        Assert.Equal(599, taken.Order[0]);
-        var next = TakeOnceDone(copies);
-        Assert.NotSame(taken.Pixels, next.Pixels);
-        for (int i = 0; i < second.Length; i++) Assert.Equal(data.PixelBytes(i).ToArray(), next.Pixels.AsSpan(i * 40, 40).ToArray());
+            // Its epoch ended: the next copy gives this one up (once it looks, after its current rows) and goes into the other buffers.
+            var starting = Task.Run(() => copies.Start(second), cancel);
+            Assert.True(SpinWait.SpinUntil(() => taken.GivenUp, TimeSpan.FromSeconds(30)), "the next copy did not give copy 1 up within 30 s");
+            Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // waits for copy 1, still held
+            hold.Set();
+            await starting.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+            Assert.Equal(OrderedEpochs.RowsPerReport, taken.Ready);   // it copied nothing more
+            Assert.Equal(OrderedEpochs.RowsPerReport, furthest);
+            Assert.Equal(599, taken.Order[0]);
+            var next = TakeOnceDone(copies);
+            Assert.NotSame(taken.Pixels, next.Pixels);
+            for (int i = 0; i < second.Length; i++) Assert.Equal(data.PixelBytes(i).ToArray(), next.Pixels.AsSpan(i * 40, 40).ToArray());
+        }
+        finally
+        {
+            hold.Set();   // whatever failed above, copy 1 ends and the test reports it instead of hanging
+        }
     }
 
     [Theory]
@@ -159,7 +166,7 @@ public class OrderedEpochsTests
         var where = FastTrainer.Train(network, Training, options, threads: 1, background: true, ordered: false);
         var progress = new CallbackProgress(p =>
         {
-            if (p.Epoch == 1 && p.Step == 5) Assert.True(firstRows.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+            if (p.Epoch == 1 && p.Step == 5) Assert.True(firstRows.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
             if (p.Epoch == 3 && p.Step == 10) epoch3.Set();
         });
         var copied = FastTrainer.Train(network, Training, options with { Progress = progress }, threads: 1, background: true, ordered: true,
@@ -172,7 +179,7 @@ public class OrderedEpochsTests
                     firstRows.Set();
                     givenUp1 = SpinWait.SpinUntil(() => copy.GivenUp, TimeSpan.FromSeconds(30));   // until epoch 1 has ended
                 }
-                if (n == 3 && copy.Ready == 0) { Interlocked.Increment(ref held3); epoch3.Wait(TestContext.Current.CancellationToken); }
+                if (n == 3 && copy.Ready == 0) { Interlocked.Increment(ref held3); epoch3.Wait(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken); }
             });
 
         Assert.True(givenUp1);
