@@ -4,7 +4,7 @@ using NeuralNetworks.Data;
 namespace NeuralNetworks.Training;
 
 /// <summary>
-/// The next epoch's training examples copied in the order that epoch will use them, on a thread of the pool while the
+/// The next epoch's training examples copied in the order that epoch will use them, on a thread of its own while the
 /// current epoch trains. The steps then read each mini-batch's pixels from consecutive memory, which the CPU fetches
 /// ahead by itself, instead of from rows scattered over the whole data set (47 MB for MNIST), where the first reads of
 /// each row waited for memory although the fast path asked for them a group of examples ahead (docs/performance-history.md,
@@ -93,7 +93,9 @@ internal sealed class OrderedEpochs : IDisposable
         order.CopyTo(orders[filling], 0);
         var copy = new EpochCopy(pixels[filling], labels[filling], orders[filling]);
         int number = ++started;
-        copying = Task.Run(() => Copy(copy, number));
+        // A thread of its own, not the pool's: where the pool is short of threads (a notebook kernel, a test run), a queued
+        // copy would start late; a thread's start costs well under a millisecond against an epoch's tens.
+        copying = Task.Factory.StartNew(() => Copy(copy, number), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         last = copy;
         taken = false;
     }
