@@ -20,7 +20,10 @@ public sealed class SplitStepTests
         { [2, 16, 16, 10], 32 },     // fewer inputs than a mask word: the second half is empty, its partial sums 0
         { [200, 10], 40 },           // no hidden layer: layer 1 is the output, both threads' BP1 is its δ
         { [200, 20, 12, 16, 10], 48 },   // three hidden layers, one wider than 16 (two chunks of lanes)
+        { [100, 12, 24, 10], 40 },       // a narrow layer 1 under a wide layer 2: the threads' scratch rooms at other strides
     };
+
+    private const int Epochs = 25;
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -33,16 +36,21 @@ public sealed class SplitStepTests
         using var two = new FastNetwork<Floats256>(network, 64, threads: 2);
         bool hold = false;
         two.Partner!.HoldBack = () => Volatile.Read(ref hold);
+        two.Partner.LeaveToPartner = () => !Volatile.Read(ref hold);   // a part not held back is the partner's: both threads work at once
 
+        // 25 epochs of 6 to 12 steps: a race between the threads shows in some steps and not others (one that overlapped
+        // the threads' scratch changed the weights in about half of the 8-step runs this test made before, CI's included).
         var order = Enumerable.Range(0, data.Count).ToArray();
-        new Random(5).Shuffle(order);
+        var shuffle = new Random(5);
         var costsOne = new List<double>();
         var costsTwo = new List<double>();
-        int steps = data.Count / batch;
+        int stepsPerEpoch = data.Count / batch, steps = Epochs * stepsPerEpoch;
         for (int s = 0; s < steps; s++)
         {
-            var rows = order.AsSpan(s * batch, batch);
-            var next = s + 1 < steps ? order.AsSpan((s + 1) * batch, batch) : [];
+            int t = s % stepsPerEpoch;
+            if (t == 0) shuffle.Shuffle(order);
+            var rows = order.AsSpan(t * batch, batch);
+            var next = t + 1 < stepsPerEpoch ? order.AsSpan((t + 1) * batch, batch) : [];
             costsOne.Add(Step(one, data, rows, next));
             // Steps 0, 4, 8…: the partner runs its parts if it can; 1, 5…: held back for the gradient (the calling thread
             // runs the partner's half at the exchange); 2, 6…: held back for the update only; 3, 7…: for both.
@@ -54,7 +62,7 @@ public sealed class SplitStepTests
         Assert.Equal(costsOne, costsTwo);
         Assert.Equal(0, FastPathTests.MaxWeightDifference(one.ToNetwork(network), two.ToNetwork(network)));
         Assert.NotEqual(0, FastPathTests.MaxWeightDifference(network, two.ToNetwork(network)));   // it trained
-        Assert.InRange(two.ShareOnTwoThreads!.Value, 0.0, 0.5 + 1.0 / steps);   // the held-back steps were taken back
+        Assert.Equal(0.5, two.ShareOnTwoThreads);   // every gradient not held back was shared, the held-back ones taken back
     }
 
     [Fact]

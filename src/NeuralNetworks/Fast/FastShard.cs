@@ -13,7 +13,8 @@ namespace NeuralNetworks.Fast;
 internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdFloats<V>
 {
     private readonly FastNetwork<V> net;
-    private readonly float* weightedErrors;   // (Wˡ)ᵀδˡ per example, before ⊙ σ′(zˡ⁻¹)
+    private readonly float* weightedErrors;   // (Wˡ)ᵀδˡ per example, before ⊙ σ′(zˡ⁻¹); a room of errorStride floats per example
+    private readonly int errorStride;         // the widest layer's stride: group g's room never moves, whatever the layer
     private readonly float* outputZ;          // zᴸ per example (the argmax of sigmoid and tanh outputs, see Predicted)
     private readonly ulong* groupMasks;       // per forward group: bit k set when input k is not 0 in some example of the group
     private readonly int* groupInputs;        // per forward group: those inputs k, ListStride entries reserved per group
@@ -110,7 +111,7 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
             if (l == 0) continue;
             Delta[l] = (float*)(at + deltaAt[l]); GradW[l] = (float*)(at + gradWAt[l]); GradB[l] = (float*)(at + gradBAt[l]);
         }
-        weightedErrors = (float*)(at + errorsAt); outputZ = (float*)(at + outputZAt);
+        weightedErrors = (float*)(at + errorsAt); errorStride = stride.Max(); outputZ = (float*)(at + outputZAt);
         ExampleCost = (double*)(at + costAt); Labels = at + labelsAt;
         groupMasks = (ulong*)(at + masksAt); groupInputs = (int*)(at + inputsAt); groupInputCounts = (int*)(at + inputCountsAt);
         shardInputs = (int*)(at + shardInputsAt); shardInputCount = (int*)(at + shardInputCountAt); TouchedMask = (ulong*)(at + touchedAt);
@@ -429,16 +430,20 @@ internal sealed unsafe class FastShard<V> : IDisposable where V : struct, ISimdF
     {
         int[] n = net.Sizes, stride = net.Strides;
         int first = groupFirst[g], size = groupFirst[g + 1] - first;
+        // The group's own room of the scratch, from its first example's place at the widest stride: the two threads of a
+        // split step backpropagate different groups at once, and a room placed at each layer's stride instead overlapped
+        // another group's when the layers' widths differ (a layer of 20 under layers of 16: a race that changed the weights).
+        float* errors = weightedErrors + (long)first * errorStride;
         for (int l = net.LayerCount; l >= 2; l--)
         {
             for (int c = 0; c < stride[l - 1]; c += V.Count)
                 FastKernels<V>.WeightedSums(size, Delta[l] + (long)first * stride[l], stride[l], net.EveryInput, n[l],
-                    net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, weightedErrors + (long)first * stride[l - 1] + c);
-            for (int x = first; x < first + size; x++)
+                    net.WeightsByNeuron[l] + c, stride[l - 1], net.Zeros, errors + c);
+            for (int i = 0; i < size; i++)
                 for (int c = 0; c < stride[l - 1]; c += V.Count)
                 {
-                    float* lower = Delta[l - 1] + (long)x * stride[l - 1] + c;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
-                    (V.Load(lower) * V.Load(weightedErrors + (long)x * stride[l - 1] + c)).Store(lower);
+                    float* lower = Delta[l - 1] + (long)(first + i) * stride[l - 1] + c;   // σ′(zˡ⁻¹), padding lanes 0: becomes δˡ⁻¹
+                    (V.Load(lower) * V.Load(errors + (long)i * stride[l - 1] + c)).Store(lower);
                 }
         }
     }

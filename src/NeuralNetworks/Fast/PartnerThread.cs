@@ -95,6 +95,20 @@ internal sealed class PartnerThread : IDisposable
     /// </summary>
     internal Func<bool>? HoldBack { get; set; }
 
+    /// <summary>
+    /// For tests: while it returns true, the calling thread leaves offered parts to the partner (<see cref="TakeBack"/> and
+    /// <see cref="Finish"/> wait until it has taken them), so that both threads surely work at once; and once it is set,
+    /// the partner never rests (<see cref="Resting"/>), however long a part keeps the caller waiting. Null outside tests.
+    /// </summary>
+    internal Func<bool>? LeaveToPartner { get; set; }
+
+    /// <summary>With <see cref="LeaveToPartner"/>: waits until the partner has taken the offered part.</summary>
+    private void WaitUntilTakenIfLeft()
+    {
+        if (LeaveToPartner?.Invoke() != true) return;
+        while (Volatile.Read(ref state.Value) == Offered) Thread.Yield();
+    }
+
     /// <summary>True once the partner has taken the offered part (it is running it or has run it): <see cref="Finish"/> will not take it back.</summary>
     public bool HasStarted
     {
@@ -115,6 +129,7 @@ internal sealed class PartnerThread : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TakeBack()
     {
+        if (LeaveToPartner is not null) WaitUntilTakenIfLeft();
         if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) != Offered) return false;
         work!();
         return true;
@@ -163,6 +178,7 @@ internal sealed class PartnerThread : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Finish()
     {
+        if (LeaveToPartner is not null) WaitUntilTakenIfLeft();
         if (Interlocked.CompareExchange(ref state.Value, TakenBack, Offered) == Offered)
         {
             work!();
@@ -175,7 +191,7 @@ internal sealed class PartnerThread : IDisposable
             if ((spins & 4095) == 0) Thread.Yield();
         long end = Stopwatch.GetTimestamp();
         waited += end - start;
-        if (waited > 4 * (end - offeredAt - waited) + Stopwatch.Frequency / 20_000)
+        if (waited > 4 * (end - offeredAt - waited) + Stopwatch.Frequency / 20_000 && LeaveToPartner is null)
         {
             restUntil = end + Stopwatch.Frequency * RestMilliseconds / 1000;   // we waited far longer than we worked
             Rests++;
