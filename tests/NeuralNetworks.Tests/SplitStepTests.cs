@@ -8,7 +8,8 @@ namespace NeuralNetworks.Tests;
 /// A batch of 32 or more is a split step: z¹ summed over the inputs below <see cref="FastNetwork{V}.InputSplit"/> and over
 /// the others, then added. On two threads each thread sums one half; when the partner is late the calling thread takes its
 /// part back (at the exchange of the partial sums, or in the update). Whoever runs which part, the weights must be those of
-/// one thread bit for bit: the partner is held back here on chosen steps, so that every path runs whatever the machine.
+/// one thread bit for bit: the partner is held back here on chosen steps, and given every other part, so that every path
+/// runs whatever the machine. A smaller batch shares its forward groups and its rows of the weights instead: tested here too.
 /// </summary>
 public sealed class SplitStepTests
 {
@@ -21,6 +22,10 @@ public sealed class SplitStepTests
         { [200, 10], 40 },           // no hidden layer: layer 1 is the output, both threads' BP1 is its δ
         { [200, 20, 12, 16, 10], 48 },   // three hidden layers, one wider than 16 (two chunks of lanes)
         { [100, 12, 24, 10], 40 },       // a narrow layer 1 under a wide layer 2: the threads' scratch rooms at other strides
+        // Under 32 a batch is not a split step: each thread runs half the forward groups of shard 0, then half the rows.
+        { [784, 16, 16, 10], 10 },
+        { [200, 20, 12, 16, 10], 24 },
+        { [100, 12, 24, 10], 20 },
     };
 
     private const int Epochs = 25;
