@@ -181,7 +181,7 @@ public sealed class MnistCacheTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux(), "a FIFO is told from a file on Linux (statx)");
         string fifo = MnistCache.PathOf(folder, Mnist.TrainingImagesFile);
         NotAFileTests.MakeFifo(fifo);
-        var reading = Task.Run(() => MnistCache.TryRead(folder, Mnist.TrainingImagesFile), TestContext.Current.CancellationToken);
+        var reading = OwnThread.Run(() => MnistCache.TryRead(folder, Mnist.TrainingImagesFile));
         if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)) != reading)
         {
             _ = Task.Run(() => { using var writer = File.OpenWrite(fifo); }, CancellationToken.None);   // lets the reader waiting in open(2) go on

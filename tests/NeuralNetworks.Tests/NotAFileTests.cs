@@ -57,7 +57,7 @@ public sealed class NotAFileTests : IDisposable
     /// <param name="release">Run when the load is still going at the limit, to let it end (it is left running otherwise).</param>
     private static async Task<InvalidDataException> Refused(Action load, Action? release = null)
     {
-        var loading = Task.Run(load);
+        var loading = OwnThread.Run(load);
         if (await Task.WhenAny(loading, Task.Delay(Limit)) != loading)
         {
             release?.Invoke();

@@ -126,7 +126,7 @@ public class OrderedEpochsTests
             Assert.Throws<InvalidOperationException>(() => copies.Take());
 
             // Its epoch ended: the next copy gives this one up (once it looks, after its current rows) and goes into the other buffers.
-            var starting = Task.Run(() => copies.Start(second), cancel);
+            var starting = OwnThread.Run(() => copies.Start(second));
             Assert.True(SpinWait.SpinUntil(() => taken.GivenUp, TimeSpan.FromSeconds(30)), "the next copy did not give copy 1 up within 30 s");
             Assert.NotSame(starting, await Task.WhenAny(starting, Task.Delay(200, cancel)));   // waits for copy 1, still held
             hold.Set();

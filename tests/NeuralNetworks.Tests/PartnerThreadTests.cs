@@ -177,7 +177,7 @@ public sealed class PartnerThreadTests
     /// <summary>What <paramref name="call"/> returns on another thread, which must come within 30 s (else the test fails saying <paramref name="hangs"/>).</summary>
     private static async Task<bool> Within30Seconds(Func<bool> call, string hangs)
     {
-        var running = Task.Run(call);
+        var running = OwnThread.Run(call);
         if (await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)) != running)
             Assert.Fail(hangs);
         return await running;
